@@ -1,0 +1,119 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from './paths';
+
+const csv = (def = '') =>
+  z
+    .string()
+    .optional()
+    .transform((s) => (s ?? def).split(',').map((x) => x.trim()).filter(Boolean));
+const bool = (def: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((v) => (v === undefined ? def : ['true', '1', 'yes'].includes(v)));
+const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+
+/** Teams and SharePoint hosts that deliver files to a bot (downloadUrl); anything else is refused. */
+const DEFAULT_DOWNLOAD_HOSTS = '*.sharepoint.com,*.sharepoint.us,*.teams.microsoft.com,*.asm.skype.com,*.trafficmanager.net';
+
+const envSchema = z.object({
+  PORT: int(3978),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default(path.join(projectRoot, 'data')),
+  DEMO_SEED: bool(true),
+  MicrosoftAppId: z.string().optional(),
+  MicrosoftAppPassword: z.string().optional(),
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
+  MicrosoftAppTenantId: z.string().optional(),
+  ALLOWED_TENANT_IDS: csv(),
+  /** Microsoft Graph: app-only credentials; base URL is overridable so tests can point it at a stub. */
+  GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com'),
+  GRAPH_TENANT_ID: z.string().optional(),
+  GRAPH_CLIENT_ID: z.string().optional(),
+  GRAPH_CLIENT_SECRET: z.string().optional(),
+  GRAPH_AUTHORITY_HOST: z.string().url().optional(),
+  TEAMS_APP_CATALOG_ID: z.string().optional(),
+  FILE_STORE: z.enum(['local', 'sharepoint']).default('local'),
+  SHAREPOINT_DRIVE_ID: z.string().optional(),
+  FILE_MAX_BYTES: int(25 * 1024 * 1024),
+  DOWNLOAD_ALLOWED_HOSTS: csv(DEFAULT_DOWNLOAD_HOSTS),
+  /** Tests serve files from loopback; production never allows it. */
+  DOWNLOAD_ALLOW_LOOPBACK: bool(false),
+  PENDING_UPLOAD_MINUTES: int(30),
+  REVIEWERS_CONVERSATION_ID: z.string().optional(),
+  REMINDER_INTERVAL_HOURS: int(24),
+  EXPIRY_WARNING_DAYS: int(7),
+  SCHEDULER_INTERVAL_SECONDS: int(60),
+  OUTBOX_POLL_MS: int(500),
+  OUTBOX_MAX_ATTEMPTS: int(8),
+  OUTBOX_TENANT_RATE_PER_SECOND: int(30),
+  PLAYGROUND_USER_AAD_ID: z.string().default('00000000-0000-0000-0000-0000000001'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  dataDir: string;
+  demoSeed: boolean;
+  bot: { appId?: string; appPassword?: string; appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI'; tenantId?: string; allowedTenantIds: string[] };
+  graph: { baseUrl: string; tenantId?: string; clientId?: string; clientSecret?: string; authorityHost?: string; teamsAppCatalogId?: string };
+  files: { store: 'local' | 'sharepoint'; sharepointDriveId?: string; maxBytes: number; allowedHosts: string[]; allowLoopback: boolean; pendingUploadMinutes: number };
+  reviewersConversationId?: string;
+  scheduler: { reminderIntervalHours: number; expiryWarningDays: number; intervalSeconds: number };
+  outbox: { pollMs: number; maxAttempts: number; tenantRatePerSecond: number };
+  playgroundUserAadId: string;
+  logLevel: string;
+};
+
+/** Reads and validates the environment once. Nothing else in the code reads process.env. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    demoSeed: e.DEMO_SEED,
+    bot: {
+      appId: e.MicrosoftAppId || undefined,
+      appPassword: e.MicrosoftAppPassword || undefined,
+      appType: e.MicrosoftAppType,
+      tenantId: e.MicrosoftAppTenantId || undefined,
+      allowedTenantIds: e.ALLOWED_TENANT_IDS,
+    },
+    graph: {
+      baseUrl: e.GRAPH_BASE_URL.replace(/\/$/, ''),
+      tenantId: e.GRAPH_TENANT_ID,
+      clientId: e.GRAPH_CLIENT_ID,
+      clientSecret: e.GRAPH_CLIENT_SECRET,
+      authorityHost: e.GRAPH_AUTHORITY_HOST,
+      teamsAppCatalogId: e.TEAMS_APP_CATALOG_ID,
+    },
+    files: {
+      store: e.FILE_STORE,
+      sharepointDriveId: e.SHAREPOINT_DRIVE_ID,
+      maxBytes: e.FILE_MAX_BYTES,
+      allowedHosts: e.DOWNLOAD_ALLOWED_HOSTS,
+      allowLoopback: e.DOWNLOAD_ALLOW_LOOPBACK,
+      pendingUploadMinutes: e.PENDING_UPLOAD_MINUTES,
+    },
+    reviewersConversationId: e.REVIEWERS_CONVERSATION_ID,
+    scheduler: {
+      reminderIntervalHours: e.REMINDER_INTERVAL_HOURS,
+      expiryWarningDays: e.EXPIRY_WARNING_DAYS,
+      intervalSeconds: e.SCHEDULER_INTERVAL_SECONDS,
+    },
+    outbox: { pollMs: e.OUTBOX_POLL_MS, maxAttempts: e.OUTBOX_MAX_ATTEMPTS, tenantRatePerSecond: e.OUTBOX_TENANT_RATE_PER_SECOND },
+    playgroundUserAadId: e.PLAYGROUND_USER_AAD_ID,
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,19 @@
+import type { Db } from './db/client';
+
+export type Clock = { now(): Date };
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Service-side settings (a slice of Config), so services never see the bot's configuration. */
+export type ServiceSettings = {
+  pendingUploadMinutes: number;
+  expiryWarningDays: number;
+  reminderIntervalHours: number;
+};
+
+export const defaultServiceSettings: ServiceSettings = { pendingUploadMinutes: 30, expiryWarningDays: 7, reminderIntervalHours: 24 };
+
+/** What every service command and query receives first. */
+export type Services = { db: Db; clock: Clock; settings: ServiceSettings };
+
+/** Who is acting: always a stored user id, resolved by the bot from the activity (never from card data). */
+export type Actor = { userId: string };

@@ -1,0 +1,40 @@
+import path from 'node:path';
+import type { Config } from '../config';
+import { log } from '../log';
+import { createDb, type Db } from './client';
+import { startEmbeddedPostgres } from './embedded';
+import { migrate } from './migrate';
+
+export type Database = { db: Db; url: string; embedded: boolean; close: () => Promise<void> };
+
+/**
+ * Connects to DATABASE_URL, or starts the embedded PostgreSQL under DATA_DIR/postgres; then applies
+ * pending migrations. `close` disconnects and stops the embedded server.
+ */
+export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
+  let url = config.databaseUrl;
+  let stopServer: (() => Promise<void>) | undefined;
+  if (!url) {
+    const dir = path.join(config.dataDir, 'postgres');
+    log.info({ dir }, 'starting embedded PostgreSQL');
+    const server = await startEmbeddedPostgres(dir);
+    url = server.url;
+    stopServer = server.stop;
+  }
+  try {
+    await migrate(url);
+  } catch (e) {
+    await stopServer?.();
+    throw e;
+  }
+  const db = createDb(url);
+  return {
+    db,
+    url,
+    embedded: !!stopServer,
+    close: async () => {
+      await db.$disconnect();
+      await stopServer?.();
+    },
+  };
+}

@@ -1,0 +1,108 @@
+import type { ActorKind, ClaimStatus } from '../prisma/generated/client';
+import type { Prisma, Tx, Db } from './db/client';
+
+/** History event types (domain.md §6). The summary is English for logs; cards render from type + data per locale. */
+export type HistoryType =
+  | 'claim_created'
+  | 'claim_updated'
+  | 'claim_cancelled'
+  | 'document_added'
+  | 'document_removed'
+  | 'document_replaced'
+  | 'metric_added'
+  | 'csr_generated'
+  | 'additional_info_added'
+  | 'comment_added'
+  | 'upload_requested'
+  | 'upload_fulfilled'
+  | 'upload_declined'
+  | 'upload_cancelled'
+  | 'submitted'
+  | 'resubmitted'
+  | 'review_started'
+  | 'document_accepted'
+  | 'feedback_given'
+  | 'information_requested'
+  | 'approved'
+  | 'rejected'
+  | 'disputed'
+  | 'expiry_warning_sent'
+  | 'expired';
+
+export type HistoryInput = {
+  claimId: string;
+  actorId: string | null;
+  actorKind: ActorKind;
+  type: HistoryType;
+  summary: string;
+  data?: Prisma.InputJsonValue;
+  statusBefore?: ClaimStatus;
+  statusAfter?: ClaimStatus;
+  documentId?: string;
+  feedbackId?: string;
+  at: Date;
+};
+
+/** Appends one event. History is append-only: nothing in the code updates or deletes these rows. */
+export async function recordHistory(tx: Tx, e: HistoryInput): Promise<void> {
+  await tx.historyEvent.create({
+    data: {
+      claimId: e.claimId,
+      actorId: e.actorId,
+      actorKind: e.actorKind,
+      type: e.type,
+      summary: e.summary,
+      data: e.data ?? {},
+      statusBefore: e.statusBefore,
+      statusAfter: e.statusAfter,
+      documentId: e.documentId,
+      feedbackId: e.feedbackId,
+      createdAt: e.at,
+    },
+  });
+}
+
+export type HistoryPage = {
+  items: Array<{
+    id: string;
+    type: string;
+    summary: string;
+    actorName: string | null;
+    actorKind: ActorKind;
+    data: unknown;
+    statusBefore: ClaimStatus | null;
+    statusAfter: ClaimStatus | null;
+    documentId: string | null;
+    feedbackId: string | null;
+    at: Date;
+  }>;
+  /** Pass back as `before` to read the next (older) page; null at the end. */
+  nextCursor: string | null;
+};
+
+/** One page of a claim's history, newest first. Authorisation is the caller's (claims.ts `getHistory`). */
+export async function readHistoryPage(db: Db | Tx, claimId: string, pageSize: number, before?: string): Promise<HistoryPage> {
+  const rows = await db.historyEvent.findMany({
+    where: { claimId, ...(before ? { id: { lt: BigInt(before) } } : {}) },
+    orderBy: { id: 'desc' },
+    take: pageSize + 1,
+    include: { actor: { select: { displayName: true } } },
+  });
+  const page = rows.slice(0, pageSize);
+  return {
+    items: page.map((r) => ({
+      id: r.id.toString(),
+      type: r.type,
+      summary: r.summary,
+      actorName: r.actor?.displayName ?? null,
+      actorKind: r.actorKind,
+      data: r.data,
+      statusBefore: r.statusBefore,
+      statusAfter: r.statusAfter,
+      documentId: r.documentId,
+      feedbackId: r.feedbackId,
+      at: r.createdAt,
+    })),
+    nextCursor: rows.length > pageSize ? page[page.length - 1]!.id.toString() : null,
+  };
+}

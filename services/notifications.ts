@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import type { Tx } from './db/client';
+
+/**
+ * What a notification says, as data. The outbox worker renders it with a card from cards/ in the
+ * recipient's language at delivery time. Every kind the services enqueue is listed here.
+ */
+export const notificationPayload = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('status_changed'), claimId: z.string(), number: z.string(), name: z.string(), from: z.string(), to: z.string(), byName: z.string(), amountMinor: z.number().int().optional(), currency: z.string().optional(), reason: z.string().optional() }),
+  z.object({ kind: z.literal('feedback'), claimId: z.string(), number: z.string(), name: z.string(), feedbackId: z.string(), documentId: z.string().optional(), documentLabel: z.string().optional(), text: z.string(), byName: z.string() }),
+  z.object({ kind: z.literal('upload_requested'), claimId: z.string(), number: z.string(), name: z.string(), uploadRequestId: z.string(), documentKind: z.string(), message: z.string(), dueAt: z.string(), byName: z.string() }),
+  z.object({ kind: z.literal('upload_fulfilled'), claimId: z.string(), number: z.string(), name: z.string(), uploadRequestId: z.string(), documentKind: z.string(), byName: z.string() }),
+  z.object({ kind: z.literal('upload_declined'), claimId: z.string(), number: z.string(), name: z.string(), uploadRequestId: z.string(), documentKind: z.string(), reason: z.string(), byName: z.string() }),
+  z.object({ kind: z.literal('upload_cancelled'), claimId: z.string(), number: z.string(), name: z.string(), uploadRequestId: z.string(), documentKind: z.string(), byName: z.string() }),
+  z.object({ kind: z.literal('upload_reminder'), claimId: z.string(), number: z.string(), name: z.string(), uploadRequestId: z.string(), documentKind: z.string(), dueAt: z.string() }),
+  z.object({ kind: z.literal('expiry_warning'), claimId: z.string(), number: z.string(), name: z.string(), deadline: z.string() }),
+  z.object({ kind: z.literal('review_needed'), claimId: z.string(), number: z.string(), name: z.string(), status: z.string() }),
+]);
+export type NotificationPayload = z.infer<typeof notificationPayload>;
+
+/**
+ * Queues a notification inside the caller's transaction: it exists if and only if the change that
+ * caused it committed. `dedupeKey` must be stable for the same event and recipient.
+ */
+export async function enqueueNotification(
+  tx: Tx,
+  n: { recipientId?: string; conversationId?: string; payload: NotificationPayload; dedupeKey: string; at: Date },
+): Promise<void> {
+  await tx.outboxMessage.upsert({
+    where: { dedupeKey: n.dedupeKey },
+    create: {
+      dedupeKey: n.dedupeKey,
+      recipientId: n.recipientId ?? null,
+      conversationId: n.conversationId ?? null,
+      claimId: n.payload.claimId,
+      kind: n.payload.kind,
+      payload: n.payload,
+      nextAttemptAt: n.at,
+      createdAt: n.at,
+    },
+    update: {},
+  });
+}
+
+/** Everyone on a claim: its owner and every user who added a document, commented or was asked to upload. */
+export async function claimParticipants(tx: Tx, claimId: string): Promise<string[]> {
+  const [claim, docs, comments, requests] = await Promise.all([
+    tx.claim.findUniqueOrThrow({ where: { id: claimId }, select: { ownerId: true } }),
+    tx.document.findMany({ where: { claimId }, select: { uploaderId: true }, distinct: ['uploaderId'] }),
+    tx.comment.findMany({ where: { claimId }, select: { authorId: true }, distinct: ['authorId'] }),
+    tx.uploadRequest.findMany({ where: { claimId }, select: { assigneeId: true, requesterId: true } }),
+  ]);
+  const ids = new Set<string>([claim.ownerId]);
+  docs.forEach((d) => ids.add(d.uploaderId));
+  comments.forEach((c) => ids.add(c.authorId));
+  requests.forEach((r) => { ids.add(r.assigneeId); ids.add(r.requesterId); });
+  return [...ids];
+}
