@@ -8,6 +8,8 @@ export type ServiceSettings = {
   pendingUploadMinutes: number;
   expiryWarningDays: number;
   reminderIntervalHours: number;
+  /** Teams channel conversation where review cards go; unset = each reviewer's 1:1 chat. */
+  reviewersConversationId?: string;
 };
 
 export const defaultServiceSettings: ServiceSettings = { pendingUploadMinutes: 30, expiryWarningDays: 7, reminderIntervalHours: 24 };
@@ -17,3 +19,9 @@ export type Services = { db: Db; clock: Clock; settings: ServiceSettings };
 
 /** Who is acting: always a stored user id, resolved by the bot from the activity (never from card data). */
 export type Actor = { userId: string };
+
+/**
+ * What every state-changing command returns. The bot then reads what it shows (e.g. claim detail)
+ * through a query, so commands and views stay independent.
+ */
+export type CommandResult = { claimId: string; version: number; status: import('../prisma/generated/client').ClaimStatus; replayed?: boolean };
