@@ -1,0 +1,350 @@
+import { z } from 'zod';
+import type { Claim, ClaimStatus, Document } from '../prisma/generated/client';
+import { loadPrincipal, PARTNER_ROLES, requireRole, type Principal } from './authz';
+import { businessDaysBetween, reviewTargetDays } from './businessDays';
+import { bumpVersion, loadClaim } from './claimHelpers';
+import type { Actor, CommandResult, Services } from './context';
+import { Prisma, type Tx } from './db/client';
+import { conflict, forbidden, invalid, isServiceError, notFound } from './errors';
+import { recordHistory } from './history';
+import { once } from './idempotency';
+import { fields, parseInput } from './input';
+import { transition } from './lifecycle';
+import { claimParticipants, enqueueNotification, type NotificationPayload } from './notifications';
+
+// ---------------------------------------------------------------------------------------------
+// Shared command plumbing (also used by uploadRequests.ts)
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Runs one command transaction. With an idempotency key, a double click that lost the race (its
+ * transaction blocked on the claim row and then saw `stale_version`, or hit the key's primary key)
+ * is run once more, so it finds the winner's stored result and replays it instead of failing.
+ */
+export async function commandTransaction<T>(svc: Services, idempotencyKey: string | undefined, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  try {
+    return await svc.db.$transaction(fn);
+  } catch (e) {
+    const lostRace =
+      (isServiceError(e) && e.code === 'stale_version') ||
+      (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002');
+    if (idempotencyKey && lostRace) return svc.db.$transaction(fn);
+    throw e;
+  }
+}
+
+/** The card's version must be the claim's: a decision is only valid on what the reviewer saw. */
+function requireVersion(claim: Claim, version: number): void {
+  if (claim.version !== version) {
+    throw conflict('stale_version', 'This claim changed since the card was shown', { expected: version, current: claim.version });
+  }
+}
+
+/** Queues `payload` to everyone on the claim except the actor (who sees the result in their card). */
+export async function notifyParticipants(tx: Tx, claimId: string, exceptUserId: string | null, payload: NotificationPayload, eventKey: string | number, at: Date): Promise<number> {
+  let n = 0;
+  for (const recipientId of await claimParticipants(tx, claimId)) {
+    if (recipientId === exceptUserId) continue;
+    await enqueueNotification(tx, { recipientId, payload, dedupeKey: `${payload.kind}:${claimId}:${eventKey}:${recipientId}`, at });
+    n++;
+  }
+  return n;
+}
+
+/** Tells the validation team a claim waits for them: the reviewers' channel if configured, else each reviewer 1:1. */
+export async function notifyReviewers(tx: Tx, svc: Services, claim: Pick<Claim, 'id' | 'number' | 'name'>, status: ClaimStatus, eventKey: string | number, at: Date): Promise<void> {
+  const payload: NotificationPayload = { kind: 'review_needed', claimId: claim.id, number: claim.number, name: claim.name, status };
+  const channel = svc.settings.reviewersConversationId;
+  if (channel) {
+    await enqueueNotification(tx, { conversationId: channel, payload, dedupeKey: `review_needed:${claim.id}:${eventKey}:channel`, at });
+    return;
+  }
+  const reviewers = await tx.user.findMany({ where: { roles: { some: { role: 'REVIEWER' } } }, select: { id: true } });
+  for (const r of reviewers) {
+    await enqueueNotification(tx, { recipientId: r.id, payload, dedupeKey: `review_needed:${claim.id}:${eventKey}:${r.id}`, at });
+  }
+}
+
+const KIND_LABEL: Record<Document['kind'], string> = {
+  INVOICE: 'Invoice',
+  CSR: 'CSR',
+  PROOF: 'Proof of execution',
+  METRIC: 'Metric',
+  ADDITIONAL_INFO: 'Additional information',
+};
+
+/** A short human name for a document in notifications, e.g. "Proof of execution: agenda.pdf". */
+export function documentLabel(doc: Pick<Document, 'kind' | 'fileName' | 'details' | 'fields'>): string {
+  const f = doc.fields as Record<string, unknown> | null;
+  const metricName = doc.kind === 'METRIC' && f && typeof f.name === 'string' ? f.name : null;
+  const what = doc.fileName || metricName || doc.details.slice(0, 60) || null;
+  return what ? `${KIND_LABEL[doc.kind]}: ${what}` : KIND_LABEL[doc.kind];
+}
+
+type ClaimCommandInput = { claimId: string; version: number; idempotencyKey?: string };
+type ClaimCommandCtx = { tx: Tx; p: Principal; claim: Claim; at: Date };
+
+/**
+ * The common shape of every command on one claim: one transaction, applied once per idempotency
+ * key; the actor and the claim are reloaded, authorised, and the card's version checked before `body`.
+ */
+async function claimCommand(
+  svc: Services,
+  actor: Actor,
+  command: string,
+  input: ClaimCommandInput,
+  authorise: (p: Principal, claim: Claim) => void,
+  body: (ctx: ClaimCommandCtx) => Promise<CommandResult>,
+): Promise<CommandResult> {
+  return commandTransaction(svc, input.idempotencyKey, async (tx) => {
+    const { result, replayed } = await once(tx, input.idempotencyKey, { userId: actor.userId, command }, async () => {
+      const at = svc.clock.now();
+      const p = await loadPrincipal(tx, actor.userId);
+      const claim = await loadClaim(tx, input.claimId);
+      authorise(p, claim);
+      requireVersion(claim, input.version);
+      return body({ tx, p, claim, at });
+    });
+    return replayed ? { ...result, replayed: true } : result;
+  });
+}
+
+const asReviewer = (p: Principal) => requireRole(p, ['REVIEWER']);
+
+/** Partner staff of the claim's own organisation, with a role covering its location and program. */
+function asClaimPartner(p: Principal, claim: Claim): void {
+  if (p.organisationId !== claim.organisationId) throw forbidden('not_in_organisation', 'This claim belongs to another organisation');
+  requireRole(p, PARTNER_ROLES, { locationId: claim.locationId, programId: claim.programId });
+}
+
+const statusPayload = (claim: Claim, to: ClaimStatus, byName: string, extra: { amountMinor?: number; reason?: string } = {}): NotificationPayload => ({
+  kind: 'status_changed',
+  claimId: claim.id,
+  number: claim.number,
+  name: claim.name,
+  from: claim.status,
+  to,
+  byName,
+  ...(extra.amountMinor !== undefined ? { amountMinor: extra.amountMinor, currency: claim.currency } : {}),
+  ...(extra.reason !== undefined ? { reason: extra.reason } : {}),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Queue
+// ---------------------------------------------------------------------------------------------
+
+export type ReviewQueueItem = {
+  claimId: string;
+  version: number;
+  number: string;
+  name: string;
+  organisationName: string;
+  programName: string;
+  ownerName: string;
+  amountMinor: number;
+  currency: string;
+  status: ClaimStatus;
+  /** When the current wait started: submission, or the dispute. */
+  waitingSince: Date;
+  ageBusinessDays: number;
+  targetBusinessDays: number;
+  overdue: boolean;
+};
+
+const QUEUE_STATUSES: ClaimStatus[] = ['SUBMITTED', 'IN_REVIEW', 'DISPUTED'];
+
+/** Claims waiting for the validation team, oldest wait first, with their review-target flags. */
+export async function getReviewQueue(svc: Services, actor: Actor): Promise<ReviewQueueItem[]> {
+  const p = await loadPrincipal(svc.db, actor.userId);
+  asReviewer(p);
+  const now = svc.clock.now();
+  const rows = await svc.db.claim.findMany({
+    where: { status: { in: QUEUE_STATUSES } },
+    include: { organisation: { select: { name: true } }, program: { select: { name: true } }, owner: { select: { displayName: true } } },
+  });
+  return rows
+    .map((c) => {
+      const waitingSince = (c.status === 'DISPUTED' ? c.disputedAt : c.submittedAt) ?? c.submittedAt ?? c.createdAt;
+      const ageBusinessDays = businessDaysBetween(waitingSince, now);
+      const targetBusinessDays = reviewTargetDays(c.status);
+      return {
+        claimId: c.id,
+        version: c.version,
+        number: c.number,
+        name: c.name,
+        organisationName: c.organisation.name,
+        programName: c.program.name,
+        ownerName: c.owner.displayName,
+        amountMinor: c.amountMinor,
+        currency: c.currency,
+        status: c.status,
+        waitingSince,
+        ageBusinessDays,
+        targetBusinessDays,
+        overdue: ageBusinessDays > targetBusinessDays,
+      };
+    })
+    .sort((a, b) => a.waitingSince.getTime() - b.waitingSince.getTime() || a.number.localeCompare(b.number));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reviewer commands
+// ---------------------------------------------------------------------------------------------
+
+const claimRef = {
+  claimId: fields.id,
+  version: fields.version,
+  idempotencyKey: fields.idempotencyKey.optional(),
+};
+
+/** Card inputs send "" for an untouched optional field. */
+const blankToUndefined = (v: unknown) => (v === '' || v === null ? undefined : v);
+
+export const startReviewInput = z.object(claimRef);
+
+/** SUBMITTED → IN_REVIEW. */
+export async function startReview(svc: Services, actor: Actor, input: unknown): Promise<CommandResult> {
+  const i = parseInput(startReviewInput, input);
+  return claimCommand(svc, actor, 'startReview', i, asReviewer, async ({ tx, p, claim, at }) => {
+    const to = transition('startReview', claim.status);
+    const version = await bumpVersion(tx, claim.id, i.version, { status: to, reviewStartedAt: at });
+    await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'REVIEWER', type: 'review_started', summary: 'Review started', statusBefore: claim.status, statusAfter: to, at });
+    await notifyParticipants(tx, claim.id, p.userId, statusPayload(claim, to, p.displayName), version, at);
+    return { claimId: claim.id, version, status: to };
+  });
+}
+
+/** Document review happens only while the validation team holds the claim. */
+function requireUnderReview(claim: Claim): void {
+  if (claim.status !== 'IN_REVIEW' && claim.status !== 'DISPUTED') {
+    throw conflict('not_in_review', `A claim that is ${claim.status} is not under review`, { status: claim.status, allowedFrom: ['IN_REVIEW', 'DISPUTED'] });
+  }
+}
+
+async function loadClaimDocument(tx: Tx, claimId: string, documentId: string): Promise<Document> {
+  const doc = await tx.document.findFirst({ where: { id: documentId, claimId, removedAt: null } });
+  if (!doc) throw notFound('document', documentId);
+  return doc;
+}
+
+export const reviewDocumentInput = z
+  .object({
+    ...claimRef,
+    documentId: fields.id,
+    decision: z.enum(['ACCEPT', 'NEEDS_FIX']),
+    feedback: z.preprocess(blankToUndefined, z.string().trim().max(2000).optional()),
+  })
+  .superRefine((v, ctx) => {
+    if (v.decision === 'NEEDS_FIX' && !v.feedback) {
+      ctx.addIssue({ code: 'custom', path: ['feedback'], message: 'Say what needs to be fixed' });
+    }
+  });
+
+/** Marks one document accepted or needs-fix; needs-fix leaves feedback on that document for the partner. */
+export async function reviewDocument(svc: Services, actor: Actor, input: unknown): Promise<CommandResult> {
+  const i = parseInput(reviewDocumentInput, input);
+  return claimCommand(svc, actor, 'reviewDocument', i, asReviewer, async ({ tx, p, claim, at }) => {
+    requireUnderReview(claim);
+    const doc = await loadClaimDocument(tx, claim.id, i.documentId);
+    const version = await bumpVersion(tx, claim.id, i.version);
+    const comment = i.feedback || null;
+    await tx.document.update({ where: { id: doc.id }, data: { reviewState: i.decision === 'ACCEPT' ? 'ACCEPTED' : 'NEEDS_FIX', reviewComment: comment } });
+    const label = documentLabel(doc);
+    if (i.decision === 'ACCEPT') {
+      await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'REVIEWER', type: 'document_accepted', summary: `Accepted ${label}`, data: { documentLabel: label, ...(comment ? { comment } : {}) }, documentId: doc.id, at });
+    } else {
+      const text = i.feedback!;
+      const fb = await tx.feedback.create({ data: { claimId: claim.id, reviewerId: p.userId, documentId: doc.id, text, createdAt: at } });
+      await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'REVIEWER', type: 'feedback_given', summary: `Feedback on ${label}`, data: { feedbackId: fb.id, documentId: doc.id, documentLabel: label, text, needsFix: true }, documentId: doc.id, feedbackId: fb.id, at });
+      await notifyParticipants(tx, claim.id, p.userId, { kind: 'feedback', claimId: claim.id, number: claim.number, name: claim.name, feedbackId: fb.id, documentId: doc.id, documentLabel: label, text, byName: p.displayName }, version, at);
+    }
+    return { claimId: claim.id, version, status: claim.status };
+  });
+}
+
+export const giveFeedbackInput = z.object({
+  ...claimRef,
+  text: fields.text(2000),
+  documentId: z.preprocess(blankToUndefined, fields.id.optional()),
+});
+
+/** Feedback on the claim or one of its documents, without changing its status. */
+export async function giveFeedback(svc: Services, actor: Actor, input: unknown): Promise<CommandResult> {
+  const i = parseInput(giveFeedbackInput, input);
+  return claimCommand(svc, actor, 'giveFeedback', i, asReviewer, async ({ tx, p, claim, at }) => {
+    requireUnderReview(claim);
+    const doc = i.documentId ? await loadClaimDocument(tx, claim.id, i.documentId) : null;
+    const version = await bumpVersion(tx, claim.id, i.version);
+    const label = doc ? documentLabel(doc) : undefined;
+    const fb = await tx.feedback.create({ data: { claimId: claim.id, reviewerId: p.userId, documentId: doc?.id ?? null, text: i.text, createdAt: at } });
+    await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'REVIEWER', type: 'feedback_given', summary: label ? `Feedback on ${label}` : 'Feedback on the claim', data: { feedbackId: fb.id, text: i.text, ...(doc ? { documentId: doc.id, documentLabel: label } : {}) }, documentId: doc?.id, feedbackId: fb.id, at });
+    await notifyParticipants(tx, claim.id, p.userId, { kind: 'feedback', claimId: claim.id, number: claim.number, name: claim.name, feedbackId: fb.id, ...(doc ? { documentId: doc.id, documentLabel: label } : {}), text: i.text, byName: p.displayName }, version, at);
+    return { claimId: claim.id, version, status: claim.status };
+  });
+}
+
+export const requestInformationInput = z.object({ ...claimRef, message: fields.text(2000) });
+
+/** IN_REVIEW or DISPUTED → ACTION_REQUIRED: the partner may edit and resubmit; the message is kept as feedback. */
+export async function requestInformation(svc: Services, actor: Actor, input: unknown): Promise<CommandResult> {
+  const i = parseInput(requestInformationInput, input);
+  return claimCommand(svc, actor, 'requestInformation', i, asReviewer, async ({ tx, p, claim, at }) => {
+    const to = transition('requestInformation', claim.status);
+    const version = await bumpVersion(tx, claim.id, i.version, { status: to });
+    const fb = await tx.feedback.create({ data: { claimId: claim.id, reviewerId: p.userId, text: i.message, createdAt: at } });
+    await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'REVIEWER', type: 'information_requested', summary: 'More information requested', data: { message: i.message, feedbackId: fb.id, resolvesDispute: claim.status === 'DISPUTED' }, statusBefore: claim.status, statusAfter: to, feedbackId: fb.id, at });
+    await notifyParticipants(tx, claim.id, p.userId, statusPayload(claim, to, p.displayName, { reason: i.message }), version, at);
+    return { claimId: claim.id, version, status: to };
+  });
+}
+
+export const approveClaimInput = z.object({ ...claimRef, amount: z.preprocess(blankToUndefined, fields.amountMinor.optional()) });
+
+/** IN_REVIEW or DISPUTED → APPROVED, for the full claimed amount or a part of it (0 < approved ≤ claimed). */
+export async function approveClaim(svc: Services, actor: Actor, input: unknown): Promise<CommandResult> {
+  const i = parseInput(approveClaimInput, input);
+  return claimCommand(svc, actor, 'approveClaim', i, asReviewer, async ({ tx, p, claim, at }) => {
+    const to = transition('approve', claim.status);
+    const approved = i.amount ?? claim.amountMinor;
+    if (approved > claim.amountMinor) {
+      throw invalid([{ path: 'amount', code: 'too_big', message: 'The approved amount cannot exceed the claimed amount', params: { maximum: claim.amountMinor, currency: claim.currency } }]);
+    }
+    const version = await bumpVersion(tx, claim.id, i.version, { status: to, approvedMinor: approved, decidedAt: at });
+    await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'REVIEWER', type: 'approved', summary: `Approved ${approved} ${claim.currency} (minor units)`, data: { amountMinor: approved, claimedMinor: claim.amountMinor, currency: claim.currency, partial: approved < claim.amountMinor, resolvesDispute: claim.status === 'DISPUTED' }, statusBefore: claim.status, statusAfter: to, at });
+    await notifyParticipants(tx, claim.id, p.userId, statusPayload(claim, to, p.displayName, { amountMinor: approved }), version, at);
+    return { claimId: claim.id, version, status: to };
+  });
+}
+
+export const rejectClaimInput = z.object({ ...claimRef, reason: fields.text(2000) });
+
+/** IN_REVIEW or DISPUTED → REJECTED, with the reason the partner will read in History. */
+export async function rejectClaim(svc: Services, actor: Actor, input: unknown): Promise<CommandResult> {
+  const i = parseInput(rejectClaimInput, input);
+  return claimCommand(svc, actor, 'rejectClaim', i, asReviewer, async ({ tx, p, claim, at }) => {
+    const to = transition('reject', claim.status);
+    const version = await bumpVersion(tx, claim.id, i.version, { status: to, approvedMinor: null, decidedAt: at });
+    await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'REVIEWER', type: 'rejected', summary: 'Rejected', data: { reason: i.reason, resolvesDispute: claim.status === 'DISPUTED' }, statusBefore: claim.status, statusAfter: to, at });
+    await notifyParticipants(tx, claim.id, p.userId, statusPayload(claim, to, p.displayName, { reason: i.reason }), version, at);
+    return { claimId: claim.id, version, status: to };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Partner: dispute
+// ---------------------------------------------------------------------------------------------
+
+export const disputeClaimInput = z.object({ ...claimRef, reason: fields.text(2000) });
+
+/** REJECTED → DISPUTED by partner staff of the claim's organisation; the validation team is told. */
+export async function disputeClaim(svc: Services, actor: Actor, input: unknown): Promise<CommandResult> {
+  const i = parseInput(disputeClaimInput, input);
+  return claimCommand(svc, actor, 'disputeClaim', i, asClaimPartner, async ({ tx, p, claim, at }) => {
+    const to = transition('dispute', claim.status);
+    const version = await bumpVersion(tx, claim.id, i.version, { status: to, disputedAt: at });
+    await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'USER', type: 'disputed', summary: 'Rejection disputed', data: { reason: i.reason }, statusBefore: claim.status, statusAfter: to, at });
+    await notifyParticipants(tx, claim.id, p.userId, statusPayload(claim, to, p.displayName, { reason: i.reason }), version, at);
+    await notifyReviewers(tx, svc, claim, to, version, at);
+    return { claimId: claim.id, version, status: to };
+  });
+}
