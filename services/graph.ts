@@ -1,0 +1,334 @@
+/**
+ * The one place that talks to Microsoft Graph (app-only). Everything else asks this module for
+ * people, app installation (for proactive 1:1 chats) and SharePoint drive files.
+ *
+ * Middleware chain (our own, so that a test stub on http://127.0.0.1 behaves like graph.microsoft.com):
+ *   bearer token (only for the configured Graph origin) → retry (429/503/504) → redirect → fetch.
+ * The SDK's AuthenticationHandler only signs https URLs of known Graph hosts, and its RetryHandler
+ * neither retries octet-stream uploads nor lets us cap Retry-After below its 180 s, hence ours.
+ */
+import { ClientSecretCredential } from '@azure/identity';
+import {
+  Client,
+  GraphError,
+  HTTPMessageHandler,
+  RedirectHandler,
+  ResponseType,
+  type Context,
+  type Middleware,
+} from '@microsoft/microsoft-graph-client';
+import { z } from 'zod';
+import type { Config } from './config';
+
+export type TokenProvider = () => Promise<string>;
+
+export type RetryPolicy = {
+  /** Retries after the first attempt. */
+  maxRetries: number;
+  /** A Retry-After longer than this is not waited for: the call fails with `retryAfterSeconds` so a queue can reschedule. */
+  maxRetryAfterSeconds: number;
+  /** Exponential backoff (with jitter) when the server gives no Retry-After. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+};
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 4, maxRetryAfterSeconds: 30, baseDelayMs: 500, maxDelayMs: 8000 };
+
+const RETRY_STATUSES = new Set([429, 503, 504]);
+
+/** A Graph call that failed for a reason callers do not handle as a business outcome. */
+export class GraphCallFailed extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Throttled or unavailable: worth trying again later (after `retryAfterSeconds` when known). */
+    readonly retryable: boolean,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'GraphCallFailed';
+  }
+}
+
+export const graphUserSchema = z.object({
+  id: z.string(),
+  displayName: z.string().nullable().optional().transform((v) => v ?? ''),
+  mail: z.string().nullable().optional().transform((v) => v ?? null),
+  userPrincipalName: z.string().nullable().optional().transform((v) => v ?? null),
+  preferredLanguage: z.string().nullable().optional().transform((v) => v ?? null),
+});
+export type GraphUser = z.infer<typeof graphUserSchema>;
+
+export const driveItemSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  size: z.number().int().nonnegative().optional(),
+  webUrl: z.string().optional(),
+});
+export type DriveItem = z.infer<typeof driveItemSchema>;
+
+export type InstallResult =
+  | { ok: true; status: 'installed' | 'already_installed' }
+  | { ok: false; reason: 'no_permission' | 'app_not_in_catalog' };
+
+const listOf = <T extends z.ZodType>(item: T) => z.object({ value: z.array(item) });
+const installedAppSchema = z.object({ id: z.string(), teamsApp: z.object({ id: z.string() }).optional() });
+const chatSchema = z.object({ id: z.string() });
+const uploadSessionSchema = z.object({ uploadUrl: z.string().url() });
+
+/** Simple PUT is for files up to 4 MB; larger ones go through an upload session. */
+export const SIMPLE_UPLOAD_MAX_BYTES = 4 * 1024 * 1024;
+/** Upload-session chunks must be multiples of 320 KiB (Graph rule); 10 × 320 KiB ≈ 3.3 MB per request. */
+export const UPLOAD_CHUNK_BYTES = 10 * 320 * 1024;
+
+const USER_FIELDS = ['id', 'displayName', 'mail', 'userPrincipalName', 'preferredLanguage'];
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Retry-After is seconds or an HTTP date; returns seconds, or undefined when absent/garbled. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const secs = Number(value);
+  if (Number.isFinite(secs)) return Math.max(0, secs);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, (at - now) / 1000);
+}
+
+/**
+ * Sends, and re-sends on 429/503/504: waits Retry-After when given (up to the cap), otherwise
+ * exponential backoff with jitter. Returns the last response; the caller decides what a failure means.
+ */
+export async function sendWithRetry(send: () => Promise<Response>, policy: RetryPolicy = DEFAULT_RETRY): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    const res = await send();
+    if (!RETRY_STATUSES.has(res.status) || attempt >= policy.maxRetries) return res;
+    const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
+    if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterSeconds) return res;
+    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+    const delayMs = retryAfter !== undefined ? retryAfter * 1000 : backoff / 2 + Math.random() * (backoff / 2);
+    await res.body?.cancel().catch(() => undefined); // free the socket before waiting
+    await sleep(delayMs);
+  }
+}
+
+class BearerTokenMiddleware implements Middleware {
+  private next?: Middleware;
+  constructor(
+    private readonly tokenProvider: TokenProvider,
+    private readonly graphOrigin: string,
+  ) {}
+  setNext(next: Middleware) {
+    this.next = next;
+  }
+  async execute(context: Context): Promise<void> {
+    const url = typeof context.request === 'string' ? context.request : context.request.url;
+    // Tokens go only to Graph itself, never to pre-authenticated upload/download URLs elsewhere.
+    if (new URL(url).origin === this.graphOrigin) {
+      const token = await this.tokenProvider();
+      context.options = { ...context.options, headers: { ...(context.options?.headers as Record<string, string>), Authorization: `Bearer ${token}` } };
+    }
+    await this.next!.execute(context);
+  }
+}
+
+class RetryMiddleware implements Middleware {
+  private next?: Middleware;
+  constructor(private readonly policy: RetryPolicy) {}
+  setNext(next: Middleware) {
+    this.next = next;
+  }
+  async execute(context: Context): Promise<void> {
+    context.response = await sendWithRetry(async () => {
+      await this.next!.execute(context);
+      return context.response!;
+    }, this.policy);
+  }
+}
+
+/** App-only token from the client secret; the credential caches and renews it. */
+export function clientSecretTokenProvider(graph: Config['graph']): TokenProvider {
+  const { tenantId, clientId, clientSecret, authorityHost, baseUrl } = graph;
+  if (!tenantId || !clientId || !clientSecret) throw new Error('Graph credentials are not configured');
+  const credential = new ClientSecretCredential(tenantId, clientId, clientSecret, authorityHost ? { authorityHost } : {});
+  // Sovereign clouds use their own Graph host as the resource; the stub (http) uses the public one.
+  const scope = baseUrl.startsWith('https://graph.') ? `${baseUrl}/.default` : 'https://graph.microsoft.com/.default';
+  return async () => {
+    const token = await credential.getToken(scope);
+    if (!token) throw new GraphCallFailed(401, 'no_token', 'Could not get a Graph token', true);
+    return token.token;
+  };
+}
+
+function toFailure(e: unknown): GraphCallFailed {
+  if (e instanceof GraphCallFailed) return e;
+  if (e instanceof GraphError) {
+    const retryAfter = parseRetryAfter(e.headers?.get('retry-after') ?? null);
+    return new GraphCallFailed(e.statusCode, e.code ?? 'unknown', e.message, e.statusCode < 0 || RETRY_STATUSES.has(e.statusCode) || e.statusCode >= 500, retryAfter);
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return new GraphCallFailed(-1, 'network', message, true);
+}
+
+const isStatus = (e: unknown, ...statuses: number[]) => e instanceof GraphError && statuses.includes(e.statusCode);
+
+/** Graph's $search syntax quotes each clause; a quote or backslash in the user's text would break out. */
+const searchTerm = (q: string) => q.replace(/["\\]/g, ' ').trim();
+
+const encodeDrivePath = (p: string) => p.split('/').map(encodeURIComponent).join('/');
+
+export type GraphOptions = { tokenProvider?: TokenProvider; retry?: Partial<RetryPolicy>; fetchImpl?: typeof fetch };
+
+export class Graph {
+  private readonly client: Client;
+  private readonly retry: RetryPolicy;
+  private readonly fetchImpl: typeof fetch;
+
+  constructor(
+    readonly baseUrl: string,
+    tokenProvider: TokenProvider,
+    opts: { retry?: Partial<RetryPolicy>; fetchImpl?: typeof fetch } = {},
+  ) {
+    this.retry = { ...DEFAULT_RETRY, ...opts.retry };
+    this.fetchImpl = opts.fetchImpl ?? fetch;
+    const chain: Middleware[] = [
+      new BearerTokenMiddleware(tokenProvider, new URL(baseUrl).origin),
+      new RetryMiddleware(this.retry),
+      new RedirectHandler(),
+      new HTTPMessageHandler(),
+    ];
+    this.client = Client.initWithMiddleware({ middleware: chain, baseUrl, defaultVersion: 'v1.0' });
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      throw toFailure(e);
+    }
+  }
+
+  /** People picker: matches the start of words in the display name or e-mail. */
+  async searchUsers(query: string, top = 10): Promise<GraphUser[]> {
+    const q = searchTerm(query);
+    if (!q) return [];
+    const body = await this.call(() =>
+      this.client
+        .api('/users')
+        .header('ConsistencyLevel', 'eventual') // required by $search on directory objects
+        .search(`"displayName:${q}" OR "mail:${q}"`)
+        .select(USER_FIELDS)
+        .top(top)
+        .get(),
+    );
+    return listOf(graphUserSchema).parse(body).value;
+  }
+
+  /** null when the user does not exist (or was deleted). */
+  async getUser(aadObjectId: string): Promise<GraphUser | null> {
+    try {
+      const body = await this.client.api(`/users/${encodeURIComponent(aadObjectId)}`).select(USER_FIELDS).get();
+      return graphUserSchema.parse(body);
+    } catch (e) {
+      if (isStatus(e, 404)) return null;
+      throw toFailure(e);
+    }
+  }
+
+  /** Installs our Teams app for a user so the bot can open a 1:1 chat with them. */
+  async installAppForUser(userAadId: string, teamsAppCatalogId: string): Promise<InstallResult> {
+    try {
+      await this.client.api(`/users/${encodeURIComponent(userAadId)}/teamwork/installedApps`).post({
+        'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${teamsAppCatalogId}`,
+      });
+      return { ok: true, status: 'installed' };
+    } catch (e) {
+      if (isStatus(e, 409)) return { ok: true, status: 'already_installed' };
+      if (isStatus(e, 403)) return { ok: false, reason: 'no_permission' };
+      if (isStatus(e, 404)) return { ok: false, reason: 'app_not_in_catalog' };
+      throw toFailure(e);
+    }
+  }
+
+  /** The installation id of our app for a user (POST returns no body, so it is looked up), or null. */
+  async findInstallation(userAadId: string, teamsAppCatalogId: string): Promise<string | null> {
+    const body = await this.call(() =>
+      this.client
+        .api(`/users/${encodeURIComponent(userAadId)}/teamwork/installedApps`)
+        .expand('teamsApp')
+        .filter(`teamsApp/id eq '${teamsAppCatalogId.replace(/'/g, "''")}'`)
+        .get(),
+    );
+    return listOf(installedAppSchema).parse(body).value[0]?.id ?? null;
+  }
+
+  /** The 1:1 chat between the user and the bot of the given installation. */
+  async getInstalledAppChat(userAadId: string, installationId: string): Promise<string> {
+    const body = await this.call(() =>
+      this.client.api(`/users/${encodeURIComponent(userAadId)}/teamwork/installedApps/${encodeURIComponent(installationId)}/chat`).get(),
+    );
+    return chatSchema.parse(body).id;
+  }
+
+  /**
+   * Uploads to `root:/<itemPath>` (segments already safe names), replacing a file of the same name.
+   * ≤ 4 MB: one PUT; larger: an upload session and chunked PUTs to its pre-authenticated URL.
+   */
+  async uploadToDrive(driveId: string, itemPath: string, bytes: Buffer, contentType = 'application/octet-stream'): Promise<DriveItem> {
+    const base = `/drives/${encodeURIComponent(driveId)}/root:/${encodeDrivePath(itemPath)}:`;
+    if (bytes.length <= SIMPLE_UPLOAD_MAX_BYTES) {
+      const body = await this.call(() =>
+        this.client.api(`${base}/content`).query({ '@microsoft.graph.conflictBehavior': 'replace' }).header('Content-Type', contentType).put(bytes),
+      );
+      return driveItemSchema.parse(body);
+    }
+    const session = uploadSessionSchema.parse(
+      await this.call(() =>
+        this.client.api(`${base}/createUploadSession`).post({ item: { '@microsoft.graph.conflictBehavior': 'replace' } }),
+      ),
+    );
+    return this.uploadChunks(session.uploadUrl, bytes);
+  }
+
+  private async uploadChunks(uploadUrl: string, bytes: Buffer): Promise<DriveItem> {
+    for (let start = 0; start < bytes.length; start += UPLOAD_CHUNK_BYTES) {
+      const chunk = bytes.subarray(start, Math.min(start + UPLOAD_CHUNK_BYTES, bytes.length));
+      const end = start + chunk.length - 1;
+      // The upload URL is pre-authenticated: sending our bearer token there is refused (401).
+      const res = await sendWithRetry(
+        () =>
+          this.fetchImpl(uploadUrl, {
+            method: 'PUT',
+            headers: { 'Content-Length': String(chunk.length), 'Content-Range': `bytes ${start}-${end}/${bytes.length}` },
+            body: chunk,
+          }),
+        this.retry,
+      ).catch((e: unknown) => {
+        throw toFailure(e);
+      });
+      const json: unknown = await res.json().catch(() => ({}));
+      if (res.status === 200 || res.status === 201) return driveItemSchema.parse(json);
+      if (res.status !== 202) {
+        const err = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).safeParse(json);
+        throw new GraphCallFailed(res.status, err.success ? err.data.error.code : 'upload_failed', err.success ? err.data.error.message : `Upload chunk failed: ${res.status}`, RETRY_STATUSES.has(res.status) || res.status >= 500, parseRetryAfter(res.headers.get('retry-after')));
+      }
+    }
+    throw new GraphCallFailed(500, 'upload_incomplete', 'Upload session did not return the created item', true);
+  }
+
+  async downloadFromDrive(driveId: string, itemId: string): Promise<Buffer> {
+    const body = await this.call(() =>
+      this.client.api(`/drives/${encodeURIComponent(driveId)}/items/${encodeURIComponent(itemId)}/content`).responseType(ResponseType.ARRAYBUFFER).get(),
+    );
+    if (!(body instanceof ArrayBuffer)) throw new GraphCallFailed(500, 'unexpected_body', 'Drive content was not binary', false);
+    return Buffer.from(body);
+  }
+}
+
+/** null when Graph is not configured (local playground): callers degrade (no people search, no proactive install). */
+export function createGraph(config: Config, opts: GraphOptions = {}): Graph | null {
+  const g = config.graph;
+  const tokenProvider = opts.tokenProvider ?? (g.tenantId && g.clientId && g.clientSecret ? clientSecretTokenProvider(g) : undefined);
+  if (!tokenProvider) return null;
+  return new Graph(g.baseUrl, tokenProvider, { retry: opts.retry, fetchImpl: opts.fetchImpl });
+}

@@ -1,0 +1,134 @@
+import { loadConfig } from '../../services/config';
+import { createGraph, Graph, GraphCallFailed, parseRetryAfter } from '../../services/graph';
+import { startGraphStub, type GraphStub } from '../stubs/graph';
+
+const ALEX = { id: 'aad-alex', displayName: 'Alex Wilber', mail: 'AlexW@contoso.com', preferredLanguage: 'en-US' };
+const MEGAN = { id: 'aad-megan', displayName: 'Megan Bowen', mail: 'MeganB@contoso.com', preferredLanguage: 'ko-KR' };
+const ADELE = { id: 'aad-adele', displayName: 'Adele Vance', mail: 'AdeleV@contoso.com' };
+const APP = 'catalog-app-1';
+
+let stub: GraphStub;
+let graph: Graph;
+
+beforeEach(async () => {
+  stub = await startGraphStub({ users: [ALEX, MEGAN, ADELE], catalogAppIds: [APP] });
+  graph = new Graph(stub.url, async () => 'test-token', { retry: { baseDelayMs: 20, maxDelayMs: 100 } });
+});
+afterEach(() => stub.close());
+
+describe('createGraph', () => {
+  it('is null when Graph credentials are not configured (local playground)', () => {
+    expect(createGraph(loadConfig({}))).toBeNull();
+  });
+
+  it('uses the configured base URL with an injected token provider', async () => {
+    const g = createGraph(loadConfig({ GRAPH_BASE_URL: stub.url }), { tokenProvider: async () => 'injected' });
+    expect(await g!.getUser(ALEX.id)).toMatchObject({ displayName: 'Alex Wilber' });
+    expect(stub.requests[0].headers.authorization).toBe('Bearer injected');
+  });
+});
+
+describe('people', () => {
+  it('searches by display name or e-mail with eventual consistency and the selected fields', async () => {
+    const found = await graph.searchUsers('meg');
+    expect(found.map((u) => u.displayName)).toEqual(['Megan Bowen']);
+    expect(found[0]).toEqual({ id: 'aad-megan', displayName: 'Megan Bowen', mail: 'MeganB@contoso.com', userPrincipalName: 'MeganB@contoso.com', preferredLanguage: 'ko-KR' });
+
+    const req = stub.requests.at(-1)!;
+    expect(req.path).toBe('/v1.0/users');
+    expect(req.headers.consistencylevel).toBe('eventual');
+    expect(req.query.get('$search')).toBe('"displayName:meg" OR "mail:meg"');
+    expect(req.query.get('$select')).toBe('id,displayName,mail,userPrincipalName,preferredLanguage');
+    expect(req.query.get('$top')).toBe('10');
+
+    expect((await graph.searchUsers('adelev@')).map((u) => u.id)).toEqual(['aad-adele']);
+    expect(await graph.searchUsers('nobody')).toEqual([]);
+  });
+
+  it('cannot be broken out of the quoted search clause', async () => {
+    await graph.searchUsers('al" OR "displayName:m');
+    expect(stub.requests.at(-1)!.query.get('$search')).not.toContain('al"');
+    expect(await graph.searchUsers('  "  ')).toEqual([]);
+  });
+
+  it('reads a profile, and null for an unknown user', async () => {
+    expect(await graph.getUser(MEGAN.id)).toMatchObject({ id: 'aad-megan', displayName: 'Megan Bowen', mail: 'MeganB@contoso.com', preferredLanguage: 'ko-KR' });
+    expect(await graph.getUser(ADELE.id)).toMatchObject({ preferredLanguage: null });
+    expect(await graph.getUser('missing')).toBeNull();
+  });
+});
+
+describe('app installation for proactive chats', () => {
+  it('installs (201), then reports already installed (409), and finds the 1:1 chat', async () => {
+    expect(await graph.installAppForUser(ALEX.id, APP)).toEqual({ ok: true, status: 'installed' });
+    const post = stub.requests.find((r) => r.method === 'POST')!;
+    expect(post.path).toBe('/v1.0/users/aad-alex/teamwork/installedApps');
+    expect(JSON.parse(post.body.toString())).toEqual({ 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${APP}` });
+
+    expect(await graph.installAppForUser(ALEX.id, APP)).toEqual({ ok: true, status: 'already_installed' });
+    expect(stub.installedApps(ALEX.id)).toHaveLength(1);
+
+    const installationId = await graph.findInstallation(ALEX.id, APP);
+    expect(installationId).toBe(stub.installedApps(ALEX.id)[0].installationId);
+    expect(await graph.getInstalledAppChat(ALEX.id, installationId!)).toMatch(/^19:.*@unq\.gbl\.spaces$/);
+    expect(await graph.findInstallation(MEGAN.id, APP)).toBeNull();
+  });
+
+  it('reports no permission (403) and an app missing from the catalog (404) as reasons', async () => {
+    expect(await graph.installAppForUser(ALEX.id, 'not-in-catalog')).toEqual({ ok: false, reason: 'app_not_in_catalog' });
+    const denied = await startGraphStub({ users: [ALEX], installForbidden: true });
+    try {
+      const g = new Graph(denied.url, async () => 't');
+      expect(await g.installAppForUser(ALEX.id, APP)).toEqual({ ok: false, reason: 'no_permission' });
+    } finally {
+      await denied.close();
+    }
+  });
+});
+
+describe('throttling and outages', () => {
+  it('waits Retry-After on 429 and then succeeds', async () => {
+    stub.setFault('/users/aad-alex', { status: 429, retryAfter: 1, times: 1 });
+    expect(await graph.getUser(ALEX.id)).toMatchObject({ displayName: 'Alex Wilber' });
+    const calls = stub.requests.filter((r) => r.path === '/v1.0/users/aad-alex');
+    expect(calls).toHaveLength(2);
+    expect(calls[1].at - calls[0].at).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('retries 503 and 504 with backoff', async () => {
+    stub.setFault('/users', { status: 503, times: 2 });
+    stub.setFault('/users', { status: 504, times: 1 });
+    expect(await graph.searchUsers('alex')).toHaveLength(1);
+    expect(stub.requests.filter((r) => r.path === '/v1.0/users')).toHaveLength(4);
+  });
+
+  it('gives up after the retry budget with a retryable failure', async () => {
+    stub.setFault('/users/aad-alex', { status: 503, times: 100 });
+    const g = new Graph(stub.url, async () => 't', { retry: { maxRetries: 2, baseDelayMs: 5 } });
+    const err = await g.getUser(ALEX.id).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(GraphCallFailed);
+    expect(err).toMatchObject({ status: 503, retryable: true });
+    expect(stub.requests).toHaveLength(3);
+  });
+
+  it('does not sit out a Retry-After longer than the cap: fails fast so a queue can reschedule', async () => {
+    stub.setFault('/users/aad-alex', { status: 429, retryAfter: 120, times: 1 });
+    const started = Date.now();
+    const err = await graph.getUser(ALEX.id).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(err).toMatchObject({ status: 429, retryable: true, retryAfterSeconds: 120 });
+  });
+
+  it('does not retry other errors', async () => {
+    stub.setFault('/users', { status: 400, times: 5 });
+    await expect(graph.searchUsers('alex')).rejects.toMatchObject({ status: 400, retryable: false });
+    expect(stub.requests).toHaveLength(1);
+  });
+
+  it('parses Retry-After as seconds or an HTTP date', () => {
+    expect(parseRetryAfter('3')).toBe(3);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 5_000)).toBe(5);
+    expect(parseRetryAfter(null)).toBeUndefined();
+    expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+});
