@@ -4,7 +4,7 @@ import { isPartner, isReviewer, loadPrincipal, PARTNER_ROLES, requireRole, requi
 import { bumpVersion, loadClaim } from './claimHelpers';
 import type { Actor, CommandResult, Services } from './context';
 import type { Prisma, Tx } from './db/client';
-import { conflict, forbidden, invalid, notFound } from './errors';
+import { conflict, forbidden, invalid, notFound, type FieldIssue } from './errors';
 import { recordHistory } from './history';
 import { once } from './idempotency';
 import { fields, parseInput, toFieldIssue } from './input';
@@ -128,13 +128,19 @@ export const kindFields = {
   ADDITIONAL_INFO: additionalInfoFields,
 } as const satisfies Record<DocumentKind, z.ZodType>;
 
-/** Parses a kind's structured fields; issues are reported under `fields.<name>`. */
-export function parseKindFields(kind: DocumentKind, raw: unknown): Record<string, Prisma.InputJsonValue> {
+/** A kind's structured fields, or the issues with them reported under `fields.<name>`. */
+export function checkKindFields(kind: DocumentKind, raw: unknown): { value: Record<string, Prisma.InputJsonValue>; issues: FieldIssue[] } {
   const r = (kindFields[kind] as z.ZodType).safeParse(raw ?? {});
-  if (!r.success) throw invalid(r.error.issues.map((i) => { const f = toFieldIssue(i); return { ...f, path: f.path ? `fields.${f.path}` : 'fields' }; }));
-  const out: Record<string, Prisma.InputJsonValue> = {};
-  for (const [k, v] of Object.entries(r.data as Record<string, unknown>)) if (v !== undefined) out[k] = v as Prisma.InputJsonValue;
-  return out;
+  if (!r.success) return { value: {}, issues: r.error.issues.map((i) => { const f = toFieldIssue(i); return { ...f, path: f.path ? `fields.${f.path}` : 'fields' }; }) };
+  const value: Record<string, Prisma.InputJsonValue> = {};
+  for (const [k, v] of Object.entries(r.data as Record<string, unknown>)) if (v !== undefined) value[k] = v as Prisma.InputJsonValue;
+  return { value, issues: [] };
+}
+
+export function parseKindFields(kind: DocumentKind, raw: unknown): Record<string, Prisma.InputJsonValue> {
+  const { value, issues } = checkKindFields(kind, raw);
+  if (issues.length) throw invalid(issues);
+  return value;
 }
 
 /** Money-bearing kinds default to the claim's currency. */
