@@ -85,9 +85,13 @@ function render(size, layers) {
         for (let sx = 0; sx < n; sx++) {
           const x = px + (sx + 0.5) / n;
           const y = py + (sy + 0.5) / n;
+          // The topmost layer that covers the sample decides its colour.
           let colour = null;
-          for (const layer of layers) {
-            if (layer.shape(x, y)) colour = layer.clear ? null : layer.colour;
+          for (let l = layers.length - 1; l >= 0; l--) {
+            if (layers[l].shape(x, y)) {
+              colour = layers[l].clear ? null : layers[l].colour;
+              break;
+            }
           }
           if (colour) {
             r += colour[0];
