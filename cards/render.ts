@@ -1,0 +1,32 @@
+import * as ACData from 'adaptivecards-templating';
+import type { AdaptiveCard, Json } from './types';
+
+/**
+ * Expands a JSON template with a prepared view model. Templates bind only finished strings and
+ * flags; a property whose prepared value is `null` is dropped afterwards, which is how optional
+ * properties (an input's `value`, a link) are left out without a second template variant.
+ */
+export function expand(template: object, data: object): AdaptiveCard {
+  const out: unknown = new ACData.Template(template).expand({ $root: data });
+  return prune(out as Json) as unknown as AdaptiveCard;
+}
+
+function prune(v: Json): Json {
+  if (Array.isArray(v)) return v.map(prune);
+  if (v && typeof v === 'object') {
+    const o: { [k: string]: Json } = {};
+    for (const [k, val] of Object.entries(v)) {
+      if (val === null || val === undefined) continue;
+      // An empty action list is noise; Teams renders nothing for it anyway.
+      if (k === 'actions' && Array.isArray(val) && val.length === 0) continue;
+      o[k] = prune(val);
+    }
+    return o;
+  }
+  return v;
+}
+
+/** Size of the card as sent (UTF-8 JSON); Teams limits a message to about 28 KB of card for updates. */
+export function cardBytes(card: AdaptiveCard): number {
+  return Buffer.byteLength(JSON.stringify(card), 'utf8');
+}
