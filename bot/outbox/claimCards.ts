@@ -1,0 +1,45 @@
+import type { CloudAdapter, ConversationReference } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Db } from '../../services/db/client';
+import { parseStoredReference, toConversationReference } from '../proactive';
+import { replaceCard } from './connector';
+
+/**
+ * When a claim changes, every card already posted for it (detail, review, notice) is replaced in
+ * place, so nobody acts on a stale card. Best effort: a card that cannot be updated (conversation
+ * gone, throttled) is logged and left as it is; the card's own version check protects actions on it.
+ */
+export async function updateClaimCards(
+  adapter: CloudAdapter,
+  appId: string,
+  db: Db,
+  claimId: string,
+  renderFor: (view: string, conversationRef: Partial<ConversationReference>) => object | null,
+  opts: { log?: Pick<Logger, 'warn'>; timeoutMs?: number } = {},
+): Promise<{ updated: number; failed: number }> {
+  let updated = 0;
+  let failed = 0;
+  try {
+    const cards = await db.claimCard.findMany({ where: { claimId }, orderBy: { createdAt: 'asc' } });
+    if (cards.length === 0) return { updated, failed };
+    const refs = await db.conversationRef.findMany({ where: { conversationId: { in: [...new Set(cards.map((c) => c.conversationId))] } } });
+    const byConversation = new Map(refs.map((r) => [r.conversationId, parseStoredReference(r.reference)]));
+    for (const card of cards) {
+      const stored = byConversation.get(card.conversationId);
+      if (!stored) continue;
+      const reference = toConversationReference(stored);
+      try {
+        const content = renderFor(card.view, reference);
+        if (!content) continue;
+        await replaceCard(adapter, appId, reference, card.activityId, content, opts.timeoutMs ?? 15_000);
+        updated += 1;
+      } catch (e) {
+        failed += 1;
+        opts.log?.warn({ err: e, claimId, conversationId: card.conversationId, activityId: card.activityId }, 'could not update a claim card in place');
+      }
+    }
+  } catch (e) {
+    opts.log?.warn({ err: e, claimId }, 'could not update claim cards');
+  }
+  return { updated, failed };
+}

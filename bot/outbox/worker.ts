@@ -1,0 +1,268 @@
+import type { CloudAdapter } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { OutboxMessage, OutboxStatus } from '../../prisma/generated/client';
+import type { Config } from '../../services/config';
+import { systemClock, type Clock } from '../../services/context';
+import type { Db } from '../../services/db/client';
+import { notificationPayload, type NotificationPayload } from '../../services/notifications';
+import { makeTargetResolver, type DeliveryTarget, type ProactiveGraph, type ResolveTarget } from '../proactive';
+import { postCard } from './connector';
+import { Pacer, TEAMS_CONVERSATION_LIMITS } from './pacing';
+import { decide, describeError } from './retryPolicy';
+
+/**
+ * Delivers the notification outbox. Rows are claimed with FOR UPDATE SKIP LOCKED in a short
+ * transaction that also takes a lease (nextAttemptAt = now + lease) and counts the attempt, so
+ * replicas share the table without double sends and a worker that dies mid-batch loses nothing:
+ * its lease runs out and another worker picks the row up. Sending happens outside the
+ * transaction. Every write after the claim is fenced on (status PENDING, attempts as claimed), so a
+ * late answer to a stale attempt never overwrites a newer one.
+ */
+
+export type OutboxTuning = {
+  /** Rows claimed per pass. */
+  batchSize: number;
+  /** How long a claimed row is ours before another worker may take it. */
+  leaseMs: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** A send that takes longer is treated as a network error (and retried). Keep it under the lease. */
+  sendTimeoutMs: number;
+  /** stop() waits this long for in-flight sends. */
+  stopGraceMs: number;
+  conversationLimits: ReadonlyArray<readonly [number, number]>;
+};
+
+export const defaultOutboxTuning: OutboxTuning = {
+  batchSize: 50,
+  leaseMs: 120_000,
+  backoffBaseMs: 2_000,
+  backoffMaxMs: 10 * 60_000,
+  sendTimeoutMs: 30_000,
+  stopGraceMs: 10_000,
+  conversationLimits: TEAMS_CONVERSATION_LIMITS,
+};
+
+export type RenderNotification = (payload: NotificationPayload, locale: string) => object;
+
+export type OutboxWorkerOptions = {
+  db: Db;
+  adapter: CloudAdapter;
+  appId: string;
+  render: RenderNotification;
+  /** How a row finds its conversation; by default makeTargetResolver with the Graph deps below. */
+  resolveTarget?: ResolveTarget;
+  /** For proactive installation when a recipient has no 1:1 chat yet (ignored with resolveTarget). */
+  graph?: ProactiveGraph;
+  teamsAppCatalogId?: string;
+  config: Config['outbox'];
+  tuning?: Partial<OutboxTuning>;
+  clock?: Clock;
+  log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+};
+
+export type OutboxWorker = {
+  stop(): Promise<void>;
+  /** Claims one batch of due rows and attempts them; resolves when all are settled. Returns how many. */
+  drainOnce(): Promise<number>;
+};
+
+type Claimed = OutboxMessage & { claimedAtMs: number };
+
+export function startOutboxWorker(opts: OutboxWorkerOptions & { autoStart?: boolean }): OutboxWorker {
+  const { db, adapter, appId, render, config, log } = opts;
+  const resolveTarget = opts.resolveTarget ?? makeTargetResolver({ db, appId, graph: opts.graph, teamsAppCatalogId: opts.teamsAppCatalogId });
+  const tuning: OutboxTuning = { ...defaultOutboxTuning, ...opts.tuning };
+  const clock = opts.clock ?? systemClock;
+  const pacer = new Pacer(config.tenantRatePerSecond, tuning.conversationLimits);
+  const backoff = { baseMs: tuning.backoffBaseMs, maxMs: tuning.backoffMaxMs };
+  const inflight = new Set<Promise<void>>();
+  let stopped = false;
+  let wake: (() => void) | null = null;
+
+  async function claim(limit: number): Promise<Claimed[]> {
+    if (limit <= 0) return [];
+    const now = clock.now();
+    const leaseUntil = new Date(now.getTime() + tuning.leaseMs);
+    const rows = await db.$transaction(async (tx) => {
+      const due = await tx.$queryRaw<Array<{ id: string }>>`
+        SELECT id FROM "OutboxMessage"
+        WHERE status = 'PENDING'::"OutboxStatus" AND "nextAttemptAt" <= (${now.toISOString()}::timestamptz AT TIME ZONE 'UTC')
+        ORDER BY "nextAttemptAt", "createdAt"
+        LIMIT ${limit}
+        FOR UPDATE SKIP LOCKED`;
+      if (due.length === 0) return [];
+      const ids = due.map((r) => r.id);
+      await tx.outboxMessage.updateMany({ where: { id: { in: ids } }, data: { attempts: { increment: 1 }, nextAttemptAt: leaseUntil } });
+      return tx.outboxMessage.findMany({ where: { id: { in: ids } } });
+    });
+    const at = Date.now();
+    return rows.map((r) => ({ ...r, claimedAtMs: at }));
+  }
+
+  /** Updates the row only if it is still this attempt's (see the fencing note above). */
+  function fenced(row: Claimed) {
+    return { id: row.id, status: 'PENDING' as OutboxStatus, attempts: row.attempts };
+  }
+
+  async function dead(row: Claimed, error: string): Promise<void> {
+    await db.outboxMessage.updateMany({ where: fenced(row), data: { status: 'DEAD', lastError: error.slice(0, 1000), nextAttemptAt: clock.now() } });
+    log.warn({ outboxId: row.id, kind: row.kind, error }, 'notification dead-lettered');
+  }
+
+  async function retryLater(row: Claimed, delayMs: number, error: string): Promise<void> {
+    await db.outboxMessage.updateMany({ where: fenced(row), data: { lastError: error.slice(0, 1000), nextAttemptAt: new Date(clock.now().getTime() + delayMs) } });
+    log.info({ outboxId: row.id, delayMs, error }, 'notification will be retried');
+  }
+
+  async function deliver(row: Claimed): Promise<void> {
+    // Claimed more often than allowed without ever recording an answer: workers keep dying on it.
+    if (row.attempts > config.maxAttempts) return dead(row, `gave up after ${row.attempts - 1} attempts: ${row.lastError ?? 'no answer (lease expired)'}`);
+    const parsed = notificationPayload.safeParse(row.payload);
+    if (!parsed.success) return dead(row, `invalid payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+    const payload = parsed.data;
+
+    let target: DeliveryTarget;
+    try {
+      target = await resolveTarget({ recipientId: row.recipientId, conversationId: row.conversationId });
+    } catch (e) {
+      const d = decide({ message: `finding the recipient failed: ${describeError(e).message}` }, row.attempts, config.maxAttempts, backoff);
+      return d.action === 'retry' ? retryLater(row, d.delayMs, d.error) : dead(row, d.error);
+    }
+    // Unreachable: dead-letter with the reason. The integrator tells whoever asked (e.g. the requester of an upload).
+    if (!target.ok) return dead(row, `unreachable: ${target.reason}`);
+
+    let card: object;
+    try {
+      card = render(payload, target.locale);
+    } catch (e) {
+      return dead(row, `render failed: ${describeError(e).message}`);
+    }
+
+    const deadline = row.claimedAtMs + tuning.leaseMs / 2;
+    try {
+      const paced = await pacer.schedule(target.tenantId, target.conversationId, deadline, () =>
+        postCard(adapter, appId, target.reference, card, { dedupeKey: row.dedupeKey, alert: target.userId !== null, timeoutMs: tuning.sendTimeoutMs }),
+      );
+      if (!paced.sent) {
+        // Pacing would hold it past half the lease: hand it back without counting an attempt.
+        await db.outboxMessage.updateMany({ where: fenced(row), data: { attempts: { decrement: 1 }, nextAttemptAt: new Date(clock.now().getTime() + (paced.retryAt - Date.now())) } });
+        return;
+      }
+      await markSent(row, payload, target.conversationId, paced.value);
+    } catch (e) {
+      const err = describeError(e);
+      const d = decide(err, row.attempts, config.maxAttempts, backoff);
+      if (err.status === 429) pacer.pause(target.conversationId, Date.now() + (d.action === 'retry' ? d.delayMs : 0));
+      if (d.action === 'retry') return retryLater(row, d.delayMs, d.error);
+      await dead(row, d.error);
+      if (d.unreachableReason && target.userId) {
+        await db.user.update({ where: { id: target.userId }, data: { unreachableReason: d.unreachableReason } });
+      }
+      if (d.dropConversation) await db.conversationRef.deleteMany({ where: { conversationId: target.conversationId } });
+    }
+  }
+
+  async function markSent(row: Claimed, payload: NotificationPayload, conversationId: string, activityId: string | undefined): Promise<void> {
+    await db.$transaction(async (tx) => {
+      const done = await tx.outboxMessage.updateMany({ where: fenced(row), data: { status: 'SENT', activityId: activityId ?? null, sentAt: clock.now(), lastError: null } });
+      if (done.count === 0) {
+        log.warn({ outboxId: row.id }, 'notification sent, but its lease had passed to another attempt');
+        return;
+      }
+      // Claim notices are updated in place later when the claim changes (updateClaimCards).
+      if (activityId && payload.claimId) {
+        await tx.claimCard.upsert({
+          where: { conversationId_activityId: { conversationId, activityId } },
+          create: { claimId: payload.claimId, conversationId, activityId, view: 'notice' },
+          update: {},
+        });
+      }
+    });
+  }
+
+  async function attempt(row: Claimed): Promise<void> {
+    try {
+      await deliver(row);
+    } catch (e) {
+      // Only bookkeeping failed (e.g. the database): the lease expires and the row is tried again.
+      log.error({ err: e, outboxId: row.id }, 'outbox delivery bookkeeping failed');
+    }
+  }
+
+  function track(p: Promise<void>): Promise<void> {
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p));
+    return p;
+  }
+
+  async function drainOnce(): Promise<number> {
+    const rows = await claim(tuning.batchSize);
+    await Promise.all(rows.map((r) => track(attempt(r))));
+    return rows.length;
+  }
+
+  /** Keeps up to batchSize rows in flight, so one slow conversation never holds up the rest. */
+  async function loop(): Promise<void> {
+    while (!stopped) {
+      let claimed = 0;
+      try {
+        const rows = await claim(tuning.batchSize - inflight.size);
+        claimed = rows.length;
+        for (const r of rows) track(attempt(r));
+      } catch (e) {
+        log.error({ err: e }, 'outbox claim failed');
+      }
+      if (stopped) break;
+      if (claimed === 0 || inflight.size >= tuning.batchSize) {
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, config.pollMs);
+          t.unref();
+          wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+        wake = null;
+      }
+    }
+  }
+
+  const running = opts.autoStart === false ? Promise.resolve() : loop();
+
+  return {
+    drainOnce,
+    async stop() {
+      stopped = true;
+      wake?.();
+      await running;
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => (grace = setTimeout(r, tuning.stopGraceMs)))]);
+      clearTimeout(grace);
+      await pacer.stop();
+    },
+  };
+}
+
+export type OutboxStatusReport = {
+  counts: Record<OutboxStatus, number>;
+  /** PENDING rows whose time has come (a growing number means delivery is falling behind). */
+  due: number;
+  lastErrors: Array<{ id: string; kind: string; status: OutboxStatus; attempts: number; recipientId: string | null; conversationId: string | null; lastError: string; at: Date }>;
+};
+
+/** For the admins' `outbox` command: counts by status and the ten most recent errors. */
+export async function outboxStatus(db: Db, now: Date = new Date()): Promise<OutboxStatusReport> {
+  const [groups, due, errors] = await Promise.all([
+    db.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } }),
+    db.outboxMessage.count({ where: { status: 'PENDING', nextAttemptAt: { lte: now } } }),
+    db.outboxMessage.findMany({ where: { lastError: { not: null }, status: { not: 'SENT' } }, orderBy: { nextAttemptAt: 'desc' }, take: 10 }),
+  ]);
+  const counts: Record<OutboxStatus, number> = { PENDING: 0, SENT: 0, DEAD: 0 };
+  for (const g of groups) counts[g.status] = g._count._all;
+  return {
+    counts,
+    due,
+    lastErrors: errors.map((e) => ({ id: e.id, kind: e.kind, status: e.status, attempts: e.attempts, recipientId: e.recipientId, conversationId: e.conversationId, lastError: e.lastError ?? '', at: e.nextAttemptAt })),
+  };
+}
