@@ -5,7 +5,7 @@ import { bumpVersion } from './claimHelpers';
 import type { Actor, CommandResult, Services } from './context';
 import type { Db, Tx } from './db/client';
 import { claimFor, claimScope, isPartnerOn, requirePartnerOn, requireVersion } from './documents';
-import { forbidden, invalid, notFound, ruleFailed, type FieldIssue } from './errors';
+import { conflict, forbidden, invalid, notFound, ruleFailed, type FieldIssue } from './errors';
 import { readHistoryPage, recordHistory, type HistoryPage } from './history';
 import { once } from './idempotency';
 import { fields, parseInput } from './input';
@@ -25,7 +25,10 @@ const blankToNull = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? 
 const clearableCode = (max: number) => z.preprocess(blankToNull, z.string().trim().min(1).max(max).nullable().optional());
 const clearableReach = z.preprocess(blankToNull, z.coerce.number().int().nonnegative().max(1_000_000_000).nullable().optional());
 
-const datesInOrder = (v: { activityStart?: Date; activityEnd?: Date }) => !v.activityStart || !v.activityEnd || v.activityStart <= v.activityEnd;
+// zod 4 runs object refinements even when a field already failed; only compare two real dates.
+const realDate = (d: unknown): d is Date => d instanceof Date && !Number.isNaN(d.getTime());
+const datesInOrder = (v: { activityStart?: unknown; activityEnd?: unknown }) =>
+  !realDate(v.activityStart) || !realDate(v.activityEnd) || v.activityStart <= v.activityEnd;
 const datesOrderIssue = { path: ['activityEnd'], message: 'The end date must not be before the start date' };
 
 export const createClaimInput = z
@@ -351,12 +354,17 @@ export async function getClaimDetail(svc: Services, actor: Actor, claimId: strin
 export async function findClaimIdByNumber(svc: Services, actor: Actor, number: string): Promise<string> {
   const n = parseInput(z.string().trim().min(1).max(40), number);
   const p = await loadPrincipal(svc.db, actor.userId);
-  const c = await svc.db.claim.findFirst({
+  // Numbers are unique per organisation; a reviewer sees every organisation, so prefer their own and refuse to guess between others.
+  const found = await svc.db.claim.findMany({
     where: { number: { equals: n, mode: 'insensitive' }, ...(isReviewer(p) ? {} : { organisationId: p.organisationId }) },
-    select: { id: true },
+    select: { id: true, organisationId: true },
+    take: 10,
   });
-  if (!c) throw notFound('claim', n);
-  return c.id;
+  const own = found.filter((c) => c.organisationId === p.organisationId);
+  if (own.length === 1) return own[0]!.id;
+  if (found.length === 1) return found[0]!.id;
+  if (found.length === 0) throw notFound('claim', n);
+  throw conflict('ambiguous_claim_number', `${n} exists in ${found.length} organisations`, { count: found.length });
 }
 
 /** One page of a claim's history, newest first, for anyone who may read the claim. */

@@ -346,9 +346,6 @@ CREATE UNIQUE INDEX "FundAllocation_locationId_programId_period_key" ON "FundAll
 CREATE UNIQUE INDEX "ActivityType_code_key" ON "ActivityType"("code");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "Claim_number_key" ON "Claim"("number");
-
--- CreateIndex
 CREATE INDEX "Claim_fundAllocationId_status_idx" ON "Claim"("fundAllocationId", "status");
 
 -- CreateIndex
@@ -359,6 +356,9 @@ CREATE INDEX "Claim_organisationId_status_idx" ON "Claim"("organisationId", "sta
 
 -- CreateIndex
 CREATE INDEX "Claim_status_submittedAt_idx" ON "Claim"("status", "submittedAt");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "Claim_organisationId_number_key" ON "Claim"("organisationId", "number");
 
 -- CreateIndex
 CREATE INDEX "Document_claimId_kind_idx" ON "Document"("claimId", "kind");
