@@ -21,6 +21,12 @@ describe('createGraph', () => {
     expect(createGraph(loadConfig({}))).toBeNull();
   });
 
+  it('is built from app credentials when configured (token fetched lazily, on the first call)', () => {
+    const g = createGraph(loadConfig({ GRAPH_TENANT_ID: 't', GRAPH_CLIENT_ID: 'c', GRAPH_CLIENT_SECRET: 's' }));
+    expect(g).toBeInstanceOf(Graph);
+    expect(g!.baseUrl).toBe('https://graph.microsoft.com');
+  });
+
   it('uses the configured base URL with an injected token provider', async () => {
     const g = createGraph(loadConfig({ GRAPH_BASE_URL: stub.url }), { tokenProvider: async () => 'injected' });
     expect(await g!.getUser(ALEX.id)).toMatchObject({ displayName: 'Alex Wilber' });

@@ -3,6 +3,8 @@
  * collections with `@odata.context`, `{ error: { code, message } }` bodies, Retry-After on throttling,
  * 302 from drive item content to a pre-authenticated download URL, and upload sessions with
  * Content-Range chunks (multiples of 320 KiB, no bearer token allowed on the upload URL).
+ * No token endpoint: MSAL (behind ClientSecretCredential) refuses a non-https authority, so tests
+ * inject a token provider and the stub only checks that a bearer token is present.
  */
 import http from 'node:http';
 import { createHash, randomUUID } from 'node:crypto';
@@ -103,10 +105,6 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
     }
 
     let m: RegExpMatchArray | null;
-    // OAuth token endpoint (client credentials), for a credential whose authority host points here.
-    if (method === 'POST' && /^\/[^/]+\/oauth2\/v2\.0\/token$/.test(path)) {
-      return send(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: `stub-token-${randomUUID()}` });
-    }
     // Pre-authenticated URLs: a bearer token here is a client bug (Graph answers 401).
     if ((m = path.match(/^\/_upload\/([\w-]+)$/)) && method === 'PUT') {
       if (req.headers.authorization) return error(res, 401, 'unauthenticated', 'Upload URLs are pre-authenticated; do not send Authorization');
