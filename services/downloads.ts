@@ -175,7 +175,7 @@ export async function downloadAttachment(url: string, opts: DownloadOptions): Pr
       await checkUrl(current, opts);
       let res: Response;
       try {
-        res = await fetchImpl(current, {
+        res = await fetchImpl(current.toString(), {
           redirect: 'manual',
           signal: abort.signal,
           headers: opts.authToken ? { Authorization: `Bearer ${opts.authToken}` } : {},
