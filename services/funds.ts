@@ -53,8 +53,11 @@ export async function remainingMinor(db: Db | Tx, allocationId: string, excludeC
 export function allocationScope(p: Principal): Prisma.FundAllocationWhereInput | null {
   const grants = p.roles.filter((g) => PARTNER_ROLES.includes(g.role));
   if (grants.length === 0) return null;
+  const inOrganisation = { location: { organisationId: p.organisationId } };
+  // An organisation-wide grant covers everything (and Prisma does not read `OR: [{}]` as "all").
+  if (grants.some((g) => !g.locationId && !g.programId)) return inOrganisation;
   return {
-    location: { organisationId: p.organisationId },
+    ...inOrganisation,
     OR: grants.map((g) => ({ ...(g.locationId ? { locationId: g.locationId } : {}), ...(g.programId ? { programId: g.programId } : {}) })),
   };
 }
