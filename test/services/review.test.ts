@@ -10,6 +10,7 @@ import {
   reviewDocument,
   startReview,
 } from '../../services/review';
+import type { Services } from '../../services/context';
 import { insertClaim, makeWorld, type World } from '../helpers/world';
 
 let w: World;
@@ -23,6 +24,25 @@ const owner = () => as(w.users.incentivesUser);
 const history = (claimId: string) => w.db.historyEvent.findMany({ where: { claimId }, orderBy: { id: 'asc' } });
 const outbox = (claimId: string) => w.db.outboxMessage.findMany({ where: { claimId }, orderBy: { createdAt: 'asc' } });
 const claimRow = (id: string) => w.db.claim.findUniqueOrThrow({ where: { id } });
+
+/** Two concurrent callers whose transactions open only once both have arrived, so they truly overlap. */
+function simultaneous(): Services {
+  let arrived = 0;
+  let release!: () => void;
+  const both = new Promise<void>((r) => { release = r; });
+  const db = new Proxy(w.db, {
+    get(target, prop) {
+      const v: unknown = Reflect.get(target, prop);
+      if (prop !== '$transaction' || typeof v !== 'function') return typeof v === 'function' ? v.bind(target) : v;
+      return async (...args: unknown[]) => {
+        if (++arrived === 2) release();
+        await both;
+        return (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
+      };
+    },
+  });
+  return { ...w.svc, db };
+}
 
 /** A claim with a second participant (the colleague commented), so fan-out is visible. */
 async function claimIn(status: ClaimStatus, extra: { amountMinor?: number } = {}) {
@@ -59,7 +79,7 @@ describe('review queue', () => {
     const inReview = await insertClaim(w, { status: 'IN_REVIEW' });
     await w.db.claim.update({ where: { id: inReview.id }, data: { submittedAt: at('2026-11-24') } });
     const dispute = await insertClaim(w, { status: 'DISPUTED' });
-    await w.db.claim.update({ where: { id: dispute.id }, data: { submittedAt: at('2026-10-01'), disputedAt: at('2026-11-23') } }); // 5 days, target 5
+    await w.db.claim.update({ where: { id: dispute.id }, data: { submittedAt: at('2026-10-01'), disputedAt: new Date('2026-11-23T15:00:00Z') } }); // 5 days, target 5
     const oldDispute = await insertClaim(w, { status: 'DISPUTED' });
     await w.db.claim.update({ where: { id: oldDispute.id }, data: { submittedAt: at('2026-10-01'), disputedAt: at('2026-11-20') } }); // 6 days > 5
     const draft = await insertClaim(w, { status: 'EDITING' });
@@ -260,9 +280,10 @@ describe('approveClaim', () => {
   it('two reviewers approving the same version: exactly one wins, the other sees stale_version', async () => {
     const second = await w.db.user.create({ data: { organisationId: w.orgId, tenantId: 'reviewers', aadObjectId: 'second-reviewer', displayName: 'Second Reviewer', roles: { create: [{ role: 'REVIEWER' }] } } });
     const c = await claimIn('IN_REVIEW');
+    const svc = simultaneous();
     const results = await Promise.allSettled([
-      approveClaim(w.svc, reviewer(), { claimId: c.id, version: c.version }),
-      approveClaim(w.svc, as(second.id), { claimId: c.id, version: c.version, amount: '500' }),
+      approveClaim(svc, reviewer(), { claimId: c.id, version: c.version }),
+      approveClaim(svc, as(second.id), { claimId: c.id, version: c.version, amount: '500' }),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
@@ -281,7 +302,8 @@ describe('approveClaim', () => {
     expect(await outbox(c.id)).toHaveLength(2);
 
     const d = await claimIn('IN_REVIEW');
-    const raced = await Promise.all([1, 2].map(() => approveClaim(w.svc, reviewer(), { claimId: d.id, version: d.version, idempotencyKey: `approve-${d.id}` })));
+    const svc = simultaneous();
+    const raced = await Promise.all([1, 2].map(() => approveClaim(svc, reviewer(), { claimId: d.id, version: d.version, idempotencyKey: `approve-${d.id}` })));
     expect(raced.map((r) => r.version)).toEqual([d.version + 1, d.version + 1]);
     expect(raced.filter((r) => r.replayed)).toHaveLength(1);
     expect(await history(d.id)).toHaveLength(1);
