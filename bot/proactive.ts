@@ -1,6 +1,7 @@
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import { z } from 'zod';
 import type { Db } from '../services/db/client';
+import type { Graph } from '../services/graph';
 
 /**
  * Where the bot can reach people without being spoken to: conversation references stored per
@@ -52,19 +53,14 @@ export type UnreachableReason =
   | 'BotDisabledByAdmin'
   | (string & {});
 
-/** The Graph calls proactive installation needs (services/graph.ts provides them). */
-export type ProactiveGraph = {
-  /** Installs the Teams app in the user's personal scope; 'already' when it was installed (409). */
-  installAppForUser(userAadId: string, catalogId: string): Promise<'installed' | 'already' | 'no_permission' | 'app_not_in_catalog'>;
-  /** The id of the 1:1 chat between the user and the installed app, or null when not found. */
-  getInstalledAppChat(userAadId: string, catalogId: string): Promise<string | null>;
-};
+/** The Graph calls proactive installation needs (services/graph.ts's Graph has them). */
+export type ProactiveGraph = Pick<Graph, 'installAppForUser' | 'findInstallation' | 'getInstalledAppChat'>;
 
 export type ReachDeps = {
   db: Db;
   /** Microsoft App Id of the bot: its Teams id is `28:<appId>`. */
   appId?: string;
-  graph?: ProactiveGraph;
+  graph?: ProactiveGraph | null;
   teamsAppCatalogId?: string;
 };
 
@@ -160,10 +156,12 @@ export async function reachUser(deps: ReachDeps, userId: string): Promise<Reach>
   if (user.unreachableReason && user.unreachableReason !== 'BotNotInConversationRoster') return { ok: false, reason: user.unreachableReason };
 
   if (!deps.graph || !deps.teamsAppCatalogId) return { ok: false, reason: user.unreachableReason ?? 'no_conversation' };
+  // 409 (already installed) counts as success: the chat exists, we just never stored it.
   const installed = await deps.graph.installAppForUser(user.aadObjectId, deps.teamsAppCatalogId);
-  if (installed === 'no_permission' || installed === 'app_not_in_catalog') return { ok: false, reason: installed };
-  const chatId = await deps.graph.getInstalledAppChat(user.aadObjectId, deps.teamsAppCatalogId);
-  if (!chatId) return { ok: false, reason: user.unreachableReason ?? 'no_conversation' };
+  if (!installed.ok) return { ok: false, reason: installed.reason };
+  const installationId = await deps.graph.findInstallation(user.aadObjectId, deps.teamsAppCatalogId);
+  if (!installationId) return { ok: false, reason: 'app_not_in_catalog' };
+  const chatId = await deps.graph.getInstalledAppChat(user.aadObjectId, installationId);
 
   const known = await db.conversationRef.findFirst({ where: { tenantId: user.tenantId }, orderBy: { updatedAt: 'desc' }, select: { serviceUrl: true } });
   const ref: StoredReference = {

@@ -21,6 +21,7 @@ function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const t = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`Bot Connector did not answer within ${ms} ms`)), ms);
+    timer.unref();
   });
   return Promise.race([p, t]).finally(() => clearTimeout(timer));
 }

@@ -53,7 +53,7 @@ export type OutboxWorkerOptions = {
   /** How a row finds its conversation; by default makeTargetResolver with the Graph deps below. */
   resolveTarget?: ResolveTarget;
   /** For proactive installation when a recipient has no 1:1 chat yet (ignored with resolveTarget). */
-  graph?: ProactiveGraph;
+  graph?: ProactiveGraph | null;
   teamsAppCatalogId?: string;
   config: Config['outbox'];
   tuning?: Partial<OutboxTuning>;
@@ -77,6 +77,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions & { autoStart?: bool
   const pacer = new Pacer(config.tenantRatePerSecond, tuning.conversationLimits);
   const backoff = { baseMs: tuning.backoffBaseMs, maxMs: tuning.backoffMaxMs };
   const inflight = new Set<Promise<void>>();
+  let inflightRows = 0;
   let stopped = false;
   let wake: (() => void) | null = null;
 
@@ -94,7 +95,10 @@ export function startOutboxWorker(opts: OutboxWorkerOptions & { autoStart?: bool
       if (due.length === 0) return [];
       const ids = due.map((r) => r.id);
       await tx.outboxMessage.updateMany({ where: { id: { in: ids } }, data: { attempts: { increment: 1 }, nextAttemptAt: leaseUntil } });
-      return tx.outboxMessage.findMany({ where: { id: { in: ids } } });
+      const claimed = await tx.outboxMessage.findMany({ where: { id: { in: ids } } });
+      // Keep the due order: it is the order messages reach each conversation.
+      const order = new Map(ids.map((id, i) => [id, i]));
+      return claimed.sort((x, y) => order.get(x.id)! - order.get(y.id)!);
     });
     const at = Date.now();
     return rows.map((r) => ({ ...r, claimedAtMs: at }));
@@ -115,30 +119,42 @@ export function startOutboxWorker(opts: OutboxWorkerOptions & { autoStart?: bool
     log.info({ outboxId: row.id, delayMs, error }, 'notification will be retried');
   }
 
-  async function deliver(row: Claimed): Promise<void> {
-    // Claimed more often than allowed without ever recording an answer: workers keep dying on it.
-    if (row.attempts > config.maxAttempts) return dead(row, `gave up after ${row.attempts - 1} attempts: ${row.lastError ?? 'no answer (lease expired)'}`);
-    const parsed = notificationPayload.safeParse(row.payload);
-    if (!parsed.success) return dead(row, `invalid payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
-    const payload = parsed.data;
+  type Ready = { row: Claimed; payload: NotificationPayload; target: Extract<DeliveryTarget, { ok: true }>; card: object };
 
+  /** Everything before the send: payload, recipient, card. Null when the row is already settled. */
+  async function prepare(row: Claimed): Promise<Ready | null> {
+    // Claimed more often than allowed without ever recording an answer: workers keep dying on it.
+    if (row.attempts > config.maxAttempts) {
+      await dead(row, `gave up after ${row.attempts - 1} attempts: ${row.lastError ?? 'no answer (lease expired)'}`);
+      return null;
+    }
+    const parsed = notificationPayload.safeParse(row.payload);
+    if (!parsed.success) {
+      await dead(row, `invalid payload: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+      return null;
+    }
     let target: DeliveryTarget;
     try {
       target = await resolveTarget({ recipientId: row.recipientId, conversationId: row.conversationId });
     } catch (e) {
       const d = decide({ message: `finding the recipient failed: ${describeError(e).message}` }, row.attempts, config.maxAttempts, backoff);
-      return d.action === 'retry' ? retryLater(row, d.delayMs, d.error) : dead(row, d.error);
+      await (d.action === 'retry' ? retryLater(row, d.delayMs, d.error) : dead(row, d.error));
+      return null;
     }
     // Unreachable: dead-letter with the reason. The integrator tells whoever asked (e.g. the requester of an upload).
-    if (!target.ok) return dead(row, `unreachable: ${target.reason}`);
-
-    let card: object;
-    try {
-      card = render(payload, target.locale);
-    } catch (e) {
-      return dead(row, `render failed: ${describeError(e).message}`);
+    if (!target.ok) {
+      await dead(row, `unreachable: ${target.reason}`);
+      return null;
     }
+    try {
+      return { row, payload: parsed.data, target, card: render(parsed.data, target.locale) };
+    } catch (e) {
+      await dead(row, `render failed: ${describeError(e).message}`);
+      return null;
+    }
+  }
 
+  async function send({ row, payload, target, card }: Ready): Promise<void> {
     const deadline = row.claimedAtMs + tuning.leaseMs / 2;
     try {
       const paced = await pacer.schedule(target.tenantId, target.conversationId, deadline, () =>
@@ -181,12 +197,25 @@ export function startOutboxWorker(opts: OutboxWorkerOptions & { autoStart?: bool
     });
   }
 
-  async function attempt(row: Claimed): Promise<void> {
-    try {
-      await deliver(row);
-    } catch (e) {
-      // Only bookkeeping failed (e.g. the database): the lease expires and the row is tried again.
+  /** Bookkeeping failures (e.g. the database) are only logged: the lease expires and the row is tried again. */
+  function safely<T>(row: Claimed, p: Promise<T>): Promise<T | null> {
+    return p.catch((e: unknown) => {
       log.error({ err: e, outboxId: row.id }, 'outbox delivery bookkeeping failed');
+      return null;
+    });
+  }
+
+  /**
+   * Prepares the whole batch, then queues the sends in claim order: each conversation's limiter is
+   * first-in first-out, so messages reach a chat in the order they were written.
+   */
+  async function processBatch(rows: Claimed[]): Promise<void> {
+    inflightRows += rows.length;
+    try {
+      const ready = await Promise.all(rows.map((r) => safely(r, prepare(r))));
+      await Promise.all(ready.map((x) => (x ? safely(x.row, send(x)) : null)));
+    } finally {
+      inflightRows -= rows.length;
     }
   }
 
@@ -198,7 +227,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions & { autoStart?: bool
 
   async function drainOnce(): Promise<number> {
     const rows = await claim(tuning.batchSize);
-    await Promise.all(rows.map((r) => track(attempt(r))));
+    await track(processBatch(rows));
     return rows.length;
   }
 
@@ -207,14 +236,14 @@ export function startOutboxWorker(opts: OutboxWorkerOptions & { autoStart?: bool
     while (!stopped) {
       let claimed = 0;
       try {
-        const rows = await claim(tuning.batchSize - inflight.size);
+        const rows = await claim(tuning.batchSize - inflightRows);
         claimed = rows.length;
-        for (const r of rows) track(attempt(r));
+        if (rows.length) void track(processBatch(rows));
       } catch (e) {
         log.error({ err: e }, 'outbox claim failed');
       }
       if (stopped) break;
-      if (claimed === 0 || inflight.size >= tuning.batchSize) {
+      if (claimed === 0 || inflightRows >= tuning.batchSize) {
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, config.pollMs);
           t.unref();
@@ -229,18 +258,21 @@ export function startOutboxWorker(opts: OutboxWorkerOptions & { autoStart?: bool
   }
 
   const running = opts.autoStart === false ? Promise.resolve() : loop();
+  let stopping: Promise<void> | null = null;
+
+  async function stop(): Promise<void> {
+    stopped = true;
+    wake?.();
+    await running;
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => (grace = setTimeout(r, tuning.stopGraceMs)))]);
+    clearTimeout(grace);
+    await pacer.stop();
+  }
 
   return {
     drainOnce,
-    async stop() {
-      stopped = true;
-      wake?.();
-      await running;
-      let grace: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.allSettled([...inflight]), new Promise((r) => (grace = setTimeout(r, tuning.stopGraceMs)))]);
-      clearTimeout(grace);
-      await pacer.stop();
-    },
+    stop: () => (stopping ??= stop()),
   };
 }
 

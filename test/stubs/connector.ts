@@ -103,6 +103,12 @@ export class ConnectorStub {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
+  /** Drops the connections of hung requests (their callers see a network error). */
+  releaseHung(): void {
+    for (const r of this.hung) r.destroy();
+    this.hung.clear();
+  }
+
   /** The next `times` requests to this conversation answer with `fault`. */
   fail(conversationId: string, fault: Fault, opts: { times?: number } = {}): void {
     const list = this.faults.get(conversationId) ?? [];
