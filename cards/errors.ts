@@ -14,7 +14,7 @@ export type ServiceErrorLike = {
 };
 
 const AMOUNT_FIELDS = new Set(['amount', 'approvedAmount', 'rate']);
-const DATE_FIELDS = new Set(['activityStart', 'activityEnd', 'invoiceDate', 'dueAt']);
+const DATE_FIELDS = new Set(['activityStart', 'activityEnd', 'invoiceDate', 'dueDate']);
 
 const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null);

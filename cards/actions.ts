@@ -1,0 +1,88 @@
+import type { DocumentKind } from './types';
+
+/**
+ * Every `Action.Execute` verb the cards emit. The bot routes on these (bot/actions.ts); the data of
+ * each carries only ids, the claim version and an idempotency key, never entity state.
+ */
+export const VERBS = {
+  claimNewForm: 'claim.new.form',
+  claimCreate: 'claim.create',
+  claimOpen: 'claim.open',
+  claimRefresh: 'claim.refresh',
+  claimEditForm: 'claim.edit.form',
+  claimUpdate: 'claim.update',
+  claimSubmit: 'claim.submit',
+  claimResubmit: 'claim.resubmit',
+  claimCancelForm: 'claim.cancel.form',
+  claimCancel: 'claim.cancel',
+  claimDisputeForm: 'claim.dispute.form',
+  claimDispute: 'claim.dispute',
+  claimHistory: 'claim.history',
+  overviewOpen: 'overview.open',
+  reviewsOpen: 'reviews.open',
+  docAddForm: 'doc.add.form',
+  docAdd: 'doc.add',
+  csrGenerate: 'csr.generate',
+  metricAdd: 'metric.add',
+  infoAdd: 'info.add',
+  uploadCancelPending: 'upload.cancelPending',
+  commentForm: 'comment.form',
+  commentAdd: 'comment.add',
+  uploadAskForm: 'upload.ask.form',
+  uploadAsk: 'upload.ask',
+  uploadStart: 'upload.start',
+  uploadDecline: 'upload.decline',
+  reviewStart: 'review.start',
+  reviewDoc: 'review.doc',
+  reviewRequestInfoForm: 'review.requestInfo.form',
+  reviewRequestInfo: 'review.requestInfo',
+  reviewApproveForm: 'review.approve.form',
+  reviewApprove: 'review.approve',
+  reviewRejectForm: 'review.reject.form',
+  reviewReject: 'review.reject',
+} as const;
+export type Verb = (typeof VERBS)[keyof typeof VERBS];
+
+/** The only keys action data may carry. */
+export type ActionData = {
+  claimId?: string;
+  version?: number;
+  idempotencyKey?: string;
+  kind?: DocumentKind;
+  documentId?: string;
+  uploadRequestId?: string;
+  decision?: 'ACCEPT' | 'NEEDS_FIX';
+  focus?: string;
+  before?: string;
+};
+export const ACTION_DATA_KEYS: readonly (keyof ActionData)[] = [
+  'claimId', 'version', 'idempotencyKey', 'kind', 'documentId', 'uploadRequestId', 'decision', 'focus', 'before',
+];
+
+export type ExecuteSpec = {
+  title: string;
+  verb: Verb;
+  data: ActionData;
+  style: 'positive' | 'destructive' | null;
+  /** `none` for buttons that must work while required inputs are empty (Cancel, Back). */
+  associatedInputs: 'auto' | 'none';
+};
+
+/** Drops undefined keys so the JSON carries exactly what was meant. */
+export function actionData(d: ActionData): ActionData {
+  const out: ActionData = {};
+  for (const k of ACTION_DATA_KEYS) if (d[k] !== undefined && d[k] !== null) (out as Record<string, unknown>)[k] = d[k];
+  return out;
+}
+
+export function execute(
+  title: string,
+  verb: Verb,
+  data: ActionData,
+  opts: { style?: 'positive' | 'destructive'; inputs?: 'auto' | 'none' } = {},
+): ExecuteSpec {
+  return { title, verb, data: actionData(data), style: opts.style ?? null, associatedInputs: opts.inputs ?? 'none' };
+}
+
+/** The id of the per-document "Needs fix" text input; the bot reads the feedback from `data[needsFixInputId(id)]`. */
+export const needsFixInputId = (documentId: string) => `feedback_${documentId}`;

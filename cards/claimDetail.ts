@@ -1,0 +1,253 @@
+import detailTemplate from './templates/claimDetail.json';
+import { actionData, execute, needsFixInputId, type ExecuteSpec } from './actions';
+import { documentFile, documentTitle } from './documentSummary';
+import { checklistLabel } from './errors';
+import { formatDate, formatMoment, formatMoney, intlLocale, reviewTone, statusTone, type Tone } from './format';
+import { expand } from './render';
+import { langOf, t, type StringKey } from './strings';
+import { DOCUMENT_KINDS, type AdaptiveCard, type CalendarDate, type ClaimStatus, type DocumentKind, type Moment, type RenderOptions, type ReviewState } from './types';
+
+/** What the viewer may do (services/views.ts ClaimAction); the card shows a button for each, nothing else. */
+export type ClaimAction =
+  | 'edit'
+  | 'add_invoice'
+  | 'add_proof'
+  | 'add_metric'
+  | 'add_csr'
+  | 'add_additional_info'
+  | 'ask_colleague'
+  | 'submit'
+  | 'resubmit'
+  | 'cancel'
+  | 'comment'
+  | 'dispute'
+  | 'history'
+  | 'start_review'
+  | 'review_document'
+  | 'request_information'
+  | 'approve'
+  | 'reject'
+  | 'upload_requested';
+
+export type NoteKey =
+  | 'changed' | 'created' | 'saved' | 'submitted' | 'resubmitted' | 'cancelled' | 'documentAdded' | 'commentAdded' | 'uploadAsked'
+  | 'reviewStarted' | 'feedbackSent' | 'documentAccepted' | 'infoRequested' | 'approved' | 'rejected' | 'disputed';
+/** A line above the facts: a known note, or any text (already localised) with a tone. */
+export type Note = NoteKey | { tone: Tone; text: string };
+
+export type ClaimDocumentView = {
+  id: string;
+  kind: DocumentKind;
+  details: string;
+  fields: Record<string, unknown>;
+  fileName: string | null;
+  url: string | null;
+  uploaderName: string;
+  createdAt: Moment;
+  reviewState: ReviewState;
+  reviewComment?: string | null;
+  openFeedback: Array<{ id: string; text: string; reviewerName: string; createdAt: Moment }>;
+};
+
+export type ClaimDetailView = {
+  id: string;
+  number: string;
+  name: string;
+  description: string;
+  status: ClaimStatus;
+  version: number;
+  amountMinor: number;
+  approvedMinor: number | null;
+  currency: string;
+  program: { name: string };
+  location: { name: string; partnerId: string };
+  period: string;
+  usageStart: CalendarDate;
+  usageEnd: CalendarDate;
+  claimingDeadline: CalendarDate;
+  activityType: { name: string; nameKo: string };
+  activityStart: CalendarDate;
+  activityEnd: CalendarDate;
+  preApprovalId: string | null;
+  surfaceSubItem: string | null;
+  estimatedReach: number | null;
+  owner: { name: string };
+  documents: ClaimDocumentView[];
+  feedback: Array<{ id: string; text: string; reviewerName: string; documentId: string | null; resolved: boolean; createdAt: Moment }>;
+  /** Newest first; the card shows the latest three. */
+  comments: Array<{ id: string; text: string; authorName: string; createdAt: Moment }>;
+  commentCount: number;
+  openUploadRequests: Array<{ id: string; assigneeName: string; kind: DocumentKind; dueAt: Moment }>;
+  checklist: Array<{ rule: string; ok: boolean; params?: Record<string, unknown> }>;
+  allowedActions: readonly ClaimAction[];
+  /** Minted per render; each button derives its own key from it. */
+  idempotencyKey: string;
+  note?: Note | null;
+  /** Teams MRIs of users who should see their own view on refresh (at most 60 are used). */
+  refreshUserIds?: string[];
+};
+
+const NOTE_TONE: Partial<Record<NoteKey, Tone>> = { changed: 'warning', cancelled: 'default', rejected: 'attention', infoRequested: 'warning' };
+const ADD_ACTIONS: Array<[ClaimAction, DocumentKind | null]> = [
+  ['add_invoice', 'INVOICE'], ['add_csr', 'CSR'], ['add_proof', 'PROOF'], ['add_metric', 'METRIC'], ['add_additional_info', 'ADDITIONAL_INFO'], ['ask_colleague', null],
+];
+/** Teams shows at most 6 card-level actions; the rest go to the overflow menu (`mode: secondary`, 1.5). */
+const MAX_PRIMARY = 5;
+
+/** One key per button: the same key on two different commands would make the second one fail. */
+export function actionKey(base: string, ...parts: string[]): string {
+  const suffix = `:${parts.join(':')}`;
+  return base.slice(0, 100 - suffix.length) + suffix;
+}
+
+export function renderClaimDetail(vm: ClaimDetailView, locale: string, opts: RenderOptions = {}): AdaptiveCard {
+  const tz = opts.timeZone;
+  const allowed = new Set(vm.allowedActions);
+  const ref = { claimId: vm.id, version: vm.version };
+  const money = (m: number) => formatMoney(m, vm.currency, locale);
+  const docLabelById = new Map(vm.documents.map((d) => [d.id, `${t(locale, `kind.${d.kind}`)}: ${documentTitle(d, locale)}`]));
+
+  const facts: Array<{ title: string; value: string }> = [
+    { title: t(locale, 'detail.facts.program'), value: vm.program.name },
+    { title: t(locale, 'detail.facts.location'), value: t(locale, 'detail.locationValue', { name: vm.location.name, partnerId: vm.location.partnerId }) },
+    { title: t(locale, 'detail.facts.period'), value: t(locale, 'detail.periodValue', { period: vm.period, start: formatDate(vm.usageStart, locale), end: formatDate(vm.usageEnd, locale) }) },
+    { title: t(locale, 'detail.facts.deadline'), value: formatDate(vm.claimingDeadline, locale) },
+    { title: t(locale, 'detail.facts.amount'), value: money(vm.amountMinor) },
+  ];
+  if (vm.approvedMinor !== null) facts.push({ title: t(locale, 'detail.facts.approved'), value: money(vm.approvedMinor) });
+  facts.push(
+    { title: t(locale, 'detail.facts.activity'), value: langOf(locale) === 'ko' && vm.activityType.nameKo ? vm.activityType.nameKo : vm.activityType.name },
+    { title: t(locale, 'detail.facts.activityDates'), value: t(locale, 'detail.dateRange', { start: formatDate(vm.activityStart, locale), end: formatDate(vm.activityEnd, locale) }) },
+  );
+  if (vm.surfaceSubItem) facts.push({ title: t(locale, 'detail.facts.surface'), value: vm.surfaceSubItem });
+  if (vm.preApprovalId) facts.push({ title: t(locale, 'detail.facts.preApproval'), value: vm.preApprovalId });
+  if (vm.estimatedReach !== null) facts.push({ title: t(locale, 'detail.facts.reach'), value: new Intl.NumberFormat(intlLocale(locale)).format(vm.estimatedReach) });
+  facts.push({ title: t(locale, 'detail.facts.owner'), value: vm.owner.name });
+
+  const canReview = allowed.has('review_document');
+  const docGroups = DOCUMENT_KINDS.map((kind) => {
+    const docs = vm.documents.filter((d) => d.kind === kind);
+    return {
+      title: t(locale, `kind.${kind}`),
+      isEmpty: docs.length === 0,
+      emptyText: t(locale, 'detail.noDocuments'),
+      docs: docs.map((d) => {
+        const file = documentFile(d, locale);
+        const title = documentTitle(d, locale);
+        const details = title === d.details ? '' : d.details;
+        return {
+          title,
+          details,
+          hasDetails: Boolean(details),
+          file,
+          hasFile: Boolean(file),
+          meta: t(locale, 'detail.doc.addedBy', { name: d.uploaderName, date: formatMoment(d.createdAt, locale, tz) }),
+          reviewLabel: t(locale, `review.${d.reviewState}`),
+          reviewTone: reviewTone(d.reviewState),
+          openFeedback: d.openFeedback.map((f) => ({ text: t(locale, 'detail.doc.feedback', { text: f.text }) })),
+          canReview,
+          canAccept: d.reviewState !== 'ACCEPTED',
+          accept: {
+            title: t(locale, 'detail.doc.accept'),
+            verb: 'review.doc',
+            data: actionData({ ...ref, documentId: d.id, decision: 'ACCEPT', idempotencyKey: actionKey(vm.idempotencyKey, 'rd', 'A', d.id) }),
+          },
+          needsFix: {
+            title: t(locale, 'detail.doc.needsFix'),
+            inputId: needsFixInputId(d.id),
+            label: t(locale, 'detail.doc.needsFix.label'),
+            error: t(locale, 'detail.doc.needsFix.error'),
+            send: t(locale, 'detail.doc.needsFix.send'),
+            verb: 'review.doc',
+            data: actionData({ ...ref, documentId: d.id, decision: 'NEEDS_FIX', idempotencyKey: actionKey(vm.idempotencyKey, 'rd', 'N', d.id) }),
+          },
+        };
+      }),
+    };
+  });
+
+  const feedback = vm.feedback
+    .filter((f) => !f.resolved)
+    .map((f) => ({
+      text: f.text,
+      hasDocument: Boolean(f.documentId && docLabelById.has(f.documentId)),
+      onDocument: f.documentId ? t(locale, 'detail.feedback.onDocument', { document: docLabelById.get(f.documentId) ?? '' }) : '',
+      meta: t(locale, 'detail.feedback.item', { reviewer: f.reviewerName, date: formatMoment(f.createdAt, locale, tz) }),
+    }));
+
+  const editable = vm.status === 'EDITING' || vm.status === 'ACTION_REQUIRED';
+  const checklist = vm.checklist.map((c) => ({ line: `${c.ok ? '✓' : '✗'} ${checklistLabel(locale, c)}`, tone: c.ok ? 'good' : 'attention' }));
+
+  const addActions = ADD_ACTIONS.filter(([a]) => allowed.has(a)).map(([a, kind]) =>
+    kind ? execute(t(locale, `action.${a}` as StringKey), 'doc.add.form', { ...ref, kind }) : execute(t(locale, 'action.ask_colleague'), 'upload.ask.form', { claimId: vm.id }),
+  );
+
+  const key = (verb: string) => actionKey(vm.idempotencyKey, verb);
+  const main: ExecuteSpec[] = [];
+  if (allowed.has('submit')) main.push(execute(t(locale, 'action.submit'), 'claim.submit', { ...ref, idempotencyKey: key('submit') }, { style: 'positive' }));
+  if (allowed.has('resubmit')) main.push(execute(t(locale, 'action.resubmit'), 'claim.resubmit', { ...ref, idempotencyKey: key('resubmit') }, { style: 'positive' }));
+  if (allowed.has('start_review')) main.push(execute(t(locale, 'action.start_review'), 'review.start', { ...ref, idempotencyKey: key('startReview') }, { style: 'positive' }));
+  if (allowed.has('approve')) main.push(execute(t(locale, 'action.approve'), 'review.approve.form', ref, { style: 'positive' }));
+  if (allowed.has('request_information')) main.push(execute(t(locale, 'action.request_information'), 'review.requestInfo.form', ref));
+  if (allowed.has('reject')) main.push(execute(t(locale, 'action.reject'), 'review.reject.form', ref, { style: 'destructive' }));
+  if (allowed.has('dispute')) main.push(execute(t(locale, 'action.dispute'), 'claim.dispute.form', ref));
+  if (allowed.has('edit')) main.push(execute(t(locale, 'action.edit'), 'claim.edit.form', ref));
+  if (allowed.has('comment')) main.push(execute(t(locale, 'action.comment'), 'comment.form', { claimId: vm.id }));
+  if (allowed.has('history')) main.push(execute(t(locale, 'action.history'), 'claim.history', { claimId: vm.id }));
+  const hasCancel = allowed.has('cancel');
+  const actions = main.map((a, i) => ({ ...a, mode: i < MAX_PRIMARY ? null : 'secondary' }));
+
+  const note = vm.note ? (typeof vm.note === 'string' ? { tone: NOTE_TONE[vm.note] ?? 'good', text: t(locale, `note.${vm.note}`) } : vm.note) : null;
+  const refreshUserIds = (vm.refreshUserIds ?? []).slice(0, 60);
+
+  return expand(detailTemplate, {
+    refresh: refreshUserIds.length
+      ? { action: { type: 'Action.Execute', verb: 'claim.refresh', data: { claimId: vm.id } }, userIds: refreshUserIds }
+      : null,
+    number: vm.number,
+    name: vm.name,
+    statusLabel: t(locale, `status.${vm.status}`),
+    statusTone: statusTone(vm.status),
+    statusStyle: statusTone(vm.status),
+    nextStep: t(locale, `next.${vm.status}`),
+    hasNote: Boolean(note),
+    noteText: note?.text ?? '',
+    noteTone: note?.tone ?? 'default',
+    noteStyle: note?.tone ?? 'default',
+    facts,
+    description: vm.description,
+    hasDescription: Boolean(vm.description),
+    labels: {
+      feedback: t(locale, 'detail.feedback'),
+      documents: t(locale, 'detail.documents'),
+      uploadRequests: t(locale, 'detail.uploadRequests'),
+      checklist: t(locale, 'detail.checklist'),
+      checklistDone: t(locale, 'detail.checklist.allDone'),
+      comments: t(locale, 'detail.comments', { count: vm.commentCount }),
+    },
+    hasFeedback: feedback.length > 0,
+    feedback,
+    docGroups,
+    hasUploadRequests: vm.openUploadRequests.length > 0,
+    uploadRequests: vm.openUploadRequests.map((u) => ({
+      line: t(locale, 'detail.uploadRequest', { name: u.assigneeName, kind: t(locale, `kind.${u.kind}`), due: formatMoment(u.dueAt, locale, tz) }),
+    })),
+    hasChecklist: editable && checklist.length > 0,
+    checklist,
+    checklistDone: vm.checklist.length > 0 && vm.checklist.every((c) => c.ok),
+    hasComments: vm.comments.length > 0,
+    comments: vm.comments.slice(0, 3).map((c) => ({ text: c.text, meta: t(locale, 'detail.comment.meta', { author: c.authorName, date: formatMoment(c.createdAt, locale, tz) }) })),
+    hasAddActions: addActions.length > 0,
+    addActions,
+    actions,
+    hasCancel,
+    cancel: {
+      title: t(locale, 'action.cancel'),
+      mode: main.length >= MAX_PRIMARY ? 'secondary' : null,
+      text: t(locale, 'cancel.text'),
+      confirm: t(locale, 'cancel.confirm'),
+      verb: 'claim.cancel',
+      data: actionData({ ...ref, idempotencyKey: key('cancel') }),
+    },
+  });
+}
