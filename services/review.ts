@@ -153,8 +153,8 @@ export type ReviewQueueItem = {
 
 const QUEUE_STATUSES: ClaimStatus[] = ['SUBMITTED', 'IN_REVIEW', 'DISPUTED'];
 
-/** Claims waiting for the validation team, oldest wait first, with their review-target flags. */
-export async function getReviewQueue(svc: Services, actor: Actor): Promise<ReviewQueueItem[]> {
+/** Claims waiting for the validation team, oldest wait first, with their review-target flags (at most `limit`). */
+export async function getReviewQueue(svc: Services, actor: Actor, opts: { limit?: number } = {}): Promise<ReviewQueueItem[]> {
   const p = await loadPrincipal(svc.db, actor.userId);
   asReviewer(p);
   const now = svc.clock.now();
@@ -184,7 +184,8 @@ export async function getReviewQueue(svc: Services, actor: Actor): Promise<Revie
         overdue: ageBusinessDays > targetBusinessDays,
       };
     })
-    .sort((a, b) => a.waitingSince.getTime() - b.waitingSince.getTime() || a.number.localeCompare(b.number));
+    .sort((a, b) => a.waitingSince.getTime() - b.waitingSince.getTime() || a.number.localeCompare(b.number))
+    .slice(0, opts.limit ?? 200);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,12 +2,12 @@ import { z } from 'zod';
 import type { ClaimStatus, DocumentKind, UploadRequestStatus } from '../prisma/generated/client';
 import { hasRole, loadPrincipal, PARTNER_ROLES, requireRole, type Principal } from './authz';
 import type { Actor, CommandResult, Services } from './context';
-import type { Db, Tx } from './db/client';
+import type { Db, Prisma, Tx } from './db/client';
 import { conflict, forbidden, invalid, notFound } from './errors';
 import { recordHistory } from './history';
 import { once } from './idempotency';
 import { fields, parseInput } from './input';
-import { assertEditable } from './lifecycle';
+import { assertEditable, EDITABLE } from './lifecycle';
 import { enqueueNotification } from './notifications';
 import { isoDate } from './periods';
 import { commandTransaction } from './review';
@@ -131,16 +131,14 @@ export async function requestUpload(svc: Services, actor: Actor, input: unknown)
   });
 }
 
-type RequestWithClaim = NonNullable<Awaited<ReturnType<typeof findRequest>>>;
-const findRequest = (db: Db | Tx, id: string) =>
-  db.uploadRequest.findUnique({
-    where: { id },
-    include: {
-      claim: { select: { id: true, number: true, name: true, status: true, version: true, organisationId: true, locationId: true, programId: true } },
-      requester: { select: { id: true, displayName: true } },
-      assignee: { select: { id: true, displayName: true } },
-    },
-  });
+const requestInclude = {
+  claim: { select: { id: true, number: true, name: true, status: true, version: true, organisationId: true, locationId: true, programId: true } },
+  requester: { select: { id: true, displayName: true } },
+  assignee: { select: { id: true, displayName: true } },
+} satisfies Prisma.UploadRequestInclude;
+
+type RequestWithClaim = Prisma.UploadRequestGetPayload<{ include: typeof requestInclude }>;
+const findRequest = (db: Db | Tx, id: string) => db.uploadRequest.findUnique({ where: { id }, include: requestInclude });
 
 /** Closes an OPEN request; the row condition makes two concurrent closers end with exactly one winner. */
 async function closeRequest(tx: Tx, req: RequestWithClaim, status: 'DECLINED' | 'CANCELLED', at: Date, declineReason?: string): Promise<void> {
@@ -259,17 +257,14 @@ export async function getUploadRequest(svc: Services, actor: Actor, id: unknown)
   return toView(req, svc.clock.now());
 }
 
-/** What the actor has been asked to upload and not yet done, soonest due first. */
+/** What the actor has been asked to upload and can do now, soonest due first. */
 export async function listOpenUploadRequestsFor(svc: Services, actor: Actor): Promise<UploadRequestView[]> {
   const now = svc.clock.now();
   const rows = await svc.db.uploadRequest.findMany({
-    where: { assigneeId: actor.userId, status: 'OPEN' },
+    // A request on a claim that is submitted (or closed) cannot be acted on now; it shows again if the claim comes back.
+    where: { assigneeId: actor.userId, status: 'OPEN', claim: { status: { in: [...EDITABLE] } } },
     orderBy: [{ dueAt: 'asc' }, { createdAt: 'asc' }],
-    include: {
-      claim: { select: { id: true, number: true, name: true, status: true, version: true, organisationId: true, locationId: true, programId: true } },
-      requester: { select: { id: true, displayName: true } },
-      assignee: { select: { id: true, displayName: true } },
-    },
+    include: requestInclude,
   });
   return rows.map((r) => toView(r, now));
 }

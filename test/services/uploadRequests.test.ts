@@ -78,9 +78,9 @@ describe('requestUpload', () => {
   it('refuses bad input, the wrong asker, a locked claim and the wrong assignee, writing nothing', async () => {
     const c = await insertClaim(w);
     const expectCode = async (p: Promise<unknown>, kind: string, code: string, path?: string) => {
-      const e = await p.catch((x) => x);
+      const e = (await p.catch((x: unknown) => x)) as { details: { issues: Array<{ path: string }> } };
       expect(e).toMatchObject({ kind, code });
-      if (path) expect(e.details.issues.map((i: { path: string }) => i.path)).toContain(path);
+      if (path) expect(e.details.issues.map((i) => i.path)).toContain(path);
     };
     await expectCode(requestUpload(w.svc, owner(), ask(c.id, { message: '' })), 'invalid', 'input', 'message');
     await expectCode(requestUpload(w.svc, owner(), ask(c.id, { kind: 'CSR' })), 'invalid', 'input', 'kind');
