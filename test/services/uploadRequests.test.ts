@@ -183,6 +183,17 @@ describe('reading upload requests', () => {
     expect(mine).toEqual([sooner.uploadRequestId, later.uploadRequestId]);
     expect((await listOpenUploadRequestsFor(w.svc, as(w.users.incentivesAdmin))).filter((v) => v.claimId === c.id)).toHaveLength(0);
   });
+
+  it('hides requests while their claim cannot take documents, and shows them again when it can', async () => {
+    const c = await insertClaim(w);
+    const r = await requestUpload(w.svc, owner(), ask(c.id));
+    const listed = async () => (await listOpenUploadRequestsFor(w.svc, colleague())).some((v) => v.id === r.uploadRequestId);
+    expect(await listed()).toBe(true);
+    await w.db.claim.update({ where: { id: c.id }, data: { status: 'SUBMITTED' } });
+    expect(await listed()).toBe(false);
+    await w.db.claim.update({ where: { id: c.id }, data: { status: 'ACTION_REQUIRED' } });
+    expect(await listed()).toBe(true);
+  });
 });
 
 describe('searchColleagues', () => {
