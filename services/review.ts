@@ -311,7 +311,7 @@ export async function approveClaim(svc: Services, actor: Actor, input: unknown):
       throw invalid([{ path: 'amount', code: 'too_big', message: 'The approved amount cannot exceed the claimed amount', params: { maximum: claim.amountMinor, currency: claim.currency } }]);
     }
     const version = await bumpVersion(tx, claim.id, i.version, { status: to, approvedMinor: approved, decidedAt: at });
-    await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'REVIEWER', type: 'approved', summary: `Approved ${approved} ${claim.currency} (minor units)`, data: { amountMinor: approved, claimedMinor: claim.amountMinor, currency: claim.currency, partial: approved < claim.amountMinor, resolvesDispute: claim.status === 'DISPUTED' }, statusBefore: claim.status, statusAfter: to, at });
+    await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'REVIEWER', type: 'approved', summary: `Approved ${(approved / 100).toFixed(2)} ${claim.currency}`, data: { amountMinor: approved, claimedMinor: claim.amountMinor, currency: claim.currency, partial: approved < claim.amountMinor, resolvesDispute: claim.status === 'DISPUTED' }, statusBefore: claim.status, statusAfter: to, at });
     await notifyParticipants(tx, claim.id, p.userId, statusPayload(claim, to, p.displayName, { amountMinor: approved }), version, at);
     return { claimId: claim.id, version, status: to };
   });
