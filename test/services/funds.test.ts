@@ -49,7 +49,6 @@ describe('funds', () => {
   });
 
   it('marks past claiming windows closed and totals each currency separately', async () => {
-    const seattle = w.allocation.locationId;
     const hosting = await w.db.program.findUniqueOrThrow({ where: { code: 'HOSTING' } });
     const eur = await w.db.location.create({ data: { organisationId: w.orgId, partnerId: '4871300', name: 'Contoso Dublin', country: 'IE' } });
     await w.db.fundAllocation.create({
@@ -63,8 +62,6 @@ describe('funds', () => {
     const usdRows = o.rows.filter((r) => r.currency === 'USD');
     expect(usd.earnedMinor).toBe(usdRows.reduce((s, r) => s + r.earnedMinor, 0));
     expect(usd.remainingMinor).toBe(usdRows.reduce((s, r) => s + r.remainingMinor, 0));
-    expect(o.rows.some((r) => r.locationName === 'Contoso Seattle')).toBe(true);
-    expect(seattle).toBeTruthy();
   });
 
   it('shows only the allocations a scoped role covers, none to reviewers or other organisations', async () => {

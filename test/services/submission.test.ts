@@ -140,7 +140,7 @@ describe('submission', () => {
     it('needs the amount to fit in the remaining funds (not counting this claim)', async () => {
       // Start from an allocation nothing else holds.
       await w.db.claim.updateMany({ where: { fundAllocationId: w.allocation.id, status: { in: [...COUNTS_AS_CLAIMED] } }, data: { status: 'CANCELLED' } });
-      const big = await insertClaim(w, { status: 'SUBMITTED', amountMinor: w.allocation.earnedMinor - 50_000 });
+      await insertClaim(w, { status: 'SUBMITTED', amountMinor: w.allocation.earnedMinor - 50_000 });
       try {
         const c = await insertClaim(w, { complete: true, amountMinor: 60_000 });
         const e = await expectOnly(c.id, 'within_remaining');
@@ -148,8 +148,7 @@ describe('submission', () => {
         const fits = await insertClaim(w, { complete: true, amountMinor: 10_000 });
         expect((await submit(fits.id)).status).toBe('SUBMITTED');
       } finally {
-        await w.db.claim.updateMany({ where: { fundAllocationId: w.allocation.id, status: { in: ['SUBMITTED'] } }, data: { status: 'CANCELLED' } });
-        expect(big.id).toBeTruthy();
+        await w.db.claim.updateMany({ where: { fundAllocationId: w.allocation.id, status: 'SUBMITTED' }, data: { status: 'CANCELLED' } });
       }
     });
 
