@@ -180,21 +180,24 @@ export function startOutboxWorker(opts: OutboxWorkerOptions & { autoStart?: bool
   }
 
   async function markSent(row: Claimed, payload: NotificationPayload, conversationId: string, activityId: string | undefined): Promise<void> {
-    await db.$transaction(async (tx) => {
-      const done = await tx.outboxMessage.updateMany({ where: fenced(row), data: { status: 'SENT', activityId: activityId ?? null, sentAt: clock.now(), lastError: null } });
-      if (done.count === 0) {
-        log.warn({ outboxId: row.id }, 'notification sent, but its lease had passed to another attempt');
-        return;
-      }
-      // Claim notices are updated in place later when the claim changes (updateClaimCards).
-      if (activityId && payload.claimId) {
-        await tx.claimCard.upsert({
+    const done = await db.outboxMessage.updateMany({ where: fenced(row), data: { status: 'SENT', activityId: activityId ?? null, sentAt: clock.now(), lastError: null } });
+    if (done.count === 0) {
+      log.warn({ outboxId: row.id }, 'notification sent, but its lease had passed to another attempt');
+      return;
+    }
+    // Claim notices are updated in place later (updateClaimCards). Recorded apart from SENT: failing
+    // to remember a card must never make a delivered message look unsent (it would be sent again).
+    if (activityId && payload.claimId) {
+      try {
+        await db.claimCard.upsert({
           where: { conversationId_activityId: { conversationId, activityId } },
           create: { claimId: payload.claimId, conversationId, activityId, view: 'notice' },
           update: {},
         });
+      } catch (e) {
+        log.warn({ err: e, outboxId: row.id, claimId: payload.claimId }, 'could not record the posted claim card');
       }
-    });
+    }
   }
 
   /** Bookkeeping failures (e.g. the database) are only logged: the lease expires and the row is tried again. */
