@@ -86,3 +86,12 @@ export function execute(
 
 /** The id of the per-document "Needs fix" text input; the bot reads the feedback from `data[needsFixInputId(id)]`. */
 export const needsFixInputId = (documentId: string) => `feedback_${documentId}`;
+
+/**
+ * One idempotency key per button, derived from the key minted for the render: services/idempotency.ts
+ * stores a key per command, so one key shared by two different commands would make the second fail.
+ */
+export function actionKey(base: string, ...parts: string[]): string {
+  const suffix = `:${parts.join(':')}`;
+  return base.slice(0, Math.max(8, 100 - suffix.length)) + suffix;
+}

@@ -1,5 +1,5 @@
 import detailTemplate from './templates/claimDetail.json';
-import { actionData, execute, needsFixInputId, type ExecuteSpec } from './actions';
+import { actionData, actionKey, execute, needsFixInputId, type ExecuteSpec } from './actions';
 import { documentFile, documentTitle } from './documentSummary';
 import { checklistLabel } from './errors';
 import { formatDate, formatMoment, formatMoney, intlLocale, reviewTone, statusTone, type Tone } from './format';
@@ -93,12 +93,6 @@ const ADD_ACTIONS: Array<[ClaimAction, DocumentKind | null]> = [
 ];
 /** Teams shows at most 6 card-level actions; the rest go to the overflow menu (`mode: secondary`, 1.5). */
 const MAX_PRIMARY = 5;
-
-/** One key per button: the same key on two different commands would make the second one fail. */
-export function actionKey(base: string, ...parts: string[]): string {
-  const suffix = `:${parts.join(':')}`;
-  return base.slice(0, 100 - suffix.length) + suffix;
-}
 
 export function renderClaimDetail(vm: ClaimDetailView, locale: string, opts: RenderOptions = {}): AdaptiveCard {
   const tz = opts.timeZone;

@@ -48,3 +48,6 @@ export type AdaptiveCard = {
 
 /** Options every render function accepts: the zone moments (not calendar dates) are shown in. */
 export type RenderOptions = { timeZone?: string };
+
+/** The claim a form or notice is about: what the heading shows and what the buttons carry. */
+export type ClaimRef = { id: string; number: string; name: string; version: number };

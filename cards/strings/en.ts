@@ -311,6 +311,7 @@ export const en = {
   'overview.myClaims': 'Your claims',
   'overview.noClaims': 'You have no claims yet.',
   'overview.claimLine': '{number} · {name} · {amount}',
+  'overview.more': '…and {count} more',
 
   // 7. History
   'history.title': 'History',
@@ -375,7 +376,10 @@ export const en = {
   'uploadRequest.closed.FULFILLED': 'Uploaded. Thank you!',
   'uploadRequest.closed.DECLINED': 'Declined: {reason}',
   'uploadRequest.closed.CANCELLED': '{name} cancelled this request. Nothing more to do.',
-  'uploadRequest.closed.OPEN': 'Open',
+  'uploadRequest.badge.OPEN': 'Open',
+  'uploadRequest.badge.FULFILLED': 'Uploaded',
+  'uploadRequest.badge.DECLINED': 'Declined',
+  'uploadRequest.badge.CANCELLED': 'Cancelled',
   'askSent.title': 'Request sent',
   'askSent.text': 'I asked {name} for the {kind} by {due}.',
   'askSent.unreachableTitle': 'Request saved',

@@ -1,0 +1,83 @@
+import historyTemplate from './templates/history.json';
+import { execute, type ExecuteSpec } from './actions';
+import { formatMoment, formatMoney, statusTone } from './format';
+import { expand } from './render';
+import { hasKey, langOf, t, type StringKey } from './strings';
+import type { ActorKind, AdaptiveCard, ClaimStatus, Moment, RenderOptions } from './types';
+
+/** One page of a claim's history, newest first (services/history.ts HistoryPage). */
+export type HistoryView = {
+  claim: { id: string; number: string; name: string };
+  items: Array<{
+    id: string;
+    type: string;
+    /** English, for logs; shown to English readers only when the event data says nothing more. */
+    summary: string;
+    actorName: string | null;
+    actorKind: ActorKind;
+    data: unknown;
+    statusBefore: ClaimStatus | null;
+    statusAfter: ClaimStatus | null;
+    at: Moment;
+  }>;
+  /** Pass back as `before` for the next (older) page; null at the end. */
+  nextCursor: string | null;
+};
+
+/** Reviewer messages the partner has to read stand out. */
+const ATTENTION_TYPES = new Set(['feedback_given', 'information_requested', 'rejected']);
+
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+
+/** What the event's data adds, in words: the feedback or reason text, the amount, the document. */
+function detailOf(type: string, data: unknown, locale: string): string {
+  const d = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+  const parts: string[] = [];
+  const text = str(d.text) || str(d.message) || str(d.feedback);
+  if (str(d.reason)) parts.push(t(locale, 'history.reason', { text: str(d.reason) }));
+  else if (text) parts.push(text);
+  if (typeof d.amountMinor === 'number' && (type === 'approved' || type === 'csr_generated' || type === 'claim_created')) {
+    parts.push(t(locale, 'history.amount', { amount: formatMoney(d.amountMinor, str(d.currency) || 'USD', locale) }));
+  }
+  const kind = str(d.kind) || str(d.documentKind);
+  const kindLabel = kind && hasKey(`kind.${kind}`) ? t(locale, `kind.${kind}` as StringKey) : '';
+  const docBits = [kindLabel, str(d.fileName)].filter(Boolean).join(': ');
+  if (docBits) parts.push(docBits);
+  if (str(d.name) && str(d.value)) parts.push(`${str(d.name)}: ${str(d.value)}`);
+  return parts.join('\n\n');
+}
+
+export function renderHistory(vm: HistoryView, locale: string, opts: RenderOptions = {}): AdaptiveCard {
+  const actions: ExecuteSpec[] = [];
+  if (vm.nextCursor) actions.push(execute(t(locale, 'history.older'), 'claim.history', { claimId: vm.claim.id, before: vm.nextCursor }));
+  actions.push(execute(t(locale, 'common.backToClaim'), 'claim.open', { claimId: vm.claim.id }));
+  return expand(historyTemplate, {
+    title: t(locale, 'history.title'),
+    subtitle: t(locale, 'common.claimRef', { number: vm.claim.number, name: vm.claim.name }),
+    isEmpty: vm.items.length === 0,
+    emptyText: t(locale, 'history.empty'),
+    items: vm.items.map((i) => {
+      const attention = ATTENTION_TYPES.has(i.type);
+      const derived = detailOf(i.type, i.data, locale);
+      const detail = derived || (langOf(locale) === 'en' ? i.summary : '');
+      const who = i.actorName ?? t(locale, i.actorKind === 'REVIEWER' ? 'actor.REVIEWER' : i.actorKind === 'SYSTEM' ? 'actor.SYSTEM' : 'actor.USER');
+      const changed = Boolean(i.statusAfter && i.statusBefore !== i.statusAfter);
+      return {
+        style: attention ? 'attention' : 'default',
+        label: hasKey(`history.type.${i.type}`) ? t(locale, `history.type.${i.type}` as StringKey) : t(locale, 'history.type.other'),
+        tone: attention ? 'attention' : 'default',
+        hasStatus: changed,
+        statusChange: changed
+          ? i.statusBefore
+            ? t(locale, 'history.status', { from: t(locale, `status.${i.statusBefore}`), to: t(locale, `status.${i.statusAfter!}`) })
+            : t(locale, `status.${i.statusAfter!}`)
+          : '',
+        statusTone: i.statusAfter ? statusTone(i.statusAfter) : 'default',
+        hasDetail: Boolean(detail),
+        detail,
+        meta: t(locale, 'history.meta', { who, when: formatMoment(i.at, locale, opts.timeZone) }),
+      };
+    }),
+    actions,
+  });
+}

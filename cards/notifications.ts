@@ -1,0 +1,121 @@
+import { execute } from './actions';
+import { formatDate, formatMoment, formatMoney, statusTone } from './format';
+import { renderNotice } from './notice';
+import { hasKey, t, type StringKey } from './strings';
+import { renderUploadRequest } from './uploadRequests';
+import type { AdaptiveCard, DocumentKind, RenderOptions } from './types';
+
+/**
+ * 10. Outbox deliveries: one card per payload kind of services/notifications.ts, rendered in the
+ * recipient's language at delivery time. Same shapes as that zod union (declared here, so cards/
+ * does not depend on services/).
+ */
+type Base = { claimId: string; number: string; name: string };
+export type NotificationView =
+  | (Base & { kind: 'status_changed'; from: string; to: string; byName: string; amountMinor?: number; currency?: string; reason?: string })
+  | (Base & { kind: 'feedback'; feedbackId: string; documentId?: string; documentLabel?: string; text: string; byName: string })
+  | (Base & { kind: 'upload_requested'; uploadRequestId: string; documentKind: string; message: string; dueAt: string; byName: string })
+  | (Base & { kind: 'upload_fulfilled'; uploadRequestId: string; documentKind: string; byName: string })
+  | (Base & { kind: 'upload_declined'; uploadRequestId: string; documentKind: string; reason: string; byName: string })
+  | (Base & { kind: 'upload_cancelled'; uploadRequestId: string; documentKind: string; byName: string })
+  | (Base & { kind: 'upload_reminder'; uploadRequestId: string; documentKind: string; dueAt: string })
+  | (Base & { kind: 'expiry_warning'; deadline: string })
+  | (Base & { kind: 'review_needed'; status: string });
+
+const statusLabel = (locale: string, s: string) => (hasKey(`status.${s}`) ? t(locale, `status.${s}` as StringKey) : s);
+const kindLabel = (locale: string, k: string) => (hasKey(`kind.${k}`) ? t(locale, `kind.${k}` as StringKey) : k);
+const DOCUMENT_KINDS = new Set(['INVOICE', 'CSR', 'PROOF', 'METRIC', 'ADDITIONAL_INFO']);
+
+export function renderNotification(n: NotificationView, locale: string, opts: RenderOptions & { idempotencyKey?: string } = {}): AdaptiveCard {
+  const open = (focus?: string) => [execute(t(locale, 'common.openClaim'), 'claim.open', { claimId: n.claimId, focus })];
+  const ref = t(locale, 'common.claimRef', { number: n.number, name: n.name });
+  switch (n.kind) {
+    case 'status_changed': {
+      const from = statusLabel(locale, n.from);
+      const to = statusLabel(locale, n.to);
+      const lines: Array<string | { text: string; tone?: 'good' | 'warning' }> = [t(locale, 'notify.status_changed.text', { by: n.byName, name: n.name, from, to })];
+      if (n.to === 'APPROVED' && n.amountMinor !== undefined) {
+        lines.push({ text: t(locale, 'notify.status_changed.approved', { amount: formatMoney(n.amountMinor, n.currency ?? 'USD', locale) }), tone: 'good' });
+      }
+      if (n.to === 'ACTION_REQUIRED') lines.push({ text: t(locale, 'notify.status_changed.infoRequested'), tone: 'warning' });
+      return renderNotice({
+        title: t(locale, 'notify.status_changed.title', { number: n.number, to }),
+        subtitle: n.name,
+        badge: { text: to, tone: statusTone(n.to) },
+        lines,
+        quote: n.reason ? { text: n.to === 'ACTION_REQUIRED' ? n.reason : t(locale, 'notify.status_changed.reason', { reason: n.reason }), tone: 'attention' } : undefined,
+        actions: open(),
+      });
+    }
+    case 'feedback':
+      return renderNotice({
+        title: t(locale, 'notify.feedback.title', { number: n.number }),
+        titleTone: 'attention',
+        lines: [
+          t(locale, 'notify.feedback.text', { by: n.byName, name: n.name }),
+          ...(n.documentLabel ? [{ text: t(locale, 'notify.feedback.on', { document: n.documentLabel }), subtle: true }] : []),
+        ],
+        quote: { text: n.text, tone: 'attention' },
+        actions: open(n.documentId ?? n.feedbackId),
+      });
+    case 'upload_requested':
+      return renderUploadRequest(
+        {
+          id: n.uploadRequestId,
+          status: 'OPEN',
+          requesterName: n.byName,
+          claim: { id: n.claimId, number: n.number, name: n.name },
+          kind: (DOCUMENT_KINDS.has(n.documentKind) ? n.documentKind : 'ADDITIONAL_INFO') as DocumentKind,
+          message: n.message,
+          dueAt: n.dueAt,
+          // One decline per request: a key derived from the request is stable across re-deliveries.
+          idempotencyKey: opts.idempotencyKey ?? `upload-request:${n.uploadRequestId}`,
+        },
+        locale,
+        opts,
+      );
+    case 'upload_fulfilled':
+      return renderNotice({
+        title: t(locale, 'notify.upload_fulfilled.title'),
+        titleTone: 'good',
+        lines: [t(locale, 'notify.upload_fulfilled.text', { by: n.byName, kind: kindLabel(locale, n.documentKind), number: n.number, name: n.name })],
+        actions: open(),
+      });
+    case 'upload_declined':
+      return renderNotice({
+        title: t(locale, 'notify.upload_declined.title'),
+        titleTone: 'warning',
+        lines: [t(locale, 'notify.upload_declined.text', { by: n.byName, kind: kindLabel(locale, n.documentKind), number: n.number, name: n.name })],
+        quote: { text: t(locale, 'notify.upload_declined.reason', { reason: n.reason }), tone: 'warning' },
+        actions: open(),
+      });
+    case 'upload_cancelled':
+      return renderNotice({
+        title: t(locale, 'notify.upload_cancelled.title'),
+        lines: [t(locale, 'notify.upload_cancelled.text', { by: n.byName, kind: kindLabel(locale, n.documentKind), number: n.number, name: n.name })],
+        actions: open(),
+      });
+    case 'upload_reminder':
+      return renderNotice({
+        title: t(locale, 'notify.upload_reminder.title'),
+        titleTone: 'warning',
+        subtitle: ref,
+        lines: [t(locale, 'notify.upload_reminder.text', { kind: kindLabel(locale, n.documentKind), number: n.number, name: n.name, due: formatMoment(n.dueAt, locale, opts.timeZone) })],
+        actions: [execute(t(locale, 'uploadRequest.upload'), 'upload.start', { uploadRequestId: n.uploadRequestId }, { style: 'positive' }), ...open()],
+      });
+    case 'expiry_warning':
+      return renderNotice({
+        title: t(locale, 'notify.expiry_warning.title', { number: n.number }),
+        titleTone: 'warning',
+        lines: [t(locale, 'notify.expiry_warning.text', { name: n.name, deadline: formatDate(n.deadline, locale) })],
+        actions: open(),
+      });
+    case 'review_needed':
+      return renderNotice({
+        title: t(locale, 'notify.review_needed.title', { number: n.number }),
+        badge: { text: statusLabel(locale, n.status), tone: statusTone(n.status) },
+        lines: [t(locale, 'notify.review_needed.text', { name: n.name, status: statusLabel(locale, n.status) })],
+        actions: open(),
+      });
+  }
+}
