@@ -4,6 +4,7 @@ import pino from 'pino';
 import { DEMO_TENANT_ID } from '../../prisma/seed';
 import { outboxStatus, startOutboxWorker, type OutboxTuning, type OutboxWorker } from '../../bot/outbox/worker';
 import { saveConversationReference } from '../../bot/proactive';
+import { backoffMs, decide } from '../../bot/outbox/retryPolicy';
 import type { Config } from '../../services/config';
 import { enqueueNotification, type NotificationPayload } from '../../services/notifications';
 import { insertClaim, makeWorld, type World } from '../helpers/world';
@@ -272,4 +273,41 @@ test('a worker stopped mid-send loses nothing: after its lease another worker de
   stub.releaseHung();
   await new Promise((r) => setTimeout(r, 200));
   expect(await w.db.outboxMessage.findFirstOrThrow()).toMatchObject({ status: 'SENT', attempts: 2, activityId: sent.activityId, lastError: null });
+});
+
+test('an unreachable Bot Connector (network error) is retried with backoff, then dead-lettered', async () => {
+  const u = await userWithChat(800);
+  // Point the stored chat at a port nobody listens on.
+  const closed = await startConnectorStub();
+  const deadUrl = closed.url;
+  await closed.close();
+  const ref = await w.db.conversationRef.findUniqueOrThrow({ where: { conversationId: u.conversationId } });
+  await w.db.conversationRef.update({ where: { id: ref.id }, data: { reference: { ...(ref.reference as object), serviceUrl: deadUrl } } });
+  await enqueue({ recipientId: u.userId }, 1);
+  worker({ maxAttempts: 3 });
+  await settled();
+  const row = await w.db.outboxMessage.findFirstOrThrow();
+  expect(row).toMatchObject({ status: 'DEAD', attempts: 3 });
+  expect(row.lastError).toMatch(/gave up after 3 attempts: network error/);
+});
+
+describe('retry policy', () => {
+  const policy = { baseMs: 1000, maxMs: 8000 };
+  const half = () => 0.5;
+  test.each([
+    [{ status: 429, retryAfterMs: 3000, message: '' }, { action: 'retry', delayMs: 3000 }],
+    [{ status: 412, message: '' }, { action: 'retry', delayMs: 1500 }],
+    [{ status: 502, message: '' }, { action: 'retry', delayMs: 1500 }],
+    [{ status: 504, message: '' }, { action: 'retry', delayMs: 1500 }],
+    [{ message: 'ECONNRESET' }, { action: 'retry', delayMs: 1500 }],
+    [{ status: 400, code: 'BadArgument', message: '' }, { action: 'dead' }],
+    [{ status: 403, code: 'BotDisabledByAdmin', message: '' }, { action: 'dead', unreachableReason: 'BotDisabledByAdmin' }],
+    [{ status: 404, message: '' }, { action: 'dead', dropConversation: true }],
+  ])('%j → %j', (err, expected) => {
+    expect(decide(err, 2, 5, policy, half)).toMatchObject(expected);
+  });
+  test('backoff grows exponentially up to the cap, and retryable errors stop at maxAttempts', () => {
+    expect([1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, policy, () => 1))).toEqual([1000, 2000, 4000, 8000, 8000, 8000]);
+    expect(decide({ status: 503, message: '' }, 5, 5, policy)).toMatchObject({ action: 'dead' });
+  });
 });
