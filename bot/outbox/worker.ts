@@ -59,6 +59,8 @@ export type OutboxWorkerOptions = {
   tuning?: Partial<OutboxTuning>;
   clock?: Clock;
   log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+  /** false: no polling loop; only drainOnce() delivers (tests, one-shot tools). Default true. */
+  autoStart?: boolean;
 };
 
 export type OutboxWorker = {
@@ -69,7 +71,7 @@ export type OutboxWorker = {
 
 type Claimed = OutboxMessage & { claimedAtMs: number };
 
-export function startOutboxWorker(opts: OutboxWorkerOptions & { autoStart?: boolean }): OutboxWorker {
+export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   const { db, adapter, appId, render, config, log } = opts;
   const resolveTarget = opts.resolveTarget ?? makeTargetResolver({ db, appId, graph: opts.graph, teamsAppCatalogId: opts.teamsAppCatalogId });
   const tuning: OutboxTuning = { ...defaultOutboxTuning, ...opts.tuning };
