@@ -1,0 +1,121 @@
+import {
+  renderAddDocument, renderApproveForm, renderAskColleague, renderAskSent, renderClaimDetail, renderCommentForm, renderConfirmCancel,
+  renderCreateClaim, renderDisputeForm, renderError, renderFilePrompt, renderFileReceived, renderHistory, renderMessage, renderNotification,
+  renderOverview, renderRejectForm, renderRequestInfoForm, renderReviewQueue, renderUploadRequest, renderWelcome,
+  type AdaptiveCard, type CreateClaimView, type HistoryView, type NotificationView, type OverviewView, type UploadRequestView,
+} from '../../cards';
+import { editingClaim, ids, KEY, reviewerClaim } from './fixtures';
+
+const claimRef = { id: ids.claim, number: 'CLM-2026-00042', name: 'Spring cloud webinar series', version: 7 };
+
+export const createView = (over: Partial<CreateClaimView> = {}): CreateClaimView => ({
+  allocations: [
+    { allocationId: ids.allocation, locationName: 'Contoso Korea', partnerId: '4812345', programName: 'CSP Indirect Reseller', subItems: [], period: 'FY26-H2', currency: 'USD', remainingMinor: 2500000 },
+    { allocationId: 'a9b8c7d6-e5f4-4a3b-8c2d-1e0f9a8b7c6d', locationName: 'Contoso Busan', partnerId: '4812399', programName: 'Surface', subItems: ['ADD-HUB', 'ADD-PC', 'ADR-HUB'], period: 'FY26-H2', currency: 'KRW', remainingMinor: 1200000000 },
+  ],
+  activityTypes: [
+    { id: ids.activity, name: 'Customer seminars / bootcamps', nameKo: '고객 세미나 / 부트캠프', category: 'MARKET_DEVELOPMENT', requiresPreApproval: false },
+    { id: 'c9d8e7f6-a5b4-4c3d-9e2f-1a0b9c8d7e6f', name: 'TV / radio', nameKo: 'TV / 라디오', category: 'DEMAND_GENERATION', requiresPreApproval: true },
+    { id: 'd1e2f3a4-b5c6-4d7e-8f9a-0b1c2d3e4f5a', name: 'Microsoft exams and tuition', nameKo: 'Microsoft 시험 및 교육비', category: 'PARTNER_SKILLING', requiresPreApproval: false },
+  ],
+  idempotencyKey: KEY,
+  ...over,
+});
+
+export const overviewView: OverviewView = {
+  rows: [
+    { allocationId: ids.allocation, locationName: 'Contoso Korea', partnerId: '4812345', programName: 'CSP Indirect Reseller', period: 'FY26-H2', currency: 'USD', earnedMinor: 4000000, claimedMinor: 1500000, approvedMinor: 500000, remainingMinor: 2500000, claimingDeadline: '2026-08-14', windowOpen: true },
+    { allocationId: 'x2', locationName: 'Contoso Busan', partnerId: '4812399', programName: 'Surface', period: 'FY27-H1', currency: 'KRW', earnedMinor: 1500000000, claimedMinor: 0, approvedMinor: 0, remainingMinor: 1500000000, claimingDeadline: '2027-02-14', windowOpen: false },
+  ],
+  totals: [
+    { currency: 'USD', earnedMinor: 4000000, claimedMinor: 1500000, approvedMinor: 500000, remainingMinor: 2500000 },
+    { currency: 'KRW', earnedMinor: 1500000000, claimedMinor: 0, approvedMinor: 0, remainingMinor: 1500000000 },
+  ],
+  myClaims: [
+    { status: 'EDITING', claims: [{ id: ids.claim, number: 'CLM-2026-00042', name: 'Spring cloud webinar series', amountMinor: 1250050, currency: 'USD' }] },
+    { status: 'APPROVED', claims: [{ id: 'c-2', number: 'CLM-2026-00017', name: 'Winter print ads', amountMinor: 500000, currency: 'USD' }] },
+  ],
+};
+
+export const historyView: HistoryView = {
+  claim: { id: ids.claim, number: 'CLM-2026-00042', name: 'Spring cloud webinar series' },
+  items: [
+    { id: '41', type: 'information_requested', summary: 'Information requested', actorName: 'Patti Fernandez', actorKind: 'REVIEWER', data: { message: 'Please add the attendee list.' }, statusBefore: 'IN_REVIEW', statusAfter: 'ACTION_REQUIRED', at: '2026-04-03T09:00:00Z' },
+    { id: '40', type: 'feedback_given', summary: 'Feedback on proof', actorName: 'Patti Fernandez', actorKind: 'REVIEWER', data: { text: 'The Microsoft logo is not visible.' }, statusBefore: null, statusAfter: null, at: '2026-04-02T08:00:00Z' },
+    { id: '39', type: 'review_started', summary: 'Review started', actorName: 'Patti Fernandez', actorKind: 'REVIEWER', data: {}, statusBefore: 'SUBMITTED', statusAfter: 'IN_REVIEW', at: '2026-04-01T08:00:00Z' },
+    { id: '38', type: 'document_added', summary: 'INVOICE INV-1042.pdf added', actorName: 'Alex Wilber', actorKind: 'USER', data: { kind: 'INVOICE', fileName: 'INV-1042.pdf' }, statusBefore: null, statusAfter: null, at: '2026-03-26T09:15:00Z' },
+    { id: '37', type: 'expiry_warning_sent', summary: 'Expiry warning sent', actorName: null, actorKind: 'SYSTEM', data: {}, statusBefore: null, statusAfter: null, at: '2026-03-25T00:00:00Z' },
+  ],
+  nextCursor: '37',
+};
+
+export const uploadRequestView = (over: Partial<UploadRequestView> = {}): UploadRequestView => ({
+  id: ids.uploadRequest,
+  status: 'OPEN',
+  requesterName: 'Alex Wilber',
+  claim: { id: ids.claim, number: 'CLM-2026-00042', name: 'Spring cloud webinar series', amountMinor: 1250050, currency: 'USD', programName: 'CSP Indirect Reseller', locationName: 'Contoso Korea' },
+  kind: 'METRIC',
+  message: 'Could you send the registered guest count from the webinar tool?',
+  dueAt: '2026-04-05T17:00:00Z',
+  idempotencyKey: KEY,
+  ...over,
+});
+
+const base = { claimId: ids.claim, number: 'CLM-2026-00042', name: 'Spring cloud webinar series' };
+export const notifications: NotificationView[] = [
+  { ...base, kind: 'status_changed', from: 'IN_REVIEW', to: 'APPROVED', byName: 'Patti Fernandez', amountMinor: 1000000, currency: 'USD' },
+  { ...base, kind: 'status_changed', from: 'IN_REVIEW', to: 'REJECTED', byName: 'Patti Fernandez', reason: 'The activity is not eligible for co-op.' },
+  { ...base, kind: 'status_changed', from: 'IN_REVIEW', to: 'ACTION_REQUIRED', byName: 'Patti Fernandez', reason: 'Please add the attendee list.' },
+  { ...base, kind: 'feedback', feedbackId: ids.feedback, documentId: ids.proof, documentLabel: 'Proof: invitation.png', text: 'The Microsoft logo is not visible.', byName: 'Patti Fernandez' },
+  { ...base, kind: 'upload_requested', uploadRequestId: ids.uploadRequest, documentKind: 'METRIC', message: 'Registered guests, please.', dueAt: '2026-04-05T17:00:00Z', byName: 'Alex Wilber' },
+  { ...base, kind: 'upload_fulfilled', uploadRequestId: ids.uploadRequest, documentKind: 'METRIC', byName: 'Isaiah Langer' },
+  { ...base, kind: 'upload_declined', uploadRequestId: ids.uploadRequest, documentKind: 'INVOICE', reason: 'I do not have access to finance records.', byName: 'Isaiah Langer' },
+  { ...base, kind: 'upload_cancelled', uploadRequestId: ids.uploadRequest, documentKind: 'PROOF', byName: 'Alex Wilber' },
+  { ...base, kind: 'upload_reminder', uploadRequestId: ids.uploadRequest, documentKind: 'METRIC', dueAt: '2026-04-05T17:00:00Z' },
+  { ...base, kind: 'expiry_warning', deadline: '2026-08-14' },
+  { ...base, kind: 'review_needed', status: 'SUBMITTED' },
+];
+
+/** Every card of the product with realistic data, by name. */
+export function allCards(locale: string): Array<[string, AdaptiveCard]> {
+  const form = { claim: claimRef, idempotencyKey: KEY };
+  return [
+    ['welcome', renderWelcome({ userName: 'Alex', isReviewer: true }, locale)],
+    ['createClaim', renderCreateClaim(createView(), locale)],
+    ['createClaim (no funds)', renderCreateClaim(createView({ allocations: [] }), locale)],
+    ['claimDetail (partner, editing)', renderClaimDetail(editingClaim({ note: 'changed' }), locale)],
+    ['claimDetail (reviewer)', renderClaimDetail(reviewerClaim(), locale, { timeZone: 'Asia/Seoul' })],
+    ['claimDetail (approved)', renderClaimDetail(editingClaim({ status: 'APPROVED', approvedMinor: 1000000, allowedActions: ['history', 'comment'], documents: [], feedback: [], comments: [], openUploadRequests: [] }), locale)],
+    ...(['INVOICE', 'PROOF', 'METRIC', 'CSR', 'ADDITIONAL_INFO'] as const).map(
+      (kind) => [`addDocument ${kind}`, renderAddDocument({ kind, claim: { ...claimRef, currency: 'USD' }, idempotencyKey: KEY, requiredMetrics: ['Registered guests'], proofGuidance: 'Invitation, agenda and event photos' }, locale)] as [string, AdaptiveCard],
+    ),
+    ['filePrompt', renderFilePrompt({ claim: claimRef, kind: 'INVOICE', expiresAt: '2026-03-26T10:15:00Z', maxMb: 25 }, locale)],
+    ['fileReceived', renderFileReceived({ claim: claimRef, kind: 'INVOICE', fileName: 'INV-1042.pdf' }, locale)],
+    ['comment', renderCommentForm(form, locale)],
+    ['dispute', renderDisputeForm(form, locale)],
+    ['requestInfo', renderRequestInfoForm(form, locale)],
+    ['approve', renderApproveForm({ ...form, amountMinor: 1250050, currency: 'USD' }, locale)],
+    ['reject', renderRejectForm(form, locale)],
+    ['confirmCancel', renderConfirmCancel(form, locale)],
+    ['overview', renderOverview(overviewView, locale)],
+    ['overview (empty)', renderOverview({ rows: [], totals: [], myClaims: [] }, locale)],
+    ['history', renderHistory(historyView, locale)],
+    ['history (empty)', renderHistory({ claim: historyView.claim, items: [], nextCursor: null }, locale)],
+    ['askColleague (graph)', renderAskColleague({ claim: claimRef, idempotencyKey: KEY, pickerDataset: 'graph', colleagues: [{ id: ids.colleague, name: 'Isaiah Langer' }], today: '2026-03-26' }, locale)],
+    ['askColleague (search)', renderAskColleague({ claim: claimRef, idempotencyKey: KEY, pickerDataset: 'colleagues', colleagues: [] }, locale)],
+    ['uploadRequest (open)', renderUploadRequest(uploadRequestView(), locale)],
+    ['uploadRequest (declined)', renderUploadRequest(uploadRequestView({ status: 'DECLINED', declineReason: 'No access to the webinar tool.' }), locale)],
+    ['uploadRequest (fulfilled)', renderUploadRequest(uploadRequestView({ status: 'FULFILLED' }), locale)],
+    ['uploadRequest (cancelled)', renderUploadRequest(uploadRequestView({ status: 'CANCELLED' }), locale)],
+    ['askSent', renderAskSent({ claimId: ids.claim, assigneeName: 'Isaiah Langer', kind: 'METRIC', dueAt: '2026-04-05', reachable: true }, locale)],
+    ['askSent (unreachable)', renderAskSent({ claimId: ids.claim, assigneeName: 'Isaiah Langer', kind: 'METRIC', dueAt: '2026-04-05', reachable: false }, locale)],
+    ...notifications.map((n, i) => [`notification ${n.kind} #${i}`, renderNotification(n, locale)] as [string, AdaptiveCard]),
+    ['reviewQueue', renderReviewQueue({ items: [
+      { claimId: 'q2', number: 'CLM-2026-00050', name: 'Print ads', status: 'DISPUTED', locationName: 'Contoso Korea', programName: 'CSP', amountMinor: 300000, currency: 'USD', waitingSince: '2026-03-30T00:00:00Z', ageBusinessDays: 3, targetBusinessDays: 5 },
+      { claimId: ids.claim, number: 'CLM-2026-00042', name: 'Spring cloud webinar series', status: 'SUBMITTED', locationName: 'Contoso Korea', programName: 'CSP', amountMinor: 1250050, currency: 'USD', waitingSince: '2026-03-27T00:00:00Z', ageBusinessDays: 4, targetBusinessDays: 2 },
+    ] }, locale)],
+    ['reviewQueue (empty)', renderReviewQueue({ items: [] }, locale)],
+    ['message', renderMessage({ title: 'Saved', text: 'Your changes were saved.', claimId: ids.claim }, locale)],
+    ['error', renderError({ kind: 'conflict', code: 'stale_version' }, locale, { retry: { verb: 'claim.submit', data: { claimId: ids.claim, version: 7 } } })],
+  ];
+}
