@@ -13,7 +13,6 @@ export const VERBS = {
   claimUpdate: 'claim.update',
   claimSubmit: 'claim.submit',
   claimResubmit: 'claim.resubmit',
-  claimCancelForm: 'claim.cancel.form',
   claimCancel: 'claim.cancel',
   claimDisputeForm: 'claim.dispute.form',
   claimDispute: 'claim.dispute',

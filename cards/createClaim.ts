@@ -1,6 +1,6 @@
-import { execute } from './actions';
-import { AMOUNT_REGEX, renderForm, type FieldSpec, type FormState } from './form';
-import { formatMoney } from './format';
+import { actionKey, execute } from './actions';
+import { AMOUNT_REGEX, backToClaim, renderForm, type FieldSpec, type FormState } from './form';
+import { formatMoney, isoDate, minorToInput } from './format';
 import { langOf, t } from './strings';
 import type { AdaptiveCard, FundCategory } from './types';
 
@@ -82,6 +82,45 @@ export function renderCreateClaim(vm: CreateClaimView, locale: string): Adaptive
         vm.allocations.length === 0
           ? [execute(t(locale, 'common.overview'), 'overview.open', {})]
           : [execute(t(locale, 'create.submit'), 'claim.create', { idempotencyKey: vm.idempotencyKey }, { style: 'positive', inputs: 'auto' })],
+    },
+    vm,
+    locale,
+  );
+}
+
+/** Editing a claim's own fields (services/claims.ts `updateClaimInput`); funds and activity type stay fixed. */
+export type EditClaimView = FormState & {
+  claim: { id: string; number: string; name: string; version: number; description: string; amountMinor: number; currency: string; activityStart: string; activityEnd: string; surfaceSubItem: string | null; preApprovalId: string | null; estimatedReach: number | null };
+  /** The program's Surface sub-items; empty for other programs. */
+  subItems: string[];
+  idempotencyKey: string;
+};
+
+export function renderEditClaim(vm: EditClaimView, locale: string): AdaptiveCard {
+  const c = vm.claim;
+  const fields: FieldSpec[] = [
+    { kind: 'text', id: 'name', label: t(locale, 'create.name.label'), required: true, errorMessage: t(locale, 'create.name.error'), maxLength: 200, initial: c.name },
+    { kind: 'text', id: 'amount', label: `${t(locale, 'create.amount.label')} (${c.currency})`, required: true, errorMessage: t(locale, 'create.amount.error'), regex: AMOUNT_REGEX, initial: minorToInput(c.amountMinor) },
+    { kind: 'date', id: 'activityStart', label: t(locale, 'create.start.label'), required: true, errorMessage: t(locale, 'create.start.error'), initial: isoDate(c.activityStart) },
+    { kind: 'date', id: 'activityEnd', label: t(locale, 'create.end.label'), required: true, errorMessage: t(locale, 'create.end.error'), initial: isoDate(c.activityEnd) },
+    { kind: 'text', id: 'description', label: t(locale, 'create.description.label'), multiline: true, maxLength: 4000, initial: c.description },
+  ];
+  if (vm.subItems.length > 0) {
+    fields.push({ kind: 'choice', id: 'surfaceSubItem', label: t(locale, 'create.surface.label'), help: t(locale, 'create.surface.help'), choices: vm.subItems.map((s) => ({ title: s, value: s })), style: 'compact', initial: c.surfaceSubItem ?? undefined });
+  }
+  fields.push(
+    { kind: 'text', id: 'preApprovalId', label: t(locale, 'create.preApproval.label'), help: t(locale, 'create.preApproval.help'), maxLength: 100, initial: c.preApprovalId ?? undefined },
+    { kind: 'number', id: 'estimatedReach', label: t(locale, 'create.reach.label'), min: 0, initial: c.estimatedReach ?? undefined },
+  );
+  return renderForm(
+    {
+      title: t(locale, 'edit.title'),
+      subtitle: t(locale, 'common.claimRef', { number: c.number, name: c.name }),
+      fields,
+      actions: [
+        execute(t(locale, 'edit.submit'), 'claim.update', { claimId: c.id, version: c.version, idempotencyKey: actionKey(vm.idempotencyKey, 'claim.update') }, { style: 'positive', inputs: 'auto' }),
+        backToClaim(locale, c.id),
+      ],
     },
     vm,
     locale,

@@ -29,7 +29,7 @@ export type { FormState } from './form';
 // 1. Welcome / help
 export { renderWelcome, type WelcomeView } from './welcome';
 // 2. Create claim
-export { renderCreateClaim, type CreateClaimView, type AllocationChoice, type ActivityTypeChoice } from './createClaim';
+export { renderCreateClaim, renderEditClaim, type CreateClaimView, type EditClaimView, type AllocationChoice, type ActivityTypeChoice } from './createClaim';
 // 3. Claim detail
 export { renderClaimDetail, type ClaimDetailView, type ClaimDocumentView, type ClaimAction, type Note, type NoteKey } from './claimDetail';
 // 4. Documents: add form per kind, "send me the file", "file received"

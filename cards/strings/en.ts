@@ -109,6 +109,8 @@ export const en = {
   'create.reach.label': 'Estimated reach',
   'create.reach.help': 'How many people the activity reached (impressions, attendees, recipients).',
   'create.submit': 'Create claim',
+  'edit.title': 'Edit claim',
+  'edit.submit': 'Save changes',
 
   // 3. Claim detail
   'detail.facts.program': 'Program',

@@ -106,6 +106,8 @@ export const ko: { readonly [K in StringKey]: string } = {
   'create.reach.label': '예상 도달 수',
   'create.reach.help': '활동이 도달한 사람 수(노출 수, 참석자 수, 수신자 수).',
   'create.submit': '청구 만들기',
+  'edit.title': '청구 수정',
+  'edit.submit': '변경 사항 저장',
 
   'detail.facts.program': '프로그램',
   'detail.facts.location': '지점',

@@ -269,3 +269,22 @@ describe('the validator itself rejects what Teams would', () => {
     expect(titles(card)).toContain('Needs fix');
   });
 });
+
+describe('size', () => {
+  test('a busy claim (12 documents with feedback, reviewer view) stays under 28 KB', () => {
+    const claim = reviewerClaim();
+    const doc = claim.documents[1]!;
+    claim.documents = Array.from({ length: 12 }, (_, i) => ({ ...doc, id: `d${String(i).padStart(2, '0')}-4e5f-4a6b-9c8d-7e6f5a4b3c2d`, details: `${doc.details} (${i})` }));
+    const card = renderClaimDetail(claim, 'ko-KR');
+    expect(problems(card)).toEqual([]);
+  });
+
+  test('the edit form is prefilled from the claim', () => {
+    const [, card] = allCards('en-US').find(([n]) => n === 'editClaim')!;
+    expect(findInput(card, 'amount')).toMatchObject({ value: '12500.50' });
+    expect(findInput(card, 'activityStart')).toMatchObject({ value: '2026-03-02' });
+    expect(findInput(card, 'surfaceSubItem')).toMatchObject({ value: 'ADD-PC' });
+    expect(findInput(card, 'estimatedReach')).toMatchObject({ value: 1200 });
+    expect(actions(card).find((a) => a.verb === 'claim.update')!.data).toMatchObject({ claimId: ids.claim, version: 7 });
+  });
+});

@@ -1,6 +1,6 @@
 import {
   renderAddDocument, renderApproveForm, renderAskColleague, renderAskSent, renderClaimDetail, renderCommentForm, renderConfirmCancel,
-  renderCreateClaim, renderDisputeForm, renderError, renderFilePrompt, renderFileReceived, renderHistory, renderMessage, renderNotification,
+  renderCreateClaim, renderEditClaim, renderDisputeForm, renderError, renderFilePrompt, renderFileReceived, renderHistory, renderMessage, renderNotification,
   renderOverview, renderRejectForm, renderRequestInfoForm, renderReviewQueue, renderUploadRequest, renderWelcome,
   type AdaptiveCard, type CreateClaimView, type HistoryView, type NotificationView, type OverviewView, type UploadRequestView,
 } from '../../cards';
@@ -82,6 +82,7 @@ export function allCards(locale: string): Array<[string, AdaptiveCard]> {
   return [
     ['welcome', renderWelcome({ userName: 'Alex', isReviewer: true }, locale)],
     ['createClaim', renderCreateClaim(createView(), locale)],
+    ['editClaim', renderEditClaim({ claim: { ...claimRef, description: 'Three webinars', amountMinor: 1250050, currency: 'USD', activityStart: '2026-03-02', activityEnd: '2026-03-20', surfaceSubItem: 'ADD-PC', preApprovalId: null, estimatedReach: 1200 }, subItems: ['ADD-HUB', 'ADD-PC', 'ADR-HUB'], idempotencyKey: KEY }, locale)],
     ['createClaim (no funds)', renderCreateClaim(createView({ allocations: [] }), locale)],
     ['claimDetail (partner, editing)', renderClaimDetail(editingClaim({ note: 'changed' }), locale)],
     ['claimDetail (reviewer)', renderClaimDetail(reviewerClaim(), locale, { timeZone: 'Asia/Seoul' })],
