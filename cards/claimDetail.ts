@@ -3,7 +3,7 @@ import { actionData, actionKey, execute, needsFixInputId, type ExecuteSpec } fro
 import { documentFile, documentTitle } from './documentSummary';
 import { checklistLabel } from './errors';
 import { formatDate, formatMoment, formatMoney, intlLocale, reviewTone, statusTone, type Tone } from './format';
-import { expand } from './render';
+import { cardBytes, expand } from './render';
 import { langOf, t, type StringKey } from './strings';
 import { DOCUMENT_KINDS, type AdaptiveCard, type CalendarDate, type ClaimStatus, type DocumentKind, type Moment, type RenderOptions, type ReviewState } from './types';
 
@@ -94,7 +94,16 @@ const ADD_ACTIONS: Array<[ClaimAction, DocumentKind | null]> = [
 /** Teams shows at most 6 card-level actions; the rest go to the overflow menu (`mode: secondary`, 1.5). */
 const MAX_PRIMARY = 5;
 
+/** Teams rejects card updates much above 28 KB: a busy claim drops secondary lines before it gets there. */
+const COMPACT_ABOVE_BYTES = 24 * 1024;
+const COMPACT_DOCS_PER_KIND = 5;
+
 export function renderClaimDetail(vm: ClaimDetailView, locale: string, opts: RenderOptions = {}): AdaptiveCard {
+  const full = render(vm, locale, opts, false);
+  return cardBytes(full) > COMPACT_ABOVE_BYTES ? render(vm, locale, opts, true) : full;
+}
+
+function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, compact: boolean): AdaptiveCard {
   const tz = opts.timeZone;
   const allowed = new Set(vm.allowedActions);
   const ref = { claimId: vm.id, version: vm.version };
@@ -120,21 +129,26 @@ export function renderClaimDetail(vm: ClaimDetailView, locale: string, opts: Ren
 
   const canReview = allowed.has('review_document');
   const docGroups = DOCUMENT_KINDS.map((kind) => {
-    const docs = vm.documents.filter((d) => d.kind === kind);
+    const all = vm.documents.filter((d) => d.kind === kind);
+    // Compact: the newest few per kind (documents arrive oldest first); the rest are counted.
+    const docs = compact ? all.slice(-COMPACT_DOCS_PER_KIND) : all;
     return {
       title: t(locale, `kind.${kind}`),
-      isEmpty: docs.length === 0,
+      isEmpty: all.length === 0,
       emptyText: t(locale, 'detail.noDocuments'),
+      hasMore: docs.length < all.length,
+      more: t(locale, 'overview.more', { count: all.length - docs.length }),
       docs: docs.map((d) => {
         const file = documentFile(d, locale);
         const title = documentTitle(d, locale);
-        const details = title === d.details ? '' : d.details;
+        const details = compact || title === d.details ? '' : d.details;
         return {
           title,
           details,
           hasDetails: Boolean(details),
           file,
           hasFile: Boolean(file),
+          hasMeta: !compact,
           meta: t(locale, 'detail.doc.addedBy', { name: d.uploaderName, date: formatMoment(d.createdAt, locale, tz) }),
           reviewLabel: t(locale, `review.${d.reviewState}`),
           reviewTone: reviewTone(d.reviewState),
@@ -144,7 +158,7 @@ export function renderClaimDetail(vm: ClaimDetailView, locale: string, opts: Ren
           accept: {
             title: t(locale, 'detail.doc.accept'),
             verb: 'review.doc',
-            data: actionData({ ...ref, documentId: d.id, decision: 'ACCEPT', idempotencyKey: actionKey(vm.idempotencyKey, 'rd', 'A', d.id) }),
+            data: actionData({ ...ref, documentId: d.id, decision: 'ACCEPT', idempotencyKey: actionKey(vm.idempotencyKey, 'rd', 'A', shortId(d.id)) }),
           },
           needsFix: {
             title: t(locale, 'detail.doc.needsFix'),
@@ -153,7 +167,7 @@ export function renderClaimDetail(vm: ClaimDetailView, locale: string, opts: Ren
             error: t(locale, 'detail.doc.needsFix.error'),
             send: t(locale, 'detail.doc.needsFix.send'),
             verb: 'review.doc',
-            data: actionData({ ...ref, documentId: d.id, decision: 'NEEDS_FIX', idempotencyKey: actionKey(vm.idempotencyKey, 'rd', 'N', d.id) }),
+            data: actionData({ ...ref, documentId: d.id, decision: 'NEEDS_FIX', idempotencyKey: actionKey(vm.idempotencyKey, 'rd', 'N', shortId(d.id)) }),
           },
         };
       }),
@@ -229,7 +243,7 @@ export function renderClaimDetail(vm: ClaimDetailView, locale: string, opts: Ren
     hasChecklist: editable && checklist.length > 0,
     checklist,
     checklistDone: vm.checklist.length > 0 && vm.checklist.every((c) => c.ok),
-    hasComments: vm.comments.length > 0,
+    hasComments: !compact && vm.comments.length > 0,
     comments: vm.comments.slice(0, 3).map((c) => ({ text: c.text, meta: t(locale, 'detail.comment.meta', { author: c.authorName, date: formatMoment(c.createdAt, locale, tz) }) })),
     hasAddActions: addActions.length > 0,
     addActions,
@@ -245,3 +259,6 @@ export function renderClaimDetail(vm: ClaimDetailView, locale: string, opts: Ren
     },
   });
 }
+
+/** Enough of a uuid to tell a claim's documents apart inside one card's keys (keeps the card small). */
+const shortId = (id: string) => id.replace(/-/g, '').slice(0, 12);

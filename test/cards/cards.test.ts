@@ -271,12 +271,13 @@ describe('the validator itself rejects what Teams would', () => {
 });
 
 describe('size', () => {
-  test('a busy claim (12 documents with feedback, reviewer view) stays under 28 KB', () => {
+  test.each([12, 30])('a busy claim (%i proofs with feedback, reviewer view) stays under 28 KB', (n) => {
     const claim = reviewerClaim();
     const doc = claim.documents[1]!;
-    claim.documents = Array.from({ length: 12 }, (_, i) => ({ ...doc, id: `d${String(i).padStart(2, '0')}-4e5f-4a6b-9c8d-7e6f5a4b3c2d`, details: `${doc.details} (${i})` }));
+    claim.documents = Array.from({ length: n }, (_, i) => ({ ...doc, id: `d${String(i).padStart(2, '0')}-4e5f-4a6b-9c8d-7e6f5a4b3c2d`, details: `${doc.details} (${i})` }));
     const card = renderClaimDetail(claim, 'ko-KR');
     expect(problems(card)).toEqual([]);
+    if (n === 30) expect(texts(card)).toContain('…외 25건');
   });
 
   test('the edit form is prefilled from the claim', () => {
