@@ -541,9 +541,28 @@ export class PlaygroundPage {
   async screenshot(name: string, card?: Card): Promise<string> {
     fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
     const file = path.join(SCREENSHOTS_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
-    if (card) await card.locator.scrollIntoViewIfNeeded();
+    await this.settle();
+    // Bottom-aligned so the message above the card (usually what you typed) stays in the picture.
+    if (card) await card.locator.evaluate((el) => el.scrollIntoView({ block: 'end' }));
     await this.pw.screenshot({ path: file });
     return file;
+  }
+
+  /** Waits until the chat stops auto-scrolling (new messages animate into view). */
+  private async settle(): Promise<void> {
+    let last = '';
+    for (let i = 0; i < 20; i++) {
+      const now = await this.pw.evaluate(() => {
+        type Box = { scrollHeight: number; clientHeight: number; scrollTop: number };
+        // Runs in the browser; the project compiles without the DOM lib.
+        const doc = (globalThis as unknown as { document: { querySelectorAll(sel: string): ArrayLike<Box> } }).document;
+        const all = Array.from(doc.querySelectorAll('*'));
+        return all.filter((e) => e.scrollHeight > e.clientHeight + 10).map((e) => e.scrollTop).join(',');
+      });
+      if (now === last) return;
+      last = now;
+      await sleep(150);
+    }
   }
 
   /** Plain text of the messages a wait would look at (for failure messages). */
