@@ -325,6 +325,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 // ---------------------------------------------------------------------------------------------
 // the page
 
+/** A choice by its exact title, or a pattern over titles. */
+export type Choice = string | RegExp;
+
 /** A card in the transcript: its locator and the index of the message holding it. */
 export type Card = { locator: Locator; index: number };
 
@@ -429,7 +432,7 @@ export class PlaygroundPage {
    * Sets a card input found by its label (or placeholder): text, number, date (YYYY-MM-DD), time,
    * toggle (boolean or 'true'/'false'), choice set (choice title, or titles for multi-select).
    */
-  async fillInput(label: string, value: string | number | boolean | string[], card?: Card): Promise<void> {
+  async fillInput(label: string, value: string | number | boolean | Choice | Choice[], card?: Card): Promise<void> {
     const c = card ?? (await this.latestCard());
     const input = await this.input(c, label);
     const kind = await input.evaluate((el) => {
@@ -448,7 +451,7 @@ export class PlaygroundPage {
       case 'radios':
       case 'checkboxes':
       case 'combobox':
-        await this.choose(input, kind, Array.isArray(value) ? value : [String(value)]);
+        await this.choose(input, kind, Array.isArray(value) ? value : [value instanceof RegExp ? value : String(value)]);
         return;
       case 'date': {
         await input.fill(String(value));
@@ -466,9 +469,23 @@ export class PlaygroundPage {
     }
   }
 
-  /** Picks choice(s) of an Input.ChoiceSet by their titles (compact dropdown or expanded). */
-  async chooseChoice(label: string, choice: string | string[], card?: Card): Promise<void> {
+  /** Picks choice(s) of an Input.ChoiceSet by title: exact string or RegExp (compact dropdown or expanded). */
+  async chooseChoice(label: string, choice: Choice | Choice[], card?: Card): Promise<void> {
     await this.fillInput(label, choice, card);
+  }
+
+  /** The titles an Input.ChoiceSet offers, in order. */
+  async choiceTitles(label: string, card?: Card): Promise<string[]> {
+    const c = card ?? (await this.latestCard());
+    const input = await this.input(c, label);
+    if ((await input.getAttribute('role')) !== 'combobox') {
+      return (await input.locator('label[for]').allInnerTexts()).map((x) => x.trim());
+    }
+    await input.click();
+    const list = await this.choiceList(input);
+    const titles = (await list.locator('[role=option], [role=menuitemcheckbox]').allInnerTexts()).map((x) => x.trim());
+    await this.pw.keyboard.press('Escape');
+    return titles;
   }
 
   /** Ticks or clears an Input.Toggle. */
@@ -596,7 +613,12 @@ export class PlaygroundPage {
     throw new Error(`No input labelled "${label}" in the card:\n${await card.locator.innerText()}`);
   }
 
-  private async choose(input: Locator, kind: 'radios' | 'checkboxes' | 'combobox', titles: string[]): Promise<void> {
+  private async choiceList(input: Locator): Promise<Locator> {
+    const listId = await waitFor('the choice list to open', 5000, async () => (await input.getAttribute('aria-controls')) ?? undefined);
+    return this.pw.locator(`[id="${listId}"]`);
+  }
+
+  private async choose(input: Locator, kind: 'radios' | 'checkboxes' | 'combobox', titles: Choice[]): Promise<void> {
     if (kind === 'radios' || kind === 'checkboxes') {
       // Each choice has its own <label for>; accessible names also carry the set's label, so match the label.
       for (const t of kind === 'radios' ? titles.slice(0, 1) : titles) {
@@ -609,10 +631,9 @@ export class PlaygroundPage {
     await input.click();
     // The list renders in a portal outside the card, named by the combobox's aria-controls; it is a
     // listbox of options (single choice) or a menu of menuitemcheckbox (multi-select).
-    const listId = await waitFor('the choice list to open', 5000, async () => (await input.getAttribute('aria-controls')) ?? undefined);
-    const list = this.pw.locator(`[id="${listId}"]`);
+    const list = await this.choiceList(input);
     for (const t of titles) {
-      const option = list.locator('[role=option], [role=menuitemcheckbox]').filter({ hasText: new RegExp(`^\\s*${escapeRegExp(t)}\\s*$`) });
+      const option = list.locator('[role=option], [role=menuitemcheckbox]').filter({ hasText: t instanceof RegExp ? t : new RegExp(`^\\s*${escapeRegExp(t)}\\s*$`) });
       await option.first().click({ timeout: 5000 });
     }
     if (titles.length > 1) await this.pw.keyboard.press('Escape');
@@ -620,14 +641,22 @@ export class PlaygroundPage {
 }
 
 /** The id a `<label for>` inside `scope` points at, matching its text exactly (else containing it); ignores a required '*'. */
-async function labelTarget(scope: Locator, text: string): Promise<string | null> {
-  return scope.locator('label[for]').evaluateAll((labels, wanted) => {
-    const norm = (s: string) => s.replace(/\s+/g, ' ').replace(/\s*\*$/, '').trim().toLowerCase();
-    const w = norm(wanted);
-    const exact = labels.find((l) => norm(l.textContent ?? '') === w);
-    const partial = labels.find((l) => norm(l.textContent ?? '').includes(w));
-    return (exact ?? partial)?.getAttribute('for') ?? null;
-  }, text);
+async function labelTarget(scope: Locator, text: Choice): Promise<string | null> {
+  const pattern = text instanceof RegExp ? { source: text.source, flags: text.flags } : null;
+  return scope.locator('label[for]').evaluateAll(
+    (labels, { wanted, pattern }) => {
+      const norm = (s: string) => s.replace(/\s+/g, ' ').replace(/\s*\*$/, '').trim().toLowerCase();
+      if (pattern) {
+        const re = new RegExp(pattern.source, pattern.flags);
+        return labels.find((l) => re.test((l.textContent ?? '').trim()))?.getAttribute('for') ?? null;
+      }
+      const w = norm(wanted);
+      const exact = labels.find((l) => norm(l.textContent ?? '') === w);
+      const partial = labels.find((l) => norm(l.textContent ?? '').includes(w));
+      return (exact ?? partial)?.getAttribute('for') ?? null;
+    },
+    { wanted: typeof text === 'string' ? text : '', pattern },
+  );
 }
 
 function escapeRegExp(s: string): string {
