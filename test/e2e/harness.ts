@@ -234,7 +234,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const botUrl = `http://127.0.0.1:${port}`;
     if (!opts.botCommand) ensureBuilt();
     database = opts.botCommand ? undefined : await createDatabase();
-    const botEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...opts.botEnv };
+    const botEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...opts.botEnv };
     delete botEnv.DATABASE_URL;
     if (database) botEnv.DATABASE_URL = database.url;
     const [cmd, ...args] = opts.botCommand ?? [process.execPath, BOT_MAIN];
