@@ -120,6 +120,11 @@ export function errorView(locale: string, err: ServiceErrorLike): ErrorView {
     case 'conflict':
       return { title, text: tDyn(locale, `error.${err.kind}.${err.code}`, `error.${err.kind}.generic`, { status: statusLabel }), lines: [] };
     case 'invalid': {
+      // Errors about a thing rather than a form field (a refused file) have a sentence of their own.
+      if (err.code !== 'input' && hasKey(`error.invalid.${err.code}`)) {
+        const maxBytes = typeof params.maxBytes === 'number' ? params.maxBytes : undefined;
+        return { title, text: t(locale, `error.invalid.${err.code}` as StringKey, { maxMb: maxBytes ? Math.round(maxBytes / 1048576) : 25 }), lines: [] };
+      }
       const lines = (err.details?.issues ?? []).map((i) => {
         const f = issueField(i.path);
         const message = issueMessage(locale, i);
@@ -128,6 +133,7 @@ export function errorView(locale: string, err: ServiceErrorLike): ErrorView {
       return { title, text: t(locale, 'error.invalid.summary'), lines };
     }
     case 'rule_failed':
+      if (err.code !== 'incomplete' && hasKey(`error.rule_failed.${err.code}`)) return { title, text: t(locale, `error.rule_failed.${err.code}` as StringKey), lines: [] };
       return { title, text: t(locale, 'error.rule_failed.summary'), lines: (err.details?.rules ?? []).map((r) => ruleMessage(locale, r)) };
     default:
       return { title, text: t(locale, 'error.generic'), lines: [] };

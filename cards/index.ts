@@ -51,3 +51,5 @@ export { renderNotification, type NotificationView } from './notifications';
 export { renderReviewQueue, type ReviewQueueView } from './reviewQueue';
 // 12. Generic message / error
 export { renderMessage, renderError, type MessageView } from './notice';
+// Admins: notification outbox status
+export { renderOutboxStatus, type OutboxStatusView } from './outboxStatus';

@@ -228,7 +228,7 @@ describe('strings and errors', () => {
     const rules = errorMessage('en-US', {
       kind: 'rule_failed',
       code: 'incomplete',
-      details: { rules: [{ rule: 'invoice_or_csr' }, { rule: 'metric_missing', params: { name: 'Attendees' } }, { rule: 'within_remaining', params: { remainingMinor: 250000, currency: 'USD' } }, { rule: 'before_deadline', params: { deadline: '2026-08-14' } }, { rule: 'activity_cap', params: { capMinor: 1875000 } }] },
+      details: { rules: [{ rule: 'invoice_or_csr' }, { rule: 'required_metric', params: { name: 'Attendees' } }, { rule: 'within_remaining', params: { remainingMinor: 250000, currency: 'USD' } }, { rule: 'before_deadline', params: { deadline: '2026-08-14' } }, { rule: 'activity_cap', params: { capMinor: 1875000 } }] },
     });
     expect(rules).toContain('- Add a third-party invoice or create a CSR.');
     expect(rules).toContain('- Add the metric "Attendees".');

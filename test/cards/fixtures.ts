@@ -58,7 +58,7 @@ export function editingClaim(over: Partial<ClaimDetailView> = {}): ClaimDetailVi
       { rule: 'invoice_or_csr', ok: true },
       { rule: 'proof_present', ok: true },
       { rule: 'proof_notes', ok: true },
-      { rule: 'metric_missing', ok: false, params: { name: 'Registered guests' } },
+      { rule: 'required_metric', ok: false, params: { name: 'Registered guests' } },
       { rule: 'within_remaining', ok: true, params: { remainingMinor: 2500000, currency: 'USD' } },
       { rule: 'before_deadline', ok: true, params: { deadline: '2026-08-14' } },
     ],

@@ -46,15 +46,18 @@ export async function startFileHost(): Promise<FileHost> {
     requests.push({ method: req.method ?? 'GET', path, headers: req.headers });
     const route = routes.get(path);
     if (!route) {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
+      res.writeHead(404, { 'Content-Type': 'text/plain' });
+      res.end('not found');
       return;
     }
     if (route.kind === 'file') {
       if (route.redirectTo) {
-        res.writeHead(302, { Location: route.redirectTo }).end();
+        res.writeHead(302, { Location: route.redirectTo });
+      res.end();
         return;
       }
-      res.writeHead(200, { 'Content-Type': route.contentType, 'Content-Length': String(route.bytes.length) }).end(route.bytes);
+      res.writeHead(200, { 'Content-Type': route.contentType, 'Content-Length': String(route.bytes.length) });
+      res.end(route.bytes);
       return;
     }
     let written = 0;

@@ -52,7 +52,8 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
 
   const send = (res: http.ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
     if (body === undefined) {
-      res.writeHead(status, headers).end();
+      res.writeHead(status, headers);
+    res.end();
       return;
     }
     const text = JSON.stringify(body);
@@ -129,7 +130,8 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
     if ((m = path.match(/^\/_download\/([\w-]+)$/)) && method === 'GET') {
       const item = items.get(m[1]);
       if (!item) return error(res, 404, 'itemNotFound', 'The resource could not be found.');
-      res.writeHead(200, { 'Content-Type': item.contentType, 'Content-Length': String(item.bytes.length) }).end(item.bytes);
+      res.writeHead(200, { 'Content-Type': item.contentType, 'Content-Length': String(item.bytes.length) });
+    res.end(item.bytes);
       return;
     }
 
@@ -196,7 +198,8 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
     }
     if ((m = p.match(/^\/drives\/([^/]+)\/items\/([^/]+)\/content$/)) && method === 'GET') {
       if (!items.has(m[2])) return error(res, 404, 'itemNotFound', 'The resource could not be found.');
-      res.writeHead(302, { Location: `${base}/_download/${m[2]}` }).end();
+      res.writeHead(302, { Location: `${base}/_download/${m[2]}` });
+    res.end();
       return;
     }
     return error(res, 400, 'BadRequest', `Unsupported request ${method} ${p}`);

@@ -1,0 +1,207 @@
+import {
+  ActivityTypes,
+  CardFactory,
+  StatusCodes,
+  TeamsActivityHandler,
+  type CloudAdapter,
+  type InvokeResponse,
+  type TurnContext,
+} from 'botbuilder';
+import type { Config } from '../services/config';
+import { systemClock, type Clock, type Services } from '../services/context';
+import type { Db } from '../services/db/client';
+import { isServiceError } from '../services/errors';
+import { createFileStore } from '../services/files';
+import { createGraph } from '../services/graph';
+import { log } from '../services/log';
+import { resolveUser } from '../services/users';
+import { createAdapter } from './adapter';
+import { parseCommand } from './commands';
+import { ACTIONS } from './handlers';
+import { errorReply, messageReply } from './handlers/common';
+import { handleFileMessage } from './handlers/files';
+import { runTextCommand } from './handlers/text';
+import { searchColleaguesInvoke } from './handlers/uploadRequests';
+import { welcomeReply } from './handlers/help';
+import { saveConversationReference } from './proactive';
+import { startHttpServer } from './server';
+import { startBackgroundWork } from './background';
+import { makeClaimChanged } from './cardUpdates';
+import type { BotDeps, HandlerContext, Reply, TurnUser } from './turn';
+
+const turnLog = log.child({ mod: 'bot' });
+const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
+
+/** The Teams activity handler: who is acting, then route by text, card verb, invoke name or attachment. */
+export class CoopBot extends TeamsActivityHandler {
+  constructor(private readonly deps: BotDeps) {
+    super();
+  }
+
+  /** Resolves the acting user from the activity (first contact creates them) and stores the conversation reference. */
+  private async handlerContext(context: TurnContext): Promise<HandlerContext | null> {
+    const a = context.activity;
+    const tenantId = a.conversation?.tenantId ?? (a.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    const aadObjectId = a.from?.aadObjectId ?? a.from?.id;
+    if (!tenantId || !aadObjectId) {
+      turnLog.warn({ type: a.type }, 'activity without tenant or user: ignored');
+      return null;
+    }
+    let profile: { displayName?: string; mail?: string | null; preferredLanguage?: string | null } | null = null;
+    let user: TurnUser;
+    try {
+      const existing = await this.deps.svc.db.user.findUnique({ where: { tenantId_aadObjectId: { tenantId, aadObjectId } }, select: { id: true } });
+      if (!existing && this.deps.graph) profile = await this.deps.graph.getUser(aadObjectId).catch(() => null);
+      const r = await resolveUser(
+        this.deps.svc,
+        { tenantId, aadObjectId, displayName: profile?.displayName ?? a.from?.name ?? 'Teams user', email: profile?.mail ?? undefined, locale: a.locale ?? profile?.preferredLanguage ?? undefined },
+        { allowedTenantIds: this.deps.config.bot.allowedTenantIds },
+      );
+      user = { id: r.id, organisationId: r.organisationId, displayName: r.displayName, locale: r.locale };
+    } catch (e) {
+      if (isServiceError(e) && e.code === 'tenant_not_allowed') {
+        turnLog.warn({ tenantId }, 'activity from a tenant that is not allowed: refused');
+        return null;
+      }
+      throw e;
+    }
+    await saveConversationReference(this.deps.svc.db, user.id, a).catch((e: Error) => turnLog.warn({ err: e.message }, 'conversation reference not saved'));
+    return {
+      deps: this.deps,
+      user,
+      locale: a.locale ?? user.locale,
+      conversation: { id: a.conversation.id, type: a.conversation.conversationType ?? 'personal' },
+    };
+  }
+
+  protected override async onMessageActivity(context: TurnContext): Promise<void> {
+    const ctx = await this.handlerContext(context);
+    if (!ctx) return;
+    const a = context.activity;
+    const files = (a.attachments ?? []).filter((x) => x.contentType === FILE_DOWNLOAD_INFO || x.contentType?.startsWith('image/'));
+    let reply: Reply;
+    if (files.length > 0) {
+      reply = await this.safely(ctx, () => handleFileMessage(ctx, files));
+    } else if (a.value && typeof a.value === 'object' && typeof (a.value as { verb?: unknown }).verb === 'string') {
+      // Action.Submit from older clients carries the verb in `value`.
+      const { verb, ...data } = a.value as { verb: string };
+      reply = await this.runAction(ctx, verb, data);
+    } else {
+      reply = await this.safely(ctx, () => runTextCommand(ctx, parseCommand(a.text)));
+    }
+    await this.post(context, ctx, reply);
+  }
+
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    const a = context.activity;
+    if (a.name === 'adaptiveCard/action') {
+      const ctx = await this.handlerContext(context);
+      if (!ctx) return { status: 403 };
+      const value = (a.value ?? {}) as { action?: { verb?: unknown; data?: unknown }; trigger?: string };
+      const verb = typeof value.action?.verb === 'string' ? value.action.verb : '';
+      const data = (value.action?.data && typeof value.action.data === 'object' ? value.action.data : {}) as Record<string, unknown>;
+      const reply = await this.runAction(ctx, verb, data);
+      // An automatic refresh is answered only with the invoke response (updating the card would loop).
+      if (value.trigger !== 'automatic' && reply.claimId && a.replyToId) {
+        await this.rememberCard(reply, a.conversation.id, a.replyToId);
+      }
+      return { status: StatusCodes.OK, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: reply.card } };
+    }
+    if (a.name === 'application/search') {
+      const ctx = await this.handlerContext(context);
+      if (!ctx) return { status: 403 };
+      const body = await searchColleaguesInvoke(ctx, a.value);
+      return { status: StatusCodes.OK, body };
+    }
+    return super.onInvokeActivity(context);
+  }
+
+  protected override async onInstallationUpdateActivity(context: TurnContext): Promise<void> {
+    const ctx = await this.handlerContext(context);
+    if (!ctx) return;
+    if (context.activity.action === 'add' || context.activity.action === 'add-upgrade') {
+      await this.post(context, ctx, welcomeReply(ctx));
+    }
+  }
+
+  protected override async onConversationUpdateActivity(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    const botAdded = (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id);
+    if (!botAdded) return;
+    const ctx = await this.handlerContext(context);
+    if (ctx) await this.post(context, ctx, welcomeReply(ctx));
+  }
+
+  /** Parses the verb's data with its schema and runs its handler; every failure becomes a card, never a stack trace. */
+  private async runAction(ctx: HandlerContext, verb: string, data: Record<string, unknown>): Promise<Reply> {
+    const def = ACTIONS[verb];
+    if (!def) return messageReply(ctx, 'bot.unknownAction');
+    const parsed = def.schema.safeParse(data);
+    if (!parsed.success) {
+      turnLog.warn({ verb, issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'malformed card data');
+      return messageReply(ctx, 'bot.cardOutdated');
+    }
+    return this.safely(ctx, () => def.handle(ctx, parsed.data));
+  }
+
+  private async safely(ctx: HandlerContext, fn: () => Promise<Reply>): Promise<Reply> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (isServiceError(e)) return errorReply(ctx, e);
+      turnLog.error({ err: e }, 'handler failed');
+      return messageReply(ctx, 'bot.internalError', {}, { tone: 'attention' });
+    }
+  }
+
+  private async post(context: TurnContext, ctx: HandlerContext, reply: Reply): Promise<void> {
+    const sent = await context.sendActivity({ type: ActivityTypes.Message, attachments: [CardFactory.adaptiveCard(reply.card)] });
+    if (reply.claimId && sent?.id) await this.rememberCard(reply, ctx.conversation.id, sent.id);
+  }
+
+  /** Cards posted for a claim are updated in place when the claim changes (bot/cardUpdates.ts). */
+  private async rememberCard(reply: Reply, conversationId: string, activityId: string): Promise<void> {
+    if (!reply.claimId) return;
+    await this.deps.svc.db.claimCard
+      .upsert({
+        where: { conversationId_activityId: { conversationId, activityId } },
+        create: { claimId: reply.claimId, conversationId, activityId, view: reply.view ?? 'detail' },
+        update: { claimId: reply.claimId, view: reply.view ?? 'detail' },
+      })
+      .catch((e: Error) => turnLog.warn({ err: e.message }, 'claim card not recorded'));
+  }
+}
+
+export type RunningBot = { url: string; port: number; adapter: CloudAdapter; deps: BotDeps; close: () => Promise<void> };
+
+/** Wires configuration, services, adapter, HTTP server and background work (outbox, scheduler). */
+export async function startBot(opts: { config: Config; db: Db; clock?: Clock }): Promise<RunningBot> {
+  const { config, db } = opts;
+  const svc: Services = {
+    db,
+    clock: opts.clock ?? systemClock,
+    settings: {
+      pendingUploadMinutes: config.files.pendingUploadMinutes,
+      expiryWarningDays: config.scheduler.expiryWarningDays,
+      reminderIntervalHours: config.scheduler.reminderIntervalHours,
+      reviewersConversationId: config.reviewersConversationId,
+    },
+  };
+  const graph = createGraph(config);
+  const adapter = createAdapter(config);
+  const base = { svc, config, graph, files: createFileStore(config, graph) };
+  const deps: BotDeps = { ...base, claimChanged: makeClaimChanged(base, adapter) };
+  const bot = new CoopBot(deps);
+  const http = await startHttpServer({ adapter, bot, db, port: config.port, host: config.host });
+  const background = startBackgroundWork(deps, adapter);
+  return {
+    url: http.url,
+    port: http.port,
+    adapter,
+    deps,
+    close: async () => {
+      await http.close();
+      await background.stop();
+    },
+  };
+}

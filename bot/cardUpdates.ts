@@ -1,0 +1,39 @@
+import type { CloudAdapter } from 'botbuilder';
+import { renderClaimDetail } from '../cards';
+import { getClaimDetail } from '../services/claims';
+import { isServiceError } from '../services/errors';
+import { log } from '../services/log';
+import { updateClaimCards } from './outbox/claimCards';
+import { newIdempotencyKey, refreshUsersForClaim } from './handlers/common';
+import type { BotDeps } from './turn';
+
+const cardLog = log.child({ mod: 'card-updates' });
+
+/**
+ * After a claim changes, every card already posted for it is replaced in place with the view of the
+ * person in that conversation (their own actions, or a read-only summary). Runs after the invoke
+ * response; a card that cannot be rendered for its viewer is left as it is.
+ */
+export function makeClaimChanged(deps: Omit<BotDeps, 'claimChanged'>, adapter: CloudAdapter): (claimId: string) => void {
+  return (claimId) => {
+    void (async () => {
+      const db = deps.svc.db;
+      const posted = await db.claimCard.findMany({ where: { claimId }, select: { conversationId: true } });
+      if (posted.length === 0) return;
+      const refs = await db.conversationRef.findMany({ where: { conversationId: { in: posted.map((p) => p.conversationId) } }, select: { conversationId: true, userId: true, user: { select: { locale: true } } } });
+      const refreshUserIds = await refreshUsersForClaim(db, claimId);
+      const cards = new Map<string, object | null>();
+      for (const r of refs) {
+        if (!r.userId) continue;
+        try {
+          const detail = await getClaimDetail(deps.svc, { userId: r.userId }, claimId);
+          cards.set(r.conversationId, renderClaimDetail({ ...detail, idempotencyKey: newIdempotencyKey(), refreshUserIds }, r.user?.locale ?? 'en-US'));
+        } catch (e) {
+          if (!isServiceError(e)) throw e;
+          cards.set(r.conversationId, null);
+        }
+      }
+      await updateClaimCards(adapter, deps.config.bot.appId ?? '', db, claimId, (_view, ref) => cards.get(ref.conversation?.id ?? '') ?? null, { log: cardLog });
+    })().catch((e: Error) => cardLog.warn({ err: e.message, claimId }, 'claim cards not updated'));
+  };
+}

@@ -1,0 +1,95 @@
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import { errorView, fieldErrors, renderClaimDetail, renderMessage, t, type NoteKey, type StringKey } from '../../cards';
+import { getClaimDetail } from '../../services/claims';
+import { isServiceError, type ServiceError } from '../../services/errors';
+import type { Db } from '../../services/db/client';
+import type { HandlerContext, Reply } from '../turn';
+
+/** A fresh key per rendered card, so the same click on the same card is applied once. */
+export const newIdempotencyKey = () => crypto.randomUUID();
+
+export const actor = (ctx: HandlerContext) => ({ userId: ctx.user.id });
+
+/** Card data schemas: ids, the claim version and an idempotency key — never entity state. */
+export const claimRef = z.object({ claimId: z.string().uuid() });
+export const versionedRef = z.object({ claimId: z.string().uuid(), version: z.coerce.number().int().positive(), idempotencyKey: z.string().max(100).optional() });
+/** Forms send their inputs merged into the action data; the service parses them with its own schema. */
+export const formData = z.record(z.string(), z.unknown());
+
+export function messageReply(ctx: HandlerContext, key: StringKey, params: Record<string, string> = {}, opts: { tone?: 'good' | 'attention' | 'default'; claimId?: string } = {}): Reply {
+  return { card: renderMessage({ title: t(ctx.locale, 'app.name'), text: t(ctx.locale, key, params), tone: opts.tone ?? 'default', claimId: opts.claimId }, ctx.locale) };
+}
+
+export function errorReply(ctx: HandlerContext, e: ServiceError): Reply {
+  const v = errorView(ctx.locale, e);
+  return { card: renderMessage({ title: v.title, text: v.text, lines: v.lines, tone: 'attention' }, ctx.locale) };
+}
+
+/** Values the user typed, as strings, for a form re-rendered after a validation error. */
+export function typedValues(data: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(data)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+  return out;
+}
+
+/** The current claim card for this user, with an optional one-line note (success, or "this claim changed"). */
+export type DetailNote = NoteKey | { tone: 'good' | 'warning' | 'attention' | 'default'; text: string };
+
+export async function detailReply(ctx: HandlerContext, claimId: string, note?: DetailNote): Promise<Reply> {
+  const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), claimId);
+  const refreshUserIds = await refreshUsersForClaim(ctx.deps.svc.db, claimId);
+  const card = renderClaimDetail({ ...detail, idempotencyKey: newIdempotencyKey(), note: note ?? null, refreshUserIds }, ctx.locale);
+  return { card, claimId, view: 'detail' };
+}
+
+/**
+ * Runs a state-changing command. On success: the fresh claim card with a note. A stale card gets the
+ * current card and a short "this claim changed" line; a form error goes back to `onInvalid`.
+ */
+export async function commandThenDetail(
+  ctx: HandlerContext,
+  claimId: string,
+  run: () => Promise<unknown>,
+  success: NoteKey,
+  onInvalid?: (e: ServiceError) => Reply | Promise<Reply>,
+): Promise<Reply> {
+  try {
+    await run();
+  } catch (e) {
+    if (isServiceError(e) && e.kind === 'conflict' && e.code === 'stale_version') {
+      return detailReply(ctx, claimId, 'changed');
+    }
+    if (isServiceError(e) && (e.kind === 'invalid' || e.kind === 'rule_failed') && onInvalid) return onInvalid(e);
+    if (isServiceError(e) && (e.kind === "conflict" || e.kind === "rule_failed" || e.kind === "invalid")) {
+      const v = errorView(ctx.locale, e);
+      return detailReplyWithLines(ctx, claimId, v.text, v.lines);
+    }
+    throw e;
+  }
+  ctx.deps.claimChanged(claimId);
+  return detailReply(ctx, claimId, success);
+}
+
+const detailReplyWithLines = (ctx: HandlerContext, claimId: string, text: string, lines: string[]) =>
+  detailReply(ctx, claimId, { text: [text, ...lines.map((l) => `- ${l}`)].join('\n'), tone: 'attention' });
+
+export const formErrors = (ctx: HandlerContext, e: ServiceError) => fieldErrors(ctx.locale, e.details.issues);
+
+/**
+ * Universal Actions `refresh.userIds` (at most 60 MRIs): the owner, contributors and reviewers see
+ * their own view of a shared card. Teams MRIs are `8:orgid:<aad object id>`.
+ */
+export async function refreshUsersForClaim(db: Db, claimId: string): Promise<string[]> {
+  const claim = await db.claim.findUnique({ where: { id: claimId }, select: { ownerId: true } });
+  if (!claim) return [];
+  const [docs, comments, requests, reviewers] = await Promise.all([
+    db.document.findMany({ where: { claimId }, select: { uploaderId: true }, distinct: ['uploaderId'] }),
+    db.comment.findMany({ where: { claimId }, select: { authorId: true }, distinct: ['authorId'] }),
+    db.uploadRequest.findMany({ where: { claimId }, select: { assigneeId: true } }),
+    db.user.findMany({ where: { roles: { some: { role: 'REVIEWER' } } }, select: { id: true }, take: 30 }),
+  ]);
+  const ids = [...new Set([claim.ownerId, ...docs.map((d) => d.uploaderId), ...comments.map((c) => c.authorId), ...requests.map((r) => r.assigneeId), ...reviewers.map((r) => r.id)])];
+  const users = await db.user.findMany({ where: { id: { in: ids } }, select: { aadObjectId: true } });
+  return users.map((u) => `8:orgid:${u.aadObjectId}`).slice(0, 60);
+}

@@ -1,0 +1,42 @@
+import type { Attachment } from 'botbuilder';
+import { z } from 'zod';
+import { downloadAttachment } from '../../services/downloads';
+import { completeFileUpload, getPendingUpload } from '../../services/pendingUploads';
+import type { HandlerContext, Reply } from '../turn';
+import { actor, detailReply, messageReply } from './common';
+
+const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
+const downloadInfo = z.object({ downloadUrl: z.string().url(), fileType: z.string().optional() });
+
+/** Where to fetch an attachment from, or null for one we cannot read (skipped, never a crash). */
+function source(a: Attachment): { url: string; fileName: string } | null {
+  if (a.contentType === FILE_DOWNLOAD_INFO) {
+    const info = downloadInfo.safeParse(a.content);
+    if (!info.success) return null;
+    const ext = info.data.fileType ? `.${info.data.fileType}` : '';
+    return { url: info.data.downloadUrl, fileName: a.name ?? `file${ext}` };
+  }
+  if (a.contentType?.startsWith('image/') && a.contentUrl) {
+    const ext = a.contentType.split('/')[1]?.replace('jpeg', 'jpg') ?? 'png';
+    return { url: a.contentUrl, fileName: a.name ?? `image.${ext}` };
+  }
+  return null;
+}
+
+/**
+ * A file sent in 1:1 chat lands on the claim the user was adding a document to (the pending upload
+ * in the database). It is downloaded only from allowed hosts, checked on its bytes and size, then
+ * stored; a refused file stores nothing and says why.
+ */
+export async function handleFileMessage(ctx: HandlerContext, attachments: Attachment[]): Promise<Reply> {
+  const pending = await getPendingUpload(ctx.deps.svc, actor(ctx));
+  if (!pending) return messageReply(ctx, 'upload.noPending');
+  const src = attachments.map(source).find((s) => s !== null);
+  if (!src) return messageReply(ctx, 'upload.unreadable');
+  const { files } = ctx.deps.config;
+  const file = await downloadAttachment(src.url, { allowedHosts: files.allowedHosts, allowLoopback: files.allowLoopback, maxBytes: files.maxBytes, fileName: src.fileName });
+  const stored = await ctx.deps.files.put(file.bytes, { fileName: src.fileName, contentType: file.contentType });
+  const r = await completeFileUpload(ctx.deps.svc, actor(ctx), stored);
+  ctx.deps.claimChanged(r.claimId);
+  return detailReply(ctx, r.claimId, 'documentAdded');
+}

@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { renderAskColleague, renderAskSent, renderFilePrompt, renderUploadRequest } from '../../cards';
+import type { UploadRequestView } from '../../services/uploadRequests';
+import { getClaimDetail } from '../../services/claims';
+import { isServiceError, invalid } from '../../services/errors';
+import { beginFileUpload } from '../../services/pendingUploads';
+import { cancelUploadRequest, declineUploadRequest, getUploadRequest, requestUpload, searchColleagues } from '../../services/uploadRequests';
+import { resolveUser } from '../../services/users';
+import { action } from '../actions';
+import { reachUser } from '../proactive';
+import type { HandlerContext, Reply } from '../turn';
+import { actor, claimRef, detailReply, formData, formErrors, newIdempotencyKey, typedValues } from './common';
+
+/** Our own people search (application/search) answers with `user:<id>`; Teams' Graph picker answers with AAD object ids. */
+const LOCAL_PREFIX = 'user:';
+export const COLLEAGUES_DATASET = 'colleagues';
+
+/** Teams' own Graph people picker works only in 1:1 chat in real Teams; elsewhere (channels, the playground) ours serves. */
+function pickerDataset(ctx: HandlerContext): string {
+  return ctx.conversation.type === 'personal' && ctx.deps.graph ? 'graph.microsoft.com/users' : COLLEAGUES_DATASET;
+}
+
+async function askFormReply(ctx: HandlerContext, claimId: string, state: { values?: Record<string, string>; errors?: Record<string, string> } = {}): Promise<Reply> {
+  const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), claimId);
+  const colleagues = await searchColleagues(ctx.deps.svc, actor(ctx), '');
+  return {
+    card: renderAskColleague(
+      { claim: detail, pickerDataset: pickerDataset(ctx), colleagues: colleagues.map((c) => ({ id: `${LOCAL_PREFIX}${c.id}`, name: c.email ? `${c.displayName} (${c.email})` : c.displayName })),
+        today: ctx.deps.svc.clock.now().toISOString().slice(0, 10), idempotencyKey: newIdempotencyKey(), ...state },
+      ctx.locale,
+    ),
+    claimId,
+  };
+}
+
+/** The picked person as one of our users; someone found through Graph who never used the bot is added to the organisation. */
+async function assigneeFromPick(ctx: HandlerContext, pick: string): Promise<string> {
+  if (pick.startsWith(LOCAL_PREFIX)) return pick.slice(LOCAL_PREFIX.length);
+  const graph = ctx.deps.graph;
+  const profile = graph ? await graph.getUser(pick) : null;
+  if (!profile) throw invalid([{ path: 'assigneeId', code: 'custom', message: 'Choose a colleague from the list' }]);
+  const org = await ctx.deps.svc.db.organisation.findUniqueOrThrow({ where: { id: ctx.user.organisationId } });
+  const u = await resolveUser(ctx.deps.svc, { tenantId: org.tenantId, aadObjectId: profile.id, displayName: profile.displayName, email: profile.mail ?? undefined, locale: profile.preferredLanguage ?? undefined }, { allowedTenantIds: [] });
+  return u.id;
+}
+
+/** Answers `application/search` for the people picker: colleagues in the asker's organisation (Graph when configured). */
+export async function searchColleaguesInvoke(ctx: HandlerContext, value: unknown) {
+  const q = z.object({ queryText: z.string().max(100).catch(''), dataset: z.string().optional() }).catch({ queryText: '' }).parse(value);
+  const people = await searchColleagues(ctx.deps.svc, actor(ctx), q.queryText);
+  const results = people.map((p) => ({ value: `${LOCAL_PREFIX}${p.id}`, title: p.email ? `${p.displayName} (${p.email})` : p.displayName }));
+  return { statusCode: 200, type: 'application/vnd.microsoft.search.searchResponse', value: { results } };
+}
+
+/** The request as its card shows it (services view → cards view). */
+export const requestCardView = (view: UploadRequestView) => ({
+  id: view.id,
+  status: view.status,
+  requesterName: view.requesterName,
+  claim: { id: view.claimId, number: view.claimNumber, name: view.claimName },
+  kind: view.kind,
+  message: view.message,
+  dueAt: view.dueAt,
+  declineReason: view.declineReason,
+  idempotencyKey: newIdempotencyKey(),
+});
+
+async function requestCardReply(ctx: HandlerContext, uploadRequestId: string): Promise<Reply> {
+  const view = await getUploadRequest(ctx.deps.svc, actor(ctx), uploadRequestId);
+  return { card: renderUploadRequest(requestCardView(view), ctx.locale) };
+}
+
+export const uploadRequestActions = {
+  'upload.ask.form': action(claimRef.passthrough(), (ctx, d) => askFormReply(ctx, d.claimId)),
+
+  'upload.ask': action(formData.and(claimRef), async (ctx, d) => {
+    try {
+      const pick = typeof d.assigneeId === 'string' ? d.assigneeId.split(',')[0]!.trim() : '';
+      if (!pick) throw invalid([{ path: 'assigneeId', code: 'too_small', message: 'Choose a colleague' }]);
+      const assigneeId = await assigneeFromPick(ctx, pick);
+      const r = await requestUpload(ctx.deps.svc, actor(ctx), { ...d, assigneeId });
+      // Say plainly, now, when the colleague cannot be reached yet (the request itself is kept).
+      const reach = await reachUser({ db: ctx.deps.svc.db, appId: ctx.deps.config.bot.appId, graph: ctx.deps.graph, teamsAppCatalogId: ctx.deps.config.graph.teamsAppCatalogId }, assigneeId);
+      const view = await getUploadRequest(ctx.deps.svc, actor(ctx), r.uploadRequestId);
+      ctx.deps.claimChanged(d.claimId);
+      return { card: renderAskSent({ claimId: d.claimId, assigneeName: view.assigneeName, kind: view.kind, dueAt: view.dueDate, reachable: reach.ok }, ctx.locale) };
+    } catch (e) {
+      if (isServiceError(e) && e.kind === 'invalid') return askFormReply(ctx, d.claimId, { values: typedValues(d), errors: formErrors(ctx, e) });
+      throw e;
+    }
+  }),
+
+  /** The colleague's Upload button: the bot then waits for their file in this 1:1 chat. */
+  'upload.start': action(z.object({ uploadRequestId: z.string().uuid() }).passthrough(), async (ctx, d) => {
+    const view = await getUploadRequest(ctx.deps.svc, actor(ctx), d.uploadRequestId);
+    const pending = await beginFileUpload(ctx.deps.svc, actor(ctx), { claimId: view.claimId, kind: view.kind, details: view.message, fields: {}, uploadRequestId: view.id });
+    return { card: renderFilePrompt({ claim: { id: view.claimId, number: view.claimNumber, name: view.claimName }, kind: pending.kind, expiresAt: pending.expiresAt, maxMb: Math.round(ctx.deps.config.files.maxBytes / 1048576) }, ctx.locale) };
+  }),
+
+  'upload.decline': action(formData.and(z.object({ uploadRequestId: z.string().uuid() })), async (ctx, d) => {
+    const r = await declineUploadRequest(ctx.deps.svc, actor(ctx), d);
+    ctx.deps.claimChanged(r.claimId);
+    return requestCardReply(ctx, d.uploadRequestId);
+  }),
+
+  'upload.cancel': action(z.object({ uploadRequestId: z.string().uuid() }).passthrough(), async (ctx, d) => {
+    const view = await getUploadRequest(ctx.deps.svc, actor(ctx), d.uploadRequestId);
+    await cancelUploadRequest(ctx.deps.svc, actor(ctx), d);
+    ctx.deps.claimChanged(view.claimId);
+    return detailReply(ctx, view.claimId, 'saved');
+  }),
+};

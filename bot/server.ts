@@ -1,0 +1,53 @@
+import restify from 'restify';
+import type { CloudAdapter } from 'botbuilder';
+import type { ActivityHandler } from 'botbuilder';
+import type { Db } from '../services/db/client';
+import { log } from '../services/log';
+
+export type RunningServer = { url: string; port: number; close: () => Promise<void> };
+
+/**
+ * restify: POST /api/messages through the CloudAdapter, GET /healthz (process and database up).
+ * `close` stops accepting connections and waits for in-flight turns to finish.
+ */
+export async function startHttpServer(opts: { adapter: CloudAdapter; bot: ActivityHandler; db: Db; port: number; host: string }): Promise<RunningServer> {
+  const server = restify.createServer({ name: 'coop-claims' });
+  server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
+  let inFlight = 0;
+  let draining: (() => void) | null = null;
+
+  server.post('/api/messages', async (req, res) => {
+    inFlight++;
+    try {
+      await opts.adapter.process(req, res, (context) => opts.bot.run(context));
+    } finally {
+      inFlight--;
+      if (inFlight === 0 && draining) draining();
+    }
+  });
+
+  server.get('/healthz', async (_req, res) => {
+    try {
+      await opts.db.$queryRaw`SELECT 1`;
+      res.send(200, { status: 'ok', database: 'up' });
+    } catch (e) {
+      log.warn({ err: e }, 'health check: database down');
+      res.send(503, { status: 'degraded', database: 'down' });
+    }
+  });
+
+  await new Promise<void>((resolve) => server.listen(opts.port, opts.host, resolve));
+  const addr = server.address();
+  const port = addr.port;
+  return {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if (inFlight === 0) return;
+        draining = resolve;
+      });
+    },
+  };
+}

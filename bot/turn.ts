@@ -1,0 +1,33 @@
+import type { Config } from '../services/config';
+import type { Services } from '../services/context';
+import type { FileStore } from '../services/files';
+import type { Graph } from '../services/graph';
+
+/** Adaptive Card JSON as the cards module renders it. */
+export type Card = Record<string, unknown>;
+
+/** Everything a handler may use. Built once at start; no per-conversation state lives here. */
+export type BotDeps = {
+  svc: Services;
+  config: Config;
+  files: FileStore;
+  graph: Graph | null;
+  /** Updates, in the background, every card already posted for the claim (never before the invoke response). */
+  claimChanged: (claimId: string) => void;
+};
+
+/** Who is acting in this turn, resolved from the activity and the database (never from card data). */
+export type TurnUser = { id: string; organisationId: string; displayName: string; locale: string };
+
+export type HandlerContext = {
+  deps: BotDeps;
+  user: TurnUser;
+  locale: string;
+  conversation: { id: string; type: string };
+};
+
+/**
+ * What a handler produces: a card (the invoke response for Action.Execute, else a new message),
+ * optionally tied to a claim so the posted card is updated in place when the claim changes.
+ */
+export type Reply = { card: Card; claimId?: string; view?: 'detail' | 'review' };

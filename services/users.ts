@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { Services } from './context';
+import { forbidden } from './errors';
+import { parseInput } from './input';
+
+export const resolveUserInput = z.object({
+  tenantId: z.string().min(1).max(100),
+  aadObjectId: z.string().min(1).max(100),
+  displayName: z.string().trim().min(1).max(200).catch('Teams user'),
+  email: z.string().max(320).optional(),
+  locale: z.string().max(20).optional(),
+});
+
+export type ResolvedUser = { id: string; organisationId: string; displayName: string; locale: string; isNew: boolean };
+
+/**
+ * Finds the user behind an activity, creating them on first contact (and their organisation on the
+ * tenant's first contact). Profile data comes from Graph when the bot has it, else from the activity.
+ * The locale follows the Teams client on every turn.
+ */
+export async function resolveUser(svc: Services, input: unknown, opts: { allowedTenantIds: string[] }): Promise<ResolvedUser> {
+  const p = parseInput(resolveUserInput, input);
+  if (opts.allowedTenantIds.length > 0 && !opts.allowedTenantIds.includes(p.tenantId)) {
+    throw forbidden('tenant_not_allowed', `Tenant ${p.tenantId} is not allowed`);
+  }
+  const existing = await svc.db.user.findUnique({ where: { tenantId_aadObjectId: { tenantId: p.tenantId, aadObjectId: p.aadObjectId } } });
+  if (existing) {
+    if (p.locale && p.locale !== existing.locale) {
+      await svc.db.user.update({ where: { id: existing.id }, data: { locale: p.locale } });
+    }
+    return { id: existing.id, organisationId: existing.organisationId, displayName: existing.displayName, locale: p.locale ?? existing.locale, isNew: false };
+  }
+  const org = await svc.db.organisation.upsert({
+    where: { tenantId: p.tenantId },
+    create: { tenantId: p.tenantId, name: `Organisation ${p.tenantId.slice(0, 8)}` },
+    update: {},
+  });
+  // Two first turns of the same user can race: the unique (tenant, aad id) decides, and the loser re-reads.
+  const user = await svc.db.user.upsert({
+    where: { tenantId_aadObjectId: { tenantId: p.tenantId, aadObjectId: p.aadObjectId } },
+    create: { organisationId: org.id, tenantId: p.tenantId, aadObjectId: p.aadObjectId, displayName: p.displayName, email: p.email, locale: p.locale ?? 'en-US' },
+    update: {},
+  });
+  return { id: user.id, organisationId: user.organisationId, displayName: user.displayName, locale: user.locale, isNew: true };
+}

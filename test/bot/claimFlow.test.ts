@@ -1,0 +1,176 @@
+import { ALEX, PATTI, executeActivity, fileActivity, messageActivity, type TeamsUser } from '../helpers/activities';
+import { startBotHarness, type BotHarness } from '../helpers/botHarness';
+import { action, choicesOf, invokeCard, textOf } from '../helpers/cardQuery';
+import { startConnectorStub, type ConnectorStub } from '../stubs/connector';
+import { startFileHost } from '../stubs/fileHost';
+import { fixture } from '../fixtures/files/ooxml';
+
+/** The partner's whole "create and manage a claim" story, over HTTP, as Teams would drive it. */
+describe('bot: create and manage a claim in chat', () => {
+  let h: BotHarness;
+  let connector: ConnectorStub;
+  let fileHost: Awaited<ReturnType<typeof startFileHost>>;
+
+  beforeAll(async () => {
+    connector = await startConnectorStub();
+    fileHost = await startFileHost();
+    h = await startBotHarness();
+  });
+  afterAll(async () => {
+    await h.close();
+    await connector.close();
+    await fileHost.close();
+  });
+
+  const convOf = (u: TeamsUser) => `a:personal-${u.aadObjectId}`;
+  const lastCard = (u: TeamsUser) => connector.cardsIn(convOf(u)).at(-1);
+  async function say(u: TeamsUser, text: string) {
+    const before = connector.sent(convOf(u)).length;
+    const r = await h.post(messageActivity(u, connector.url, text));
+    expect(r.status).toBe(200);
+    await connector.waitFor((s) => s.sent(convOf(u)).length > before);
+    return lastCard(u);
+  }
+  async function click(u: TeamsUser, verb: string, data: Record<string, unknown>) {
+    const r = await h.post(executeActivity(u, connector.url, verb, data));
+    expect(r.status).toBe(200);
+    return invokeCard(r.body);
+  }
+
+  let createData: Record<string, unknown> = {};
+  let claimId = '';
+  let number = '';
+  let card: unknown;
+  const version = () => Number(action(card, 'claim.history').data.version ?? NaN);
+  const currentVersion = async () => (await h.world.db.claim.findUniqueOrThrow({ where: { id: claimId } })).version;
+
+  it('answers unknown text with the help card listing the commands', async () => {
+    const c = await say(ALEX, 'what can you do');
+    expect(textOf(c)).toMatch(/new claim/i);
+    expect(textOf(c)).toMatch(/history/i);
+  });
+
+  it('shows the create form with the funds the user may claim against, and keeps values on a validation error', async () => {
+    const form = await say(ALEX, 'new claim');
+    const allocations = choicesOf(form, 'fundAllocationId');
+    expect(allocations.length).toBeGreaterThan(0);
+    expect(allocations.map((a) => a.title).join('\n')).toMatch(/CSP Indirect Reseller/);
+    const seminar = choicesOf(form, 'activityTypeId').find((c) => /seminar/i.test(c.title))!;
+    expect(seminar).toBeDefined();
+    const create = action(form, 'claim.create');
+    const fields = { fundAllocationId: h.world.allocation.id, activityTypeId: seminar.value, name: 'Autumn partner seminar', amount: '12,50x', activityStart: '2026-09-10', activityEnd: '2026-09-11', description: 'Two-day seminar' };
+    const bad = await click(ALEX, 'claim.create', { ...create.data, ...fields });
+    expect(textOf(bad)).toContain('Autumn partner seminar');
+    expect(textOf(bad)).toMatch(/amount/i);
+    expect(await h.world.db.claim.count()).toBe(0);
+
+    createData = { ...action(bad, 'claim.create').data, ...fields, amount: '1,250.50' };
+    card = await click(ALEX, 'claim.create', createData);
+    const claim = await h.world.db.claim.findFirstOrThrow();
+    claimId = claim.id;
+    number = claim.number;
+    expect(number).toMatch(/^CLM-2026-\d{5}$/);
+    expect(claim.amountMinor).toBe(125_050);
+    expect(textOf(card)).toContain(number);
+    expect(textOf(card)).toMatch(/Editing/);
+  });
+
+  it('a repeated click on the same create card creates one claim', async () => {
+    const again = await click(ALEX, 'claim.create', createData);
+    expect(textOf(again)).toContain(number);
+    expect(await h.world.db.claim.count()).toBe(1);
+  });
+
+  it('refuses submit while incomplete, listing every missing item on the card', async () => {
+    const before = await currentVersion();
+    const c = await click(ALEX, 'claim.submit', { claimId, version: before, idempotencyKey: 'submit-incomplete-1' });
+    const text = textOf(c);
+    expect(text).toMatch(/invoice|CSR/i);
+    expect(text).toMatch(/proof/i);
+    expect((await h.world.db.claim.findUniqueOrThrow({ where: { id: claimId } })).status).toBe('EDITING');
+  });
+
+  it('adds a CSR from a form and a metric, each shown on the claim card', async () => {
+    const v = await currentVersion();
+    card = await click(ALEX, 'csr.generate', { claimId, version: v, idempotencyKey: 'csr-key-1', description: 'Seminar preparation by our staff', expenseType: 'Staff time', quantity: '10', rate: '125.05', amount: '1250.50', certifiedBy: 'Alex Wilber', attestation: 'true' });
+    expect(textOf(card)).toMatch(/Seminar preparation by our staff/);
+    expect(await h.world.db.document.count({ where: { claimId, kind: 'CSR' } })).toBe(1);
+    card = await click(ALEX, 'metric.add', { claimId, version: await currentVersion(), idempotencyKey: 'metric-key-1', name: 'Registered guests', value: '87' });
+    expect(textOf(card)).toMatch(/Registered guests/);
+    expect(textOf(card)).toContain('87');
+    expect(await h.world.db.document.count({ where: { claimId, kind: 'METRIC' } })).toBe(1);
+  });
+
+  it('takes a proof file sent in chat after the proof form, and stores it on the claim', async () => {
+    const prompt = await click(ALEX, 'doc.add', { claimId, version: await currentVersion(), kind: 'PROOF', details: 'Agenda and photos of the seminar', idempotencyKey: 'proof-key-1' });
+    expect(textOf(prompt)).toMatch(/file/i);
+    fileHost.serve('/files/agenda.pdf', fixture('invoice.pdf'), 'application/pdf');
+    const before = connector.sent(convOf(ALEX)).length;
+    await h.post(fileActivity(ALEX, connector.url, { name: 'agenda.pdf', downloadUrl: `${fileHost.url}/files/agenda.pdf`, fileType: 'pdf' }));
+    await connector.waitFor((s) => s.sent(convOf(ALEX)).length > before);
+    expect(textOf(lastCard(ALEX))).toContain('agenda.pdf');
+    const doc = await h.world.db.document.findFirstOrThrow({ where: { claimId, kind: 'PROOF' } });
+    expect(doc.fileName).toBe('agenda.pdf');
+    expect(doc.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses a file that is not an allowed type, from a disallowed host, or with nothing pending — storing nothing', async () => {
+    const docs = await h.world.db.document.count();
+    // Nothing pending now: the file has nowhere to go.
+    fileHost.serve('/files/tool.pdf', fixture('tool.exe'), 'application/pdf');
+    let before = connector.sent(convOf(ALEX)).length;
+    await h.post(fileActivity(ALEX, connector.url, { name: 'tool.pdf', downloadUrl: `${fileHost.url}/files/tool.pdf`, fileType: 'pdf' }));
+    await connector.waitFor((s) => s.sent(convOf(ALEX)).length > before);
+    expect(textOf(lastCard(ALEX))).toMatch(/claim|add/i);
+
+    await click(ALEX, 'doc.add', { claimId, version: await currentVersion(), kind: 'PROOF', details: 'Photo of the booth', idempotencyKey: 'proof-key-2' });
+    before = connector.sent(convOf(ALEX)).length;
+    await h.post(fileActivity(ALEX, connector.url, { name: 'tool.pdf', downloadUrl: `${fileHost.url}/files/tool.pdf`, fileType: 'pdf' }));
+    await connector.waitFor((s) => s.sent(convOf(ALEX)).length > before);
+    expect(textOf(lastCard(ALEX))).toMatch(/type|PDF/i);
+
+    before = connector.sent(convOf(ALEX)).length;
+    await h.post(fileActivity(ALEX, connector.url, { name: 'a.pdf', downloadUrl: 'https://evil.example.com/a.pdf', fileType: 'pdf' }));
+    await connector.waitFor((s) => s.sent(convOf(ALEX)).length > before);
+    expect(textOf(lastCard(ALEX))).toMatch(/not allowed|host|place/i);
+    expect(await h.world.db.document.count()).toBe(docs);
+  });
+
+  it('a stale card gets the current card and a note, never an action on old data', async () => {
+    const v = await currentVersion();
+    const c = await click(ALEX, 'metric.add', { claimId, version: v - 1, idempotencyKey: 'metric-stale', name: 'Attendees', value: '5' });
+    expect(textOf(c)).toMatch(/changed/i);
+    expect(await h.world.db.document.count({ where: { claimId, kind: 'METRIC' } })).toBe(1);
+  });
+
+  it('submits once the claim is complete; a double click is applied once; the reviewer is told', async () => {
+    await say(PATTI, 'help'); // the reviewer has talked to the bot, so a 1:1 conversation is stored
+    const v = await currentVersion();
+    const [a, b] = await Promise.all([
+      click(ALEX, 'claim.submit', { claimId, version: v, idempotencyKey: 'submit-final' }),
+      click(ALEX, 'claim.submit', { claimId, version: v, idempotencyKey: 'submit-final' }),
+    ]);
+    expect(textOf(a)).toMatch(/Submitted/);
+    expect(textOf(b)).toMatch(/Submitted/);
+    const claim = await h.world.db.claim.findUniqueOrThrow({ where: { id: claimId } });
+    expect(claim.status).toBe('SUBMITTED');
+    expect(await h.world.db.historyEvent.count({ where: { claimId, type: 'submitted' } })).toBe(1);
+    await connector.waitFor((s) => s.cardsIn(convOf(PATTI)).some((c) => textOf(c).includes(number)), 10_000);
+  });
+
+  it('shows the overview with funds and the claim, and the history newest first', async () => {
+    const o = await say(ALEX, 'claims');
+    expect(textOf(o)).toContain(number);
+    expect(textOf(o)).toMatch(/\$48,000\.00|48,000/);
+    const hist = await say(ALEX, `history ${number}`);
+    const text = textOf(hist);
+    expect(text.indexOf('Submitted')).toBeGreaterThan(-1);
+    expect(text).toMatch(/Alex Wilber/);
+  });
+
+  it('speaks Korean to a Korean Teams client', async () => {
+    const ko: TeamsUser = { ...ALEX, locale: 'ko-KR' };
+    const c = await say(ko, '새 청구');
+    expect(textOf(c)).toMatch(/[가-힣]/);
+  });
+});
