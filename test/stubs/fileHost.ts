@@ -53,7 +53,7 @@ export async function startFileHost(): Promise<FileHost> {
     if (route.kind === 'file') {
       if (route.redirectTo) {
         res.writeHead(302, { Location: route.redirectTo });
-      res.end();
+        res.end();
         return;
       }
       res.writeHead(200, { 'Content-Type': route.contentType, 'Content-Length': String(route.bytes.length) });

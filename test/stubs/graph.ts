@@ -53,11 +53,13 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
   const send = (res: http.ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
     if (body === undefined) {
       res.writeHead(status, headers);
-    res.end();
+      res.end();
       return;
     }
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8', 'request-id': randomUUID(), ...headers }).end(text);
+    // Not chained: restify, loaded in the same test process, patches writeHead to return nothing.
+    res.writeHead(status, { 'Content-Type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8', 'request-id': randomUUID(), ...headers });
+    res.end(text);
   };
   const error = (res: http.ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) =>
     send(res, status, { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': randomUUID() } } }, headers);
@@ -199,7 +201,7 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
     if ((m = p.match(/^\/drives\/([^/]+)\/items\/([^/]+)\/content$/)) && method === 'GET') {
       if (!items.has(m[2])) return error(res, 404, 'itemNotFound', 'The resource could not be found.');
       res.writeHead(302, { Location: `${base}/_download/${m[2]}` });
-    res.end();
+      res.end();
       return;
     }
     return error(res, 400, 'BadRequest', `Unsupported request ${method} ${p}`);
