@@ -53,3 +53,5 @@ export { renderReviewQueue, type ReviewQueueView } from './reviewQueue';
 export { renderMessage, renderError, type MessageView } from './notice';
 // Admins: notification outbox status
 export { renderOutboxStatus, type OutboxStatusView } from './outboxStatus';
+// Read-only summary for people who are not on a claim
+export { renderClaimSummary, type ClaimSummaryView } from './claimSummary';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { errorMessage, renderConfirmCancel, renderCreateClaim, renderEditClaim, renderHistory, renderOverview } from '../../cards';
-import { cancelClaim, createClaim, getClaimDetail, getCreateOptions, getHistory, updateClaim } from '../../services/claims';
+import { errorMessage, renderClaimSummary, renderConfirmCancel, renderCreateClaim, renderEditClaim, renderHistory, renderOverview } from '../../cards';
+import { cancelClaim, createClaim, getClaimDetail, getClaimSummary, getCreateOptions, getHistory, updateClaim } from '../../services/claims';
 import { isServiceError } from '../../services/errors';
 import { getOverview } from '../../services/funds';
 import { submitClaim } from '../../services/submission';
@@ -51,7 +51,17 @@ export const claimActions = {
   'claim.open': action(claimRef.extend({ focus: z.string().max(100).optional() }).passthrough(), (ctx, d) => detailReply(ctx, d.claimId)),
 
   // Universal Actions automatic refresh: each user gets their own view (reviewer, owner, read-only).
-  'claim.refresh': action(claimRef.passthrough(), (ctx, d) => detailReply(ctx, d.claimId)),
+  'claim.refresh': action(claimRef.passthrough(), async (ctx, d) => {
+    try {
+      return await detailReply(ctx, d.claimId);
+    } catch (e) {
+      // Someone in the chat who is not on the claim gets a read-only summary, not an error.
+      if (isServiceError(e) && e.code === 'not_a_participant') {
+        return { card: renderClaimSummary(await getClaimSummary(ctx.deps.svc, actor(ctx), d.claimId), ctx.locale) };
+      }
+      throw e;
+    }
+  }),
 
   'claim.history': action(claimRef.extend({ before: z.string().regex(/^\d+$/).optional() }).passthrough(), (ctx, d) => historyReply(ctx, d.claimId, d.before)),
 

@@ -510,4 +510,6 @@ export const ko: { readonly [K in StringKey]: string } = {
   'error.conflict.pending_upload_expired': "파일 대기 시간이 지났습니다. 청구 카드에서 문서를 다시 선택한 뒤 파일을 보내세요.",
   'error.conflict.ambiguous_claim_number': "같은 번호의 청구가 여러 조직에 있습니다. 검토 대기열에서 여세요.",
   'error.rule_failed.claiming_window_closed': "이 기간의 청구 기간이 종료되었습니다.",
+  'summary.owner': "소유자",
+  'summary.readOnly': "이 청구의 참여자가 아니므로 상태만 볼 수 있습니다.",
 };
