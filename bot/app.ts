@@ -27,6 +27,7 @@ import { saveConversationReference } from './proactive';
 import { startHttpServer } from './server';
 import { startBackgroundWork } from './background';
 import { makeClaimChanged } from './cardUpdates';
+import { verifyDocumentLink } from './documentLinks';
 import type { BotDeps, HandlerContext, Reply, TurnUser } from './turn';
 
 const turnLog = log.child({ mod: 'bot' });
@@ -192,7 +193,19 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock }):
   const base = { svc, config, graph, files: createFileStore(config, graph) };
   const deps: BotDeps = { ...base, claimChanged: makeClaimChanged(base, adapter) };
   const bot = new CoopBot(deps);
-  const http = await startHttpServer({ adapter, bot, db, port: config.port, host: config.host });
+  const http = await startHttpServer({
+    adapter,
+    bot,
+    db,
+    port: config.port,
+    host: config.host,
+    openDocument: async (documentId, expires, signature) => {
+      if (!verifyDocumentLink(config.files, documentId, expires, signature, svc.clock.now())) return null;
+      const doc = await db.document.findUnique({ where: { id: documentId } });
+      if (!doc?.fileKey || doc.removedAt) return null;
+      return { bytes: await deps.files.get(doc.fileKey), fileName: doc.fileName ?? 'document', contentType: doc.contentType ?? 'application/octet-stream' };
+    },
+  });
   const background = startBackgroundWork(deps, adapter);
   return {
     url: http.url,

@@ -4,7 +4,7 @@ import { getClaimDetail } from '../services/claims';
 import { isServiceError } from '../services/errors';
 import { log } from '../services/log';
 import { updateClaimCards } from './outbox/claimCards';
-import { newIdempotencyKey, refreshUsersForClaim } from './handlers/common';
+import { newIdempotencyKey, refreshUsersForClaim, withDocumentLinks } from './handlers/common';
 import type { BotDeps } from './turn';
 
 const cardLog = log.child({ mod: 'card-updates' });
@@ -26,7 +26,7 @@ export function makeClaimChanged(deps: Omit<BotDeps, 'claimChanged'>, adapter: C
       for (const r of refs) {
         if (!r.userId) continue;
         try {
-          const detail = await getClaimDetail(deps.svc, { userId: r.userId }, claimId);
+          const detail = withDocumentLinks(deps.config, await getClaimDetail(deps.svc, { userId: r.userId }, claimId), deps.svc.clock.now());
           cards.set(r.conversationId, renderClaimDetail({ ...detail, idempotencyKey: newIdempotencyKey(), refreshUserIds }, r.user?.locale ?? 'en-US'));
         } catch (e) {
           if (!isServiceError(e)) throw e;

@@ -10,7 +10,15 @@ export type RunningServer = { url: string; port: number; close: () => Promise<vo
  * restify: POST /api/messages through the CloudAdapter, GET /healthz (process and database up).
  * `close` stops accepting connections and waits for in-flight turns to finish.
  */
-export async function startHttpServer(opts: { adapter: CloudAdapter; bot: ActivityHandler; db: Db; port: number; host: string }): Promise<RunningServer> {
+export async function startHttpServer(opts: {
+  adapter: CloudAdapter;
+  bot: ActivityHandler;
+  db: Db;
+  port: number;
+  host: string;
+  /** GET /files/:documentId/:expires/:signature — a signed document link from a card. */
+  openDocument: (documentId: string, expires: string, signature: string) => Promise<{ bytes: Buffer; fileName: string; contentType: string } | null>;
+}): Promise<RunningServer> {
   const server = restify.createServer({ name: 'coop-claims' });
   server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
   let inFlight = 0;
@@ -34,6 +42,28 @@ export async function startHttpServer(opts: { adapter: CloudAdapter; bot: Activi
       log.warn({ err: e }, 'health check: database down');
       res.send(503, { status: 'degraded', database: 'down' });
     }
+  });
+
+  server.get('/files/:documentId/:expires/:signature', async (req, res) => {
+    const p = req.params as Record<string, string>;
+    const file = await opts.openDocument(p.documentId ?? '', p.expires ?? '', p.signature ?? '').catch((e: Error) => {
+      log.warn({ err: e.message }, 'document link failed');
+      return null;
+    });
+    if (!file) {
+      res.send(404, { error: 'This link has expired or is not valid. Open the claim in Teams to get a new one.' });
+      return;
+    }
+    // The name is shown to the browser only, never used as a path; quotes and control characters removed.
+    const safeName = file.fileName.replace(/["\\\r\n]/g, '_');
+    res.writeHead(200, {
+      'Content-Type': file.contentType,
+      'Content-Length': file.bytes.length,
+      'Content-Disposition': `inline; filename="${safeName}"`,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, max-age=300',
+    });
+    res.end(file.bytes);
   });
 
   await new Promise<void>((resolve) => server.listen(opts.port, opts.host, resolve));

@@ -42,6 +42,11 @@ const envSchema = z.object({
   /** Tests serve files from loopback; production never allows it. */
   DOWNLOAD_ALLOW_LOOPBACK: bool(false),
   PENDING_UPLOAD_MINUTES: int(30),
+  /** Where users' browsers reach this server, for document links on cards (default: this machine). */
+  PUBLIC_BASE_URL: z.string().url().optional(),
+  /** Signs document links; set it (same value on every replica) in production. */
+  FILE_LINK_SECRET: z.string().min(16).optional(),
+  FILE_LINK_DAYS: int(7),
   REVIEWERS_CONVERSATION_ID: z.string().optional(),
   REMINDER_INTERVAL_HOURS: int(24),
   EXPIRY_WARNING_DAYS: int(7),
@@ -61,7 +66,7 @@ export type Config = {
   demoSeed: boolean;
   bot: { appId?: string; appPassword?: string; appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI'; tenantId?: string; allowedTenantIds: string[] };
   graph: { baseUrl: string; tenantId?: string; clientId?: string; clientSecret?: string; authorityHost?: string; teamsAppCatalogId?: string };
-  files: { store: 'local' | 'sharepoint'; sharepointDriveId?: string; maxBytes: number; allowedHosts: string[]; allowLoopback: boolean; pendingUploadMinutes: number };
+  files: { store: 'local' | 'sharepoint'; sharepointDriveId?: string; maxBytes: number; allowedHosts: string[]; allowLoopback: boolean; pendingUploadMinutes: number; publicBaseUrl: string; linkSecret: string; linkDays: number };
   reviewersConversationId?: string;
   scheduler: { reminderIntervalHours: number; expiryWarningDays: number; intervalSeconds: number };
   outbox: { pollMs: number; maxAttempts: number; tenantRatePerSecond: number };
@@ -105,6 +110,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowedHosts: e.DOWNLOAD_ALLOWED_HOSTS,
       allowLoopback: e.DOWNLOAD_ALLOW_LOOPBACK,
       pendingUploadMinutes: e.PENDING_UPLOAD_MINUTES,
+      publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+      // Local mode has no secret to derive from; links then only need to survive this machine.
+      linkSecret: e.FILE_LINK_SECRET ?? e.MicrosoftAppPassword ?? 'local-development-only-link-secret',
+      linkDays: e.FILE_LINK_DAYS,
     },
     reviewersConversationId: e.REVIEWERS_CONVERSATION_ID,
     scheduler: {

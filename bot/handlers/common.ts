@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { errorView, fieldErrors, renderClaimDetail, renderMessage, t, type NoteKey, type StringKey } from '../../cards';
 import { getClaimDetail } from '../../services/claims';
 import { isServiceError, type ServiceError } from '../../services/errors';
+import type { Config } from '../../services/config';
 import type { Db } from '../../services/db/client';
+import type { ClaimDetail } from '../../services/views';
+import { documentLink } from '../documentLinks';
 import type { HandlerContext, Reply } from '../turn';
 
 /** A fresh key per rendered card, so the same click on the same card is applied once. */
@@ -37,10 +40,15 @@ export function typedValues(data: Record<string, unknown>): Record<string, strin
 export type DetailNote = NoteKey | { tone: 'good' | 'warning' | 'attention' | 'default'; text: string };
 
 export async function detailReply(ctx: HandlerContext, claimId: string, note?: DetailNote): Promise<Reply> {
-  const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), claimId);
+  const detail = withDocumentLinks(ctx.deps.config, await getClaimDetail(ctx.deps.svc, actor(ctx), claimId), ctx.deps.svc.clock.now());
   const refreshUserIds = await refreshUsersForClaim(ctx.deps.svc.db, claimId);
   const card = renderClaimDetail({ ...detail, idempotencyKey: newIdempotencyKey(), note: note ?? null, refreshUserIds }, ctx.locale);
   return { card, claimId, view: 'detail' };
+}
+
+/** Stored files get a signed link, so reviewers and the owner can open every document from the card. */
+export function withDocumentLinks(config: Config, detail: ClaimDetail, now: Date): ClaimDetail {
+  return { ...detail, documents: detail.documents.map((d) => (d.hasFile && !d.url ? { ...d, url: documentLink(config.files, d.id, now) } : d)) };
 }
 
 /**

@@ -112,6 +112,15 @@ describe('bot: create and manage a claim in chat', () => {
     const doc = await h.world.db.document.findFirstOrThrow({ where: { claimId, kind: 'PROOF' } });
     expect(doc.fileName).toBe('agenda.pdf');
     expect(doc.sha256).toMatch(/^[0-9a-f]{64}$/);
+
+    // The card links the stored file; the signed link serves exactly those bytes, and a forged one nothing.
+    const link = textOf(lastCard(ALEX)).match(/\[agenda\.pdf\]\((http[^)\s]+)\)/)?.[1];
+    expect(link).toBeDefined();
+    const served = await fetch(link!.replace(/^http:\/\/localhost:\d+/, h.bot.url));
+    expect(served.status).toBe(200);
+    expect(Buffer.from(await served.arrayBuffer()).equals(fixture('invoice.pdf'))).toBe(true);
+    const forged = await fetch(link!.replace(/^http:\/\/localhost:\d+/, h.bot.url).replace(/[^/]+$/, 'forged-signature'));
+    expect(forged.status).toBe(404);
   });
 
   it('refuses a file that is not an allowed type, from a disallowed host, or with nothing pending — storing nothing', async () => {

@@ -1,0 +1,24 @@
+import crypto from 'node:crypto';
+import type { Config } from '../services/config';
+
+/**
+ * Links that open a stored document from a card without a Teams sign-in: the document id and an
+ * expiry, signed with HMAC-SHA256. Anyone holding the link can open it until it expires, as with a
+ * SharePoint sharing link; the card is only shown to people on the claim.
+ */
+const sign = (secret: string, documentId: string, expires: number) =>
+  crypto.createHmac('sha256', secret).update(`${documentId}.${expires}`).digest('base64url');
+
+export function documentLink(files: Config['files'], documentId: string, now: Date): string {
+  const expires = Math.floor(now.getTime() / 1000) + files.linkDays * 86_400;
+  return `${files.publicBaseUrl}/files/${documentId}/${expires}/${sign(files.linkSecret, documentId, expires)}`;
+}
+
+/** True when the signature matches and the link has not expired. Constant-time comparison. */
+export function verifyDocumentLink(files: Config['files'], documentId: string, expires: string, signature: string, now: Date): boolean {
+  const exp = Number(expires);
+  if (!Number.isInteger(exp) || exp * 1000 < now.getTime()) return false;
+  const expected = Buffer.from(sign(files.linkSecret, documentId, exp));
+  const given = Buffer.from(signature);
+  return expected.length === given.length && crypto.timingSafeEqual(expected, given);
+}
