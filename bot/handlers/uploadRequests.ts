@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { renderAskColleague, renderAskSent, renderFilePrompt, renderUploadRequest } from '../../cards';
+import { errorView, renderAddDocument, t, renderAskColleague, renderAskSent, renderFilePrompt, renderUploadRequest, type AdaptiveCard } from '../../cards';
 import type { UploadRequestView } from '../../services/uploadRequests';
 import { getClaimDetail } from '../../services/claims';
-import { isServiceError, invalid } from '../../services/errors';
+import { isServiceError, invalid, type ServiceError } from '../../services/errors';
 import { beginFileUpload } from '../../services/pendingUploads';
 import { cancelUploadRequest, declineUploadRequest, getUploadRequest, requestUpload, searchColleagues } from '../../services/uploadRequests';
 import { resolveUser } from '../../services/users';
@@ -65,9 +65,50 @@ export const requestCardView = (view: UploadRequestView) => ({
   idempotencyKey: newIdempotencyKey(),
 });
 
-async function requestCardReply(ctx: HandlerContext, uploadRequestId: string): Promise<Reply> {
+/**
+ * The request card as it is now, optionally with a line on top saying why the click did nothing.
+ * Answering a click on the request card with a bare message would replace that card in Teams and
+ * take the colleague's Upload and Decline buttons away.
+ */
+async function requestCardReply(ctx: HandlerContext, uploadRequestId: string, note?: string): Promise<Reply> {
   const view = await getUploadRequest(ctx.deps.svc, actor(ctx), uploadRequestId);
-  return { card: renderUploadRequest(requestCardView(view), ctx.locale) };
+  const card = renderUploadRequest(requestCardView(view), ctx.locale);
+  if (note) card.body = [{ type: 'TextBlock', text: note, color: 'attention', weight: 'bolder', wrap: true }, ...card.body];
+  return { card };
+}
+
+/** A refused click as one line: the error's sentence, then its field messages. */
+function refusal(ctx: HandlerContext, e: ServiceError): string {
+  const v = errorView(ctx.locale, e);
+  return [v.text, ...v.lines].join(' ');
+}
+
+/** Kinds whose document carries data the colleague types in (invoice details, metric name and value) before the file. */
+const DESCRIBED_KINDS = new Set(['INVOICE', 'METRIC']);
+/** What the card data carries besides the inputs of the describe form. */
+const START_DATA = new Set(['uploadRequestId', 'idempotencyKey']);
+
+/**
+ * The document form for the requested kind, answering through `upload.start` with the request's
+ * id (the partner forms' own verbs are partner-only commands and know nothing of the request).
+ */
+async function describeFormReply(ctx: HandlerContext, view: UploadRequestView, state: { values?: Record<string, string>; errors?: Record<string, string> } = {}): Promise<Reply> {
+  const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), view.claimId);
+  const kind = view.kind === 'METRIC' ? 'METRIC' : 'INVOICE';
+  const card = renderAddDocument({ claim: detail, kind, idempotencyKey: newIdempotencyKey(), requiredMetrics: detail.activityType.requiredMetrics, ...state }, ctx.locale);
+  return { card: retargetSubmit(card, kind === 'METRIC' ? 'metric.add' : 'doc.add', { uploadRequestId: view.id }) };
+}
+
+/** The card with its `fromVerb` button sending `upload.start` and `data` instead. */
+function retargetSubmit(card: AdaptiveCard, fromVerb: string, data: Record<string, string>): AdaptiveCard {
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!node || typeof node !== 'object') return node;
+    const n = node as Record<string, unknown>;
+    if (n.type === 'Action.Execute' && n.verb === fromVerb) return { ...n, verb: 'upload.start', data };
+    return Object.fromEntries(Object.entries(n).map(([k, v]) => [k, walk(v)]));
+  };
+  return walk(card) as AdaptiveCard;
 }
 
 export const uploadRequestActions = {
@@ -90,16 +131,46 @@ export const uploadRequestActions = {
     }
   }),
 
-  /** The colleague's Upload button: the bot then waits for their file in this 1:1 chat. */
-  'upload.start': action(z.object({ uploadRequestId: z.string().uuid() }).passthrough(), async (ctx, d) => {
+  /**
+   * The colleague's Upload button: the bot then waits for their file in this 1:1 chat. An invoice or
+   * a metric is described first, on a form that comes back here with its inputs.
+   */
+  'upload.start': action(formData.and(z.object({ uploadRequestId: z.string().uuid() })), async (ctx, d) => {
     const view = await getUploadRequest(ctx.deps.svc, actor(ctx), d.uploadRequestId);
-    const pending = await beginFileUpload(ctx.deps.svc, actor(ctx), { claimId: view.claimId, kind: view.kind, details: view.message, fields: {}, uploadRequestId: view.id });
-    return { card: renderFilePrompt({ claim: { id: view.claimId, number: view.claimNumber, name: view.claimName }, kind: pending.kind, expiresAt: pending.expiresAt, maxMb: Math.round(ctx.deps.config.files.maxBytes / 1048576) }, ctx.locale) };
+    // Fulfilled, declined or cancelled: the card shows what happened instead of a prompt for a file nobody wants.
+    if (view.status !== 'OPEN') return requestCardReply(ctx, view.id, t(ctx.locale, 'error.conflict.upload_request_closed'));
+    const inputs = Object.fromEntries(Object.entries(d).filter(([k]) => !START_DATA.has(k)));
+    const described = DESCRIBED_KINDS.has(view.kind);
+    if (described && Object.keys(inputs).length === 0) return describeFormReply(ctx, view);
+    const { details, otherName, ...fields } = inputs;
+    // The metric form offers the required metric names and a free-text alternative (as metric.add reads it).
+    if (view.kind === 'METRIC' && typeof otherName === 'string' && otherName.trim()) fields.name = otherName;
+    try {
+      const pending = await beginFileUpload(ctx.deps.svc, actor(ctx), {
+        claimId: view.claimId,
+        kind: view.kind,
+        details: described ? (typeof details === 'string' ? details : '') : view.message,
+        fields: described ? fields : {},
+        uploadRequestId: view.id,
+      });
+      return { card: renderFilePrompt({ claim: { id: view.claimId, number: view.claimNumber, name: view.claimName }, kind: pending.kind, expiresAt: pending.expiresAt, maxMb: Math.round(ctx.deps.config.files.maxBytes / 1048576) }, ctx.locale) };
+    } catch (e) {
+      if (isServiceError(e) && e.kind === 'invalid' && described) return describeFormReply(ctx, view, { values: typedValues(inputs), errors: formErrors(ctx, e) });
+      if (isServiceError(e) && (e.kind === 'conflict' || e.kind === 'rule_failed')) return requestCardReply(ctx, view.id, refusal(ctx, e));
+      throw e;
+    }
   }),
 
+  /** Decline needs a reason; a refused decline keeps the request card (with why) rather than replacing it. */
   'upload.decline': action(formData.and(z.object({ uploadRequestId: z.string().uuid() })), async (ctx, d) => {
-    const r = await declineUploadRequest(ctx.deps.svc, actor(ctx), d);
-    ctx.deps.claimChanged(r.claimId);
+    try {
+      const r = await declineUploadRequest(ctx.deps.svc, actor(ctx), d);
+      ctx.deps.claimChanged(r.claimId);
+    } catch (e) {
+      if (isServiceError(e) && e.kind === 'invalid') return requestCardReply(ctx, d.uploadRequestId, t(ctx.locale, 'uploadRequest.decline.error'));
+      if (isServiceError(e) && e.kind === 'conflict') return requestCardReply(ctx, d.uploadRequestId, refusal(ctx, e));
+      throw e;
+    }
     return requestCardReply(ctx, d.uploadRequestId);
   }),
 

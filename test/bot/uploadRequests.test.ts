@@ -1,0 +1,274 @@
+import { remindOverdueUploads } from '../../services/expiry';
+import { ALEX, ISAIAH, executeActivity, fileActivity, messageActivity, searchActivity, type TeamsUser } from '../helpers/activities';
+import { startBotHarness, type BotHarness } from '../helpers/botHarness';
+import { action, actions, choicesOf, findInput, invokeCard, textOf } from '../helpers/cardQuery';
+import { insertClaim } from '../helpers/world';
+import { startConnectorStub, type ConnectorStub } from '../stubs/connector';
+import { startFileHost, type FileHost } from '../stubs/fileHost';
+import { fixture } from '../fixtures/files/ooxml';
+
+/**
+ * Issue #4's "ask a colleague" story, over HTTP as Teams drives it, with the outbox worker running
+ * inside the bot: notifications reach the connector stub asynchronously.
+ */
+
+const convOf = (u: TeamsUser) => `a:personal-${u.aadObjectId}`;
+const DUE = '2026-12-05';
+
+/** Helpers bound to one running bot and connector. */
+function driver(h: BotHarness, connector: ConnectorStub) {
+  const say = async (u: TeamsUser, text: string) => {
+    const before = connector.sent(convOf(u)).length;
+    const r = await h.post(messageActivity(u, connector.url, text));
+    expect(r.status).toBe(200);
+    await connector.waitFor((s) => s.sent(convOf(u)).length > before);
+    return connector.cardsIn(convOf(u)).at(-1);
+  };
+  const click = async (u: TeamsUser, verb: string, data: Record<string, unknown>) => {
+    const r = await h.post(executeActivity(u, connector.url, verb, data));
+    expect(r.status).toBe(200);
+    return invokeCard(r.body);
+  };
+  /** Waits for a card in the conversation (delivered by the outbox) whose text matches. */
+  const cardArrives = async (conversationId: string, match: RegExp, timeoutMs = 5000) => {
+    await connector.waitFor((s) => s.cardsIn(conversationId).some((c) => match.test(textOf(c))), timeoutMs);
+    return connector.cardsIn(conversationId).filter((c) => match.test(textOf(c))).at(-1);
+  };
+  /** Alex fills the ask form for the claim and sends it; returns the card he gets back. */
+  const ask = async (claimId: string, fields: { assigneeId: string; kind?: string; message?: string; dueDate?: string }) => {
+    const form = await click(ALEX, 'upload.ask.form', { claimId });
+    const send = action(form, 'upload.ask');
+    return click(ALEX, 'upload.ask', { ...send.data, kind: 'PROOF', message: 'Photos of the booth, please', dueDate: DUE, ...fields });
+  };
+  return { say, click, cardArrives, ask };
+}
+
+describe('bot: ask a colleague to upload (Graph not configured)', () => {
+  let h: BotHarness;
+  let connector: ConnectorStub;
+  let fileHost: FileHost;
+  let d: ReturnType<typeof driver>;
+  let claim: { id: string; number: string };
+  let isaiahPick = '';
+  let unreachableRequestId = '';
+
+  const db = () => h.world.db;
+  const snapshot = async () => {
+    const c = await db().claim.findUniqueOrThrow({ where: { id: claim.id } });
+    return { version: c.version, status: c.status, docs: await db().document.count({ where: { claimId: claim.id } }), history: await db().historyEvent.count({ where: { claimId: claim.id } }) };
+  };
+  // The test clock stands still, so requests are told apart by their message, not by creation time.
+  const requestAsking = (message: string) => db().uploadRequest.findFirstOrThrow({ where: { claimId: claim.id, message } });
+
+  beforeAll(async () => {
+    connector = await startConnectorStub();
+    fileHost = await startFileHost();
+    h = await startBotHarness();
+    d = driver(h, connector);
+    claim = await insertClaim(h.world, { ownerId: h.world.users.incentivesUser });
+    // Someone of another organisation whose name also matches "isa": the search must never show them.
+    const other = await db().organisation.create({ data: { tenantId: '11111111-2222-3333-4444-555555555555', name: 'Fabrikam' } });
+    await db().user.create({ data: { organisationId: other.id, tenantId: other.tenantId, aadObjectId: '00000000-0000-0000-0000-00000000f001', displayName: 'Isabel Outsider', email: 'isabel@fabrikam.example' } });
+    await d.say(ALEX, 'help'); // Alex's 1:1 chat is stored, so he can be told things
+  });
+  afterAll(async () => {
+    await h?.close();
+    await connector?.close();
+    await fileHost?.close();
+  });
+
+  it('opens the ask form on the claim and finds Isaiah, and nobody of another organisation, by name', async () => {
+    const form = await d.click(ALEX, 'upload.ask.form', { claimId: claim.id });
+    expect(textOf(form)).toMatch(/Ask a colleague/);
+    expect(textOf(form)).toContain(claim.number);
+    const picker = findInput(form, 'assigneeId')!;
+    expect((picker.choices as unknown as { dataset?: string } | undefined)).toBeDefined();
+    expect(JSON.stringify(picker)).toContain('"dataset":"colleagues"');
+    expect(choicesOf(form, 'assigneeId').map((c) => c.title).join('\n')).toMatch(/Isaiah Langer/);
+    expect(choicesOf(form, 'assigneeId').map((c) => c.title).join('\n')).not.toMatch(/Isabel Outsider|Alex Wilber/);
+
+    const r = await h.post(searchActivity(ALEX, connector.url, 'colleagues', 'isa'));
+    expect(r.status).toBe(200);
+    const body = r.body as { type: string; value: { results: Array<{ value: string; title: string }> } };
+    expect(body.type).toBe('application/vnd.microsoft.search.searchResponse');
+    expect(body.value.results.map((x) => x.title)).toEqual([expect.stringMatching(/^Isaiah Langer/)]);
+    isaiahPick = body.value.results[0]!.value;
+
+    const none = await h.post(searchActivity(ALEX, connector.url, 'colleagues', 'fabrikam'));
+    expect((none.body as typeof body).value.results).toEqual([]);
+  });
+
+  it('asking Isaiah before he ever talked to the bot: saved, and Alex is told plainly he cannot be reached yet', async () => {
+    const sent = await d.ask(claim.id, { assigneeId: isaiahPick, kind: 'INVOICE', message: 'The venue invoice' });
+    const text = textOf(sent);
+    expect(text).toMatch(/Isaiah Langer/);
+    expect(text).toMatch(/couldn't reach Isaiah Langer yet/i);
+    expect(text).not.toMatch(/Request sent/);
+    const req = await requestAsking('The venue invoice');
+    expect(req).toMatchObject({ status: 'OPEN', kind: 'INVOICE', assigneeId: h.world.users.colleague, requesterId: h.world.users.incentivesUser });
+    unreachableRequestId = req.id;
+  });
+
+  let requestCard: unknown;
+  let proofRequestId = '';
+
+  it('once Isaiah has a 1:1 chat, the ask says he was reached, and his request card arrives', async () => {
+    await d.say(ISAIAH, 'help');
+    const sent = await d.ask(claim.id, { assigneeId: isaiahPick, kind: 'PROOF', message: 'Photos of the booth, please' });
+    expect(textOf(sent)).toMatch(/Request sent/);
+    expect(textOf(sent)).toMatch(/I asked Isaiah Langer/);
+    expect(textOf(sent)).not.toMatch(/reach/i);
+    proofRequestId = (await requestAsking('Photos of the booth, please')).id;
+
+    requestCard = await d.cardArrives(convOf(ISAIAH), /Photos of the booth/);
+    const text = textOf(requestCard);
+    expect(text).toMatch(/Alex Wilber needs a document from you/);
+    expect(text).toContain(claim.number);
+    expect(text).toMatch(/Proof/i);
+    expect(text).toMatch(/Dec(ember)? 5, 2026|2026-12-05/);
+    const titles = actions(requestCard).map((a) => a.title);
+    expect(titles).toContain('Upload');
+    expect(JSON.stringify(requestCard)).toMatch(/"title":"Decline"/);
+    expect(action(requestCard, 'upload.start').data).toEqual({ uploadRequestId: proofRequestId });
+  });
+
+  it('Isaiah clicks Upload, sends a PDF: it lands on the claim as his, the request is fulfilled, Alex is told', async () => {
+    const prompt = await d.click(ISAIAH, 'upload.start', action(requestCard, 'upload.start').data);
+    expect(textOf(prompt)).toMatch(/file/i);
+    expect(textOf(prompt)).toContain(claim.number);
+
+    fileHost.serve('/files/booth.pdf', fixture('invoice.pdf'), 'application/pdf');
+    const before = connector.sent(convOf(ISAIAH)).length;
+    const r = await h.post(fileActivity(ISAIAH, connector.url, { name: 'booth.pdf', downloadUrl: `${fileHost.url}/files/booth.pdf`, fileType: 'pdf' }));
+    expect(r.status).toBe(200);
+    await connector.waitFor((s) => s.sent(convOf(ISAIAH)).length > before);
+    const reply = connector.cardsIn(convOf(ISAIAH)).at(-1);
+    expect(textOf(reply)).toContain('booth.pdf');
+    expect(textOf(reply)).not.toMatch(/not a participant|error|wrong/i);
+
+    const doc = await db().document.findFirstOrThrow({ where: { claimId: claim.id, kind: 'PROOF', fileName: 'booth.pdf' } });
+    expect(doc.uploaderId).toBe(h.world.users.colleague);
+    const req = await db().uploadRequest.findUniqueOrThrow({ where: { id: proofRequestId } });
+    expect(req).toMatchObject({ status: 'FULFILLED', documentId: doc.id });
+    expect(await db().historyEvent.count({ where: { claimId: claim.id, type: 'upload_fulfilled' } })).toBe(1);
+
+    const told = await d.cardArrives(convOf(ALEX), /Document uploaded/);
+    expect(textOf(told)).toMatch(/Isaiah Langer uploaded the Proof/i);
+    expect(textOf(told)).toContain(claim.number);
+  });
+
+  it('a fulfilled request cannot be answered again: a second Upload click is refused and nothing waits for a file', async () => {
+    const again = await d.click(ISAIAH, 'upload.start', { uploadRequestId: proofRequestId });
+    expect(textOf(again)).toMatch(/already closed/i);
+    expect(textOf(again)).toMatch(/Uploaded/);
+    expect(actions(again).map((a) => a.verb)).not.toContain('upload.start');
+    expect(await db().pendingUpload.count({ where: { userId: h.world.users.colleague } })).toBe(0);
+  });
+
+  it('an invoice request is described on a form first (vendor, number, date, amount), then the file lands with that data', async () => {
+    await d.ask(claim.id, { assigneeId: isaiahPick, kind: 'INVOICE', message: 'The hotel invoice' });
+    const req = await requestAsking('The hotel invoice');
+    const card = await d.cardArrives(convOf(ISAIAH), /The hotel invoice/);
+    const form = await d.click(ISAIAH, 'upload.start', action(card, 'upload.start').data);
+    expect(findInput(form, 'vendor')).toBeDefined();
+    expect(findInput(form, 'invoiceNumber')).toBeDefined();
+    const submit = action(form, 'upload.start');
+    expect(submit.data).toEqual({ uploadRequestId: req.id });
+
+    // A typo in the amount comes back on the same form with what he typed, and nothing waits for a file.
+    const fields = { vendor: 'Hotel Seattle', invoiceNumber: 'HS-2026-88', invoiceDate: '2026-09-12', amount: '12x' };
+    const again = await d.click(ISAIAH, 'upload.start', { ...submit.data, ...fields });
+    expect(textOf(again)).toMatch(/Hotel Seattle/);
+    expect(textOf(again)).toMatch(/amount/i);
+    expect(await db().pendingUpload.count({ where: { userId: h.world.users.colleague } })).toBe(0);
+
+    const prompt = await d.click(ISAIAH, 'upload.start', { ...action(again, 'upload.start').data, ...fields, amount: '980.00' });
+    expect(textOf(prompt)).toMatch(/file/i);
+    fileHost.serve('/files/hotel.pdf', fixture('invoice.pdf'), 'application/pdf');
+    const before = connector.sent(convOf(ISAIAH)).length;
+    await h.post(fileActivity(ISAIAH, connector.url, { name: 'hotel.pdf', downloadUrl: `${fileHost.url}/files/hotel.pdf`, fileType: 'pdf' }));
+    await connector.waitFor((s) => s.sent(convOf(ISAIAH)).length > before);
+    const doc = await db().document.findFirstOrThrow({ where: { claimId: claim.id, kind: 'INVOICE', fileName: 'hotel.pdf' } });
+    expect(doc).toMatchObject({ uploaderId: h.world.users.colleague, fields: expect.objectContaining({ vendor: 'Hotel Seattle', invoiceNumber: 'HS-2026-88', amountMinor: 98_000 }) });
+    expect(await db().uploadRequest.findUniqueOrThrow({ where: { id: req.id } })).toMatchObject({ status: 'FULFILLED', documentId: doc.id });
+    await d.cardArrives(convOf(ALEX), /uploaded the Invoice/);
+  });
+
+  it('Isaiah declines a request: without a reason it is refused and nothing changes; with one, Alex is told why', async () => {
+    await d.ask(claim.id, { assigneeId: isaiahPick, kind: 'ADDITIONAL_INFO', message: 'The attendee list' });
+    const req = await requestAsking('The attendee list');
+    const card = await d.cardArrives(convOf(ISAIAH), /The attendee list/);
+    const decline = action(card, 'upload.decline');
+    expect(decline.data.uploadRequestId).toBe(req.id);
+
+    const before = await snapshot();
+    const refused = await d.click(ISAIAH, 'upload.decline', { ...decline.data, reason: '   ' });
+    expect(textOf(refused)).toMatch(/Give a short reason/);
+    // The answer replaces the card in Teams: it is still the request, with its buttons.
+    expect(action(refused, 'upload.decline').data.uploadRequestId).toBe(req.id);
+    expect(action(refused, 'upload.start').data.uploadRequestId).toBe(req.id);
+    expect(await db().uploadRequest.findUniqueOrThrow({ where: { id: req.id } })).toMatchObject({ status: 'OPEN' });
+    expect(await snapshot()).toEqual(before);
+
+    const declined = await d.click(ISAIAH, 'upload.decline', { ...decline.data, reason: 'I was not at that event' });
+    expect(textOf(declined)).toMatch(/Declined/);
+    expect(actions(declined).map((a) => a.verb)).not.toContain('upload.start');
+    expect(await db().uploadRequest.findUniqueOrThrow({ where: { id: req.id } })).toMatchObject({ status: 'DECLINED', declineReason: 'I was not at that event' });
+    const told = await d.cardArrives(convOf(ALEX), /declined/i);
+    expect(textOf(told)).toMatch(/Isaiah Langer declined/);
+    expect(textOf(told)).toMatch(/I was not at that event/);
+  });
+
+  it('Alex cancels an open request: Isaiah is told, and his later Upload click is refused clearly', async () => {
+    const cancelled = await d.click(ALEX, 'upload.cancel', { uploadRequestId: unreachableRequestId });
+    expect(textOf(cancelled)).toContain(claim.number);
+    expect(await db().uploadRequest.findUniqueOrThrow({ where: { id: unreachableRequestId } })).toMatchObject({ status: 'CANCELLED' });
+    const told = await d.cardArrives(convOf(ISAIAH), /Upload request cancelled/);
+    expect(textOf(told)).toMatch(/Alex Wilber cancelled the request for the Invoice/i);
+
+    const refused = await d.click(ISAIAH, 'upload.start', { uploadRequestId: unreachableRequestId });
+    expect(textOf(refused)).toMatch(/already closed/i);
+    expect(textOf(refused)).toMatch(/Alex Wilber cancelled this request/);
+    expect(actions(refused).map((a) => a.verb)).not.toContain('upload.start');
+    expect(await db().pendingUpload.count({ where: { userId: h.world.users.colleague } })).toBe(0);
+  });
+
+  it('the colleague can touch nothing else on the claim through the bot', async () => {
+    await d.ask(claim.id, { assigneeId: isaiahPick, kind: 'METRIC', message: 'Attendee count' }); // he has an open request again
+    const before = await snapshot();
+    const v = before.version;
+    const attempts: Array<[string, Record<string, unknown>]> = [
+      ['claim.submit', { claimId: claim.id, version: v, idempotencyKey: 'isaiah-submit' }],
+      ['metric.add', { claimId: claim.id, version: v, idempotencyKey: 'isaiah-metric', name: 'Registered guests', value: '12' }],
+      ['claim.cancel', { claimId: claim.id, version: v, idempotencyKey: 'isaiah-cancel' }],
+      ['review.approve', { claimId: claim.id, version: v, idempotencyKey: 'isaiah-approve', approvedAmount: '1000.00' }],
+      ['upload.cancel', { uploadRequestId: (await requestAsking('Attendee count')).id }],
+    ];
+    for (const [verb, data] of attempts) {
+      const card = await d.click(ISAIAH, verb, data);
+      expect([verb, textOf(card)]).toEqual([verb, expect.stringMatching(/role needed|not allowed|permission|only|not .*participant|someone else/i)]);
+    }
+    expect(await snapshot()).toEqual(before);
+    expect(await requestAsking('Attendee count')).toMatchObject({ status: 'OPEN' });
+  });
+
+  it('an overdue open request reminds Isaiah once per interval', async () => {
+    const req = await requestAsking('Attendee count');
+    expect(await db().uploadRequest.count({ where: { assigneeId: h.world.users.colleague, status: 'OPEN' } })).toBe(1); // the others are closed
+    const reminders = () => connector.cardsIn(convOf(ISAIAH)).filter((c) => /Reminder: a document is due/.test(textOf(c))).length;
+    expect(await remindOverdueUploads(h.bot.deps.svc)).toBe(0); // not due yet
+    h.world.clock.current = new Date(req.dueAt.getTime() + 3_600_000);
+    expect(await remindOverdueUploads(h.bot.deps.svc)).toBe(1);
+    expect(await remindOverdueUploads(h.bot.deps.svc)).toBe(0); // same interval: no second reminder
+    await connector.waitFor(() => reminders() === 1);
+    const card = connector.cardsIn(convOf(ISAIAH)).filter((c) => /Reminder/.test(textOf(c))).at(-1);
+    expect(textOf(card)).toContain(claim.number);
+    expect(action(card, 'upload.start').data).toEqual({ uploadRequestId: req.id });
+
+    h.world.clock.current = new Date(h.world.clock.current.getTime() + 25 * 3_600_000); // the next day (24 h interval)
+    expect(await remindOverdueUploads(h.bot.deps.svc)).toBe(1);
+    await connector.waitFor(() => reminders() === 2);
+    await new Promise((r) => setTimeout(r, 300)); // nothing more trickles in
+    expect(reminders()).toBe(2);
+  });
+});
