@@ -7,27 +7,9 @@ import { cardBytes, expand } from './render';
 import { langOf, t, type StringKey } from './strings';
 import { DOCUMENT_KINDS, type AdaptiveCard, type CalendarDate, type ClaimStatus, type DocumentKind, type Moment, type RenderOptions, type ReviewState } from './types';
 
-/** What the viewer may do (services/views.ts ClaimAction); the card shows a button for each, nothing else. */
-export type ClaimAction =
-  | 'edit'
-  | 'add_invoice'
-  | 'add_proof'
-  | 'add_metric'
-  | 'add_csr'
-  | 'add_additional_info'
-  | 'ask_colleague'
-  | 'submit'
-  | 'resubmit'
-  | 'cancel'
-  | 'comment'
-  | 'dispute'
-  | 'history'
-  | 'start_review'
-  | 'review_document'
-  | 'request_information'
-  | 'approve'
-  | 'reject'
-  | 'upload_requested';
+/** What the viewer may do: the card shows a button for each, nothing else. One list, owned by the service. */
+export type { ClaimAction } from '../services/views';
+import type { ClaimAction } from '../services/views';
 
 export type NoteKey =
   | 'changed' | 'created' | 'saved' | 'submitted' | 'resubmitted' | 'cancelled' | 'documentAdded' | 'commentAdded' | 'uploadAsked'

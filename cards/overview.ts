@@ -3,28 +3,11 @@ import { execute } from './actions';
 import { formatDate, formatMoney, statusTone } from './format';
 import { expand } from './render';
 import { t } from './strings';
-import type { AdaptiveCard, CalendarDate, ClaimStatus, Moment } from './types';
+import type { FundsOverview } from '../services/views';
+import type { AdaptiveCard } from './types';
 
-/** 6. Funds per location × program × period, totals per currency, and the user's claims by status (services/views.ts FundsOverview). */
-export type OverviewView = {
-  rows: Array<{
-    allocationId: string;
-    locationName: string;
-    partnerId: string;
-    programName: string;
-    period: string;
-    currency: string;
-    earnedMinor: number;
-    claimedMinor: number;
-    approvedMinor: number;
-    remainingMinor: number;
-    claimingDeadline: CalendarDate;
-    /** False before the claiming window opens. */
-    windowOpen: boolean;
-  }>;
-  totals: Array<{ currency: string; earnedMinor: number; claimedMinor: number; approvedMinor: number; remainingMinor: number }>;
-  myClaims: Array<{ status: ClaimStatus; claims: Array<{ id: string; number: string; name: string; amountMinor: number; currency: string; updatedAt?: Moment }> }>;
-};
+/** 6. Funds per location × program × period, totals per currency, and the user's claims by status: the service's view as it is (type only; cards stay free of I/O). */
+export type OverviewView = FundsOverview;
 
 /** Claims listed per status; the rest are counted, so a long history keeps the card small. */
 const CLAIMS_PER_GROUP = 8;

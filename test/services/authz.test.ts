@@ -1,20 +1,10 @@
 import { cancelClaim, createClaim, getClaimDetail, getHistory, updateClaim } from '../../services/claims';
 import type { CommandResult } from '../../services/context';
 import { addAdditionalInfo, addComment, addMetric, generateCsr, removeDocument } from '../../services/documents';
-import { isServiceError, type ServiceError } from '../../services/errors';
 import { beginFileUpload } from '../../services/pendingUploads';
 import { submitClaim } from '../../services/submission';
+import { failure } from '../helpers/failure';
 import { insertClaim, makeWorld, type World } from '../helpers/world';
-
-async function failure(p: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isServiceError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 type Claim = { id: string; ownerId: string };
 type Command = { name: string; history: string | null; run: (w: World, userId: string, c: Claim) => Promise<unknown> };

@@ -1,18 +1,8 @@
 import { cancelClaim, createClaim, findClaimIdByNumber, getClaimDetail, getCreateOptions, getHistory, updateClaim } from '../../services/claims';
-import { isServiceError, type ServiceError } from '../../services/errors';
+import { failure } from '../helpers/failure';
 import { insertClaim, makeWorld, type World } from '../helpers/world';
 
 /** The typed service error a call fails with (fails the test if it succeeds). */
-async function failure(p: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isServiceError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
-
 const seminar = (w: World, extra: Record<string, unknown> = {}) => ({
   fundAllocationId: w.allocation.id,
   activityTypeId: w.activityTypes.SEMINAR,

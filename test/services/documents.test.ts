@@ -1,18 +1,8 @@
 import { addAdditionalInfo, addComment, addMetric, generateCsr, invoiceFields, removeDocument } from '../../services/documents';
-import { isServiceError, type ServiceError } from '../../services/errors';
 import { beginFileUpload, cancelPendingUpload, completeFileUpload, getPendingUpload } from '../../services/pendingUploads';
 import { getClaimDetail } from '../../services/claims';
+import { failure } from '../helpers/failure';
 import { insertClaim, makeWorld, TEST_NOW, type World } from '../helpers/world';
-
-async function failure(p: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isServiceError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const file = (name = 'invoice.pdf') => ({ fileKey: `sha256/${name}`, fileName: name, fileSize: 2048, contentType: 'application/pdf', sha256: 'a'.repeat(64) });
 const csr = { description: 'Two days of in-house landing page design', expenseType: 'Design', quantity: '16', rate: '95', amount: '1520', certifiedBy: 'Megan Bowen', attestation: 'true' };

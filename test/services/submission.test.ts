@@ -1,17 +1,8 @@
-import { isServiceError, type ServiceError } from '../../services/errors';
+import type { ServiceError } from '../../services/errors';
 import { COUNTS_AS_CLAIMED } from '../../services/lifecycle';
 import { completenessRules, submitClaim } from '../../services/submission';
+import { failure } from '../helpers/failure';
 import { insertClaim, makeWorld, TEST_NOW, type World } from '../helpers/world';
-
-async function failure(p: Promise<unknown>): Promise<ServiceError> {
-  try {
-    await p;
-  } catch (e) {
-    if (isServiceError(e)) return e;
-    throw e;
-  }
-  throw new Error('expected the call to fail');
-}
 
 const failedRules = (e: ServiceError) => e.details.rules!.map((r) => r.rule);
 
