@@ -5,6 +5,7 @@ import { action, actions, choicesOf, findInput, invokeCard, textOf } from '../he
 import { insertClaim } from '../helpers/world';
 import { startConnectorStub, type ConnectorStub } from '../stubs/connector';
 import { startFileHost, type FileHost } from '../stubs/fileHost';
+import { startGraphStub, type GraphStub } from '../stubs/graph';
 import { fixture } from '../fixtures/files/ooxml';
 
 /**
@@ -270,5 +271,65 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     await connector.waitFor(() => reminders() === 2);
     await new Promise((r) => setTimeout(r, 300)); // nothing more trickles in
     expect(reminders()).toBe(2);
+  });
+});
+
+describe('bot: ask a colleague who never opened the app (Graph configured)', () => {
+  const CATALOG_ID = 'coop-claims-catalog-app';
+  const MEGAN_AAD = '00000000-0000-0000-0000-0000000000021';
+  let graph: GraphStub;
+  let h: BotHarness;
+  let connector: ConnectorStub;
+  let d: ReturnType<typeof driver>;
+  let claim: { id: string; number: string };
+
+  beforeAll(async () => {
+    connector = await startConnectorStub();
+    graph = await startGraphStub({
+      users: [
+        { id: ALEX.aadObjectId, displayName: 'Alex Wilber', mail: 'alexw@example.com' },
+        { id: ISAIAH.aadObjectId, displayName: 'Isaiah Langer', mail: 'isaiahl@example.com' },
+        { id: MEGAN_AAD, displayName: 'Megan Bowen', mail: 'meganb@example.com' },
+      ],
+      catalogAppIds: [CATALOG_ID],
+    });
+    // The stub has no token endpoint (MSAL wants https), so the bot gets a token provider.
+    h = await startBotHarness({ GRAPH_BASE_URL: graph.url, TEAMS_APP_CATALOG_ID: CATALOG_ID }, { graph: { tokenProvider: async () => 'test-token', retry: { baseDelayMs: 10, maxDelayMs: 50 } } });
+    d = driver(h, connector);
+    claim = await insertClaim(h.world, { ownerId: h.world.users.incentivesUser });
+    await d.say(ALEX, 'help');
+  });
+  afterAll(async () => {
+    await h?.close();
+    await connector?.close();
+    await graph?.close();
+  });
+
+  it("in 1:1 chat the form uses Teams' Graph people picker; picking Isaiah installs the app for him and his card arrives there", async () => {
+    const form = await d.click(ALEX, 'upload.ask.form', { claimId: claim.id });
+    expect(JSON.stringify(findInput(form, 'assigneeId'))).toContain('"dataset":"graph.microsoft.com/users"');
+
+    // Teams' Graph picker submits the Entra object id.
+    const sent = await d.ask(claim.id, { assigneeId: ISAIAH.aadObjectId, message: 'Photos from the stand' });
+    expect(textOf(sent)).toMatch(/Request sent/);
+    expect(textOf(sent)).not.toMatch(/reach/i);
+    expect(graph.installedApps(ISAIAH.aadObjectId)).toEqual([expect.objectContaining({ teamsAppId: CATALOG_ID })]);
+
+    const chat = `19:${ISAIAH.aadObjectId}_${CATALOG_ID}@unq.gbl.spaces`;
+    const card = await d.cardArrives(chat, /Photos from the stand/);
+    expect(textOf(card)).toMatch(/Alex Wilber needs a document from you/);
+    expect(textOf(card)).toContain(claim.number);
+    const req = await h.world.db.uploadRequest.findFirstOrThrow({ where: { message: 'Photos from the stand' } });
+    expect(action(card, 'upload.start').data).toEqual({ uploadRequestId: req.id });
+  });
+
+  it('when installing is forbidden (403), Alex is told plainly that the colleague cannot be reached yet', async () => {
+    graph.setFault(/\/teamwork\/installedApps$/, { status: 403, times: 1, method: 'POST' });
+    const sent = await d.ask(claim.id, { assigneeId: MEGAN_AAD, message: 'The signed agenda' });
+    expect(textOf(sent)).toMatch(/Request saved/);
+    expect(textOf(sent)).toMatch(/couldn't reach Megan Bowen yet/);
+    expect(graph.installedApps(MEGAN_AAD)).toEqual([]);
+    const req = await h.world.db.uploadRequest.findFirstOrThrow({ where: { message: 'The signed agenda' } });
+    expect(req.status).toBe('OPEN'); // kept: it is delivered once Megan opens the app
   });
 });
