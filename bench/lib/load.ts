@@ -1,0 +1,150 @@
+import crypto from 'node:crypto';
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { executeActivity, messageActivity } from '../../test/helpers/activities';
+import type { SimUser } from './population';
+
+/** The kinds of turn a simulated user sends (issue #6: overview, detail, and three card actions). */
+export type TurnKind = 'overview' | 'detail' | 'metric.add' | 'comment.add' | 'claim.history';
+export const TURN_KINDS: TurnKind[] = ['overview', 'detail', 'metric.add', 'comment.add', 'claim.history'];
+export const INVOKE_KINDS: TurnKind[] = ['metric.add', 'comment.add', 'claim.history'];
+
+/** Relative weights of each kind in the mix. */
+export type Mix = Partial<Record<TurnKind, number>>;
+export const REALISTIC_MIX: Mix = { overview: 25, detail: 25, 'metric.add': 20, 'comment.add': 15, 'claim.history': 15 };
+
+export type LoadResult = { latencies: Record<TurnKind, number[]>; turns: number; seconds: number; turnsPerSecond: number; errors: number; errorSamples: string[]; staleVersions: number };
+
+/** Small seeded PRNG so both bots see the same sequence of requests. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function post(agent: http.Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { agent, host: url.hostname, port: url.port, path: '/api/messages', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+function build(kind: TurnKind, u: SimUser, serviceUrl: string, r: () => number): object {
+  const who = { aadObjectId: u.aadObjectId, name: u.name };
+  switch (kind) {
+    case 'overview':
+      return messageActivity(who, serviceUrl, 'claims');
+    case 'detail':
+      return messageActivity(who, serviceUrl, `claim ${r() < 0.7 ? u.number : u.otherNumbers[Math.floor(r() * u.otherNumbers.length)]}`);
+    case 'metric.add':
+      // The same metric name each time: it replaces the previous value, as users correct a figure.
+      return executeActivity(who, serviceUrl, 'metric.add', { claimId: u.claimId, version: u.version, idempotencyKey: crypto.randomUUID(), name: 'Registered guests', value: String(Math.floor(r() * 500)), details: '' });
+    case 'comment.add':
+      return executeActivity(who, serviceUrl, 'comment.add', { claimId: u.claimId, idempotencyKey: crypto.randomUUID(), text: 'Bench comment: venue confirmed.' });
+    case 'claim.history':
+      return executeActivity(who, serviceUrl, 'claim.history', { claimId: u.claimId });
+  }
+}
+
+const VERSION_RE = /"version":\s*(\d+)[,}]/; // the claim version in action data (the card's own "version" is a string)
+
+/**
+ * Closed loop: each simulated user sends its next turn as soon as the previous one is answered
+ * (no think time), so the figures are the server's capacity at this concurrency. Stops after
+ * `seconds` or after `maxTurns` turns in total. `refreshVersion` re-reads a claim's version when a
+ * metric.add was refused as stale (should not happen: each user is alone on their claim).
+ */
+export async function runLoad(opts: {
+  url: string;
+  serviceUrl: string;
+  users: SimUser[];
+  seconds?: number;
+  maxTurns?: number;
+  mix?: Mix;
+  seed?: number;
+  onProgress?: (turns: number) => Promise<void> | void;
+  progressEvery?: number;
+  refreshVersion?: (u: SimUser) => Promise<number>;
+}): Promise<LoadResult> {
+  const mix = Object.entries(opts.mix ?? REALISTIC_MIX) as Array<[TurnKind, number]>;
+  const totalWeight = mix.reduce((s, [, w]) => s + w, 0);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: opts.users.length });
+  const url = new URL(opts.url);
+  const latencies = Object.fromEntries(TURN_KINDS.map((k) => [k, [] as number[]])) as Record<TurnKind, number[]>;
+  let turns = 0;
+  let errors = 0;
+  let staleVersions = 0;
+  const errorSamples: string[] = [];
+  const start = performance.now();
+  const end = opts.seconds ? start + opts.seconds * 1000 : Infinity;
+  const maxTurns = opts.maxTurns ?? Infinity;
+  let nextProgress = opts.progressEvery ?? Infinity;
+  let paused: Promise<void> | null = null;
+
+  const fail = (what: string) => {
+    errors++;
+    if (errorSamples.length < 5) errorSamples.push(what.slice(0, 300));
+  };
+
+  async function user(u: SimUser, idx: number): Promise<void> {
+    const r = prng((opts.seed ?? 1) * 1000 + idx);
+    while (performance.now() < end && turns < maxTurns) {
+      if (paused) await paused;
+      let pick = r() * totalWeight;
+      const kind = mix.find(([, w]) => (pick -= w) < 0)?.[0] ?? mix[0]![0];
+      const body = JSON.stringify(build(kind, u, opts.serviceUrl, r));
+      const t0 = performance.now();
+      let res: { status: number; text: string };
+      try {
+        res = await post(agent, url, body);
+      } catch (e) {
+        fail(`${kind}: ${(e as Error).message}`);
+        continue;
+      }
+      const ms = performance.now() - t0;
+      turns++;
+      if (res.status < 200 || res.status >= 300) {
+        fail(`${kind}: HTTP ${res.status} ${res.text}`);
+      } else {
+        latencies[kind].push(ms);
+        if (kind === 'metric.add' && opts.refreshVersion) {
+          const m = VERSION_RE.exec(res.text);
+          const v = m ? Number(m[1]) : NaN;
+          if (v === u.version + 1) u.version = v;
+          else {
+            staleVersions++;
+            u.version = await opts.refreshVersion(u);
+          }
+        }
+      }
+      if (turns >= nextProgress && opts.onProgress) {
+        nextProgress += opts.progressEvery!;
+        // Every user waits while the progress hook runs (e.g. a memory reading at exactly N turns).
+        let release!: () => void;
+        paused = new Promise((res) => (release = res));
+        await opts.onProgress(turns);
+        paused = null;
+        release();
+      }
+    }
+  }
+
+  await Promise.all(opts.users.map((u, i) => user(u, i)));
+  const seconds = (performance.now() - start) / 1000;
+  agent.destroy();
+  return { latencies, turns, seconds, turnsPerSecond: turns / seconds, errors, errorSamples, staleVersions };
+}
