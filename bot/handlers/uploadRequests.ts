@@ -3,12 +3,13 @@ import { errorView, renderAddDocument, t, renderAskColleague, renderAskSent, ren
 import type { UploadRequestView } from '../../services/uploadRequests';
 import { getClaimDetail } from '../../services/claims';
 import { isServiceError, invalid, type ServiceError } from '../../services/errors';
+import { EDITABLE } from '../../services/lifecycle';
 import { beginFileUpload } from '../../services/pendingUploads';
 import { cancelUploadRequest, declineUploadRequest, getUploadRequest, requestUpload, searchColleagues } from '../../services/uploadRequests';
 import { resolveUser } from '../../services/users';
 import { action } from '../actions';
 import { reachUser } from '../proactive';
-import type { HandlerContext, Reply } from '../turn';
+import type { BotDeps, HandlerContext, Reply } from '../turn';
 import { actor, claimRef, detailReply, formData, formErrors, newIdempotencyKey, typedValues } from './common';
 
 /** Our own people search (application/search) answers with `user:<id>`; Teams' Graph picker answers with AAD object ids. */
@@ -109,6 +110,29 @@ function retargetSubmit(card: AdaptiveCard, fromVerb: string, data: Record<strin
     return Object.fromEntries(Object.entries(n).map(([k, v]) => [k, walk(v)]));
   };
   return walk(card) as AdaptiveCard;
+}
+
+/**
+ * A request card that could not reach its colleague (no chat with the bot yet) is dead-lettered by
+ * the outbox; once the colleague talks to the bot or installs it, the requests still open are sent
+ * again. Meant to run after the turn's conversation reference is stored. Returns how many.
+ */
+export async function redeliverWaitingRequests(deps: Pick<BotDeps, 'svc'>, userId: string): Promise<number> {
+  const { db, clock } = deps.svc;
+  const dead = await db.outboxMessage.findMany({
+    where: { recipientId: userId, kind: 'upload_requested', status: 'DEAD', lastError: { startsWith: 'unreachable' } },
+    select: { id: true, dedupeKey: true },
+  });
+  if (dead.length === 0) return 0;
+  // The dedupe key is `upload_requested:<requestId>:<userId>` (services/uploadRequests.ts).
+  const requestIds = dead.map((r) => r.dedupeKey.split(':')[1] ?? '');
+  const open = await db.uploadRequest.findMany({ where: { id: { in: requestIds }, assigneeId: userId, status: 'OPEN', claim: { status: { in: [...EDITABLE] } } }, select: { id: true } });
+  const openIds = new Set(open.map((r) => r.id));
+  const revive = dead.filter((r) => openIds.has(r.dedupeKey.split(':')[1] ?? '')).map((r) => r.id);
+  if (revive.length === 0) return 0;
+  // Only still-DEAD rows: two turns at once revive each row once.
+  const r = await db.outboxMessage.updateMany({ where: { id: { in: revive }, status: 'DEAD' }, data: { status: 'PENDING', attempts: 0, lastError: null, nextAttemptAt: clock.now() } });
+  return r.count;
 }
 
 export const uploadRequestActions = {

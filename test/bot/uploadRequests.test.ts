@@ -1,3 +1,4 @@
+import { redeliverWaitingRequests } from '../../bot/handlers/uploadRequests';
 import { remindOverdueUploads } from '../../services/expiry';
 import { ALEX, ISAIAH, executeActivity, fileActivity, messageActivity, searchActivity, type TeamsUser } from '../helpers/activities';
 import { startBotHarness, type BotHarness } from '../helpers/botHarness';
@@ -9,12 +10,36 @@ import { startGraphStub, type GraphStub } from '../stubs/graph';
 import { fixture } from '../fixtures/files/ooxml';
 
 /**
+ * The local Graph stub has no token endpoint (MSAL refuses a non-https authority), so a bot whose
+ * Graph base URL is a loopback stub gets a test token provider; both its handlers and its outbox
+ * worker then talk to the stub. (Stands in for startBot accepting Graph options.)
+ */
+jest.mock('../../services/graph', () => {
+  const actual = jest.requireActual<typeof import('../../services/graph')>('../../services/graph');
+  return {
+    ...actual,
+    createGraph: (config: Parameters<typeof actual.createGraph>[0], opts: Parameters<typeof actual.createGraph>[1] = {}) =>
+      config.graph.baseUrl.startsWith('http://127.0.0.1')
+        ? actual.createGraph(config, { tokenProvider: async () => 'test-token', retry: { baseDelayMs: 10, maxDelayMs: 50 }, ...opts })
+        : actual.createGraph(config, opts),
+  };
+});
+
+/**
  * Issue #4's "ask a colleague" story, over HTTP as Teams drives it, with the outbox worker running
  * inside the bot: notifications reach the connector stub asynchronously.
  */
 
 const convOf = (u: TeamsUser) => `a:personal-${u.aadObjectId}`;
 const DUE = '2026-12-05';
+
+async function until(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 /** Helpers bound to one running bot and connector. */
 function driver(h: BotHarness, connector: ConnectorStub) {
@@ -108,6 +133,10 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     const req = await requestAsking('The venue invoice');
     expect(req).toMatchObject({ status: 'OPEN', kind: 'INVOICE', assigneeId: h.world.users.colleague, requesterId: h.world.users.incentivesUser });
     unreachableRequestId = req.id;
+    // The outbox cannot deliver his card: it is dead-lettered as unreachable.
+    const dedupeKey = `upload_requested:${req.id}:${h.world.users.colleague}`;
+    await until(async () => (await db().outboxMessage.findUniqueOrThrow({ where: { dedupeKey } })).status === 'DEAD');
+    expect((await db().outboxMessage.findUniqueOrThrow({ where: { dedupeKey } })).lastError).toMatch(/unreachable: no_conversation/);
   });
 
   let requestCard: unknown;
@@ -131,6 +160,15 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     expect(titles).toContain('Upload');
     expect(JSON.stringify(requestCard)).toMatch(/"title":"Decline"/);
     expect(action(requestCard, 'upload.start').data).toEqual({ uploadRequestId: proofRequestId });
+  });
+
+  it('the request that could not reach him earlier is sent once he has talked to the bot', async () => {
+    expect(connector.cardsIn(convOf(ISAIAH)).some((c) => /The venue invoice/.test(textOf(c)))).toBe(false);
+    // What the bot runs on each of his turns once his chat is stored (see redeliverWaitingRequests).
+    expect(await redeliverWaitingRequests(h.bot.deps, h.world.users.colleague)).toBe(1);
+    const card = await d.cardArrives(convOf(ISAIAH), /The venue invoice/);
+    expect(action(card, 'upload.start').data).toEqual({ uploadRequestId: unreachableRequestId });
+    expect(await redeliverWaitingRequests(h.bot.deps, h.world.users.colleague)).toBe(0);
   });
 
   it('Isaiah clicks Upload, sends a PDF: it lands on the claim as his, the request is fulfilled, Alex is told', async () => {
@@ -293,8 +331,7 @@ describe('bot: ask a colleague who never opened the app (Graph configured)', () 
       ],
       catalogAppIds: [CATALOG_ID],
     });
-    // The stub has no token endpoint (MSAL wants https), so the bot gets a token provider.
-    h = await startBotHarness({ GRAPH_BASE_URL: graph.url, TEAMS_APP_CATALOG_ID: CATALOG_ID }, { graph: { tokenProvider: async () => 'test-token', retry: { baseDelayMs: 10, maxDelayMs: 50 } } });
+    h = await startBotHarness({ GRAPH_BASE_URL: graph.url, TEAMS_APP_CATALOG_ID: CATALOG_ID });
     d = driver(h, connector);
     claim = await insertClaim(h.world, { ownerId: h.world.users.incentivesUser });
     await d.say(ALEX, 'help');
@@ -324,12 +361,18 @@ describe('bot: ask a colleague who never opened the app (Graph configured)', () 
   });
 
   it('when installing is forbidden (403), Alex is told plainly that the colleague cannot be reached yet', async () => {
-    graph.setFault(/\/teamwork\/installedApps$/, { status: 403, times: 1, method: 'POST' });
+    // Every attempt (the ask's and the outbox worker's) is refused.
+    graph.setFault(/\/teamwork\/installedApps$/, { status: 403, times: 10, method: 'POST' });
     const sent = await d.ask(claim.id, { assigneeId: MEGAN_AAD, message: 'The signed agenda' });
     expect(textOf(sent)).toMatch(/Request saved/);
     expect(textOf(sent)).toMatch(/couldn't reach Megan Bowen yet/);
     expect(graph.installedApps(MEGAN_AAD)).toEqual([]);
     const req = await h.world.db.uploadRequest.findFirstOrThrow({ where: { message: 'The signed agenda' } });
-    expect(req.status).toBe('OPEN'); // kept: it is delivered once Megan opens the app
+    expect(req.status).toBe('OPEN'); // kept: it is sent again once Megan talks to the bot
+    const megan = await h.world.db.user.findFirstOrThrow({ where: { aadObjectId: MEGAN_AAD } });
+    const dedupeKey = `upload_requested:${req.id}:${megan.id}`;
+    await until(async () => (await h.world.db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey } })).status === 'DEAD');
+    expect((await h.world.db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey } })).lastError).toMatch(/unreachable: no_permission/);
+    expect(connector.sent().filter((m) => JSON.stringify(m.activity).includes('The signed agenda'))).toEqual([]);
   });
 });

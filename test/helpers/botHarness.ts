@@ -3,7 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { startBot, type RunningBot } from '../../bot/app';
 import { loadConfig } from '../../services/config';
-import { createGraph, type GraphOptions } from '../../services/graph';
 import { makeWorld, type World } from './world';
 
 export type BotHarness = {
@@ -14,12 +13,8 @@ export type BotHarness = {
   close: () => Promise<void>;
 };
 
-/**
- * The real bot server on a free port against a fresh seeded database. `env` overrides configuration.
- * `graph` (e.g. a token provider for the local Graph stub, which has no token endpoint) builds the
- * Graph client from GRAPH_BASE_URL with those options.
- */
-export async function startBotHarness(env: Record<string, string> = {}, opts: { graph?: GraphOptions } = {}): Promise<BotHarness> {
+/** The real bot server on a free port against a fresh seeded database. `env` overrides configuration. */
+export async function startBotHarness(env: Record<string, string> = {}): Promise<BotHarness> {
   const world = await makeWorld();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coop-bot-'));
   const config = loadConfig({
@@ -35,9 +30,6 @@ export async function startBotHarness(env: Record<string, string> = {}, opts: { 
     ...env,
   });
   const bot = await startBot({ config, db: world.db, clock: world.clock });
-  // Handlers read deps.graph on every turn. Until startBot accepts Graph options, the outbox worker
-  // keeps the client it started with (none), so it delivers only to chats stored by then.
-  if (opts.graph) bot.deps.graph = createGraph(config, opts.graph);
   const post = async (activity: object) => {
     const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
     const text = await res.text();
