@@ -6,6 +6,8 @@ import { isServiceError, invalid, type ServiceError } from '../../services/error
 import { EDITABLE } from '../../services/lifecycle';
 import { beginFileUpload } from '../../services/pendingUploads';
 import { cancelUploadRequest, declineUploadRequest, getUploadRequest, requestUpload, searchColleagues } from '../../services/uploadRequests';
+import type { Graph } from '../../services/graph';
+import { log } from '../../services/log';
 import { resolveUser } from '../../services/users';
 import { action } from '../actions';
 import { reachUser } from '../proactive';
@@ -15,18 +17,35 @@ import { actor, claimRef, detailReply, formData, formErrors, newIdempotencyKey, 
 /** Our own people search (application/search) answers with `user:<id>`; Teams' Graph picker answers with AAD object ids. */
 const LOCAL_PREFIX = 'user:';
 export const COLLEAGUES_DATASET = 'colleagues';
+const searchLog = log.child({ mod: 'people-search' });
+
+/**
+ * Graph, when it can answer for the asker: our app-only token is for one tenant, so people of
+ * another tenant's organisation are never looked up (nor added) through it.
+ */
+async function graphFor(ctx: HandlerContext): Promise<Graph | null> {
+  const { graph, config } = ctx.deps;
+  if (!graph || !config.graph.tenantId) return null;
+  const org = await ctx.deps.svc.db.organisation.findUnique({ where: { id: ctx.user.organisationId }, select: { tenantId: true } });
+  return org?.tenantId === config.graph.tenantId ? graph : null;
+}
 
 /** Teams' own Graph people picker works only in 1:1 chat in real Teams; elsewhere (channels, the playground) ours serves. */
-function pickerDataset(ctx: HandlerContext): string {
-  return ctx.conversation.type === 'personal' && ctx.deps.graph ? 'graph.microsoft.com/users' : COLLEAGUES_DATASET;
+async function pickerDataset(ctx: HandlerContext): Promise<string> {
+  return ctx.conversation.type === 'personal' && (await graphFor(ctx)) ? 'graph.microsoft.com/users' : COLLEAGUES_DATASET;
 }
+
+const personTitle = (p: { displayName: string; email?: string | null; mail?: string | null }) => {
+  const mail = p.email ?? p.mail;
+  return mail ? `${p.displayName} (${mail})` : p.displayName;
+};
 
 async function askFormReply(ctx: HandlerContext, claimId: string, state: { values?: Record<string, string>; errors?: Record<string, string> } = {}): Promise<Reply> {
   const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), claimId);
   const colleagues = await searchColleagues(ctx.deps.svc, actor(ctx), '');
   return {
     card: renderAskColleague(
-      { claim: detail, pickerDataset: pickerDataset(ctx), colleagues: colleagues.map((c) => ({ id: `${LOCAL_PREFIX}${c.id}`, name: c.email ? `${c.displayName} (${c.email})` : c.displayName })),
+      { claim: detail, pickerDataset: await pickerDataset(ctx), colleagues: colleagues.map((c) => ({ id: `${LOCAL_PREFIX}${c.id}`, name: personTitle(c) })),
         today: ctx.deps.svc.clock.now().toISOString().slice(0, 10), idempotencyKey: newIdempotencyKey(), ...state },
       ctx.locale,
     ),
@@ -37,7 +56,7 @@ async function askFormReply(ctx: HandlerContext, claimId: string, state: { value
 /** The picked person as one of our users; someone found through Graph who never used the bot is added to the organisation. */
 async function assigneeFromPick(ctx: HandlerContext, pick: string): Promise<string> {
   if (pick.startsWith(LOCAL_PREFIX)) return pick.slice(LOCAL_PREFIX.length);
-  const graph = ctx.deps.graph;
+  const graph = await graphFor(ctx);
   const profile = graph ? await graph.getUser(pick) : null;
   if (!profile) throw invalid([{ path: 'assigneeId', code: 'custom', message: 'Choose a colleague from the list' }]);
   const org = await ctx.deps.svc.db.organisation.findUniqueOrThrow({ where: { id: ctx.user.organisationId } });
@@ -45,11 +64,35 @@ async function assigneeFromPick(ctx: HandlerContext, pick: string): Promise<stri
   return u.id;
 }
 
-/** Answers `application/search` for the people picker: colleagues in the asker's organisation (Graph when configured). */
+type SearchResult = { value: string; title: string };
+
+/**
+ * Answers `application/search` for the people picker: colleagues of the asker's organisation who
+ * used the bot, and — when Graph serves the asker's tenant — anyone of the directory (picked by
+ * Entra object id, added to the organisation when asked). A Graph failure leaves our own list.
+ */
 export async function searchColleaguesInvoke(ctx: HandlerContext, value: unknown) {
   const q = z.object({ queryText: z.string().max(100).catch(''), dataset: z.string().optional() }).catch({ queryText: '' }).parse(value);
   const people = await searchColleagues(ctx.deps.svc, actor(ctx), q.queryText);
-  const results = people.map((p) => ({ value: `${LOCAL_PREFIX}${p.id}`, title: p.email ? `${p.displayName} (${p.email})` : p.displayName }));
+  const results: SearchResult[] = people.map((p) => ({ value: `${LOCAL_PREFIX}${p.id}`, title: personTitle(p) }));
+  const graph = q.queryText.trim() ? await graphFor(ctx) : null;
+  if (graph) {
+    const found = await graph.searchUsers(q.queryText, 15).catch((e: Error) => {
+      searchLog.warn({ err: e.message }, 'Graph people search failed: our own list only');
+      return [];
+    });
+    const org = await ctx.deps.svc.db.organisation.findUniqueOrThrow({ where: { id: ctx.user.organisationId }, select: { tenantId: true } });
+    const known = await ctx.deps.svc.db.user.findMany({ where: { tenantId: org.tenantId, aadObjectId: { in: found.map((f) => f.id) } }, select: { id: true, aadObjectId: true } });
+    const idOf = new Map(known.map((k) => [k.aadObjectId, k.id]));
+    const listed = new Set(results.map((r) => r.value));
+    for (const f of found) {
+      const ours = idOf.get(f.id);
+      if (ours === ctx.user.id) continue;
+      const v = ours ? `${LOCAL_PREFIX}${ours}` : f.id;
+      if (!listed.has(v)) results.push({ value: v, title: personTitle(f) });
+      listed.add(v);
+    }
+  }
   return { statusCode: 200, type: 'application/vnd.microsoft.search.searchResponse', value: { results } };
 }
 

@@ -1,5 +1,6 @@
 import { redeliverWaitingRequests } from '../../bot/handlers/uploadRequests';
 import { remindOverdueUploads } from '../../services/expiry';
+import { DEMO_TENANT_ID } from '../../prisma/seed';
 import { ALEX, ISAIAH, executeActivity, fileActivity, messageActivity, searchActivity, type TeamsUser } from '../helpers/activities';
 import { startBotHarness, type BotHarness } from '../helpers/botHarness';
 import { action, actions, choicesOf, findInput, invokeCard, textOf } from '../helpers/cardQuery';
@@ -315,6 +316,7 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
 describe('bot: ask a colleague who never opened the app (Graph configured)', () => {
   const CATALOG_ID = 'coop-claims-catalog-app';
   const MEGAN_AAD = '00000000-0000-0000-0000-0000000000021';
+  const ISLA_AAD = '00000000-0000-0000-0000-00000000e001'; // in the directory, never used the bot
   let graph: GraphStub;
   let h: BotHarness;
   let connector: ConnectorStub;
@@ -328,10 +330,11 @@ describe('bot: ask a colleague who never opened the app (Graph configured)', () 
         { id: ALEX.aadObjectId, displayName: 'Alex Wilber', mail: 'alexw@example.com' },
         { id: ISAIAH.aadObjectId, displayName: 'Isaiah Langer', mail: 'isaiahl@example.com' },
         { id: MEGAN_AAD, displayName: 'Megan Bowen', mail: 'meganb@example.com' },
+        { id: ISLA_AAD, displayName: 'Isla Newhire', mail: 'islan@example.com' },
       ],
       catalogAppIds: [CATALOG_ID],
     });
-    h = await startBotHarness({ GRAPH_BASE_URL: graph.url, TEAMS_APP_CATALOG_ID: CATALOG_ID });
+    h = await startBotHarness({ GRAPH_BASE_URL: graph.url, GRAPH_TENANT_ID: DEMO_TENANT_ID, TEAMS_APP_CATALOG_ID: CATALOG_ID });
     d = driver(h, connector);
     claim = await insertClaim(h.world, { ownerId: h.world.users.incentivesUser });
     await d.say(ALEX, 'help');
@@ -358,6 +361,24 @@ describe('bot: ask a colleague who never opened the app (Graph configured)', () 
     expect(textOf(card)).toContain(claim.number);
     const req = await h.world.db.uploadRequest.findFirstOrThrow({ where: { message: 'Photos from the stand' } });
     expect(action(card, 'upload.start').data).toEqual({ uploadRequestId: req.id });
+  });
+
+  it('the people search also finds directory colleagues who never used the bot; asking one adds them and reaches them', async () => {
+    const r = await h.post(searchActivity(ALEX, connector.url, 'colleagues', 'is'));
+    const results = (r.body as { value: { results: Array<{ value: string; title: string }> } }).value.results;
+    const isaiah = await h.world.db.user.findFirstOrThrow({ where: { aadObjectId: ISAIAH.aadObjectId } });
+    // Isaiah once (known to the bot), Isla by her Entra id; nobody else.
+    expect(results).toEqual([
+      { value: `user:${isaiah.id}`, title: 'Isaiah Langer (isaiahl@example.com)' },
+      { value: ISLA_AAD, title: 'Isla Newhire (islan@example.com)' },
+    ]);
+
+    const sent = await d.ask(claim.id, { assigneeId: ISLA_AAD, message: 'Receipts from the catering' });
+    expect(textOf(sent)).toMatch(/I asked Isla Newhire/);
+    expect(textOf(sent)).toMatch(/Request sent/);
+    const isla = await h.world.db.user.findFirstOrThrow({ where: { aadObjectId: ISLA_AAD } });
+    expect(isla).toMatchObject({ organisationId: h.world.orgId, displayName: 'Isla Newhire', email: 'islan@example.com' });
+    await d.cardArrives(`19:${ISLA_AAD}_${CATALOG_ID}@unq.gbl.spaces`, /Receipts from the catering/);
   });
 
   it('when installing is forbidden (403), Alex is told plainly that the colleague cannot be reached yet', async () => {
