@@ -1,9 +1,12 @@
 import type { Attachment } from 'botbuilder';
 import { z } from 'zod';
 import { downloadAttachment } from '../../services/downloads';
+import { t } from '../../cards';
 import { completeFileUpload, getPendingUpload } from '../../services/pendingUploads';
+import { listOpenUploadRequestsFor } from '../../services/uploadRequests';
 import type { HandlerContext, Reply } from '../turn';
 import { actor, detailReply, messageReply } from './common';
+import { requestCardReply } from './uploadRequests';
 
 const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
 const downloadInfo = z.object({ downloadUrl: z.string().url(), fileType: z.string().optional() });
@@ -30,7 +33,11 @@ function source(a: Attachment): { url: string; fileName: string } | null {
  */
 export async function handleFileMessage(ctx: HandlerContext, attachments: Attachment[]): Promise<Reply> {
   const pending = await getPendingUpload(ctx.deps.svc, actor(ctx));
-  if (!pending) return messageReply(ctx, 'upload.noPending');
+  if (!pending) {
+    // A colleague who was asked for a document sends it straight away: show the request to answer.
+    const [asked] = await listOpenUploadRequestsFor(ctx.deps.svc, actor(ctx));
+    return asked ? requestCardReply(ctx, asked.id, t(ctx.locale, 'upload.noPendingRequest')) : messageReply(ctx, 'upload.noPending');
+  }
   const src = attachments.map(source).find((s) => s !== null);
   if (!src) return messageReply(ctx, 'upload.unreadable');
   const { files } = ctx.deps.config;

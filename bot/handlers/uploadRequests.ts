@@ -114,7 +114,7 @@ export const requestCardView = (view: UploadRequestView) => ({
  * Answering a click on the request card with a bare message would replace that card in Teams and
  * take the colleague's Upload and Decline buttons away.
  */
-async function requestCardReply(ctx: HandlerContext, uploadRequestId: string, note?: string): Promise<Reply> {
+export async function requestCardReply(ctx: HandlerContext, uploadRequestId: string, note?: string): Promise<Reply> {
   const view = await getUploadRequest(ctx.deps.svc, actor(ctx), uploadRequestId);
   const card = renderUploadRequest(requestCardView(view), ctx.locale);
   if (note) card.body = [{ type: 'TextBlock', text: note, color: 'attention', weight: 'bolder', wrap: true }, ...card.body];

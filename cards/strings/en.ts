@@ -502,6 +502,7 @@ export const en = {
   'bot.cardOutdated': "This card is out of date. Open the claim again to get the latest one.",
   'bot.internalError': "Sorry, something went wrong on our side. Nothing was changed. Please try again in a moment.",
   'upload.noPending': "I got your file, but I do not know which claim it is for. Open the claim, choose \"Add invoice\" or \"Add proof\", describe the document, then send the file.",
+  'upload.noPendingRequest': 'I got your file, but I was not waiting for one. To answer this request, select Upload on it first, then send the file.',
   'upload.unreadable': "I could not read that attachment. Send the file itself (PDF, PNG, JPEG, DOCX, XLSX, PPTX or CSV) in this chat.",
   'upload.pendingCancelled': "OK, I am no longer waiting for a file.",
   'upload.nothingPending': "I was not waiting for a file from you.",

@@ -488,6 +488,7 @@ export const ko: { readonly [K in StringKey]: string } = {
   'bot.cardOutdated': "이 카드는 오래되었습니다. 청구를 다시 열어 최신 카드를 확인하세요.",
   'bot.internalError': "죄송합니다. 처리 중 문제가 생겼습니다. 변경된 내용은 없습니다. 잠시 후 다시 시도하세요.",
   'upload.noPending': "파일을 받았지만 어느 청구에 대한 것인지 알 수 없습니다. 청구를 열고 \"송장 추가\" 또는 \"증빙 추가\"를 선택해 문서를 설명한 뒤 파일을 보내세요.",
+  'upload.noPendingRequest': '파일을 받았지만 기다리던 파일이 없습니다. 이 요청에 답하려면 먼저 요청에서 업로드를 선택한 뒤 파일을 보내세요.',
   'upload.unreadable': "첨부 파일을 읽을 수 없습니다. 이 채팅에 파일 자체(PDF, PNG, JPEG, DOCX, XLSX, PPTX 또는 CSV)를 보내세요.",
   'upload.pendingCancelled': "알겠습니다. 더 이상 파일을 기다리지 않습니다.",
   'upload.nothingPending': "기다리고 있던 파일이 없습니다.",

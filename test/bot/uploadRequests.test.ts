@@ -172,6 +172,18 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     expect(await redeliverWaitingRequests(h.bot.deps, h.world.users.colleague)).toBe(0);
   });
 
+  it('a file sent before clicking Upload is not stored; Isaiah is shown the request to answer', async () => {
+    fileHost.serve('/files/early.pdf', fixture('invoice.pdf'), 'application/pdf');
+    const docs = await db().document.count();
+    const before = connector.sent(convOf(ISAIAH)).length;
+    await h.post(fileActivity(ISAIAH, connector.url, { name: 'early.pdf', downloadUrl: `${fileHost.url}/files/early.pdf`, fileType: 'pdf' }));
+    await connector.waitFor((s) => s.sent(convOf(ISAIAH)).length > before);
+    const reply = connector.cardsIn(convOf(ISAIAH)).at(-1);
+    expect(textOf(reply)).toMatch(/select Upload on it first/);
+    expect([proofRequestId, unreachableRequestId]).toContain(action(reply, 'upload.start').data.uploadRequestId);
+    expect(await db().document.count()).toBe(docs);
+  });
+
   it('Isaiah clicks Upload, sends a PDF: it lands on the claim as his, the request is fulfilled, Alex is told', async () => {
     const prompt = await d.click(ISAIAH, 'upload.start', action(requestCard, 'upload.start').data);
     expect(textOf(prompt)).toMatch(/file/i);
