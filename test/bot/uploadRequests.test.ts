@@ -323,6 +323,23 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     await new Promise((r) => setTimeout(r, 300)); // nothing more trickles in
     expect(reminders()).toBe(2);
   });
+
+  it('a metric request is answered with its name and value on a form, then the file (even when overdue)', async () => {
+    const req = await requestAsking('Attendee count');
+    const form = await d.click(ISAIAH, 'upload.start', { uploadRequestId: req.id });
+    expect(findInput(form, 'value')).toBeDefined();
+    const submit = action(form, 'upload.start');
+    const prompt = await d.click(ISAIAH, 'upload.start', { ...submit.data, name: '', otherName: 'Visitors at the booth', value: '87' });
+    expect(textOf(prompt)).toMatch(/file/i);
+    fileHost.serve('/files/visitors.csv', fixture('metrics.csv'), 'text/csv');
+    const before = connector.sent(convOf(ISAIAH)).length;
+    await h.post(fileActivity(ISAIAH, connector.url, { name: 'visitors.csv', downloadUrl: `${fileHost.url}/files/visitors.csv`, fileType: 'csv' }));
+    await connector.waitFor((s) => s.sent(convOf(ISAIAH)).length > before);
+    const doc = await db().document.findFirstOrThrow({ where: { claimId: claim.id, kind: 'METRIC', fileName: 'visitors.csv' } });
+    expect(doc).toMatchObject({ uploaderId: h.world.users.colleague, fields: { name: 'Visitors at the booth', value: '87' } });
+    expect(await db().uploadRequest.findUniqueOrThrow({ where: { id: req.id } })).toMatchObject({ status: 'FULFILLED' });
+    expect(await remindOverdueUploads(h.bot.deps.svc)).toBe(0); // nothing open is left to remind of
+  });
 });
 
 describe('bot: ask a colleague who never opened the app (Graph configured)', () => {
