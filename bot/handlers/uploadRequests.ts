@@ -17,7 +17,7 @@ import { actor, claimRef, detailReply, formData, formErrors, newIdempotencyKey, 
 /** Our own people search (application/search) answers with `user:<id>`; Teams' Graph picker answers with AAD object ids. */
 const LOCAL_PREFIX = 'user:';
 export const COLLEAGUES_DATASET = 'colleagues';
-const searchLog = log.child({ mod: 'people-search' });
+const searchLog = log.child({ mod: 'upload-requests' });
 
 /**
  * Graph, when it can answer for the asker: our app-only token is for one tenant, so people of
@@ -188,7 +188,12 @@ export const uploadRequestActions = {
       const assigneeId = await assigneeFromPick(ctx, pick);
       const r = await requestUpload(ctx.deps.svc, actor(ctx), { ...d, assigneeId });
       // Say plainly, now, when the colleague cannot be reached yet (the request itself is kept).
-      const reach = await reachUser({ db: ctx.deps.svc.db, appId: ctx.deps.config.bot.appId, graph: ctx.deps.graph, teamsAppCatalogId: ctx.deps.config.graph.teamsAppCatalogId }, assigneeId);
+      // The request is saved by now: a Graph failure here must not turn into "nothing was changed".
+      // The outbox keeps trying on its own, so "saved, not reached yet" is the honest answer.
+      const reach = await reachUser({ db: ctx.deps.svc.db, appId: ctx.deps.config.bot.appId, graph: ctx.deps.graph, teamsAppCatalogId: ctx.deps.config.graph.teamsAppCatalogId }, assigneeId).catch((e: Error) => {
+        searchLog.warn({ err: e.message }, 'could not reach the colleague now');
+        return { ok: false as const };
+      });
       const view = await getUploadRequest(ctx.deps.svc, actor(ctx), r.uploadRequestId);
       ctx.deps.claimChanged(d.claimId);
       return { card: renderAskSent({ claimId: d.claimId, assigneeName: view.assigneeName, kind: view.kind, dueAt: view.dueDate, reachable: reach.ok }, ctx.locale) };

@@ -345,6 +345,7 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
 describe('bot: ask a colleague who never opened the app (Graph configured)', () => {
   const CATALOG_ID = 'coop-claims-catalog-app';
   const MEGAN_AAD = '00000000-0000-0000-0000-0000000000021';
+  const ADELE_AAD = '00000000-0000-0000-0000-0000000000022';
   const ISLA_AAD = '00000000-0000-0000-0000-00000000e001'; // in the directory, never used the bot
   let graph: GraphStub;
   let h: BotHarness;
@@ -360,6 +361,7 @@ describe('bot: ask a colleague who never opened the app (Graph configured)', () 
         { id: ISAIAH.aadObjectId, displayName: 'Isaiah Langer', mail: 'isaiahl@example.com' },
         { id: MEGAN_AAD, displayName: 'Megan Bowen', mail: 'meganb@example.com' },
         { id: ISLA_AAD, displayName: 'Isla Newhire', mail: 'islan@example.com' },
+        { id: ADELE_AAD, displayName: 'Adele Vance', mail: 'adelev@example.com' },
       ],
       catalogAppIds: [CATALOG_ID],
     });
@@ -410,9 +412,18 @@ describe('bot: ask a colleague who never opened the app (Graph configured)', () 
     await d.cardArrives(`19:${ISLA_AAD}_${CATALOG_ID}@unq.gbl.spaces`, /Receipts from the catering/);
   });
 
+  it('when Graph fails outright, the request is still saved and Alex is told it has not reached Adele yet (never "nothing changed")', async () => {
+    graph.setFault(`/users/${ADELE_AAD}/teamwork/installedApps`, { status: 500, times: 1000, method: 'POST' });
+    const sent = await d.ask(claim.id, { assigneeId: ADELE_AAD, message: 'The booth rental contract' });
+    expect(textOf(sent)).toMatch(/Request saved/);
+    expect(textOf(sent)).toMatch(/couldn't reach Adele Vance yet/);
+    expect(textOf(sent)).not.toMatch(/Nothing was changed/);
+    expect(await h.world.db.uploadRequest.count({ where: { message: 'The booth rental contract', status: 'OPEN' } })).toBe(1);
+  });
+
   it('when installing is forbidden (403), Alex is told plainly that the colleague cannot be reached yet', async () => {
     // Every attempt (the ask's and the outbox worker's) is refused.
-    graph.setFault(/\/teamwork\/installedApps$/, { status: 403, times: 10, method: 'POST' });
+    graph.setFault(`/users/${MEGAN_AAD}/teamwork/installedApps`, { status: 403, times: 10, method: 'POST' });
     const sent = await d.ask(claim.id, { assigneeId: MEGAN_AAD, message: 'The signed agenda' });
     expect(textOf(sent)).toMatch(/Request saved/);
     expect(textOf(sent)).toMatch(/couldn't reach Megan Bowen yet/);
