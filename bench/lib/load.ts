@@ -5,8 +5,10 @@ import { executeActivity, messageActivity } from '../../test/helpers/activities'
 import type { SimUser } from './population';
 
 /** The kinds of turn a simulated user sends (issue #6: overview, detail, and three card actions). */
-export type TurnKind = 'overview' | 'detail' | 'metric.add' | 'comment.add' | 'claim.history';
+export type TurnKind = 'overview' | 'detail' | 'metric.add' | 'comment.add' | 'claim.history' | 'help';
 export const TURN_KINDS: TurnKind[] = ['overview', 'detail', 'metric.add', 'comment.add', 'claim.history'];
+/** `help` (welcome card, no claim queries) is only used where many cheap turns are needed (memory). */
+const ALL_KINDS: TurnKind[] = [...TURN_KINDS, 'help'];
 export const INVOKE_KINDS: TurnKind[] = ['metric.add', 'comment.add', 'claim.history'];
 
 /** Relative weights of each kind in the mix. */
@@ -48,6 +50,8 @@ function build(kind: TurnKind, u: SimUser, serviceUrl: string, r: () => number):
   switch (kind) {
     case 'overview':
       return messageActivity(who, serviceUrl, 'claims');
+    case 'help':
+      return messageActivity(who, serviceUrl, 'help');
     case 'detail':
       return messageActivity(who, serviceUrl, `claim ${r() < 0.7 ? u.number : u.otherNumbers[Math.floor(r() * u.otherNumbers.length)]}`);
     case 'metric.add':
@@ -84,7 +88,7 @@ export async function runLoad(opts: {
   const totalWeight = mix.reduce((s, [, w]) => s + w, 0);
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.users.length });
   const url = new URL(opts.url);
-  const latencies = Object.fromEntries(TURN_KINDS.map((k) => [k, [] as number[]])) as Record<TurnKind, number[]>;
+  const latencies = Object.fromEntries(ALL_KINDS.map((k) => [k, [] as number[]])) as Record<TurnKind, number[]>;
   let turns = 0;
   let errors = 0;
   let staleVersions = 0;
