@@ -12,7 +12,7 @@ import { systemClock, type Clock, type Services } from '../services/context';
 import type { Db } from '../services/db/client';
 import { isServiceError } from '../services/errors';
 import { createFileStore } from '../services/files';
-import { createGraph } from '../services/graph';
+import { createGraph, type GraphOptions } from '../services/graph';
 import { log } from '../services/log';
 import { resolveUser } from '../services/users';
 import { createAdapter } from './adapter';
@@ -21,7 +21,7 @@ import { ACTIONS } from './handlers';
 import { errorReply, messageReply } from './handlers/common';
 import { handleFileMessage } from './handlers/files';
 import { runTextCommand } from './handlers/text';
-import { searchColleaguesInvoke } from './handlers/uploadRequests';
+import { redeliverWaitingRequests, searchColleaguesInvoke } from './handlers/uploadRequests';
 import { welcomeReply } from './handlers/help';
 import { saveConversationReference } from './proactive';
 import { startHttpServer } from './server';
@@ -66,7 +66,12 @@ export class CoopBot extends TeamsActivityHandler {
       }
       throw e;
     }
-    await saveConversationReference(this.deps.svc.db, user.id, a).catch((e: Error) => turnLog.warn({ err: e.message }, 'conversation reference not saved'));
+    const saved = await saveConversationReference(this.deps.svc.db, user.id, a).catch((e: Error) => {
+      turnLog.warn({ err: e.message }, 'conversation reference not saved');
+      return false;
+    });
+    // Requests that could not reach this person before are delivered now that we can reach them.
+    if (saved) await redeliverWaitingRequests(this.deps, user.id).catch((e: Error) => turnLog.warn({ err: e.message }, 'waiting requests not re-queued'));
     return {
       deps: this.deps,
       user,
@@ -176,7 +181,7 @@ export class CoopBot extends TeamsActivityHandler {
 export type RunningBot = { url: string; port: number; adapter: CloudAdapter; deps: BotDeps; close: () => Promise<void> };
 
 /** Wires configuration, services, adapter, HTTP server and background work (outbox, scheduler). */
-export async function startBot(opts: { config: Config; db: Db; clock?: Clock }): Promise<RunningBot> {
+export async function startBot(opts: { config: Config; db: Db; clock?: Clock; graph?: GraphOptions }): Promise<RunningBot> {
   const { config, db } = opts;
   const svc: Services = {
     db,
@@ -188,7 +193,7 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock }):
       reviewersConversationId: config.reviewersConversationId,
     },
   };
-  const graph = createGraph(config);
+  const graph = createGraph(config, opts.graph);
   const adapter = createAdapter(config);
   const base = { svc, config, graph, files: createFileStore(config, graph) };
   const deps: BotDeps = { ...base, claimChanged: makeClaimChanged(base, adapter) };

@@ -31,6 +31,7 @@ export const VERBS = {
   uploadAsk: 'upload.ask',
   uploadStart: 'upload.start',
   uploadDecline: 'upload.decline',
+  uploadCancel: 'upload.cancel',
   reviewStart: 'review.start',
   reviewDoc: 'review.doc',
   reviewRequestInfoForm: 'review.requestInfo.form',

@@ -221,6 +221,9 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, compac
     hasUploadRequests: vm.openUploadRequests.length > 0,
     uploadRequests: vm.openUploadRequests.map((u) => ({
       line: t(locale, 'detail.uploadRequest', { name: u.assigneeName, kind: t(locale, `kind.${u.kind}`), due: formatMoment(u.dueAt, locale, tz) }),
+      // Partner staff may withdraw a request (the service lets only the asker or an admin do it).
+      canCancel: allowed.has('ask_colleague'),
+      cancel: execute(t(locale, 'detail.uploadRequest.cancel'), 'upload.cancel', { uploadRequestId: u.id, idempotencyKey: actionKey(vm.idempotencyKey, 'cancel', u.id) }),
     })),
     hasChecklist: editable && checklist.length > 0,
     checklist,

@@ -527,6 +527,7 @@ export const en = {
   'error.rule_failed.claiming_window_closed': "The claiming window for this period is closed.",
   'summary.owner': "Owner",
   'summary.readOnly': "You are not on this claim, so you see only its status.",
+  'detail.uploadRequest.cancel': "Withdraw",
 } as const;
 
 export type StringKey = keyof typeof en;

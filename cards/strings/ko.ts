@@ -513,4 +513,5 @@ export const ko: { readonly [K in StringKey]: string } = {
   'error.rule_failed.claiming_window_closed': "이 기간의 청구 기간이 종료되었습니다.",
   'summary.owner': "소유자",
   'summary.readOnly': "이 청구의 참여자가 아니므로 상태만 볼 수 있습니다.",
+  'detail.uploadRequest.cancel': "요청 취소",
 };

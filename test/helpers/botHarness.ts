@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startBot, type RunningBot } from '../../bot/app';
 import { loadConfig } from '../../services/config';
+import type { GraphOptions } from '../../services/graph';
 import { makeWorld, type World } from './world';
 
 export type BotHarness = {
@@ -14,7 +15,7 @@ export type BotHarness = {
 };
 
 /** The real bot server on a free port against a fresh seeded database. `env` overrides configuration. */
-export async function startBotHarness(env: Record<string, string> = {}): Promise<BotHarness> {
+export async function startBotHarness(env: Record<string, string> = {}, opts: { graph?: GraphOptions } = {}): Promise<BotHarness> {
   const world = await makeWorld();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coop-bot-'));
   const config = loadConfig({
@@ -29,7 +30,7 @@ export async function startBotHarness(env: Record<string, string> = {}): Promise
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const bot = await startBot({ config, db: world.db, clock: world.clock });
+  const bot = await startBot({ config, db: world.db, clock: world.clock, graph: opts.graph });
   const post = async (activity: object) => {
     const res = await fetch(`${bot.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
     const text = await res.text();
