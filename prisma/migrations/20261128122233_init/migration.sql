@@ -346,7 +346,7 @@ CREATE UNIQUE INDEX "FundAllocation_locationId_programId_period_key" ON "FundAll
 CREATE UNIQUE INDEX "ActivityType_code_key" ON "ActivityType"("code");
 
 -- CreateIndex
-CREATE INDEX "Claim_fundAllocationId_status_idx" ON "Claim"("fundAllocationId", "status");
+CREATE INDEX "Claim_fundAllocationId_status_amountMinor_approvedMinor_idx" ON "Claim"("fundAllocationId", "status", "amountMinor", "approvedMinor");
 
 -- CreateIndex
 CREATE INDEX "Claim_ownerId_status_idx" ON "Claim"("ownerId", "status");
