@@ -28,7 +28,7 @@ export function machine(postgres?: string): Machine {
     postgres,
     commit: git('rev-parse HEAD') || 'unknown',
     // Only tracked files under bench/, bot/, services/, cards/ and prisma/ matter to the figures.
-    dirty: git('status --porcelain -- bench bot services cards prisma') !== '',
+    dirty: git('status --porcelain --untracked-files=no -- bench bot services cards prisma') !== '',
   };
 }
 
