@@ -22,7 +22,7 @@ import { errorReply, messageReply } from './handlers/common';
 import { handleFileMessage } from './handlers/files';
 import { runTextCommand } from './handlers/text';
 import { redeliverWaitingRequests, searchColleaguesInvoke } from './handlers/uploadRequests';
-import { welcomeReply } from './handlers/help';
+import { helpReply } from './handlers/help';
 import { saveConversationReference } from './proactive';
 import { startHttpServer } from './server';
 import { startBackgroundWork } from './background';
@@ -122,20 +122,18 @@ export class CoopBot extends TeamsActivityHandler {
     return super.onInvokeActivity(context);
   }
 
+  /** Installing stores the conversation reference (so notifications can reach the user); the welcome comes with conversationUpdate. */
   protected override async onInstallationUpdateActivity(context: TurnContext): Promise<void> {
-    const ctx = await this.handlerContext(context);
-    if (!ctx) return;
-    if (context.activity.action === 'add' || context.activity.action === 'add-upgrade') {
-      await this.post(context, ctx, welcomeReply(ctx));
-    }
+    await this.handlerContext(context);
   }
 
+  /** Teams announces the bot joining a chat (personal install included) once, with membersAdded: the welcome goes there. */
   protected override async onConversationUpdateActivity(context: TurnContext): Promise<void> {
     const a = context.activity;
     const botAdded = (a.membersAdded ?? []).some((m) => m.id === a.recipient?.id);
     if (!botAdded) return;
     const ctx = await this.handlerContext(context);
-    if (ctx) await this.post(context, ctx, welcomeReply(ctx));
+    if (ctx) await this.post(context, ctx, await helpReply(ctx));
   }
 
   /** Parses the verb's data with its schema and runs its handler; every failure becomes a card, never a stack trace. */

@@ -1,4 +1,4 @@
-import { ALEX, PATTI, executeActivity, fileActivity, messageActivity, type TeamsUser } from '../helpers/activities';
+import { ALEX, PATTI, botAddedActivity, executeActivity, fileActivity, installActivity, messageActivity, type TeamsUser } from '../helpers/activities';
 import { startBotHarness, type BotHarness } from '../helpers/botHarness';
 import { action, choicesOf, invokeCard, textOf } from '../helpers/cardQuery';
 import { startConnectorStub, type ConnectorStub } from '../stubs/connector';
@@ -43,6 +43,18 @@ describe('bot: create and manage a claim in chat', () => {
   let card: unknown;
   const version = () => Number(action(card, 'claim.history').data.version ?? NaN);
   const currentVersion = async () => (await h.world.db.claim.findUniqueOrThrow({ where: { id: claimId } })).version;
+
+  it('welcomes the user once when the app is installed, and remembers where to reach them', async () => {
+    await h.post(installActivity(PATTI, connector.url));
+    await h.post(botAddedActivity(PATTI, connector.url));
+    await connector.waitFor((s) => s.sent(convOf(PATTI)).length > 0);
+    await new Promise((r) => setTimeout(r, 200));
+    const cards = connector.cardsIn(convOf(PATTI));
+    expect(cards).toHaveLength(1);
+    // A reviewer's welcome lists the review queue.
+    expect(textOf(cards[0])).toMatch(/reviews/);
+    expect(await h.world.db.conversationRef.count({ where: { conversationId: convOf(PATTI) } })).toBe(1);
+  });
 
   it('answers unknown text with the help card listing the commands', async () => {
     const c = await say(ALEX, 'what can you do');

@@ -77,3 +77,9 @@ export const installActivity = (u: TeamsUser, serviceUrl: string) => ({
   type: 'installationUpdate',
   action: 'add',
 });
+
+/** The bot added to a chat (Teams sends this on personal installation too). */
+export const botAddedActivity = (u: TeamsUser, serviceUrl: string) => {
+  const b = base(u, serviceUrl);
+  return { ...b, type: 'conversationUpdate', membersAdded: [{ id: b.recipient.id }] };
+};
