@@ -54,6 +54,12 @@ export type Stack = {
   dataDir: string;
   /** Restarts the playground signed in as someone else (it has no in-app user switch) and reloads. */
   switchUser(who: string): Promise<void>;
+  /**
+   * A second person at their own computer: another playground signed in as `who`, in its own browser
+   * tab, alongside the first. Each playground only knows its own user's chats, so a proactive message
+   * reaches a person only while their playground runs (the stored reference names its serviceUrl).
+   */
+  openAs(who: string): Promise<PlaygroundPage>;
   /** Last lines the bot printed (for failure messages). */
   botLog(lines?: number): string;
   stop(): Promise<void>;
@@ -214,6 +220,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
 
   let bot: ChildProcess | undefined;
   let playground: ChildProcess | undefined;
+  const others: ChildProcess[] = [];
   let context: BrowserContext | undefined;
   let database: Awaited<ReturnType<typeof createDatabase>>;
   let stopped = false;
@@ -223,6 +230,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     stopped = true;
     await context?.close().catch(() => undefined);
     if (playground) await stopGroup(playground, 3000);
+    for (const p of others) await stopGroup(p, 3000);
     if (bot) await stopGroup(bot, 10_000);
     await database?.drop().catch(() => undefined);
     fs.rmSync(tmp, { recursive: true, force: true });
@@ -254,16 +262,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     // playground
     const uiPortWanted = await freePort();
     let user = findUser(opts.user ?? 'Alex Wilber');
-    const startPlayground = async (): Promise<string> => {
-      const configPath = path.join(tmp, `playground-${user.id}.yml`);
-      fs.writeFileSync(configPath, configYaml(user.name));
-      const stdoutFile = path.join(tmp, `playground-stdout-${Date.now()}.log`);
-      playground = startGroup(process.execPath, [PLAYGROUND_CLI, '-e', `${botUrl}/api/messages`, '-c', 'msteams', '--disable-telemetry', '-p', String(uiPortWanted)], {
+    const launchPlayground = async (as: ReturnType<typeof findUser>, wantedPort: number): Promise<{ proc: ChildProcess; url: string }> => {
+      const configPath = path.join(tmp, `playground-${as.id}.yml`);
+      fs.writeFileSync(configPath, configYaml(as.name));
+      const stdoutFile = path.join(tmp, `playground-stdout-${as.id}-${Date.now()}.log`);
+      const proc = startGroup(process.execPath, [PLAYGROUND_CLI, '-e', `${botUrl}/api/messages`, '-c', 'msteams', '--disable-telemetry', '-p', String(wantedPort)], {
         cwd: tmp,
         env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath, M365_AGENTS_PLAYGROUND_LOGFILE: playgroundLogFile },
         logFile: stdoutFile,
       });
-      const proc = playground;
       // It falls back to a random port when the asked one is taken: believe what it prints.
       const uiPort = await waitFor(
         'the Agents Playground to listen',
@@ -277,7 +284,12 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       );
       const url = `http://127.0.0.1:${uiPort}/`;
       await waitFor('the playground UI', 15_000, async () => ((await fetch(url)).ok ? true : undefined));
-      return url;
+      return { proc, url };
+    };
+    const startPlayground = async (): Promise<string> => {
+      const started = await launchPlayground(user, uiPortWanted);
+      playground = started.proc;
+      return started.url;
     };
     let playgroundUrl = await startPlayground();
 
@@ -305,6 +317,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     };
     page.switchUser = switchUser;
 
+    const openAs = async (who: string) => {
+      const as = findUser(who);
+      const started = await launchPlayground(as, await freePort());
+      others.push(started.proc);
+      const tab = new PlaygroundPage(await context!.newPage(), () => ({ user: as, playgroundUrl: started.url }));
+      await tab.open(started.url);
+      return tab;
+    };
+
     return {
       page,
       botUrl,
@@ -313,6 +334,7 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       },
       dataDir,
       switchUser,
+      openAs,
       botLog: (lines = 40) => tail(botLogFile, lines),
       stop,
     };
@@ -351,6 +373,17 @@ export class PlaygroundPage {
     private readonly ctx: Context,
   ) {}
 
+  /**
+   * With several people's tabs open, only the front one renders at full speed (and is what a
+   * screenshot shows): every action brings its tab to the front first, as a person switching windows.
+   */
+  private async focus(): Promise<void> {
+    if (PlaygroundPage.front === this) return;
+    await this.pw.bringToFront();
+    PlaygroundPage.front = this;
+  }
+  private static front: PlaygroundPage | undefined;
+
   get messages(): Locator {
     return this.pw.locator(MESSAGE);
   }
@@ -373,6 +406,7 @@ export class PlaygroundPage {
 
   /** Types a message in the compose box and sends it, as the current user. */
   async sendText(text: string): Promise<void> {
+    await this.focus();
     const before = await this.messages.count();
     this.mark = before;
     const box = this.pw.locator(COMPOSER);
@@ -382,9 +416,13 @@ export class PlaygroundPage {
     await waitFor(`"${text}" to appear in the chat`, 10_000, async () => ((await this.messages.count()) > before ? true : undefined));
   }
 
-  /** The newest card whose text contains `text`, at or after the last thing you did. */
-  async waitForCard(text: string, opts: { timeoutMs?: number } = {}): Promise<Card> {
-    return waitFor(`a card containing "${text}"`, opts.timeoutMs ?? 30_000, async () => {
+  /**
+   * The newest card whose text contains `text`, at or after the last thing you did; once found, waits
+   * until its message stops changing (`quietMs`), because the bot may update the card in place right
+   * after answering (bot/cardUpdates.ts) and a click on the card being replaced is lost.
+   */
+  async waitForCard(text: Choice, opts: { timeoutMs?: number; quietMs?: number } = {}): Promise<Card> {
+    const found = await waitFor(`a card containing "${String(text)}"`, opts.timeoutMs ?? 30_000, async () => {
       const count = await this.messages.count();
       for (let i = count - 1; i >= this.mark; i--) {
         const card = this.messages.nth(i).locator(TOP_CARD).filter({ hasText: text });
@@ -392,6 +430,37 @@ export class PlaygroundPage {
       }
       return undefined;
     }, () => this.transcriptSince());
+    await this.quiet(this.messages.nth(found.index), opts.quietMs ?? 700);
+    return found;
+  }
+
+  /** Resolves once `el` has had no DOM change for `quietMs` (at most 10 s). */
+  private async quiet(el: Locator, quietMs: number): Promise<void> {
+    if (quietMs <= 0) return;
+    await el
+      .evaluate(
+        (node, ms) =>
+          new Promise<void>((resolve) => {
+            // Runs in the browser; the project compiles without the DOM lib.
+            type Observer = { observe(n: unknown, o: object): void; disconnect(): void };
+            const MO = (globalThis as unknown as { MutationObserver: new (cb: () => void) => Observer }).MutationObserver;
+            let timer: ReturnType<typeof setTimeout>;
+            const done = () => {
+              observer.disconnect();
+              clearTimeout(cap);
+              resolve();
+            };
+            const observer = new MO(() => {
+              clearTimeout(timer);
+              timer = setTimeout(done, ms);
+            });
+            const cap = setTimeout(done, 10_000);
+            timer = setTimeout(done, ms);
+            observer.observe(node, { subtree: true, childList: true, characterData: true });
+          }),
+        quietMs,
+      )
+      .catch(() => undefined);
   }
 
   /** The newest bot message (text or card) containing `text`, at or after the last thing you did. */
@@ -419,12 +488,40 @@ export class PlaygroundPage {
     });
   }
 
-  /** Clicks a card button (Action.Execute, Action.Submit, Action.ShowCard, Action.OpenUrl) by its title. */
-  async clickAction(title: string, card?: Card): Promise<void> {
+  /**
+   * Clicks a card button (Action.Execute, Action.Submit, Action.ShowCard, Action.OpenUrl) by its
+   * title, or a pattern over its accessible name (a container with a selectAction is named by all its text).
+   */
+  async clickAction(title: Choice, card?: Card): Promise<void> {
+    await this.focus();
     const c = card ?? (await this.latestCard());
-    const button = c.locator.getByRole('button', { name: title, exact: true }).filter({ visible: true }).last();
+    const button = c.locator.getByRole('button', { name: title, exact: typeof title === 'string' }).filter({ visible: true }).last();
     await button.click();
     // The answer may replace this very card (Action.Execute) or come as new messages.
+    this.mark = c.index;
+  }
+
+  /**
+   * The smallest part of a card that shows `text` and has a button titled `button` (e.g. one document
+   * with its own Accept / Needs fix), usable wherever a Card is: clickAction, fillInput, screenshot.
+   */
+  section(card: Card, text: Choice, button: string): Card {
+    const locator = card.locator
+      .locator('.ac-container')
+      .filter({ hasText: text })
+      .filter({ has: this.pw.getByRole('button', { name: button, exact: true }) })
+      .last();
+    return { locator, index: card.index };
+  }
+
+  /**
+   * Clicks a clickable part of a card (a Container or Column with a selectAction, e.g. a row of a
+   * list) by the text it shows: those are named by their action's title, often the same on every row.
+   */
+  async clickItem(text: Choice, card?: Card): Promise<void> {
+    await this.focus();
+    const c = card ?? (await this.latestCard());
+    await c.locator.locator('.ac-selectable[role=button]').filter({ hasText: text }).filter({ visible: true }).last().click();
     this.mark = c.index;
   }
 
@@ -433,6 +530,7 @@ export class PlaygroundPage {
    * toggle (boolean or 'true'/'false'), choice set (choice title, or titles for multi-select).
    */
   async fillInput(label: string, value: string | number | boolean | Choice | Choice[], card?: Card): Promise<void> {
+    await this.focus();
     const c = card ?? (await this.latestCard());
     const input = await this.input(c, label);
     const kind = await input.evaluate((el) => {
@@ -524,6 +622,7 @@ export class PlaygroundPage {
    * does not show the sent activity itself in the chat, only the bot's answers.
    */
   async sendCustomActivity(activity: Record<string, unknown>): Promise<void> {
+    await this.focus();
     this.mark = await this.messages.count();
     await this.pw.getByRole('button', { name: 'Mock an Activity' }).click();
     await this.pw.getByRole('menuitem', { name: 'Custom activity' }).click();
@@ -556,6 +655,7 @@ export class PlaygroundPage {
 
   /** Saves a PNG of the page under test/e2e/screenshots/<name>.png. */
   async screenshot(name: string, card?: Card): Promise<string> {
+    await this.focus();
     fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
     const file = path.join(SCREENSHOTS_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
     await this.settle();
@@ -661,4 +761,45 @@ async function labelTarget(scope: Locator, text: Choice): Promise<string | null>
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+// ---------------------------------------------------------------------------------------------
+// a file host: what Teams' downloadUrl points at, on this machine (the bot needs DOWNLOAD_ALLOW_LOOPBACK)
+
+export type FileServer = {
+  /** The download URL of a file in the served folder. */
+  url(name: string): string;
+  /** Paths requested so far (to prove the bot fetched the file). */
+  requests: string[];
+  close(): Promise<void>;
+};
+
+const CONTENT_TYPES: Record<string, string> = { '.pdf': 'application/pdf', '.png': 'image/png', '.jpg': 'image/jpeg', '.csv': 'text/csv' };
+
+/** Serves the files of `dir` over plain HTTP on 127.0.0.1 (a stand-in for SharePoint's download URLs). */
+export async function serveFiles(dir: string): Promise<FileServer> {
+  const http = await import('node:http');
+  const requests: string[] = [];
+  const server = http.createServer((req, res) => {
+    const name = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.slice(1));
+    requests.push(name);
+    const file = path.join(dir, path.basename(name));
+    if (!name || !fs.existsSync(file)) {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
+    const bytes = fs.readFileSync(file);
+    res.setHeader('content-type', CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream');
+    res.setHeader('content-length', String(bytes.length));
+    res.end(bytes);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : 0;
+  return {
+    url: (name) => `http://127.0.0.1:${port}/${encodeURIComponent(name)}`,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
