@@ -27,6 +27,7 @@ import { saveConversationReference } from './proactive';
 import { startHttpServer } from './server';
 import { startBackgroundWork } from './background';
 import { makeClaimChanged } from './cardUpdates';
+import { recordClaimCard } from './outbox/claimCards';
 import { verifyDocumentLink } from './documentLinks';
 import type { BotDeps, HandlerContext, Reply, TurnUser } from './turn';
 
@@ -71,7 +72,7 @@ export class CoopBot extends TeamsActivityHandler {
       return false;
     });
     // Requests that could not reach this person before are delivered now that we can reach them.
-    if (saved) await redeliverWaitingRequests(this.deps, user.id).catch((e: Error) => turnLog.warn({ err: e.message }, 'waiting requests not re-queued'));
+    if (saved === 'changed') await redeliverWaitingRequests(this.deps, user.id).catch((e: Error) => turnLog.warn({ err: e.message }, 'waiting requests not re-queued'));
     return {
       deps: this.deps,
       user,
@@ -166,13 +167,9 @@ export class CoopBot extends TeamsActivityHandler {
   /** Cards posted for a claim are updated in place when the claim changes (bot/cardUpdates.ts). */
   private async rememberCard(reply: Reply, conversationId: string, activityId: string): Promise<void> {
     if (!reply.claimId) return;
-    await this.deps.svc.db.claimCard
-      .upsert({
-        where: { conversationId_activityId: { conversationId, activityId } },
-        create: { claimId: reply.claimId, conversationId, activityId, view: reply.view ?? 'detail' },
-        update: { claimId: reply.claimId, view: reply.view ?? 'detail' },
-      })
-      .catch((e: Error) => turnLog.warn({ err: e.message }, 'claim card not recorded'));
+    await recordClaimCard(this.deps.svc.db, { claimId: reply.claimId, conversationId, activityId, view: reply.view ?? 'detail' }).catch((e: Error) =>
+      turnLog.warn({ err: e.message }, 'claim card not recorded'),
+    );
   }
 }
 

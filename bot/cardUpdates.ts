@@ -14,11 +14,12 @@ const cardLog = log.child({ mod: 'card-updates' });
  * person in that conversation (their own actions, or a read-only summary). Runs after the invoke
  * response; a card that cannot be rendered for its viewer is left as it is.
  */
-export function makeClaimChanged(deps: Omit<BotDeps, 'claimChanged'>, adapter: CloudAdapter): (claimId: string) => void {
-  return (claimId) => {
+export function makeClaimChanged(deps: Omit<BotDeps, 'claimChanged'>, adapter: CloudAdapter): BotDeps['claimChanged'] {
+  return (claimId, exceptConversationId) => {
     void (async () => {
       const db = deps.svc.db;
-      const posted = await db.claimCard.findMany({ where: { claimId }, select: { conversationId: true } });
+      // The acting conversation's card is the reply to this very turn.
+      const posted = await db.claimCard.findMany({ where: { claimId, conversationId: { not: exceptConversationId ?? '' } }, select: { conversationId: true } });
       if (posted.length === 0) return;
       const refs = await db.conversationRef.findMany({ where: { conversationId: { in: posted.map((p) => p.conversationId) } }, select: { conversationId: true, userId: true, user: { select: { locale: true } } } });
       const refreshUserIds = await refreshUsersForClaim(db, claimId);

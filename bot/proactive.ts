@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { TurnContext, type Activity, type ConversationReference } from 'botbuilder';
 import { z } from 'zod';
 import type { Db } from '../services/db/client';
@@ -90,9 +91,10 @@ export function parseStoredReference(json: unknown): StoredReference | null {
 /**
  * Records where this activity came from, so the bot can write there later. Called on every turn
  * and on installationUpdate. Personal chats are linked to the user, and talking to the bot makes
- * them reachable again. Returns false (and stores nothing) when the reference is not valid.
+ * them reachable again. Returns false (and stores nothing) when the reference is not valid, and
+ * 'unchanged' without writing when nothing changed (the common turn: a read, no write).
  */
-export async function saveConversationReference(db: Db, userId: string | null, activity: Partial<Activity>): Promise<boolean> {
+export async function saveConversationReference(db: Db, userId: string | null, activity: Partial<Activity>): Promise<'changed' | 'unchanged' | false> {
   const raw = TurnContext.getConversationReference(activity);
   const channelData = (activity.channelData ?? {}) as { tenant?: { id?: unknown } };
   const tenantId = raw.conversation?.tenantId ?? (typeof channelData.tenant?.id === 'string' ? channelData.tenant.id : undefined);
@@ -109,6 +111,8 @@ export async function saveConversationReference(db: Db, userId: string | null, a
   const ref = parsed.data;
   const personal = ref.conversation.conversationType === 'personal';
   const owner = personal ? userId : null;
+  const existing = await db.conversationRef.findUnique({ where: { conversationId: ref.conversation.id }, select: { userId: true, reference: true, user: { select: { unreachableReason: true } } } });
+  if (existing && existing.userId === owner && !existing.user?.unreachableReason && isDeepStrictEqual(existing.reference, JSON.parse(JSON.stringify(ref)))) return 'unchanged';
   await db.$transaction(async (tx) => {
     await tx.conversationRef.upsert({
       where: { conversationId: ref.conversation.id },
@@ -117,7 +121,7 @@ export async function saveConversationReference(db: Db, userId: string | null, a
     });
     if (userId) await tx.user.updateMany({ where: { id: userId, unreachableReason: { not: null } }, data: { unreachableReason: null } });
   });
-  return true;
+  return 'changed';
 }
 
 function pick(c: { id: string; conversationType?: string; isGroup?: boolean; name?: string }) {

@@ -13,7 +13,7 @@ export type BotDeps = {
   files: FileStore;
   graph: Graph | null;
   /** Updates, in the background, every card already posted for the claim (never before the invoke response). */
-  claimChanged: (claimId: string) => void;
+  claimChanged: (claimId: string, exceptConversationId?: string) => void;
 };
 
 /** Who is acting in this turn, resolved from the activity and the database (never from card data). */

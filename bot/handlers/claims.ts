@@ -37,7 +37,7 @@ export const claimActions = {
   'claim.create': action(formData, async (ctx, data) => {
     try {
       const r = await createClaim(ctx.deps.svc, actor(ctx), data);
-      ctx.deps.claimChanged(r.claimId);
+      ctx.deps.claimChanged(r.claimId, ctx.conversation.id);
       return detailReply(ctx, r.claimId, 'created');
     } catch (e) {
       if (isServiceError(e) && (e.kind === 'invalid' || e.kind === 'rule_failed' || e.kind === 'conflict')) {

@@ -75,7 +75,7 @@ export async function commandThenDetail(
     }
     throw e;
   }
-  ctx.deps.claimChanged(claimId);
+  ctx.deps.claimChanged(claimId, ctx.conversation.id);
   return detailReply(ctx, claimId, success);
 }
 

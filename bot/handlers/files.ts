@@ -44,6 +44,6 @@ export async function handleFileMessage(ctx: HandlerContext, attachments: Attach
   const file = await downloadAttachment(src.url, { allowedHosts: files.allowedHosts, allowLoopback: files.allowLoopback, maxBytes: files.maxBytes, fileName: src.fileName });
   const stored = await ctx.deps.files.put(file.bytes, { fileName: src.fileName, contentType: file.contentType });
   const r = await completeFileUpload(ctx.deps.svc, actor(ctx), stored);
-  ctx.deps.claimChanged(r.claimId);
+  ctx.deps.claimChanged(r.claimId, ctx.conversation.id);
   return detailReply(ctx, r.claimId, 'documentAdded');
 }

@@ -195,7 +195,7 @@ export const uploadRequestActions = {
         return { ok: false as const };
       });
       const view = await getUploadRequest(ctx.deps.svc, actor(ctx), r.uploadRequestId);
-      ctx.deps.claimChanged(d.claimId);
+      ctx.deps.claimChanged(d.claimId, ctx.conversation.id);
       return { card: renderAskSent({ claimId: d.claimId, assigneeName: view.assigneeName, kind: view.kind, dueAt: view.dueDate, reachable: reach.ok }, ctx.locale) };
     } catch (e) {
       if (isServiceError(e) && e.kind === 'invalid') return askFormReply(ctx, d.claimId, { values: typedValues(d), errors: formErrors(ctx, e) });
@@ -237,7 +237,7 @@ export const uploadRequestActions = {
   'upload.decline': action(formData.and(z.object({ uploadRequestId: z.string().uuid() })), async (ctx, d) => {
     try {
       const r = await declineUploadRequest(ctx.deps.svc, actor(ctx), d);
-      ctx.deps.claimChanged(r.claimId);
+      ctx.deps.claimChanged(r.claimId, ctx.conversation.id);
     } catch (e) {
       if (isServiceError(e) && e.kind === 'invalid') return requestCardReply(ctx, d.uploadRequestId, t(ctx.locale, 'uploadRequest.decline.error'));
       if (isServiceError(e) && e.kind === 'conflict') return requestCardReply(ctx, d.uploadRequestId, refusal(ctx, e));
@@ -249,7 +249,7 @@ export const uploadRequestActions = {
   'upload.cancel': action(z.object({ uploadRequestId: z.string().uuid() }).passthrough(), async (ctx, d) => {
     const view = await getUploadRequest(ctx.deps.svc, actor(ctx), d.uploadRequestId);
     await cancelUploadRequest(ctx.deps.svc, actor(ctx), d);
-    ctx.deps.claimChanged(view.claimId);
+    ctx.deps.claimChanged(view.claimId, ctx.conversation.id);
     return detailReply(ctx, view.claimId, 'saved');
   }),
 };

@@ -1,3 +1,4 @@
+import { recordClaimCard } from './claimCards';
 import type { CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { OutboxMessage, OutboxStatus } from '../../prisma/generated/client';
@@ -191,11 +192,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     // to remember a card must never make a delivered message look unsent (it would be sent again).
     if (activityId && payload.claimId) {
       try {
-        await db.claimCard.upsert({
-          where: { conversationId_activityId: { conversationId, activityId } },
-          create: { claimId: payload.claimId, conversationId, activityId, view: 'notice' },
-          update: {},
-        });
+        await recordClaimCard(db, { claimId: payload.claimId, conversationId, activityId, view: 'notice' });
       } catch (e) {
         log.warn({ err: e, outboxId: row.id, claimId: payload.claimId }, 'could not record the posted claim card');
       }

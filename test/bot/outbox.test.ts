@@ -71,7 +71,7 @@ async function userWithChat(i: number): Promise<{ userId: string; conversationId
     from: { id: `29:${aad}`, name: `User ${i}`, aadObjectId: aad },
     recipient: { id: '28:bot', name: 'Co-op Claims' },
   });
-  expect(ok).toBe(true);
+  expect(ok).toBe('changed');
   return { userId: u.id, conversationId };
 }
 
@@ -133,7 +133,8 @@ test('under 30% random 429/503 every notification reaches its user exactly once,
   expect(JSON.stringify(stub.cardsIn(ko.conversationId)[0])).toContain('(ko-KR)');
   const byId = new Map(rows.map((r) => [r.activityId, r]));
   expect(seen.every((s) => byId.has(s.activityId))).toBe(true);
-  expect(await w.db.claimCard.count({ where: { claimId: claim.id, view: 'notice' } })).toBe(200);
+  // The newest card per conversation is tracked for in-place updates (older ones there are stale).
+  expect(await w.db.claimCard.count({ where: { claimId: claim.id, view: 'notice' } })).toBe(20);
 }, 60_000);
 
 test('a burst to one chat is paced so Teams never has to throttle it', async () => {

@@ -58,7 +58,10 @@ async function userAad(userId: string): Promise<string> {
 describe('saveConversationReference', () => {
   test('stores a personal chat linked to the user, without the incoming activity id', async () => {
     const me = w.users.incentivesUser;
-    expect(await saveConversationReference(w.db, me, incoming({ conversationId: 'a:alex-chat' }))).toBe(true);
+    expect(await saveConversationReference(w.db, me, incoming({ conversationId: 'a:alex-chat' }))).toBe('changed');
+    // The same turn again writes nothing.
+    expect(await saveConversationReference(w.db, me, incoming({ conversationId: 'a:alex-chat', aad: 'same-user' }))).toBe('changed');
+    expect(await saveConversationReference(w.db, me, incoming({ conversationId: 'a:alex-chat', aad: 'same-user' }))).toBe('unchanged');
     const row = await w.db.conversationRef.findUniqueOrThrow({ where: { conversationId: 'a:alex-chat' } });
     expect(row).toMatchObject({ userId: me, conversationType: 'personal', serviceUrl: stub.url, tenantId: DEMO_TENANT_ID });
     expect(JSON.stringify(row.reference)).not.toContain('incoming-1');
@@ -67,7 +70,7 @@ describe('saveConversationReference', () => {
 
   test('takes the tenant from channelData when the conversation lacks it, and keeps channels unlinked', async () => {
     const a = { ...incoming({ conversationId: '19:general@thread.tacv2', conversationType: 'channel', tenantId: null }), channelData: { tenant: { id: DEMO_TENANT_ID } } };
-    expect(await saveConversationReference(w.db, w.users.reviewer, a)).toBe(true);
+    expect(await saveConversationReference(w.db, w.users.reviewer, a)).toBe('changed');
     expect(await w.db.conversationRef.findUniqueOrThrow({ where: { conversationId: '19:general@thread.tacv2' } })).toMatchObject({ userId: null, conversationType: 'channel', tenantId: DEMO_TENANT_ID });
     expect(await findPersonalConversation(w.db, w.users.reviewer)).toBeNull();
   });
@@ -84,9 +87,9 @@ describe('saveConversationReference', () => {
 
   test('accepts https and loopback http; a newer turn updates the same conversation and clears unreachability', async () => {
     const me = w.users.colleague;
-    expect(await saveConversationReference(w.db, me, incoming({ conversationId: 'a:c', serviceUrl: 'http://localhost:56150/_connector' }))).toBe(true);
+    expect(await saveConversationReference(w.db, me, incoming({ conversationId: 'a:c', serviceUrl: 'http://localhost:56150/_connector' }))).toBe('changed');
     await w.db.user.update({ where: { id: me }, data: { unreachableReason: 'ConversationBlockedByUser' } });
-    expect(await saveConversationReference(w.db, me, incoming({ conversationId: 'a:c', serviceUrl: 'https://smba.trafficmanager.net/emea/' }))).toBe(true);
+    expect(await saveConversationReference(w.db, me, incoming({ conversationId: 'a:c', serviceUrl: 'https://smba.trafficmanager.net/emea/' }))).toBe('changed');
     const rows = await w.db.conversationRef.findMany();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.serviceUrl).toBe('https://smba.trafficmanager.net/emea/');

@@ -165,6 +165,21 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
     expect(texts.some((x) => /changed/i.test(x))).toBe(true);
   });
 
+  it('updates the claim card already posted in the owner\'s chat when the reviewer decides', async () => {
+    const c = await insertClaim(h.world, { status: 'IN_REVIEW', complete: true, amountMinor: 30_000 });
+    const before = connector.sent(conv(ALEX)).length;
+    await h.post(messageActivity(ALEX, connector.url, `claim ${c.number}`));
+    await connector.waitFor((s) => s.sent(conv(ALEX)).length > before);
+    const posted = connector.sent(conv(ALEX)).at(-1)!;
+    expect(textOf(posted.activity.attachments?.[0]?.content)).toMatch(/In review/);
+    await click(PATTI, 'review.approve', { claimId: c.id, version: c.version, idempotencyKey: 'approve-updates-1', amount: '300' });
+    await connector.waitFor((s) => s.updates(conv(ALEX), posted.activityId).some((u) => /Approved/.test(textOf(u.activity.attachments?.[0]?.content))), 10_000);
+    // One card per claim and conversation is tracked, so updates do not pile up.
+    await h.post(messageActivity(ALEX, connector.url, `claim ${c.number}`));
+    await connector.waitFor((s) => s.sent(conv(ALEX)).length > before + 1);
+    expect(await h.world.db.claimCard.count({ where: { claimId: c.id, conversationId: conv(ALEX) } })).toBe(1);
+  });
+
   it('answers a card refresh with each viewer\'s own view', async () => {
     const c = await insertClaim(h.world, { status: 'IN_REVIEW', complete: true });
     const view = async (u: TeamsUser) => {
