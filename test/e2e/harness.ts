@@ -572,6 +572,21 @@ export class PlaygroundPage {
     await this.fillInput(label, choice, card);
   }
 
+  /**
+   * Types into a filtered Input.ChoiceSet (a people picker) and picks the suggestion matching
+   * `choice`: what a person does when the list shows nothing until they type.
+   */
+  async typeAndChoose(label: string, typed: string, choice: Choice, card?: Card): Promise<void> {
+    await this.focus();
+    const c = card ?? (await this.latestCard());
+    const input = await this.input(c, label);
+    await input.click();
+    await input.pressSequentially(typed, { delay: 50 });
+    const list = await this.choiceList(input);
+    const option = list.locator('[role=option]').filter({ hasText: choice instanceof RegExp ? choice : new RegExp(`^\\s*${escapeRegExp(choice)}\\s*$`) });
+    await option.first().click({ timeout: 10_000 });
+  }
+
   /** The titles an Input.ChoiceSet offers, in order. */
   async choiceTitles(label: string, card?: Card): Promise<string[]> {
     const c = card ?? (await this.latestCard());
