@@ -49,17 +49,22 @@ export class CoopBot extends TeamsActivityHandler {
       turnLog.warn({ type: a.type }, 'activity without tenant or user: ignored');
       return null;
     }
-    let profile: { displayName?: string; mail?: string | null; preferredLanguage?: string | null } | null = null;
     let user: TurnUser;
     try {
-      const existing = await this.deps.svc.db.user.findUnique({ where: { tenantId_aadObjectId: { tenantId, aadObjectId } }, select: { id: true } });
-      if (!existing && this.deps.graph) profile = await this.deps.graph.getUser(aadObjectId).catch(() => null);
       const r = await resolveUser(
         this.deps.svc,
-        { tenantId, aadObjectId, displayName: profile?.displayName ?? a.from?.name ?? 'Teams user', email: profile?.mail ?? undefined, locale: a.locale ?? profile?.preferredLanguage ?? undefined },
+        { tenantId, aadObjectId, displayName: a.from?.name ?? 'Teams user', locale: a.locale ?? undefined },
         { allowedTenantIds: this.deps.config.bot.allowedTenantIds },
       );
       user = { id: r.id, organisationId: r.organisationId, displayName: r.displayName, locale: r.locale };
+      // First contact: the directory knows the person better than the activity does.
+      if (r.isNew && this.deps.graph) {
+        const profile = await this.deps.graph.getUser(aadObjectId).catch(() => null);
+        if (profile) {
+          await this.deps.svc.db.user.update({ where: { id: r.id }, data: { displayName: profile.displayName, email: profile.mail ?? undefined } });
+          user.displayName = profile.displayName;
+        }
+      }
     } catch (e) {
       if (isServiceError(e) && e.code === 'tenant_not_allowed') {
         turnLog.warn({ tenantId }, 'activity from a tenant that is not allowed: refused');
