@@ -27,6 +27,11 @@ export function createAdapter(config: Config): CloudAdapter {
   const turnLog = log.child({ mod: 'turn' });
   // A failing turn is logged with its stack; the user only ever sees a short apology.
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    // Proactive sends and card updates (continueConversation) fail for reasons the outbox records; no user turn failed.
+    if (context.activity?.type === 'event' && context.activity.name === 'ContinueConversation') {
+      turnLog.warn({ err: error.message }, 'proactive send failed');
+      return;
+    }
     turnLog.error({ err: error, activityType: context.activity?.type }, 'turn failed');
     if (context.activity?.type === 'message') {
       await context.sendActivity('Sorry, something went wrong on our side. Please try again.').catch(() => undefined);

@@ -19,7 +19,8 @@ export function makeClaimChanged(deps: Omit<BotDeps, 'claimChanged'>, adapter: C
     void (async () => {
       const db = deps.svc.db;
       // The acting conversation's card is the reply to this very turn.
-      const posted = await db.claimCard.findMany({ where: { claimId, conversationId: { not: exceptConversationId ?? '' } }, select: { conversationId: true } });
+      // Notices say what happened at the time and stay as they are; claim cards show the claim now.
+      const posted = await db.claimCard.findMany({ where: { claimId, view: 'detail', conversationId: { not: exceptConversationId ?? '' } }, select: { conversationId: true } });
       if (posted.length === 0) return;
       const refs = await db.conversationRef.findMany({ where: { conversationId: { in: posted.map((p) => p.conversationId) } }, select: { conversationId: true, userId: true, user: { select: { locale: true } } } });
       const refreshUserIds = await refreshUsersForClaim(db, claimId);
@@ -34,7 +35,7 @@ export function makeClaimChanged(deps: Omit<BotDeps, 'claimChanged'>, adapter: C
           cards.set(r.conversationId, null);
         }
       }
-      await updateClaimCards(adapter, deps.config.bot.appId ?? '', db, claimId, (_view, ref) => cards.get(ref.conversation?.id ?? '') ?? null, { log: cardLog });
+      await updateClaimCards(adapter, deps.config.bot.appId ?? '', db, claimId, (view, ref) => (view === 'detail' ? (cards.get(ref.conversation?.id ?? '') ?? null) : null), { log: cardLog });
     })().catch((e: Error) => cardLog.warn({ err: e.message, claimId }, 'claim cards not updated'));
   };
 }

@@ -109,7 +109,7 @@ export async function getOverview(svc: Services, actor: Actor): Promise<FundsOve
 
   const mine = await svc.db.claim.findMany({
     where: { ownerId: p.userId, organisationId: p.organisationId },
-    select: { id: true, number: true, name: true, amountMinor: true, currency: true, updatedAt: true, status: true },
+    select: { id: true, number: true, name: true, amountMinor: true, approvedMinor: true, currency: true, updatedAt: true, status: true },
     orderBy: { updatedAt: 'desc' },
     take: 200,
   });

@@ -139,6 +139,7 @@ export type ReviewQueueItem = {
   number: string;
   name: string;
   organisationName: string;
+  locationName: string;
   programName: string;
   ownerName: string;
   amountMinor: number;
@@ -167,7 +168,7 @@ export async function getReviewQueue(svc: Services, actor: Actor, opts: { limit?
     LIMIT ${limit}`;
   const rows = await svc.db.claim.findMany({
     where: { id: { in: ids.map((r) => r.id) }, status: { in: QUEUE_STATUSES } },
-    include: { organisation: { select: { name: true } }, program: { select: { name: true } }, owner: { select: { displayName: true } } },
+    include: { organisation: { select: { name: true } }, location: { select: { name: true } }, program: { select: { name: true } }, owner: { select: { displayName: true } } },
   });
   return rows
     .map((c) => {
@@ -180,6 +181,7 @@ export async function getReviewQueue(svc: Services, actor: Actor, opts: { limit?
         number: c.number,
         name: c.name,
         organisationName: c.organisation.name,
+        locationName: c.location.name,
         programName: c.program.name,
         ownerName: c.owner.displayName,
         amountMinor: c.amountMinor,

@@ -17,7 +17,7 @@ import type { ChecklistItem } from './views';
 export type CompletenessInput = {
   claim: Pick<Claim, 'amountMinor' | 'currency' | 'preApprovalId'>;
   /** Active documents only. */
-  documents: Array<Pick<Document, 'kind' | 'details' | 'fields'>>;
+  documents: Array<Pick<Document, 'kind' | 'details' | 'fields'> & Partial<Pick<Document, 'reviewState'>>>;
   activityType: Pick<ActivityType, 'requiredMetrics' | 'requiresPreApproval' | 'capMinor' | 'capPercentOfEarned'>;
   allocation: Pick<FundAllocation, 'earnedMinor' | 'claimingDeadline'>;
   /** Remaining co-op on the allocation, not counting this claim. */
@@ -44,6 +44,9 @@ export function completenessRules(i: CompletenessInput): ChecklistItem[] {
   rules.push({ rule: 'proof_present', ok: proofs.length > 0 });
   const unnoted = proofs.filter((d) => d.details.trim() === '').length;
   rules.push({ rule: 'proof_notes', ok: unnoted === 0, ...(unnoted ? { params: { missing: unnoted } } : {}) });
+  // What a reviewer marked "needs fix" is replaced or removed before the claim goes back (issue #5).
+  const needsFix = documents.filter((d) => d.reviewState === 'NEEDS_FIX').length;
+  if (needsFix) rules.push({ rule: 'needs_fix_resolved', ok: false, params: { count: needsFix } });
   const metricNames = new Set(documents.filter((d) => d.kind === 'METRIC').map((d) => str(fieldOf(d, 'name')).trim().toLowerCase()));
   for (const name of at.requiredMetrics) rules.push({ rule: 'required_metric', ok: metricNames.has(name.trim().toLowerCase()), params: { name } });
   rules.push({ rule: 'amount_positive', ok: claim.amountMinor > 0 });
@@ -65,7 +68,7 @@ export function completenessRules(i: CompletenessInput): ChecklistItem[] {
 /** Gathers what `completenessRules` needs for a stored claim. */
 export async function loadCompletenessInput(db: Db | Tx, claim: Claim, now: Date): Promise<CompletenessInput> {
   const [documents, activityType, allocation, remaining, used] = await Promise.all([
-    db.document.findMany({ where: { claimId: claim.id, removedAt: null }, select: { kind: true, details: true, fields: true } }),
+    db.document.findMany({ where: { claimId: claim.id, removedAt: null }, select: { kind: true, details: true, fields: true, reviewState: true } }),
     db.activityType.findUniqueOrThrow({ where: { id: claim.activityTypeId } }),
     db.fundAllocation.findUniqueOrThrow({ where: { id: claim.fundAllocationId } }),
     remainingMinor(db, claim.fundAllocationId, claim.id),

@@ -141,7 +141,7 @@ export type FundsRow = {
 
 export type FundsTotals = { currency: string; earnedMinor: number; claimedMinor: number; approvedMinor: number; remainingMinor: number };
 
-export type ClaimSummary = { id: string; number: string; name: string; amountMinor: number; currency: string; updatedAt: Date };
+export type ClaimSummary = { id: string; number: string; name: string; amountMinor: number; approvedMinor: number | null; currency: string; updatedAt: Date };
 
 export type FundsOverview = {
   rows: FundsRow[];

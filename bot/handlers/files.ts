@@ -45,5 +45,7 @@ export async function handleFileMessage(ctx: HandlerContext, attachments: Attach
   const stored = await ctx.deps.files.put(file.bytes, { fileName: src.fileName, contentType: file.contentType });
   const r = await completeFileUpload(ctx.deps.svc, actor(ctx), stored);
   ctx.deps.claimChanged(r.claimId, ctx.conversation.id);
+  // A colleague answering a request sees that request, now fulfilled; partner staff see the claim.
+  if (pending.uploadRequestId) return requestCardReply(ctx, pending.uploadRequestId);
   return detailReply(ctx, r.claimId, 'documentAdded');
 }

@@ -9,7 +9,7 @@ import { actor, commandThenDetail, formData, formErrors, newIdempotencyKey, type
 
 export async function reviewQueueReply(ctx: HandlerContext): Promise<Reply> {
   const items = await getReviewQueue(ctx.deps.svc, actor(ctx));
-  return { card: renderReviewQueue({ items: items.map((i) => ({ ...i, locationName: i.organisationName })) }, ctx.locale) };
+  return { card: renderReviewQueue({ items }, ctx.locale) };
 }
 
 type FormRender = (vm: ApproveFormView, locale: string) => ReturnType<typeof renderApproveForm>;

@@ -45,13 +45,13 @@ export async function updateClaimCards(
 }
 
 /**
- * Remembers a card posted for a claim. Only the newest card per claim and conversation is kept:
+ * Remembers a card posted for a claim. Only the newest card per claim, conversation and view is kept:
  * older ones there are stale anyway (their clicks get the current card), and keeping them all made
  * every change re-send a growing number of updates (bench: 25 updates per change after 35 views).
  */
 export async function recordClaimCard(db: Db, card: { claimId: string; conversationId: string; activityId: string; view: string }): Promise<void> {
   await db.$transaction([
-    db.claimCard.deleteMany({ where: { claimId: card.claimId, conversationId: card.conversationId, activityId: { not: card.activityId } } }),
+    db.claimCard.deleteMany({ where: { claimId: card.claimId, conversationId: card.conversationId, view: card.view, activityId: { not: card.activityId } } }),
     db.claimCard.upsert({
       where: { conversationId_activityId: { conversationId: card.conversationId, activityId: card.activityId } },
       create: card,

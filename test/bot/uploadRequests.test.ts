@@ -184,7 +184,7 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     expect(r.status).toBe(200);
     await connector.waitFor((s) => s.sent(convOf(ISAIAH)).length > before);
     const reply = connector.cardsIn(convOf(ISAIAH)).at(-1);
-    expect(textOf(reply)).toContain('booth.pdf');
+    expect(textOf(reply)).toMatch(/Uploaded/); // his request card, now fulfilled
     expect(textOf(reply)).not.toMatch(/not a participant|error|wrong/i);
 
     const doc = await db().document.findFirstOrThrow({ where: { claimId: claim.id, kind: 'PROOF', fileName: 'booth.pdf' } });

@@ -16,6 +16,19 @@ describe('submission', () => {
     submitClaim(w.svc, { userId }, { claimId, version, ...extra });
 
   describe('submitClaim', () => {
+    it('refuses to resubmit while a document the reviewer marked "needs fix" is still on the claim', async () => {
+      const c = await insertClaim(w, { status: 'ACTION_REQUIRED', complete: true });
+      const proof = await w.db.document.findFirstOrThrow({ where: { claimId: c.id, kind: 'PROOF' } });
+      await w.db.document.update({ where: { id: proof.id }, data: { reviewState: 'NEEDS_FIX', reviewComment: 'No logo' } });
+      const e = await failure(submit(c.id));
+      expect(e.details.rules!.map((r) => r.rule)).toEqual(['needs_fix_resolved']);
+      expect((await w.db.claim.findUniqueOrThrow({ where: { id: c.id } })).status).toBe('ACTION_REQUIRED');
+      // A replacement proof (the old one removed) clears the rule.
+      await w.db.document.update({ where: { id: proof.id }, data: { removedAt: TEST_NOW } });
+      await w.db.document.create({ data: { claimId: c.id, kind: 'PROOF', details: 'Agenda with the logo', uploaderId: w.users.incentivesUser } });
+      expect(await submit(c.id)).toMatchObject({ status: 'SUBMITTED' });
+    });
+
     it('submits a complete draft, records it and asks every reviewer to review', async () => {
       const c = await insertClaim(w, { complete: true });
       const r = await submit(c.id);
