@@ -32,8 +32,8 @@ export const overviewView: OverviewView = {
     { currency: 'KRW', earnedMinor: 1500000000, claimedMinor: 0, approvedMinor: 0, remainingMinor: 1500000000 },
   ],
   myClaims: [
-    { status: 'EDITING', claims: [{ id: ids.claim, number: 'CLM-2026-00042', name: 'Spring cloud webinar series', amountMinor: 1250050, currency: 'USD', updatedAt: new Date('2026-11-20T09:00:00Z') }] },
-    { status: 'APPROVED', claims: [{ id: 'c-2', number: 'CLM-2026-00017', name: 'Winter print ads', amountMinor: 500000, currency: 'USD', updatedAt: new Date('2026-10-02T09:00:00Z') }] },
+    { status: 'EDITING', claims: [{ id: ids.claim, number: 'CLM-2026-00042', name: 'Spring cloud webinar series', amountMinor: 1250050, currency: 'USD', approvedMinor: null, updatedAt: new Date('2026-11-20T09:00:00Z') }] },
+    { status: 'APPROVED', claims: [{ id: 'c-2', number: 'CLM-2026-00017', name: 'Winter print ads', amountMinor: 500000, currency: 'USD', approvedMinor: 450000, updatedAt: new Date('2026-10-02T09:00:00Z') }] },
   ],
 };
 
