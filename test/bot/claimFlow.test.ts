@@ -14,7 +14,8 @@ describe('bot: create and manage a claim in chat', () => {
   beforeAll(async () => {
     connector = await startConnectorStub();
     fileHost = await startFileHost();
-    h = await startBotHarness();
+    // A small size limit, so the oversized-file case needs no large fixture.
+    h = await startBotHarness({ FILE_MAX_BYTES: String(64 * 1024) });
   });
   afterAll(async () => {
     await h.close();
@@ -154,6 +155,12 @@ describe('bot: create and manage a claim in chat', () => {
     await h.post(fileActivity(ALEX, connector.url, { name: 'a.pdf', downloadUrl: 'https://evil.example.com/a.pdf', fileType: 'pdf' }));
     await connector.waitFor((s) => s.sent(convOf(ALEX)).length > before);
     expect(textOf(lastCard(ALEX))).toMatch(/not allowed|host|place/i);
+
+    fileHost.serve('/files/huge.pdf', Buffer.concat([fixture('invoice.pdf'), Buffer.alloc(100 * 1024, 0x20)]), 'application/pdf');
+    before = connector.sent(convOf(ALEX)).length;
+    await h.post(fileActivity(ALEX, connector.url, { name: 'huge.pdf', downloadUrl: `${fileHost.url}/files/huge.pdf`, fileType: 'pdf' }));
+    await connector.waitFor((s) => s.sent(convOf(ALEX)).length > before);
+    expect(textOf(lastCard(ALEX))).toMatch(/too large/i);
     expect(await h.world.db.document.count()).toBe(docs);
   });
 
@@ -189,9 +196,17 @@ describe('bot: create and manage a claim in chat', () => {
     expect(text).toMatch(/Alex Wilber/);
   });
 
-  it('speaks Korean to a Korean Teams client', async () => {
+  it('speaks Korean to a Korean Teams client, validation errors included', async () => {
     const ko: TeamsUser = { ...ALEX, locale: 'ko-KR' };
-    const c = await say(ko, '새 청구');
-    expect(textOf(c)).toMatch(/[가-힣]/);
+    const form = await say(ko, '새 청구');
+    expect(textOf(form)).toMatch(/[가-힣]/);
+    const r = await h.post(executeActivity(ko, connector.url, 'claim.create', { ...action(form, 'claim.create').data, fundAllocationId: h.world.allocation.id, name: '가을 세미나', amount: 'abc', activityStart: '2026-09-10', activityEnd: '2026-09-11' }));
+    const bad = invokeCard(r.body);
+    expect(textOf(bad)).toContain('가을 세미나');
+    // The field-level message is Korean too, not zod's English.
+    expect(textOf(bad)).toContain('1250 또는 1250.50과 같이 금액을 입력하세요.');
+    expect(textOf(bad)).not.toMatch(/Enter an amount/);
+    const detail = await say(ko, `claim ${number}`);
+    expect(textOf(detail)).toMatch(/제출됨|검토/);
   });
 });
