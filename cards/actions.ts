@@ -21,6 +21,7 @@ export const VERBS = {
   reviewsOpen: 'reviews.open',
   docAddForm: 'doc.add.form',
   docAdd: 'doc.add',
+  docRemove: 'doc.remove',
   csrGenerate: 'csr.generate',
   metricAdd: 'metric.add',
   infoAdd: 'info.add',

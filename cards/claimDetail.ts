@@ -2,7 +2,7 @@ import detailTemplate from './templates/claimDetail.json';
 import { actionData, actionKey, execute, needsFixInputId, type ExecuteSpec } from './actions';
 import { documentFile, documentTitle } from './documentSummary';
 import { checklistLabel } from './errors';
-import { formatDate, formatMoment, formatMoney, intlLocale, reviewTone, statusTone, type Tone } from './format';
+import { badgeTextTone, formatDate, formatDueDate, formatMoment, formatMoney, intlLocale, reviewTone, statusTone, type Tone } from './format';
 import { cardBytes, expand } from './render';
 import { langOf, t, type StringKey } from './strings';
 import { DOCUMENT_KINDS, type AdaptiveCard, type CalendarDate, type ClaimStatus, type DocumentKind, type Moment, type RenderOptions, type ReviewState } from './types';
@@ -10,6 +10,9 @@ import { DOCUMENT_KINDS, type AdaptiveCard, type CalendarDate, type ClaimStatus,
 /** What the viewer may do: the card shows a button for each, nothing else. One list, owned by the service. */
 export type { ClaimAction } from '../services/views';
 import type { ClaimAction } from '../services/views';
+
+/** Who is looking: the status line and the checklist speak to that person (services/views.ts ViewerRole). */
+export type ViewerRole = 'partner' | 'reviewer' | 'colleague' | 'other';
 
 export type NoteKey =
   | 'changed' | 'created' | 'saved' | 'submitted' | 'resubmitted' | 'cancelled' | 'documentAdded' | 'commentAdded' | 'uploadAsked'
@@ -62,6 +65,7 @@ export type ClaimDetailView = {
   openUploadRequests: Array<{ id: string; assigneeName: string; kind: DocumentKind; dueAt: Moment }>;
   checklist: Array<{ rule: string; ok: boolean; params?: Record<string, unknown> }>;
   allowedActions: readonly ClaimAction[];
+  viewerRole: ViewerRole;
   /** Minted per render; each button derives its own key from it. */
   idempotencyKey: string;
   note?: Note | null;
@@ -70,6 +74,12 @@ export type ClaimDetailView = {
 };
 
 const NOTE_TONE: Partial<Record<NoteKey, Tone>> = { changed: 'warning', cancelled: 'default', rejected: 'attention', infoRequested: 'warning' };
+/** The add action that also lets the viewer replace or remove a document of that kind. */
+const ADD_ACTION_BY_KIND: Record<DocumentKind, ClaimAction> = {
+  INVOICE: 'add_invoice', CSR: 'add_csr', PROOF: 'add_proof', METRIC: 'add_metric', ADDITIONAL_INFO: 'add_additional_info',
+};
+/** Kinds whose document is a file the partner can swap for a new one (the others are re-entered or removed). */
+const REPLACEABLE: ReadonlySet<DocumentKind> = new Set(['INVOICE', 'PROOF']);
 const ADD_ACTIONS: Array<[ClaimAction, DocumentKind | null]> = [
   ['add_invoice', 'INVOICE'], ['add_csr', 'CSR'], ['add_proof', 'PROOF'], ['add_metric', 'METRIC'], ['add_additional_info', 'ADDITIONAL_INFO'], ['ask_colleague', null],
 ];
@@ -78,14 +88,31 @@ const MAX_PRIMARY = 5;
 
 /** Teams rejects card updates much above 28 KB: a busy claim drops secondary lines before it gets there. */
 const COMPACT_ABOVE_BYTES = 24 * 1024;
-const COMPACT_DOCS_PER_KIND = 5;
+/** Documents shown per kind at each level of compaction (the rest are counted); 0 = all. */
+const DOCS_PER_KIND = [0, 5, 2] as const;
 
 export function renderClaimDetail(vm: ClaimDetailView, locale: string, opts: RenderOptions = {}): AdaptiveCard {
-  const full = render(vm, locale, opts, false);
-  return cardBytes(full) > COMPACT_ABOVE_BYTES ? render(vm, locale, opts, true) : full;
+  let card = render(vm, locale, opts, 0);
+  // Each level drops more: secondary lines and older documents (their Replace/Remove buttons with them).
+  for (let level = 1; level < DOCS_PER_KIND.length && cardBytes(card) > COMPACT_ABOVE_BYTES; level++) card = render(vm, locale, opts, level);
+  return card;
 }
 
-function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, compact: boolean): AdaptiveCard {
+/** The line under the heading: what happens next, said to the person looking. */
+function nextStep(vm: ClaimDetailView, locale: string): string {
+  switch (vm.viewerRole) {
+    case 'partner':
+      return t(locale, `next.${vm.status}`);
+    case 'reviewer':
+      return t(locale, `next.reviewer.${vm.status}`);
+    default:
+      return t(locale, `next.observer.${vm.status}`);
+  }
+}
+
+function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level: number): AdaptiveCard {
+  const compact = level > 0;
+  const docsPerKind = DOCS_PER_KIND[level] ?? 1;
   const tz = opts.timeZone;
   const allowed = new Set(vm.allowedActions);
   const ref = { claimId: vm.id, version: vm.version };
@@ -113,7 +140,9 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, compac
   const docGroups = DOCUMENT_KINDS.map((kind) => {
     const all = vm.documents.filter((d) => d.kind === kind);
     // Compact: the newest few per kind (documents arrive oldest first); the rest are counted.
-    const docs = compact ? all.slice(-COMPACT_DOCS_PER_KIND) : all;
+    const docs = docsPerKind ? all.slice(-docsPerKind) : all;
+    const canChange = allowed.has(ADD_ACTION_BY_KIND[kind]);
+    const canReplace = canChange && REPLACEABLE.has(kind);
     return {
       title: t(locale, `kind.${kind}`),
       isEmpty: all.length === 0,
@@ -136,6 +165,16 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, compac
           reviewTone: reviewTone(d.reviewState),
           openFeedback: d.openFeedback.map((f) => ({ text: t(locale, 'detail.doc.feedback', { text: f.text }) })),
           canReview,
+          canChange,
+          canReplace,
+          replace: execute(t(locale, 'detail.doc.replace'), 'doc.add.form', { claimId: vm.id, kind, documentId: d.id }),
+          remove: {
+            title: t(locale, 'detail.doc.remove'),
+            text: t(locale, 'detail.doc.remove.text'),
+            confirm: t(locale, 'detail.doc.remove.confirm'),
+            verb: 'doc.remove',
+            data: actionData({ ...ref, documentId: d.id, idempotencyKey: actionKey(vm.idempotencyKey, 'rm', shortId(d.id)) }),
+          },
           canAccept: d.reviewState !== 'ACCEPTED',
           accept: {
             title: t(locale, 'detail.doc.accept'),
@@ -166,7 +205,11 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, compac
     }));
 
   const editable = vm.status === 'EDITING' || vm.status === 'ACTION_REQUIRED';
-  const checklist = vm.checklist.map((c) => ({ line: `${c.ok ? '✓' : '✗'} ${checklistLabel(locale, c)}`, tone: c.ok ? 'good' : 'attention' }));
+  // The partner works through the checklist while the claim is editable; a reviewer checks the same
+  // rules at any stage (a neutral heading, no "you can submit"); colleagues and others have no use for it.
+  const isReviewer = vm.viewerRole === 'reviewer';
+  const showChecklist = vm.checklist.length > 0 && (isReviewer || (vm.viewerRole === 'partner' && editable));
+  const checklist = vm.checklist.map((c) => ({ line: `${c.ok ? '✓' : '✗'} ${checklistLabel(locale, c)}`, tone: c.ok ? 'default' : 'attention' }));
 
   const addActions = ADD_ACTIONS.filter(([a]) => allowed.has(a)).map(([a, kind]) =>
     kind ? execute(t(locale, `action.${a}` as StringKey), 'doc.add.form', { ...ref, kind }) : execute(t(locale, 'action.ask_colleague'), 'upload.ask.form', { claimId: vm.id }),
@@ -197,12 +240,12 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, compac
     number: vm.number,
     name: vm.name,
     statusLabel: t(locale, `status.${vm.status}`),
-    statusTone: statusTone(vm.status),
+    statusTone: badgeTextTone(statusTone(vm.status)),
     statusStyle: statusTone(vm.status),
-    nextStep: t(locale, `next.${vm.status}`),
+    nextStep: nextStep(vm, locale),
     hasNote: Boolean(note),
     noteText: note?.text ?? '',
-    noteTone: note?.tone ?? 'default',
+    noteTone: badgeTextTone(note?.tone ?? 'default'),
     noteStyle: note?.tone ?? 'default',
     facts,
     description: vm.description,
@@ -211,8 +254,8 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, compac
       feedback: t(locale, 'detail.feedback'),
       documents: t(locale, 'detail.documents'),
       uploadRequests: t(locale, 'detail.uploadRequests'),
-      checklist: t(locale, 'detail.checklist'),
-      checklistDone: t(locale, 'detail.checklist.allDone'),
+      checklist: t(locale, isReviewer ? 'detail.checklist.reviewer' : 'detail.checklist'),
+      checklistDone: t(locale, isReviewer ? 'detail.checklist.reviewerDone' : 'detail.checklist.allDone'),
       comments: t(locale, 'detail.comments', { count: vm.commentCount }),
     },
     hasFeedback: feedback.length > 0,
@@ -220,12 +263,12 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, compac
     docGroups,
     hasUploadRequests: vm.openUploadRequests.length > 0,
     uploadRequests: vm.openUploadRequests.map((u) => ({
-      line: t(locale, 'detail.uploadRequest', { name: u.assigneeName, kind: t(locale, `kind.${u.kind}`), due: formatMoment(u.dueAt, locale, tz) }),
+      line: t(locale, 'detail.uploadRequest', { name: u.assigneeName, kind: t(locale, `kind.${u.kind}`), due: formatDueDate(u.dueAt, locale) }),
       // Partner staff may withdraw a request (the service lets only the asker or an admin do it).
       canCancel: allowed.has('ask_colleague'),
       cancel: execute(t(locale, 'detail.uploadRequest.cancel'), 'upload.cancel', { uploadRequestId: u.id, idempotencyKey: actionKey(vm.idempotencyKey, 'cancel', u.id) }),
     })),
-    hasChecklist: editable && checklist.length > 0,
+    hasChecklist: showChecklist,
     checklist,
     checklistDone: vm.checklist.length > 0 && vm.checklist.every((c) => c.ok),
     hasComments: !compact && vm.comments.length > 0,

@@ -19,6 +19,8 @@ export type AddDocumentView = FormState & {
   requiredMetrics?: string[];
   /** PROOF: what the proof must show for this activity type. */
   proofGuidance?: string;
+  /** The document this one replaces (the claim card's Replace button); the submit carries it as `documentId`. */
+  replacesDocumentId?: string | null;
 };
 
 const VERB_BY_KIND: Record<DocumentKind, Verb> = {
@@ -91,15 +93,17 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
       break;
   }
   const verb = VERB_BY_KIND[vm.kind];
+  const replaces = vm.replacesDocumentId || undefined;
+  const kindInline = t(locale, `kindInline.${vm.kind}`);
   return renderForm(
     {
-      title: t(locale, `doc.form.${vm.kind}`),
+      title: replaces ? t(locale, 'doc.form.replace', { kind: kindInline }) : t(locale, `doc.form.${vm.kind}`),
       subtitle: t(locale, 'doc.form.for', { number: vm.claim.number, name: vm.claim.name }),
-      intro,
+      intro: replaces ? [t(locale, 'doc.replace.intro', { kind: kindInline }), intro].filter(Boolean).join('\n\n') : intro,
       footnote,
       fields,
       actions: [
-        execute(submit, verb, { claimId: vm.claim.id, version: vm.claim.version, kind: vm.kind, idempotencyKey: actionKey(vm.idempotencyKey, verb) }, { style: 'positive', inputs: 'auto' }),
+        execute(submit, verb, { claimId: vm.claim.id, version: vm.claim.version, kind: vm.kind, documentId: replaces, idempotencyKey: actionKey(vm.idempotencyKey, verb) }, { style: 'positive', inputs: 'auto' }),
         backToClaim(locale, vm.claim.id),
       ],
     },
@@ -108,17 +112,31 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
   );
 }
 
-/** "Send me the file": the bot waits for the next file this user sends in 1:1 chat, until `expiresAt`. */
-export type FilePromptView = { claim: Pick<ClaimRef, 'id' | 'number' | 'name'>; kind: DocumentKind; expiresAt: Moment; maxMb: number };
+/**
+ * "Send me the file": the bot waits for the next file this user sends in 1:1 chat, until `expiresAt`.
+ * With `now` (the moment the prompt is rendered) a short wait reads "for the next 30 minutes".
+ */
+export type FilePromptView = { claim: Pick<ClaimRef, 'id' | 'number' | 'name'>; kind: DocumentKind; expiresAt: Moment; maxMb: number; now?: Moment };
+
+/** Waits up to this long are said in minutes; longer ones as a moment. */
+const RELATIVE_WAIT_MAX_MINUTES = 120;
+
+function waitLine(vm: FilePromptView, locale: string, timeZone: string | undefined): string {
+  if (vm.now !== undefined) {
+    const minutes = Math.round((new Date(vm.expiresAt).getTime() - new Date(vm.now).getTime()) / 60_000);
+    if (minutes > 0 && minutes <= RELATIVE_WAIT_MAX_MINUTES) return t(locale, 'filePrompt.expiresIn', { minutes });
+  }
+  return t(locale, 'filePrompt.expires', { time: formatMoment(vm.expiresAt, locale, timeZone) });
+}
 
 export function renderFilePrompt(vm: FilePromptView, locale: string, opts: RenderOptions = {}): AdaptiveCard {
   return renderNotice({
     title: t(locale, 'filePrompt.title'),
     titleTone: 'accent',
     lines: [
-      t(locale, 'filePrompt.text', { kind: t(locale, `kind.${vm.kind}`), number: vm.claim.number, name: vm.claim.name }),
+      t(locale, 'filePrompt.text', { kind: t(locale, `kindInline.${vm.kind}`), number: vm.claim.number, name: vm.claim.name }),
       { text: t(locale, 'filePrompt.types', { maxMb: vm.maxMb }), subtle: true },
-      { text: t(locale, 'filePrompt.expires', { time: formatMoment(vm.expiresAt, locale, opts.timeZone) }), subtle: true },
+      { text: waitLine(vm, locale, opts.timeZone), subtle: true },
     ],
     actions: [execute(t(locale, 'filePrompt.cancel'), 'upload.cancelPending', { claimId: vm.claim.id })],
   });
@@ -130,7 +148,7 @@ export function renderFileReceived(vm: FileReceivedView, locale: string): Adapti
   return renderNotice({
     title: t(locale, 'fileReceived.title'),
     titleTone: 'good',
-    lines: [t(locale, 'fileReceived.text', { file: vm.fileName, number: vm.claim.number, kind: t(locale, `kind.${vm.kind}`) })],
+    lines: [t(locale, 'fileReceived.text', { file: vm.fileName, number: vm.claim.number, kind: t(locale, `kindInline.${vm.kind}`) })],
     actions: [execute(t(locale, 'common.openClaim'), 'claim.open', { claimId: vm.claim.id })],
   });
 }

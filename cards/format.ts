@@ -47,15 +47,32 @@ export function formatDate(d: CalendarDate | null | undefined, locale: string): 
   return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
 }
 
-/** A moment (uploaded at, due at): date and time in the user's zone when known, else UTC. */
-export function formatMoment(d: Moment | null | undefined, locale: string, timeZone = 'UTC'): string {
+/**
+ * A moment (uploaded at, expires at): date and time in the user's zone when known. Without one it
+ * is shown in UTC and says so ("Nov 28, 2026, 1:00 PM UTC"): a bare time would read as local.
+ */
+export function formatMoment(d: Moment | null | undefined, locale: string, timeZone?: string): string {
   const date = d === null || d === undefined ? null : toDate(d);
   if (!date) return '';
+  const fmt = (zone: string, withZone: boolean) =>
+    new Intl.DateTimeFormat(intlLocale(locale), withZone
+      ? { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: zone, timeZoneName: 'short' }
+      : { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(date);
+  if (!timeZone) return fmt('UTC', true);
   try {
-    return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(date);
+    return fmt(timeZone, false);
   } catch {
-    return new Intl.DateTimeFormat(intlLocale(locale), { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(date);
+    // An unknown zone name: fall back to UTC, labelled.
+    return fmt('UTC', true);
   }
+}
+
+/**
+ * A due date of an upload request: the services keep it as the end of that UTC day (or send the
+ * `YYYY-MM-DD` itself), so the date alone is what the asker picked; a time would only mislead.
+ */
+export function formatDueDate(d: Moment | CalendarDate | null | undefined, locale: string): string {
+  return formatDate(isoDate(d) || null, locale);
 }
 
 /** `YYYY-MM-DD` for an Input.Date value. */
@@ -64,8 +81,22 @@ export function isoDate(d: CalendarDate | null | undefined): string {
   return date ? date.toISOString().slice(0, 10) : '';
 }
 
-/** Adaptive Card text colours used as badges (they adapt to Teams light/dark themes). */
+/** Adaptive Card colours (named, never hex: Teams maps each to its light, dark and high-contrast theme). */
 export type Tone = 'default' | 'good' | 'warning' | 'attention' | 'accent';
+
+/**
+ * The colour for text on the card's own background. Teams' light theme draws `warning` yellow and
+ * `good` light green, both unreadable on white: warnings become `attention`, good news plain text
+ * (bold where it matters). Those two stay only as container styles, whose background carries them.
+ */
+export function textTone(tone: Tone): Tone {
+  return tone === 'warning' ? 'attention' : tone === 'good' ? 'default' : tone;
+}
+
+/** The colour for a badge's text on a container of the badge's own style (light warning/good tints need dark text). */
+export function badgeTextTone(tone: Tone): Tone {
+  return tone === 'warning' || tone === 'good' ? 'default' : tone;
+}
 
 export function statusTone(s: ClaimStatus | string): Tone {
   switch (s) {

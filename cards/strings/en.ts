@@ -266,7 +266,7 @@ export const en = {
   'filePrompt.expires': 'I wait for it until {time}.',
   'filePrompt.cancel': 'Cancel',
   'fileReceived.title': 'File received',
-  'fileReceived.text': '{file} was added to {number} as {kind}.',
+  'fileReceived.text': '{file} was added to {number} as the {kind}.',
 
   // 5. Small forms
   'comment.title': 'Comment',
@@ -414,7 +414,7 @@ export const en = {
   // 11. Review queue
   'queue.title': 'Claims waiting for review',
   'queue.empty': 'Nothing is waiting for review.',
-  'queue.count': '{count} claim(s), oldest first',
+  'queue.count': '{count} claims, oldest first',
   'queue.age': '{days} business days waiting (target {target})',
   'queue.overdue': 'Overdue',
   'queue.onTime': 'On time',
@@ -528,6 +528,67 @@ export const en = {
   'summary.owner': "Owner",
   'summary.readOnly': "You are not on this claim, so you see only its status.",
   'detail.uploadRequest.cancel': "Withdraw",
+  'check.needs_fix_resolved': "Documents marked \"needs fix\" are replaced or removed",
+  'rule.needs_fix_resolved': "Replace or remove the documents the reviewer marked \"needs fix\".",
+  // Kind names inside a sentence ("Attach the invoice for …"); headings and labels use kind.*.
+  'kindInline.INVOICE': 'invoice',
+  'kindInline.CSR': 'CSR',
+  'kindInline.PROOF': 'proof of execution',
+  'kindInline.METRIC': 'metric',
+  'kindInline.ADDITIONAL_INFO': 'additional information',
+
+  // The status line for a reviewer
+  'next.reviewer.EDITING': 'The partner is still preparing this claim. It comes to review once submitted.',
+  'next.reviewer.SUBMITTED': 'Next: start the review when you pick it up (target: 2 business days).',
+  'next.reviewer.IN_REVIEW': 'Next: accept or mark each document, then approve, reject or request information.',
+  'next.reviewer.ACTION_REQUIRED': 'Waiting for the partner to answer the request for information and resubmit.',
+  'next.reviewer.APPROVED': 'Done: the claim is approved for the amount shown.',
+  'next.reviewer.REJECTED': 'Rejected. The partner may dispute the rejection.',
+  'next.reviewer.DISPUTED': 'Next: the partner disputes the rejection. Decide within 5 business days.',
+  'next.reviewer.EXPIRED': 'The claiming deadline passed before this claim was submitted.',
+  'next.reviewer.CANCELLED': 'The partner cancelled this claim.',
+  // The status line for a colleague who helps with documents, or anyone else on the claim
+  'next.observer.EDITING': 'The claim owner is still preparing this claim.',
+  'next.observer.SUBMITTED': 'Submitted. A reviewer checks it next.',
+  'next.observer.IN_REVIEW': 'A reviewer is checking this claim.',
+  'next.observer.ACTION_REQUIRED': 'The reviewer asked the claim owner for more information.',
+  'next.observer.APPROVED': 'The claim is approved.',
+  'next.observer.REJECTED': 'The claim was rejected.',
+  'next.observer.DISPUTED': 'The claim owner disputes the rejection; reviewers answer within 5 business days.',
+  'next.observer.EXPIRED': 'The claiming deadline passed before this claim was submitted.',
+  'next.observer.CANCELLED': 'This claim was cancelled.',
+  'detail.checklist.reviewer': 'Completeness',
+  'detail.checklist.reviewerDone': 'Everything required is in place.',
+
+  // Replacing and removing a document
+  'detail.doc.replace': 'Replace',
+  'detail.doc.remove': 'Remove',
+  'detail.doc.remove.text': 'Remove this document from the claim? It stays in the claim history.',
+  'detail.doc.remove.confirm': 'Yes, remove',
+  'doc.form.replace': 'Replace the {kind}',
+  'doc.replace.intro': 'The new {kind} takes the place of the one you chose. The old one stays in the claim history.',
+
+  // Review queue
+  'queue.count.one': '{count} claim, oldest first',
+  'queue.open': 'Open {number}',
+
+  // Upload request
+  'uploadRequest.amount': 'Amount',
+  'uploadRequest.program': 'Program',
+  'uploadRequest.location': 'Location',
+  'filePrompt.expiresIn': 'I wait for it for the next {minutes} minutes.',
+
+  // Overview
+  'overview.claimLineApproved': '{number} · {name} · {approved} approved of {amount}',
+  'overview.notOpenCount': 'Not open yet ({count})',
+  'overview.notOpenLine': '{title} · {earned}',
+
+  // Welcome for reviewers and for colleagues without a partner role
+  'common.reviewQueue': 'Review queue',
+  'welcome.intro.reviewer':
+    'I help you review co-op claims in Teams: the review queue lists the claims waiting for you, oldest first. Open one to accept or mark its documents, then approve, reject or request information. I let you know when a claim needs a reviewer.',
+  'welcome.intro.colleague':
+    'Colleagues at your company use me to claim co-op funds. When one of them needs a document from you (an invoice, a proof or a figure), I send you a request here. Select Upload on it, then send the file in this chat.',
 } as const;
 
 export type StringKey = keyof typeof en;

@@ -63,6 +63,7 @@ export function editingClaim(over: Partial<ClaimDetailView> = {}): ClaimDetailVi
       { rule: 'before_deadline', ok: true, params: { deadline: '2026-08-14' } },
     ],
     allowedActions: ['edit', 'add_invoice', 'add_proof', 'add_metric', 'add_csr', 'add_additional_info', 'ask_colleague', 'submit', 'cancel', 'comment', 'history'],
+    viewerRole: 'partner',
     idempotencyKey: KEY,
     ...over,
   };
@@ -71,6 +72,7 @@ export function editingClaim(over: Partial<ClaimDetailView> = {}): ClaimDetailVi
 export function reviewerClaim(): ClaimDetailView {
   return editingClaim({
     status: 'IN_REVIEW',
+    viewerRole: 'reviewer',
     allowedActions: ['review_document', 'request_information', 'approve', 'reject', 'comment', 'history'],
     checklist: [],
     refreshUserIds: ['29:1abc-partner', '29:1def-reviewer'],

@@ -1,0 +1,130 @@
+import { renderAddDocument, renderClaimDetail, type AdaptiveCard } from '../../cards';
+import { editingClaim, ids, KEY, reviewerClaim } from './fixtures';
+import { actions, problems, texts } from './validate';
+
+/** What people saw wrong in the end-to-end review, as they would see it fixed. */
+const titles = (c: AdaptiveCard) => actions(c).map((a) => a.title);
+const joined = (c: AdaptiveCard) => texts(c).join('\n');
+const fullChecklist = editingClaim().checklist;
+
+describe('claim detail speaks to the person looking', () => {
+  test('the partner keeps the partner hint and "Before you can submit"', () => {
+    const card = renderClaimDetail(editingClaim(), 'en-US');
+    expect(texts(card)).toContain('Next: add invoices or CSRs, proof and metrics, then submit. Reviewers see nothing until you do.');
+    expect(texts(card)).toContain('Before you can submit');
+  });
+
+  test.each([
+    ['SUBMITTED', 'Next: start the review when you pick it up (target: 2 business days).'],
+    ['IN_REVIEW', 'Next: accept or mark each document, then approve, reject or request information.'],
+    ['DISPUTED', 'Next: the partner disputes the rejection. Decide within 5 business days.'],
+  ] as const)('a reviewer of a %s claim reads what the reviewer does next', (status, line) => {
+    const card = renderClaimDetail({ ...reviewerClaim(), status }, 'en-US');
+    expect(texts(card)).toContain(line);
+    expect(joined(card)).not.toMatch(/resubmit|you can submit|Reviewers see nothing/i);
+  });
+
+  test('a reviewer sees the completeness checklist under a neutral heading, without "You can submit"', () => {
+    const card = renderClaimDetail({ ...reviewerClaim(), checklist: fullChecklist }, 'en-US');
+    const all = texts(card);
+    expect(all).toContain('Completeness');
+    expect(all).toContain('✗ Metric: Registered guests');
+    expect(all).not.toContain('Before you can submit');
+    const done = renderClaimDetail({ ...reviewerClaim(), checklist: fullChecklist.map((c) => ({ ...c, ok: true })) }, 'en-US');
+    expect(texts(done)).toContain('Everything required is in place.');
+    expect(joined(done)).not.toContain('You can submit');
+    const ko = renderClaimDetail({ ...reviewerClaim(), checklist: fullChecklist }, 'ko-KR');
+    expect(texts(ko)).toContain('완전성 확인');
+    expect(texts(ko)).toContain(
+      '다음 단계: 각 문서를 승인하거나 수정 필요로 표시한 뒤, 청구를 승인·거부하거나 정보를 요청하세요.',
+    );
+  });
+
+  test.each(['colleague', 'other'] as const)('a %s is not told to submit and sees no checklist', (viewerRole) => {
+    const card = renderClaimDetail(editingClaim({ viewerRole, allowedActions: ['history'] }), 'en-US');
+    const all = joined(card);
+    expect(all).not.toMatch(/submit/i);
+    expect(all).not.toContain('✗');
+    expect(all).not.toContain('Before you can submit');
+    expect(texts(card)).toContain('The claim owner is still preparing this claim.');
+  });
+
+  test('checklist ticks are plain text and misses stand out; no light green or yellow text on the card background', () => {
+    const card = renderClaimDetail(editingClaim({ status: 'ACTION_REQUIRED', note: 'infoRequested' }), 'en-US');
+    const blocks: Array<{ text?: string; color?: string }> = [];
+    const walk = (n: unknown, inStyled: boolean): void => {
+      if (Array.isArray(n)) return n.forEach((x) => walk(x, inStyled));
+      if (!n || typeof n !== 'object') return;
+      const o = n as Record<string, unknown>;
+      const styled = inStyled || (o.type === 'Container' && typeof o.style === 'string' && o.style !== 'emphasis' && o.style !== 'default');
+      if (o.type === 'TextBlock' && !styled) blocks.push(o as { text?: string; color?: string });
+      Object.values(o).forEach((x) => walk(x, styled));
+    };
+    walk(card.body, false);
+    expect(blocks.filter((b) => b.color === 'good' || b.color === 'warning')).toEqual([]);
+    expect(blocks.find((b) => b.text === '✓ At least one proof of execution')?.color ?? 'default').toBe('default');
+    expect(blocks.find((b) => b.text === '✗ Metric: Registered guests')?.color).toBe('attention');
+    // The "Action required" badge: dark text on its own tinted container.
+    expect(JSON.stringify(card)).toContain('"style":"warning","items":[{"type":"TextBlock","text":"Action required","weight":"bolder","size":"small","color":"default"}]');
+  });
+});
+
+describe('documents can be replaced and removed by the partner', () => {
+  test('each invoice and proof offers Replace; every document offers Remove with a confirmation', () => {
+    const card = renderClaimDetail(editingClaim({ status: 'ACTION_REQUIRED', allowedActions: ['add_invoice', 'add_proof', 'resubmit', 'history'] }), 'en-US');
+    expect(problems(card)).toEqual([]);
+    const replace = actions(card).filter((a) => a.title === 'Replace');
+    expect(replace.map((a) => a.data)).toEqual([
+      { claimId: ids.claim, kind: 'INVOICE', documentId: ids.invoice },
+      { claimId: ids.claim, kind: 'PROOF', documentId: ids.proof },
+    ]);
+    expect(replace.every((a) => a.verb === 'doc.add.form')).toBe(true);
+    expect(titles(card).filter((x) => x === 'Remove')).toHaveLength(2);
+    const removes = actions(card).filter((a) => a.verb === 'doc.remove');
+    expect(removes.map((a) => a.title)).toEqual(['Yes, remove', 'Yes, remove']);
+    expect(removes[1]!.data).toEqual({ claimId: ids.claim, version: 7, documentId: ids.proof, idempotencyKey: expect.stringMatching(/^9d3f.*:rm:/) });
+    expect(removes[0]!.data!.idempotencyKey).not.toBe(removes[1]!.data!.idempotencyKey);
+    expect(texts(card)).toContain('Remove this document from the claim? It stays in the claim history.');
+  });
+
+  test('a metric can be removed but not replaced; reviewers and colleagues get neither', () => {
+    const metric = { ...editingClaim().documents[0]!, id: ids.metric, kind: 'METRIC' as const, fields: { name: 'Registered guests', value: '120' }, fileName: null };
+    const partner = renderClaimDetail(editingClaim({ documents: [metric] }), 'en-US');
+    expect(titles(partner)).toContain('Remove');
+    expect(titles(partner)).not.toContain('Replace');
+    const reviewer = renderClaimDetail(reviewerClaim(), 'en-US');
+    expect(titles(reviewer)).not.toContain('Replace');
+    expect(titles(reviewer)).not.toContain('Remove');
+    const colleague = renderClaimDetail(editingClaim({ viewerRole: 'colleague', allowedActions: ['history'] }), 'en-US');
+    expect(actions(colleague).some((a) => a.verb === 'doc.remove' || a.title === 'Replace')).toBe(false);
+  });
+
+  test('a busy partner claim (many documents of every kind) stays under the card budget', () => {
+    const base = editingClaim();
+    const doc = base.documents[1]!;
+    const kinds = ['INVOICE', 'CSR', 'PROOF', 'METRIC', 'ADDITIONAL_INFO'] as const;
+    const documents = kinds.flatMap((kind, k) =>
+      Array.from({ length: 12 }, (_, i) => ({ ...doc, kind, id: `${k}${String(i).padStart(7, '0')}-4e5f-4a6b-9c8d-7e6f5a4b3c2d`, details: `${doc.details} (${i})` })),
+    );
+    for (const locale of ['en-US', 'ko-KR']) {
+      const card = renderClaimDetail({ ...base, documents }, locale);
+      expect(problems(card)).toEqual([]);
+      expect(titles(card)).toContain('Submit'.replace('Submit', locale === 'ko-KR' ? '제출' : 'Submit'));
+      expect(actions(card).some((a) => a.verb === 'doc.remove')).toBe(true);
+    }
+  });
+
+  test('the add form for a replacement says Replace and its submit carries the replaced document', () => {
+    const claim = { id: ids.claim, number: 'CLM-2026-00042', name: 'Spring cloud webinar series', version: 7, currency: 'USD' };
+    const card = renderAddDocument({ kind: 'PROOF', claim, idempotencyKey: KEY, replacesDocumentId: ids.proof }, 'en-US');
+    expect(problems(card)).toEqual([]);
+    expect(texts(card)).toContain('Replace the proof of execution');
+    const submit = actions(card).find((a) => a.verb === 'doc.add')!;
+    expect(submit.data).toMatchObject({ claimId: ids.claim, version: 7, kind: 'PROOF', documentId: ids.proof });
+    const ko = renderAddDocument({ kind: 'INVOICE', claim, idempotencyKey: KEY, replacesDocumentId: ids.invoice }, 'ko-KR');
+    expect(texts(ko)).toContain('인보이스 교체');
+    const plain = renderAddDocument({ kind: 'PROOF', claim, idempotencyKey: KEY }, 'en-US');
+    expect(texts(plain)).toContain('Add proof of execution');
+    expect(actions(plain).find((a) => a.verb === 'doc.add')!.data).not.toHaveProperty('documentId');
+  });
+});
