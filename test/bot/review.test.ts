@@ -2,6 +2,7 @@ import { ALEX, ISAIAH, MEGAN, PATTI, executeActivity, fileActivity, messageActiv
 import { startBotHarness, type BotHarness } from '../helpers/botHarness';
 import { actions, action, invokeCard, textOf } from '../helpers/cardQuery';
 import { insertClaim } from '../helpers/world';
+import { DEMO_TENANT_ID } from '../../prisma/seed';
 import { fixture } from '../fixtures/files/ooxml';
 import { startConnectorStub, type ConnectorStub } from '../stubs/connector';
 import { startFileHost } from '../stubs/fileHost';
@@ -174,10 +175,10 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
     expect(textOf(posted.activity.attachments?.[0]?.content)).toMatch(/In review/);
     await click(PATTI, 'review.approve', { claimId: c.id, version: c.version, idempotencyKey: 'approve-updates-1', amount: '300' });
     await connector.waitFor((s) => s.updates(conv(ALEX), posted.activityId).some((u) => /Approved/.test(textOf(u.activity.attachments?.[0]?.content))), 10_000);
-    // One card per claim and conversation is tracked, so updates do not pile up.
+    // One claim card per claim and conversation is tracked, so updates do not pile up.
     await h.post(messageActivity(ALEX, connector.url, `claim ${c.number}`));
     await connector.waitFor((s) => s.sent(conv(ALEX)).length > before + 1);
-    expect(await h.world.db.claimCard.count({ where: { claimId: c.id, conversationId: conv(ALEX) } })).toBe(1);
+    expect(await h.world.db.claimCard.count({ where: { claimId: c.id, conversationId: conv(ALEX), view: 'detail' } })).toBe(1);
   });
 
   it('answers a card refresh with each viewer\'s own view', async () => {
@@ -196,5 +197,34 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
     expect(actions(other).filter((a) => a.verb !== 'claim.open')).toEqual([]);
     // An automatic refresh never records or updates cards.
     expect(await h.world.db.claimCard.count({ where: { claimId: c.id } })).toBe(0);
+  });
+});
+
+describe('bot: review cards go to the reviewers\' channel when one is configured', () => {
+  const CHANNEL = '19:claim-reviews@thread.tacv2';
+  let h: BotHarness;
+  let connector: ConnectorStub;
+  beforeAll(async () => {
+    connector = await startConnectorStub();
+    h = await startBotHarness({ REVIEWERS_CONVERSATION_ID: CHANNEL });
+  });
+  afterAll(async () => {
+    await h.close();
+    await connector.close();
+  });
+
+  it('posts the review card to the channel, not to each reviewer', async () => {
+    // A reviewer mentions the bot in the channel once, so the channel's conversation reference is stored.
+    const inChannel = { ...messageActivity(PATTI, connector.url, '<at>Co-op Claims</at> help'), conversation: { id: CHANNEL, conversationType: 'channel', tenantId: DEMO_TENANT_ID, isGroup: true } };
+    await h.post(inChannel);
+    await connector.waitFor((s) => s.sent(CHANNEL).length > 0);
+    await h.post(messageActivity(PATTI, connector.url, 'help'));
+    await connector.waitFor((s) => s.sent(`a:personal-${PATTI.aadObjectId}`).length > 0);
+
+    const c = await insertClaim(h.world, { complete: true });
+    const r = await h.post(executeActivity(ALEX, connector.url, 'claim.submit', { claimId: c.id, version: c.version, idempotencyKey: 'channel-submit-1' }));
+    expect(r.status).toBe(200);
+    await connector.waitFor((s) => s.cardsIn(CHANNEL).some((x) => textOf(x).includes(c.number)), 10_000);
+    expect(connector.cardsIn(`a:personal-${PATTI.aadObjectId}`).some((x) => textOf(x).includes(c.number))).toBe(false);
   });
 });
