@@ -1,8 +1,8 @@
 import queueTemplate from './templates/reviewQueue.json';
 import { execute } from './actions';
-import { formatMoney, statusTone } from './format';
+import { formatMoney, intlLocale, statusTone, textTone } from './format';
 import { expand } from './render';
-import { t } from './strings';
+import { langOf, t } from './strings';
 import type { AdaptiveCard, ClaimStatus, Moment } from './types';
 
 /** 11. Claims waiting for a reviewer. Ages are business days (services/businessDays.ts), counted by the service. */
@@ -12,7 +12,9 @@ export type ReviewQueueView = {
     number: string;
     name: string;
     status: ClaimStatus;
-    locationName: string;
+    /** The partner organisation and its location; the row shows "organisation · location" from whichever is present. */
+    organisationName?: string;
+    locationName?: string;
     programName: string;
     amountMinor: number;
     currency: string;
@@ -30,19 +32,27 @@ export function renderReviewQueue(vm: ReviewQueueView, locale: string): Adaptive
   const items = [...vm.items].sort((a, b) => time(a.waitingSince) - time(b.waitingSince));
   return expand(queueTemplate, {
     title: t(locale, 'queue.title'),
-    subtitle: items.length ? t(locale, 'queue.count', { count: items.length }) : t(locale, 'queue.empty'),
+    subtitle: items.length ? countLine(items.length, locale) : t(locale, 'queue.empty'),
     items: items.map((i) => {
       const overdue = i.ageBusinessDays > i.targetBusinessDays;
       return {
         heading: t(locale, 'common.claimRef', { number: i.number, name: i.name }),
-        line: t(locale, 'queue.line', { location: i.locationName, program: i.programName, amount: formatMoney(i.amountMinor, i.currency, locale) }),
+        line: [...new Set([i.organisationName, i.locationName]), i.programName, formatMoney(i.amountMinor, i.currency, locale)].filter(Boolean).join(' · '),
         statusLabel: t(locale, `status.${i.status}`),
-        statusTone: statusTone(i.status),
+        statusTone: textTone(statusTone(i.status)),
         slaLabel: t(locale, overdue ? 'queue.overdue' : 'queue.onTime'),
-        slaTone: overdue ? 'attention' : 'good',
+        slaTone: overdue ? 'attention' : 'default',
         age: t(locale, 'queue.age', { days: i.ageBusinessDays, target: i.targetBusinessDays }),
-        open: execute(t(locale, 'common.openClaim'), 'claim.open', { claimId: i.claimId }),
+        // A screen reader reads each row's action title: it must say which claim it opens.
+        open: execute(t(locale, 'queue.open', { number: i.number }), 'claim.open', { claimId: i.claimId }),
       };
     }),
   });
 }
+
+/** "1 claim" / "3 claims"; Korean has no plural, so both keys say the same there. */
+function countLine(count: number, locale: string): string {
+  const one = langOf(locale) === 'en' && new Intl.PluralRules(intlLocale(locale)).select(count) === 'one';
+  return t(locale, one ? 'queue.count.one' : 'queue.count', { count });
+}
+

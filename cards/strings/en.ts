@@ -418,7 +418,6 @@ export const en = {
   'queue.age': '{days} business days waiting (target {target})',
   'queue.overdue': 'Overdue',
   'queue.onTime': 'On time',
-  'queue.line': '{location} · {program} · {amount}',
 
   // 12. Generic message
   'message.retry': 'Try again',

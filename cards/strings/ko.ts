@@ -406,7 +406,6 @@ export const ko: { readonly [K in StringKey]: string } = {
   'queue.age': '영업일 기준 {days}일 대기 (목표 {target}일)',
   'queue.overdue': '기한 초과',
   'queue.onTime': '기한 내',
-  'queue.line': '{location} · {program} · {amount}',
 
   'message.retry': '다시 시도',
 

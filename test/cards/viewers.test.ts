@@ -1,4 +1,4 @@
-import { renderAddDocument, renderClaimDetail, type AdaptiveCard } from '../../cards';
+import { renderAddDocument, renderClaimDetail, renderReviewQueue, type AdaptiveCard, type ReviewQueueView } from '../../cards';
 import { editingClaim, ids, KEY, reviewerClaim } from './fixtures';
 import { actions, problems, texts } from './validate';
 
@@ -126,5 +126,33 @@ describe('documents can be replaced and removed by the partner', () => {
     const plain = renderAddDocument({ kind: 'PROOF', claim, idempotencyKey: KEY }, 'en-US');
     expect(texts(plain)).toContain('Add proof of execution');
     expect(actions(plain).find((a) => a.verb === 'doc.add')!.data).not.toHaveProperty('documentId');
+  });
+});
+
+describe('review queue', () => {
+  const row = (over: Partial<ReviewQueueView['items'][number]> = {}): ReviewQueueView['items'][number] => ({
+    claimId: ids.claim, number: 'CLM-2026-00001', name: 'Autumn search ads', status: 'SUBMITTED', programName: 'CSP Indirect Reseller',
+    amountMinor: 80000, currency: 'USD', waitingSince: '2026-11-27T00:00:00Z', ageBusinessDays: 1, targetBusinessDays: 2, ...over,
+  });
+
+  test('each row opens its own claim and says which; the count is singular or plural', () => {
+    const one = renderReviewQueue({ items: [row({ organisationName: 'Contoso Partners', locationName: 'Contoso Seattle' })] }, 'en-US');
+    expect(texts(one)).toContain('1 claim, oldest first');
+    expect(texts(one)).toContain('Contoso Partners · Contoso Seattle · CSP Indirect Reseller · $800.00');
+    const open = actions(one).find((a) => a.verb === 'claim.open')!;
+    expect(open).toMatchObject({ title: 'Open CLM-2026-00001', data: { claimId: ids.claim } });
+    const two = renderReviewQueue({ items: [row(), row({ claimId: 'q2', number: 'CLM-2026-00002' })] }, 'en-US');
+    expect(texts(two)).toContain('2 claims, oldest first');
+    expect(titles(two)).toEqual(['Open CLM-2026-00001', 'Open CLM-2026-00002']);
+    expect(texts(two)).toContain('CSP Indirect Reseller · $800.00');
+    const ko = renderReviewQueue({ items: [row({ locationName: 'Contoso Seoul' })] }, 'ko-KR');
+    expect(texts(ko)).toContain('청구 1건, 오래된 순');
+    expect(titles(ko)).toEqual(['CLM-2026-00001 열기']);
+    expect(texts(ko)).toContain('Contoso Seoul · CSP Indirect Reseller · US$800.00');
+  });
+
+  test('"On time" and statuses are readable text, not light green or yellow', () => {
+    const card = renderReviewQueue({ items: [row({ status: 'DISPUTED', targetBusinessDays: 5 })] }, 'en-US');
+    expect(JSON.stringify(card)).not.toMatch(/"color":"(good|warning)"/);
   });
 });
