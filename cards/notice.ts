@@ -1,7 +1,7 @@
 import noticeTemplate from './templates/notice.json';
 import { execute, type ExecuteSpec } from './actions';
 import { errorView, type ServiceErrorLike } from './errors';
-import type { Tone } from './format';
+import { badgeTextTone, textTone, type Tone } from './format';
 import { expand } from './render';
 import { t } from './strings';
 import type { AdaptiveCard } from './types';
@@ -25,15 +25,16 @@ export function renderNotice(spec: NoticeSpec): AdaptiveCard {
   const facts = (spec.facts ?? []).filter((f) => f.value);
   return expand(noticeTemplate, {
     title: spec.title,
-    titleTone: spec.titleTone ?? 'default',
+    // Tones are meanings; the colours drawn are ones that read on the card (see textTone).
+    titleTone: textTone(spec.titleTone ?? 'default'),
     subtitle: spec.subtitle ?? '',
     hasSubtitle: Boolean(spec.subtitle),
     hasBadge: Boolean(spec.badge),
-    badge: spec.badge ?? { text: '', tone: 'default' },
+    badge: spec.badge ? { text: spec.badge.text, style: spec.badge.tone, tone: badgeTextTone(spec.badge.tone) } : { text: '', style: 'default', tone: 'default' },
     lines: (spec.lines ?? [])
       .map((l) => (typeof l === 'string' ? { text: l } : l))
       .filter((l) => l.text)
-      .map((l) => ({ text: l.text, tone: l.tone ?? 'default', subtle: l.subtle ?? false })),
+      .map((l) => ({ text: l.text, tone: textTone(l.tone ?? 'default'), weight: l.tone === 'good' ? 'bolder' : 'default', subtle: l.subtle ?? false })),
     hasQuote: Boolean(spec.quote?.text),
     quote: { label: spec.quote?.label ?? '', hasLabel: Boolean(spec.quote?.label), text: spec.quote?.text ?? '', tone: spec.quote?.tone ?? 'emphasis' },
     hasFacts: facts.length > 0,

@@ -1,5 +1,5 @@
 import { execute } from './actions';
-import { formatDate, formatMoment, formatMoney, statusTone } from './format';
+import { formatDate, formatDueDate, formatMoney, statusTone } from './format';
 import { renderNotice } from './notice';
 import { hasKey, t, type StringKey } from './strings';
 import { renderUploadRequest } from './uploadRequests';
@@ -23,7 +23,8 @@ export type NotificationView =
   | (Base & { kind: 'review_needed'; status: string });
 
 const statusLabel = (locale: string, s: string) => (hasKey(`status.${s}`) ? t(locale, `status.${s}` as StringKey) : s);
-const kindLabel = (locale: string, k: string) => (hasKey(`kind.${k}`) ? t(locale, `kind.${k}` as StringKey) : k);
+/** A kind named inside a sentence: lower-case in English ("uploaded the invoice you asked for"). */
+const kindLabel = (locale: string, k: string) => (hasKey(`kindInline.${k}`) ? t(locale, `kindInline.${k}` as StringKey) : k);
 const DOCUMENT_KINDS = new Set(['INVOICE', 'CSR', 'PROOF', 'METRIC', 'ADDITIONAL_INFO']);
 
 export function renderNotification(n: NotificationView, locale: string, opts: RenderOptions & { idempotencyKey?: string } = {}): AdaptiveCard {
@@ -33,11 +34,11 @@ export function renderNotification(n: NotificationView, locale: string, opts: Re
     case 'status_changed': {
       const from = statusLabel(locale, n.from);
       const to = statusLabel(locale, n.to);
-      const lines: Array<string | { text: string; tone?: 'good' | 'warning' }> = [t(locale, 'notify.status_changed.text', { by: n.byName, name: n.name, from, to })];
+      const lines: Array<string | { text: string; tone?: 'good' | 'attention' }> = [t(locale, 'notify.status_changed.text', { by: n.byName, name: n.name, from, to })];
       if (n.to === 'APPROVED' && n.amountMinor !== undefined) {
         lines.push({ text: t(locale, 'notify.status_changed.approved', { amount: formatMoney(n.amountMinor, n.currency ?? 'USD', locale) }), tone: 'good' });
       }
-      if (n.to === 'ACTION_REQUIRED') lines.push({ text: t(locale, 'notify.status_changed.infoRequested'), tone: 'warning' });
+      if (n.to === 'ACTION_REQUIRED') lines.push({ text: t(locale, 'notify.status_changed.infoRequested'), tone: 'attention' });
       return renderNotice({
         title: t(locale, 'notify.status_changed.title', { number: n.number, to }),
         subtitle: n.name,
@@ -100,7 +101,7 @@ export function renderNotification(n: NotificationView, locale: string, opts: Re
         title: t(locale, 'notify.upload_reminder.title'),
         titleTone: 'warning',
         subtitle: ref,
-        lines: [t(locale, 'notify.upload_reminder.text', { kind: kindLabel(locale, n.documentKind), number: n.number, name: n.name, due: formatMoment(n.dueAt, locale, opts.timeZone) })],
+        lines: [t(locale, 'notify.upload_reminder.text', { kind: kindLabel(locale, n.documentKind), number: n.number, name: n.name, due: formatDueDate(n.dueAt, locale) })],
         actions: [execute(t(locale, 'uploadRequest.upload'), 'upload.start', { uploadRequestId: n.uploadRequestId }, { style: 'positive' }), ...open()],
       });
     case 'expiry_warning':

@@ -1,7 +1,7 @@
 import uploadRequestTemplate from './templates/uploadRequest.json';
 import { actionKey, execute } from './actions';
 import { renderForm, type FormState } from './form';
-import { formatDate, formatMoment, formatMoney, isoDate, type Tone } from './format';
+import { badgeTextTone, formatDate, formatDueDate, formatMoney, isoDate, textTone, type Tone } from './format';
 import { renderNotice } from './notice';
 import { expand } from './render';
 import { t } from './strings';
@@ -73,6 +73,10 @@ export type UploadRequestView = {
   kind: DocumentKind;
   message: string;
   dueAt: Moment;
+  /** The day the asker picked (YYYY-MM-DD): shown as a date, never as a time of day. Falls back to dueAt's UTC date. */
+  dueDate?: CalendarDate | null;
+  /** A line at the top, e.g. why a click on this card was refused. */
+  note?: { text: string; tone: Tone } | null;
   declineReason?: string | null;
   /** For proof: what it must show. */
   guidance?: string | null;
@@ -81,26 +85,34 @@ export type UploadRequestView = {
 
 const CLOSED_TONE: Record<UploadRequestStatus, Tone> = { OPEN: 'accent', FULFILLED: 'good', DECLINED: 'warning', CANCELLED: 'default' };
 
-export function renderUploadRequest(vm: UploadRequestView, locale: string, opts: RenderOptions = {}): AdaptiveCard {
+/** `opts` is accepted for symmetry with the other cards; the request shows only dates, which need no zone. */
+export function renderUploadRequest(vm: UploadRequestView, locale: string, _opts: RenderOptions = {}): AdaptiveCard {
   const c = vm.claim;
-  const claimLine = [t(locale, 'common.claimRef', { number: c.number, name: c.name }), c.programName, c.locationName, c.amountMinor !== undefined && c.currency ? formatMoney(c.amountMinor, c.currency, locale) : '']
-    .filter(Boolean)
-    .join(' · ');
   const isOpen = vm.status === 'OPEN';
+  const facts = [
+    { title: t(locale, 'uploadRequest.claim'), value: t(locale, 'common.claimRef', { number: c.number, name: c.name }) },
+    { title: t(locale, 'uploadRequest.amount'), value: c.amountMinor !== undefined && c.currency ? formatMoney(c.amountMinor, c.currency, locale) : '' },
+    { title: t(locale, 'uploadRequest.program'), value: c.programName ?? '' },
+    { title: t(locale, 'uploadRequest.location'), value: c.locationName ?? '' },
+    { title: t(locale, 'uploadRequest.what'), value: t(locale, `kind.${vm.kind}`) },
+    { title: t(locale, 'uploadRequest.due'), value: formatDate(vm.dueDate ?? null, locale) || formatDueDate(vm.dueAt, locale) },
+  ].filter((f) => f.value);
   return expand(uploadRequestTemplate, {
     title: t(locale, 'uploadRequest.title', { name: vm.requesterName }),
-    facts: [
-      { title: t(locale, 'uploadRequest.claim'), value: claimLine },
-      { title: t(locale, 'uploadRequest.what'), value: t(locale, `kind.${vm.kind}`) },
-      { title: t(locale, 'uploadRequest.due'), value: formatMoment(vm.dueAt, locale, opts.timeZone) },
-    ],
+    hasNote: Boolean(vm.note?.text),
+    noteText: vm.note?.text ?? '',
+    noteStyle: vm.note?.tone ?? 'default',
+    noteTone: badgeTextTone(vm.note?.tone ?? 'default'),
+    facts,
     labels: { why: t(locale, 'uploadRequest.why') },
     message: vm.message,
     hasGuidance: Boolean(vm.guidance),
     guidance: vm.guidance ? t(locale, 'doc.guidance', { guidance: vm.guidance }) : '',
     isOpen,
     isClosed: !isOpen,
-    closedTone: CLOSED_TONE[vm.status],
+    closedStyle: CLOSED_TONE[vm.status],
+    closedBadgeTone: badgeTextTone(CLOSED_TONE[vm.status]),
+    closedTone: textTone(CLOSED_TONE[vm.status]),
     closedBadge: t(locale, `uploadRequest.badge.${vm.status}`),
     closedText: vm.status === 'OPEN' ? '' : t(locale, `uploadRequest.closed.${vm.status}`, { reason: vm.declineReason ?? '', name: vm.requesterName }),
     upload: execute(t(locale, 'uploadRequest.upload'), 'upload.start', { uploadRequestId: vm.id }),
@@ -119,13 +131,13 @@ export function renderUploadRequest(vm: UploadRequestView, locale: string, opts:
 /** For the asker: the request went out, or the colleague cannot be reached yet (no app installed). */
 export type AskSentView = { claimId: string; assigneeName: string; kind: DocumentKind; dueAt: Moment; reachable: boolean };
 
-export function renderAskSent(vm: AskSentView, locale: string, opts: RenderOptions = {}): AdaptiveCard {
+export function renderAskSent(vm: AskSentView, locale: string, _opts: RenderOptions = {}): AdaptiveCard {
   return renderNotice({
     title: t(locale, vm.reachable ? 'askSent.title' : 'askSent.unreachableTitle'),
     titleTone: vm.reachable ? 'good' : 'warning',
     lines: [
-      t(locale, 'askSent.text', { name: vm.assigneeName, kind: t(locale, `kind.${vm.kind}`), due: formatDate(vm.dueAt, locale) || formatMoment(vm.dueAt, locale, opts.timeZone) }),
-      ...(vm.reachable ? [] : [{ text: t(locale, 'askSent.unreachable', { name: vm.assigneeName }), tone: 'warning' as const }]),
+      t(locale, 'askSent.text', { name: vm.assigneeName, kind: t(locale, `kindInline.${vm.kind}`), due: formatDueDate(vm.dueAt, locale) }),
+      ...(vm.reachable ? [] : [{ text: t(locale, 'askSent.unreachable', { name: vm.assigneeName }), tone: 'attention' as const }]),
     ],
     actions: [execute(t(locale, 'common.backToClaim'), 'claim.open', { claimId: vm.claimId })],
   });

@@ -1,10 +1,15 @@
-import { renderAddDocument, renderClaimDetail, renderReviewQueue, type AdaptiveCard, type ReviewQueueView } from '../../cards';
+import {
+  formatMoment, renderAddDocument, renderAskSent, renderClaimDetail, renderFilePrompt, renderFileReceived, renderNotification, renderReviewQueue, renderUploadRequest,
+  type AdaptiveCard, type ReviewQueueView,
+} from '../../cards';
 import { editingClaim, ids, KEY, reviewerClaim } from './fixtures';
+import { uploadRequestView } from './samples';
 import { actions, problems, texts } from './validate';
 
 /** What people saw wrong in the end-to-end review, as they would see it fixed. */
 const titles = (c: AdaptiveCard) => actions(c).map((a) => a.title);
 const joined = (c: AdaptiveCard) => texts(c).join('\n');
+const verbs = (c: AdaptiveCard) => actions(c).map((a) => a.verb).filter(Boolean);
 const fullChecklist = editingClaim().checklist;
 
 describe('claim detail speaks to the person looking', () => {
@@ -154,5 +159,87 @@ describe('review queue', () => {
   test('"On time" and statuses are readable text, not light green or yellow', () => {
     const card = renderReviewQueue({ items: [row({ status: 'DISPUTED', targetBusinessDays: 5 })] }, 'en-US');
     expect(JSON.stringify(card)).not.toMatch(/"color":"(good|warning)"/);
+  });
+});
+
+describe('upload request card', () => {
+  test('shows the due date without a time, and the claim amount, program and location', () => {
+    const card = renderUploadRequest(uploadRequestView({ kind: 'INVOICE', dueAt: new Date('2026-12-15T23:59:59.999Z') }), 'en-US');
+    const all = texts(card);
+    expect(all).toContain('Dec 15, 2026');
+    expect(all.join('\n')).not.toMatch(/AM|PM/);
+    expect(all).toEqual(expect.arrayContaining(['$12,500.50', 'CSP Indirect Reseller', 'Contoso Korea', 'CLM-2026-00042 · Spring cloud webinar series']));
+    const byDate = renderUploadRequest(uploadRequestView({ dueDate: '2026-12-16', dueAt: '2026-12-16T23:59:59.999Z' }), 'ko-KR');
+    expect(texts(byDate)).toContain('2026. 12. 16.');
+  });
+
+  test('without the optional claim details the card still reads well', () => {
+    const card = renderUploadRequest(uploadRequestView({ claim: { id: ids.claim, number: 'CLM-2026-00001', name: 'Ignite booth' } }), 'en-US');
+    expect(problems(card)).toEqual([]);
+    expect(texts(card)).not.toContain('Amount');
+    expect(texts(card)).toContain('CLM-2026-00001 · Ignite booth');
+  });
+
+  test('a note (why a click was refused) sits at the top; a fulfilled request thanks the colleague', () => {
+    const card = renderUploadRequest(uploadRequestView({ note: { text: 'This upload request is already closed.', tone: 'attention' } }), 'en-US');
+    expect(problems(card)).toEqual([]);
+    expect(texts(card)[0]).toBe('This upload request is already closed.');
+    const done = renderUploadRequest(uploadRequestView({ status: 'FULFILLED' }), 'en-US');
+    expect(texts(done)).toContain('Uploaded. Thank you!');
+    expect(verbs(done)).toEqual(['claim.open']);
+    expect(JSON.stringify(done)).not.toMatch(/"color":"(good|warning)"/);
+    expect(texts(renderUploadRequest(uploadRequestView({ status: 'FULFILLED' }), 'ko-KR'))).toContain('업로드했습니다. 감사합니다!');
+  });
+});
+
+describe('kind names inside sentences are lower case in English', () => {
+  const claim = { id: ids.claim, number: 'CLM-2026-00042', name: 'Spring cloud webinar series' };
+  test('file prompt, request sent, file received and notifications', () => {
+    expect(joined(renderFilePrompt({ claim, kind: 'PROOF', expiresAt: '2026-11-28T13:00:00Z', maxMb: 25 }, 'en-US'))).toContain(
+      'Attach the proof of execution for CLM-2026-00042 · Spring cloud webinar series as a file in this chat.',
+    );
+    expect(texts(renderAskSent({ claimId: ids.claim, assigneeName: 'Isaiah Langer', kind: 'INVOICE', dueAt: new Date('2026-12-15T23:59:59.999Z'), reachable: true }, 'en-US'))).toContain(
+      'I asked Isaiah Langer for the invoice by Dec 15, 2026.',
+    );
+    expect(joined(renderFileReceived({ claim, kind: 'INVOICE', fileName: 'INV-1042.pdf' }, 'en-US'))).toContain('INV-1042.pdf was added to CLM-2026-00042 as the invoice.');
+    const base = { claimId: ids.claim, number: 'CLM-2026-00042', name: 'Spring cloud webinar series', uploadRequestId: ids.uploadRequest };
+    expect(joined(renderNotification({ ...base, kind: 'upload_fulfilled', documentKind: 'INVOICE', byName: 'Isaiah Langer' }, 'en-US'))).toContain(
+      'Isaiah Langer uploaded the invoice you asked for on CLM-2026-00042',
+    );
+    expect(joined(renderNotification({ ...base, kind: 'upload_reminder', documentKind: 'ADDITIONAL_INFO', dueAt: '2026-04-05' }, 'en-US'))).toContain(
+      'The additional information for CLM-2026-00042 · Spring cloud webinar series is due Apr 5, 2026.',
+    );
+    expect(joined(renderFilePrompt({ claim, kind: 'PROOF', expiresAt: '2026-11-28T13:00:00Z', maxMb: 25 }, 'ko-KR'))).toContain('실행 증빙');
+  });
+});
+
+describe('times say their zone', () => {
+  const claim = { id: ids.claim, number: 'CLM-2026-00042', name: 'Spring cloud webinar series' };
+  test('without a user time zone a moment is labelled UTC; with one it is local', () => {
+    expect(formatMoment('2026-11-28T13:00:00Z', 'en-US')).toBe('Nov 28, 2026, 1:00 PM UTC');
+    expect(formatMoment('2026-11-28T13:00:00Z', 'en-US', 'Asia/Seoul')).toBe('Nov 28, 2026, 10:00 PM');
+    expect(formatMoment('2026-11-28T13:00:00Z', 'ko-KR')).toContain('UTC');
+    expect(formatMoment('2026-11-28T13:00:00Z', 'en-US', 'Not/AZone')).toBe('Nov 28, 2026, 1:00 PM UTC');
+  });
+
+  test('the file prompt says how long it waits, relative when the bot passes now', () => {
+    const absolute = renderFilePrompt({ claim, kind: 'INVOICE', expiresAt: '2026-11-28T13:00:00Z', maxMb: 25 }, 'en-US');
+    expect(texts(absolute)).toContain('I wait for it until Nov 28, 2026, 1:00 PM UTC.');
+    const relative = renderFilePrompt({ claim, kind: 'INVOICE', expiresAt: '2026-11-28T13:00:00Z', now: '2026-11-28T12:30:00Z', maxMb: 25 }, 'en-US');
+    expect(texts(relative)).toContain('I wait for it for the next 30 minutes.');
+    expect(texts(renderFilePrompt({ claim, kind: 'INVOICE', expiresAt: '2026-11-28T13:00:00Z', now: '2026-11-28T12:30:00Z', maxMb: 25 }, 'ko-KR'))).toContain('앞으로 30분 동안 기다립니다.');
+  });
+
+  test('notification lines on the card background are readable colours', () => {
+    const base = { claimId: ids.claim, number: 'CLM-2026-00042', name: 'Spring cloud webinar series' };
+    for (const n of [
+      { ...base, kind: 'status_changed' as const, from: 'IN_REVIEW', to: 'ACTION_REQUIRED', byName: 'Patti Fernandez', reason: 'Please add the URL.' },
+      { ...base, kind: 'status_changed' as const, from: 'IN_REVIEW', to: 'APPROVED', byName: 'Patti Fernandez', amountMinor: 60000, currency: 'USD' },
+    ]) {
+      const card = renderNotification(n, 'en-US');
+      expect(JSON.stringify(card)).not.toMatch(/"color":"(good|warning)"/);
+    }
+    const actionRequired = renderNotification({ ...base, kind: 'status_changed', from: 'IN_REVIEW', to: 'ACTION_REQUIRED', byName: 'Patti Fernandez' }, 'en-US');
+    expect(JSON.stringify(actionRequired)).toContain('"text":"The reviewer needs more information. Update the claim and resubmit.","color":"attention"');
   });
 });
