@@ -1,4 +1,5 @@
 import {
+  CallerIdConstants,
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
@@ -9,6 +10,21 @@ import { log } from '../services/log';
 
 /** True when no app credentials are configured: no inbound JWT check (local playground and tests only). */
 export const isLocalMode = (config: Config) => !config.bot.appId;
+
+/**
+ * botbuilder takes the cloud's endpoints as a set: once one is given, all must be. These are its public-cloud
+ * values, with only the channel's signing-key metadata moved (a local key set in tests, or another cloud).
+ */
+const publicCloudWithOpenIdMetadata = (url: string): ConfigurationBotFrameworkAuthenticationOptions => ({
+  ToBotFromChannelOpenIdMetadataUrl: url,
+  ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+  ToBotFromEmulatorOpenIdMetadataUrl: 'https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration',
+  ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+  ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+  OAuthUrl: 'https://api.botframework.com',
+  CallerId: CallerIdConstants.PublicAzureChannel,
+  ValidateAuthority: true,
+});
 
 /**
  * The adapter authenticates every inbound request (JWT from the Bot Framework) whenever an app id is
@@ -22,6 +38,7 @@ export function createAdapter(config: Config): CloudAdapter {
         MicrosoftAppPassword: config.bot.appPassword,
         MicrosoftAppType: config.bot.appType,
         MicrosoftAppTenantId: config.bot.tenantId,
+        ...(config.bot.openIdMetadataUrl ? publicCloudWithOpenIdMetadata(config.bot.openIdMetadataUrl) : {}),
       };
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(options));
   const turnLog = log.child({ mod: 'turn' });

@@ -28,6 +28,8 @@ const envSchema = z.object({
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
   MicrosoftAppTenantId: z.string().optional(),
   ALLOWED_TENANT_IDS: csv(),
+  /** Where the channel's token-signing keys are published (OpenID metadata). Default: the public Bot Framework; set for tests (a local key set) or other clouds. */
+  BOT_OPENID_METADATA_URL: z.string().url().optional(),
   /** Microsoft Graph: app-only credentials; base URL is overridable so tests can point it at a stub. */
   GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com'),
   GRAPH_TENANT_ID: z.string().optional(),
@@ -64,7 +66,7 @@ export type Config = {
   databaseUrl?: string;
   dataDir: string;
   demoSeed: boolean;
-  bot: { appId?: string; appPassword?: string; appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI'; tenantId?: string; allowedTenantIds: string[] };
+  bot: { appId?: string; appPassword?: string; appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI'; tenantId?: string; allowedTenantIds: string[]; openIdMetadataUrl?: string };
   graph: { baseUrl: string; tenantId?: string; clientId?: string; clientSecret?: string; authorityHost?: string; teamsAppCatalogId?: string };
   files: { store: 'local' | 'sharepoint'; sharepointDriveId?: string; maxBytes: number; allowedHosts: string[]; allowLoopback: boolean; pendingUploadMinutes: number; publicBaseUrl: string; linkSecret: string; linkDays: number };
   reviewersConversationId?: string;
@@ -94,6 +96,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       appType: e.MicrosoftAppType,
       tenantId: e.MicrosoftAppTenantId || undefined,
       allowedTenantIds: e.ALLOWED_TENANT_IDS,
+      openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
     },
     graph: {
       baseUrl: e.GRAPH_BASE_URL.replace(/\/$/, ''),
