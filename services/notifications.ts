@@ -44,15 +44,11 @@ export async function enqueueNotification(
 
 /** Everyone on a claim: its owner and every user who added a document, commented or was asked to upload. */
 export async function claimParticipants(tx: Tx, claimId: string): Promise<string[]> {
-  const [claim, docs, comments, requests] = await Promise.all([
-    tx.claim.findUniqueOrThrow({ where: { id: claimId }, select: { ownerId: true } }),
-    tx.document.findMany({ where: { claimId }, select: { uploaderId: true }, distinct: ['uploaderId'] }),
-    tx.comment.findMany({ where: { claimId }, select: { authorId: true }, distinct: ['authorId'] }),
-    tx.uploadRequest.findMany({ where: { claimId }, select: { assigneeId: true, requesterId: true } }),
-  ]);
-  const ids = new Set<string>([claim.ownerId]);
-  docs.forEach((d) => ids.add(d.uploaderId));
-  comments.forEach((c) => ids.add(c.authorId));
-  requests.forEach((r) => { ids.add(r.assigneeId); ids.add(r.requesterId); });
-  return [...ids];
+  const rows = await tx.$queryRaw<Array<{ id: string }>>`
+    SELECT "ownerId" AS id FROM "Claim" WHERE id = ${claimId}
+    UNION SELECT "uploaderId" FROM "Document" WHERE "claimId" = ${claimId}
+    UNION SELECT "authorId" FROM "Comment" WHERE "claimId" = ${claimId}
+    UNION SELECT "assigneeId" FROM "UploadRequest" WHERE "claimId" = ${claimId}
+    UNION SELECT "requesterId" FROM "UploadRequest" WHERE "claimId" = ${claimId}`;
+  return rows.map((r) => r.id);
 }

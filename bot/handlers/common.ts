@@ -89,15 +89,16 @@ export const formErrors = (ctx: HandlerContext, e: ServiceError) => fieldErrors(
  * their own view of a shared card. Teams MRIs are `8:orgid:<aad object id>`.
  */
 export async function refreshUsersForClaim(db: Db, claimId: string): Promise<string[]> {
-  const claim = await db.claim.findUnique({ where: { id: claimId }, select: { ownerId: true } });
-  if (!claim) return [];
-  const [docs, comments, requests, reviewers] = await Promise.all([
-    db.document.findMany({ where: { claimId }, select: { uploaderId: true }, distinct: ['uploaderId'] }),
-    db.comment.findMany({ where: { claimId }, select: { authorId: true }, distinct: ['authorId'] }),
-    db.uploadRequest.findMany({ where: { claimId }, select: { assigneeId: true } }),
-    db.user.findMany({ where: { roles: { some: { role: 'REVIEWER' } } }, select: { id: true }, take: 30 }),
-  ]);
-  const ids = [...new Set([claim.ownerId, ...docs.map((d) => d.uploaderId), ...comments.map((c) => c.authorId), ...requests.map((r) => r.assigneeId), ...reviewers.map((r) => r.id)])];
-  const users = await db.user.findMany({ where: { id: { in: ids } }, select: { aadObjectId: true } });
-  return users.map((u) => `8:orgid:${u.aadObjectId}`).slice(0, 60);
+  // One statement: this runs on every claim card rendered.
+  const rows = await db.$queryRaw<Array<{ aad: string }>>`
+    SELECT DISTINCT u."aadObjectId" AS aad FROM "User" u
+    WHERE u.id IN (
+      SELECT "ownerId" FROM "Claim" WHERE id = ${claimId}
+      UNION SELECT "uploaderId" FROM "Document" WHERE "claimId" = ${claimId}
+      UNION SELECT "authorId" FROM "Comment" WHERE "claimId" = ${claimId}
+      UNION SELECT "assigneeId" FROM "UploadRequest" WHERE "claimId" = ${claimId}
+      UNION (SELECT "userId" FROM "RoleAssignment" WHERE role = 'REVIEWER' LIMIT 30)
+    )
+    LIMIT 60`;
+  return rows.map((r) => `8:orgid:${r.aad}`);
 }

@@ -232,7 +232,7 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     const doc = await db().document.findFirstOrThrow({ where: { claimId: claim.id, kind: 'INVOICE', fileName: 'hotel.pdf' } });
     expect(doc).toMatchObject({ uploaderId: h.world.users.colleague, fields: expect.objectContaining({ vendor: 'Hotel Seattle', invoiceNumber: 'HS-2026-88', amountMinor: 98_000 }) });
     expect(await db().uploadRequest.findUniqueOrThrow({ where: { id: req.id } })).toMatchObject({ status: 'FULFILLED', documentId: doc.id });
-    await d.cardArrives(convOf(ALEX), /uploaded the Invoice/);
+    await d.cardArrives(convOf(ALEX), /uploaded the invoice/i);
   });
 
   it('Isaiah declines a request: without a reason it is refused and nothing changes; with one, Alex is told why', async () => {
