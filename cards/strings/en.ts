@@ -308,7 +308,7 @@ export const en = {
   'overview.approved': 'Approved',
   'overview.remaining': 'Remaining',
   'overview.expires': 'Claim by {date}',
-  'overview.notOpen': 'Claiming opens later',
+  'overview.notOpen': 'Claiming closed on {date}',
   'overview.totals': 'Totals in {currency}',
   'overview.myClaims': 'Your claims',
   'overview.noClaims': 'You have no claims yet.',
@@ -579,8 +579,8 @@ export const en = {
 
   // Overview
   'overview.claimLineApproved': '{number} · {name} · {approved} approved of {amount}',
-  'overview.notOpenCount': 'Not open yet ({count})',
-  'overview.notOpenLine': '{title} · {earned}',
+  'overview.notOpenCount': 'Closed for claims ({count})',
+  'overview.notOpenLine': '{title} · {earned} earned · closed {date}',
 
   // Welcome for reviewers and for colleagues without a partner role
   'common.reviewQueue': 'Review queue',

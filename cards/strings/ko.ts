@@ -301,7 +301,7 @@ export const ko: { readonly [K in StringKey]: string } = {
   'overview.approved': '승인',
   'overview.remaining': '잔액',
   'overview.expires': '{date}까지 청구',
-  'overview.notOpen': '청구 기간이 아직 시작되지 않음',
+  'overview.notOpen': '{date}에 청구 마감됨',
   'overview.totals': '합계 ({currency})',
   'overview.myClaims': '내 청구',
   'overview.noClaims': '아직 청구가 없습니다.',
@@ -558,8 +558,8 @@ export const ko: { readonly [K in StringKey]: string } = {
   'filePrompt.expiresIn': '앞으로 {minutes}분 동안 기다립니다.',
 
   'overview.claimLineApproved': '{number} · {name} · {amount} 중 {approved} 승인',
-  'overview.notOpenCount': '아직 시작되지 않은 기간 ({count})',
-  'overview.notOpenLine': '{title} · {earned}',
+  'overview.notOpenCount': '청구 마감된 기간 ({count})',
+  'overview.notOpenLine': '{title} · 적립 {earned} · {date} 마감',
 
   'common.reviewQueue': '검토 대기열',
   'welcome.intro.reviewer':

@@ -1,6 +1,6 @@
 import {
-  formatMoment, renderAddDocument, renderAskSent, renderClaimDetail, renderFilePrompt, renderFileReceived, renderNotification, renderReviewQueue, renderUploadRequest,
-  type AdaptiveCard, type ReviewQueueView,
+  formatMoment, renderAddDocument, renderAskSent, renderClaimDetail, renderFilePrompt, renderFileReceived, renderNotification, renderOverview, renderReviewQueue,
+  renderUploadRequest, renderWelcome, type AdaptiveCard, type OverviewView, type ReviewQueueView,
 } from '../../cards';
 import { editingClaim, ids, KEY, reviewerClaim } from './fixtures';
 import { uploadRequestView } from './samples';
@@ -241,5 +241,70 @@ describe('times say their zone', () => {
     }
     const actionRequired = renderNotification({ ...base, kind: 'status_changed', from: 'IN_REVIEW', to: 'ACTION_REQUIRED', byName: 'Patti Fernandez' }, 'en-US');
     expect(JSON.stringify(actionRequired)).toContain('"text":"The reviewer needs more information. Update the claim and resubmit.","color":"attention"');
+  });
+});
+
+describe('overview', () => {
+  const claims = (approvedMinor?: number | null) => [
+    { status: 'APPROVED' as const, claims: [{ id: 'c-1', number: 'CLM-2026-00001', name: 'Autumn search ads', amountMinor: 80000, approvedMinor, currency: 'USD', updatedAt: '2026-11-28T12:00:00Z' }] },
+  ];
+  const row = (over: Partial<OverviewView['rows'][number]>): OverviewView['rows'][number] => ({
+    allocationId: 'a', locationName: 'Contoso Seattle', partnerId: '4871234', programName: 'CSP Indirect Reseller', period: 'FY27-H1', currency: 'USD',
+    earnedMinor: 450000, claimedMinor: 80000, approvedMinor: 60000, remainingMinor: 370000, claimingDeadline: '2027-02-14', windowOpen: true, ...over,
+  });
+
+  test('an approved claim shows the approved amount of the claimed one; without it, the claimed amount', () => {
+    expect(texts(renderOverview({ rows: [], totals: [], myClaims: claims(60000) }, 'en-US'))).toContain('CLM-2026-00001 · Autumn search ads · $600.00 approved of $800.00');
+    expect(texts(renderOverview({ rows: [], totals: [], myClaims: claims(60000) }, 'ko-KR'))).toContain('CLM-2026-00001 · Autumn search ads · US$800.00 중 US$600.00 승인');
+    expect(texts(renderOverview({ rows: [], totals: [], myClaims: claims() }, 'en-US'))).toContain('CLM-2026-00001 · Autumn search ads · $800.00');
+  });
+
+  test('periods closed for claims with nothing claimed fold into one toggle; the card stays short', () => {
+    const closed = ['Contoso Seattle', 'Contoso Seoul'].flatMap((locationName, i) =>
+      ['CSP Indirect Reseller', 'Hosting', 'Surface'].map((programName, j) =>
+        row({ allocationId: `c${i}${j}`, locationName, programName, period: 'FY26-H2', claimedMinor: 0, approvedMinor: 0, remainingMinor: 900000, earnedMinor: 900000, claimingDeadline: '2026-08-14', windowOpen: false }),
+      ),
+    );
+    const withClaims = row({ allocationId: 'old', period: 'FY26-H1', windowOpen: false, claimingDeadline: '2026-02-14' });
+    const card = renderOverview({ rows: [row({}), withClaims, ...closed], totals: [], myClaims: claims(60000) }, 'en-US');
+    expect(problems(card)).toEqual([]);
+    const all = texts(card);
+    expect(all).toContain('Claim by Feb 14, 2027');
+    expect(all).toContain('Claiming closed on Feb 14, 2026');
+    const toggle = actions(card).find((a) => a.type === 'Action.ShowCard')!;
+    expect(toggle.title).toBe('Closed for claims (6)');
+    expect(all).toContain('Contoso Seoul (4871234) · Surface · FY26-H2 · $9,000.00 earned · closed Aug 14, 2026');
+    // Only the open row and the one with claims get the four-figure layout.
+    expect(all.filter((x) => x === 'Earned')).toHaveLength(2);
+    expect(JSON.stringify(card)).not.toMatch(/"color":"(good|warning)"/);
+  });
+});
+
+describe('welcome', () => {
+  test('a reviewer is led to the review queue, not to a new claim', () => {
+    const card = renderWelcome({ userName: 'Patti', isReviewer: true }, 'en-US');
+    expect(titles(card)).toEqual(['Review queue', 'Overview']);
+    expect(actions(card)[0]).toMatchObject({ verb: 'reviews.open', style: 'positive' });
+    expect(texts(card)).toContain('reviews');
+    expect(texts(card)).not.toContain('new claim');
+    expect(joined(card)).toContain('review queue lists the claims waiting for you');
+    expect(titles(renderWelcome({ isReviewer: true }, 'ko-KR'))).toEqual(['검토 대기열', '개요']);
+  });
+
+  test('a colleague without a role is told about upload requests and offered no New claim', () => {
+    const card = renderWelcome({ userName: 'Isaiah', isPartner: false }, 'en-US');
+    expect(problems(card)).toEqual([]);
+    expect(verbs(card)).not.toContain('claim.new.form');
+    expect(texts(card)).not.toContain('new claim');
+    expect(joined(card)).toContain('When one of them needs a document from you');
+    const ko = renderWelcome({ userName: '이사야', isPartner: false }, 'ko-KR');
+    expect(problems(ko)).toEqual([]);
+    expect(joined(ko)).toContain('업로드를 선택한 뒤');
+    expect(joined(ko)).toContain('(claim <number>, help)');
+  });
+
+  test('a partner (the default) keeps New claim first', () => {
+    expect(titles(renderWelcome({ userName: 'Alex' }, 'en-US'))).toEqual(['New claim', 'Overview']);
+    expect(titles(renderWelcome({ userName: 'Alex', isPartner: true }, 'en-US'))).toEqual(['New claim', 'Overview']);
   });
 });
