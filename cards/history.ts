@@ -1,6 +1,6 @@
 import historyTemplate from './templates/history.json';
 import { execute, type ExecuteSpec } from './actions';
-import { formatMoment, formatMoney, statusTone } from './format';
+import { formatMoment, formatMoney, statusTone, textTone } from './format';
 import { expand } from './render';
 import { hasKey, langOf, t, type StringKey } from './strings';
 import type { ActorKind, AdaptiveCard, ClaimStatus, Moment, RenderOptions } from './types';
@@ -72,7 +72,7 @@ export function renderHistory(vm: HistoryView, locale: string, opts: RenderOptio
             ? t(locale, 'history.status', { from: t(locale, `status.${i.statusBefore}`), to: t(locale, `status.${i.statusAfter!}`) })
             : t(locale, `status.${i.statusAfter!}`)
           : '',
-        statusTone: i.statusAfter ? statusTone(i.statusAfter) : 'default',
+        statusTone: i.statusAfter ? textTone(statusTone(i.statusAfter)) : 'default',
         hasDetail: Boolean(detail),
         detail,
         meta: t(locale, 'history.meta', { who, when: formatMoment(i.at, locale, opts.timeZone) }),

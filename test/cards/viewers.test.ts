@@ -3,7 +3,7 @@ import {
   renderUploadRequest, renderWelcome, type AdaptiveCard, type OverviewView, type ReviewQueueView,
 } from '../../cards';
 import { editingClaim, ids, KEY, reviewerClaim } from './fixtures';
-import { uploadRequestView } from './samples';
+import { allCards, uploadRequestView } from './samples';
 import { actions, problems, texts } from './validate';
 
 /** What people saw wrong in the end-to-end review, as they would see it fixed. */
@@ -306,5 +306,23 @@ describe('welcome', () => {
   test('a partner (the default) keeps New claim first', () => {
     expect(titles(renderWelcome({ userName: 'Alex' }, 'en-US'))).toEqual(['New claim', 'Overview']);
     expect(titles(renderWelcome({ userName: 'Alex', isPartner: true }, 'en-US'))).toEqual(['New claim', 'Overview']);
+  });
+});
+
+describe('no card draws yellow or light-green text on its own background', () => {
+  test.each(['en-US', 'ko-KR'])('every sample card in %s', (locale) => {
+    for (const [name, card] of allCards(locale)) {
+      const bad: string[] = [];
+      const walk = (n: unknown, tinted: boolean): void => {
+        if (Array.isArray(n)) return n.forEach((x) => walk(x, tinted));
+        if (!n || typeof n !== 'object') return;
+        const o = n as Record<string, unknown>;
+        const inTint = tinted || (o.type === 'Container' && ['good', 'warning', 'attention', 'accent'].includes(String(o.style)));
+        if (o.type === 'TextBlock' && (o.color === 'warning' || (o.color === 'good' && !inTint))) bad.push(String(o.text));
+        Object.values(o).forEach((x) => walk(x, inTint));
+      };
+      walk(card, false);
+      expect([name, bad]).toEqual([name, []]);
+    }
   });
 });
