@@ -167,9 +167,11 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
           canReview,
           canChange,
           canReplace,
-          replace: execute(t(locale, 'detail.doc.replace'), 'doc.add.form', { claimId: vm.id, kind, documentId: d.id }),
+          // Every row's buttons read the same; the tooltip (read by screen readers) names the document.
+          replace: { ...execute(t(locale, 'detail.doc.replace'), 'doc.add.form', { claimId: vm.id, kind, documentId: d.id }), tooltip: t(locale, 'detail.doc.replace.tooltip', { document: clip(title) }) },
           remove: {
             title: t(locale, 'detail.doc.remove'),
+            tooltip: t(locale, 'detail.doc.remove.tooltip', { document: clip(title) }),
             text: t(locale, 'detail.doc.remove.text'),
             confirm: t(locale, 'detail.doc.remove.confirm'),
             verb: 'doc.remove',
@@ -290,3 +292,5 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
 
 /** Enough of a uuid to tell a claim's documents apart inside one card's keys (keeps the card small). */
 const shortId = (id: string) => id.replace(/-/g, '').slice(0, 12);
+/** A document title short enough for a tooltip. */
+const clip = (s: string) => (s.length > 60 ? `${s.slice(0, 59)}…` : s);

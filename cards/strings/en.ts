@@ -562,6 +562,8 @@ export const en = {
   // Replacing and removing a document
   'detail.doc.replace': 'Replace',
   'detail.doc.remove': 'Remove',
+  'detail.doc.replace.tooltip': 'Replace {document}',
+  'detail.doc.remove.tooltip': 'Remove {document}',
   'detail.doc.remove.text': 'Remove this document from the claim? It stays in the claim history.',
   'detail.doc.remove.confirm': 'Yes, remove',
   'doc.form.replace': 'Replace the {kind}',

@@ -544,6 +544,8 @@ export const ko: { readonly [K in StringKey]: string } = {
 
   'detail.doc.replace': '교체',
   'detail.doc.remove': '삭제',
+  'detail.doc.replace.tooltip': '{document} 교체',
+  'detail.doc.remove.tooltip': '{document} 삭제',
   'detail.doc.remove.text': '이 문서를 청구에서 삭제할까요? 청구 기록에는 남아 있습니다.',
   'detail.doc.remove.confirm': '예, 삭제합니다',
   'doc.form.replace': '{kind} 교체',

@@ -90,6 +90,12 @@ describe('documents can be replaced and removed by the partner', () => {
     expect(removes[1]!.data).toEqual({ claimId: ids.claim, version: 7, documentId: ids.proof, idempotencyKey: expect.stringMatching(/^9d3f.*:rm:/) });
     expect(removes[0]!.data!.idempotencyKey).not.toBe(removes[1]!.data!.idempotencyKey);
     expect(texts(card)).toContain('Remove this document from the claim? It stays in the claim history.');
+    // Screen readers hear which document each button is for.
+    expect(actions(card).filter((a) => a.title === 'Remove').map((a) => (a as { tooltip?: string }).tooltip)).toEqual([
+      'Remove Fabrikam Events · INV-1042 · Mar 25, 2026 · $8,000.00',
+      'Remove Invitation email showing Contoso branding and Microsoft Cop…',
+    ]);
+    expect((replace[0] as { tooltip?: string }).tooltip).toBe('Replace Fabrikam Events · INV-1042 · Mar 25, 2026 · $8,000.00');
   });
 
   test('a metric can be removed but not replaced; reviewers and colleagues get neither', () => {
