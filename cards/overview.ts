@@ -61,7 +61,8 @@ export function renderOverview(vm: OverviewView, locale: string): AdaptiveCard {
             c.approvedMinor !== null && c.approvedMinor !== undefined
               ? t(locale, 'overview.claimLineApproved', { number: c.number, name: c.name, approved: formatMoney(c.approvedMinor, c.currency, locale), amount: formatMoney(c.amountMinor, c.currency, locale) })
               : t(locale, 'overview.claimLine', { number: c.number, name: c.name, amount: formatMoney(c.amountMinor, c.currency, locale) }),
-          ...execute(t(locale, 'common.openClaim'), 'claim.open', { claimId: c.id }),
+          // The row's select action: its title is what a screen reader announces, so it names the claim.
+          ...execute(t(locale, 'common.openNumber', { number: c.number }), 'claim.open', { claimId: c.id }),
         })),
         hasMore: g.claims.length > CLAIMS_PER_GROUP,
         more: t(locale, 'overview.more', { count: g.claims.length - CLAIMS_PER_GROUP }),

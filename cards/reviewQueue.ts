@@ -44,7 +44,7 @@ export function renderReviewQueue(vm: ReviewQueueView, locale: string): Adaptive
         slaTone: overdue ? 'attention' : 'default',
         age: t(locale, 'queue.age', { days: i.ageBusinessDays, target: i.targetBusinessDays }),
         // A screen reader reads each row's action title: it must say which claim it opens.
-        open: execute(t(locale, 'queue.open', { number: i.number }), 'claim.open', { claimId: i.claimId }),
+        open: execute(t(locale, 'common.openNumber', { number: i.number }), 'claim.open', { claimId: i.claimId }),
       };
     }),
   });

@@ -571,7 +571,7 @@ export const en = {
 
   // Review queue
   'queue.count.one': '{count} claim, oldest first',
-  'queue.open': 'Open {number}',
+  'common.openNumber': 'Open {number}',
 
   // Upload request
   'uploadRequest.amount': 'Amount',

@@ -552,7 +552,7 @@ export const ko: { readonly [K in StringKey]: string } = {
   'doc.replace.intro': '새 {kind}이(가) 선택한 문서를 대신합니다. 이전 문서는 청구 기록에 남습니다.',
 
   'queue.count.one': '청구 {count}건, 오래된 순',
-  'queue.open': '{number} 열기',
+  'common.openNumber': '{number} 열기',
 
   'uploadRequest.amount': '금액',
   'uploadRequest.program': '프로그램',

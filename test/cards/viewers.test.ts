@@ -263,6 +263,7 @@ describe('overview', () => {
     expect(texts(renderOverview({ rows: [], totals: [], myClaims: claims(60000) }, 'en-US'))).toContain('CLM-2026-00001 · Autumn search ads · $600.00 approved of $800.00');
     expect(texts(renderOverview({ rows: [], totals: [], myClaims: claims(60000) }, 'ko-KR'))).toContain('CLM-2026-00001 · Autumn search ads · US$800.00 중 US$600.00 승인');
     expect(texts(renderOverview({ rows: [], totals: [], myClaims: claims() }, 'en-US'))).toContain('CLM-2026-00001 · Autumn search ads · $800.00');
+    expect(actions(renderOverview({ rows: [], totals: [], myClaims: claims() }, 'en-US')).find((x) => x.verb === 'claim.open')!.title).toBe('Open CLM-2026-00001');
   });
 
   test('periods closed for claims with nothing claimed fold into one toggle; the card stays short', () => {
