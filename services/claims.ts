@@ -417,7 +417,7 @@ export async function getCreateOptions(svc: Services, actor: Actor): Promise<Cre
   };
 }
 
-export type ClaimSummary = { id: string; number: string; name: string; status: ClaimStatus; amountMinor: number; currency: string; programName: string; ownerName: string };
+export type ClaimSummary = { id: string; number: string; name: string; status: ClaimStatus; amountMinor: number; currency: string; programName: string; locationName: string; ownerName: string };
 
 /**
  * The read-only summary anyone in the claim's organisation (or a reviewer) may see, e.g. on a claim
@@ -426,8 +426,8 @@ export type ClaimSummary = { id: string; number: string; name: string; status: C
 export async function getClaimSummary(svc: Services, actor: Actor, claimId: string): Promise<ClaimSummary> {
   const id = parseInput(claimIdInput, claimId);
   const p = await loadPrincipal(svc.db, actor.userId);
-  const c = await svc.db.claim.findUnique({ where: { id }, include: { program: { select: { name: true } }, owner: { select: { displayName: true } } } });
+  const c = await svc.db.claim.findUnique({ where: { id }, include: { program: { select: { name: true } }, location: { select: { name: true } }, owner: { select: { displayName: true } } } });
   if (!c) throw notFound('claim', id);
   requireSameOrganisation(p, c.organisationId);
-  return { id: c.id, number: c.number, name: c.name, status: c.status, amountMinor: c.amountMinor, currency: c.currency, programName: c.program.name, ownerName: c.owner.displayName };
+  return { id: c.id, number: c.number, name: c.name, status: c.status, amountMinor: c.amountMinor, currency: c.currency, programName: c.program.name, locationName: c.location.name, ownerName: c.owner.displayName };
 }

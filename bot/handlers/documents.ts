@@ -11,10 +11,10 @@ import { actor, claimRef, commandThenDetail, detailReply, formData, formErrors, 
 const KINDS = ['INVOICE', 'CSR', 'PROOF', 'METRIC', 'ADDITIONAL_INFO'] as const;
 type Kind = (typeof KINDS)[number];
 
-async function addFormReply(ctx: HandlerContext, claimId: string, kind: Kind, state: { values?: Record<string, string>; errors?: Record<string, string> } = {}): Promise<Reply> {
+async function addFormReply(ctx: HandlerContext, claimId: string, kind: Kind, state: { values?: Record<string, string>; errors?: Record<string, string> } = {}, replacesDocumentId?: string): Promise<Reply> {
   const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), claimId);
   return {
-    card: renderAddDocument({ claim: detail, kind, idempotencyKey: newIdempotencyKey(), requiredMetrics: detail.activityType.requiredMetrics, proofGuidance: detail.activityType.proofGuidance, ...state }, ctx.locale),
+    card: renderAddDocument({ claim: detail, kind, idempotencyKey: newIdempotencyKey(), requiredMetrics: detail.activityType.requiredMetrics, proofGuidance: detail.activityType.proofGuidance, replacesDocumentId, ...state }, ctx.locale),
     claimId,
   };
 }
@@ -24,17 +24,18 @@ const backToForm = (ctx: HandlerContext, d: { claimId: string } & Record<string,
   addFormReply(ctx, d.claimId, kind, { values: typedValues(d), errors: formErrors(ctx, e) });
 
 export const documentActions = {
-  'doc.add.form': action(claimRef.extend({ kind: z.enum(KINDS) }).passthrough(), (ctx, d) => addFormReply(ctx, d.claimId, d.kind)),
+  // With documentId: "Replace" on that document (the new file supersedes it; its feedback is resolved).
+  'doc.add.form': action(claimRef.extend({ kind: z.enum(KINDS), documentId: z.string().uuid().optional() }).passthrough(), (ctx, d) => addFormReply(ctx, d.claimId, d.kind, {}, d.documentId)),
 
   /** Files: the description first, then the bot waits (in the database) for the next file the user sends in 1:1 chat. */
   'doc.add': action(formData.and(versionedRef).and(z.object({ kind: z.enum(['INVOICE', 'PROOF', 'METRIC', 'ADDITIONAL_INFO']) })), async (ctx, d) => {
-    const { claimId, version, kind, details, replacesDocumentId, uploadRequestId, ...rest } = d;
+    const { claimId, version, kind, details, documentId, replacesDocumentId = documentId, uploadRequestId, ...rest } = d;
     try {
       const pending = await beginFileUpload(ctx.deps.svc, actor(ctx), { claimId, version, kind, details: typeof details === 'string' ? details : '', fields: rest, replacesDocumentId, uploadRequestId });
       const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), claimId);
-      return { card: renderFilePrompt({ claim: detail, kind: pending.kind, expiresAt: pending.expiresAt, maxMb: Math.round(ctx.deps.config.files.maxBytes / 1048576) }, ctx.locale) };
+      return { card: renderFilePrompt({ claim: detail, kind: pending.kind, expiresAt: pending.expiresAt, now: ctx.deps.svc.clock.now(), maxMb: Math.round(ctx.deps.config.files.maxBytes / 1048576) }, ctx.locale) };
     } catch (e) {
-      if (isServiceError(e) && e.kind === 'invalid') return addFormReply(ctx, claimId, kind, { values: typedValues(d), errors: formErrors(ctx, e) });
+      if (isServiceError(e) && e.kind === 'invalid') return addFormReply(ctx, claimId, kind, { values: typedValues(d), errors: formErrors(ctx, e) }, typeof replacesDocumentId === 'string' ? replacesDocumentId : undefined);
       if (isServiceError(e) && e.code === 'stale_version') return detailReply(ctx, claimId, 'changed');
       throw e;
     }

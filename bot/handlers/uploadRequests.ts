@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { errorView, renderAddDocument, t, renderAskColleague, renderAskSent, renderFilePrompt, renderUploadRequest, type AdaptiveCard } from '../../cards';
 import type { UploadRequestView } from '../../services/uploadRequests';
-import { getClaimDetail } from '../../services/claims';
+import { getClaimDetail, getClaimSummary, type ClaimSummary } from '../../services/claims';
 import { isServiceError, invalid, type ServiceError } from '../../services/errors';
 import { EDITABLE } from '../../services/lifecycle';
 import { beginFileUpload } from '../../services/pendingUploads';
@@ -97,14 +97,15 @@ export async function searchColleaguesInvoke(ctx: HandlerContext, value: unknown
 }
 
 /** The request as its card shows it (services view → cards view). */
-export const requestCardView = (view: UploadRequestView) => ({
+export const requestCardView = (view: UploadRequestView, claim?: ClaimSummary) => ({
   id: view.id,
   status: view.status,
   requesterName: view.requesterName,
-  claim: { id: view.claimId, number: view.claimNumber, name: view.claimName },
+  claim: { id: view.claimId, number: view.claimNumber, name: view.claimName, amountMinor: claim?.amountMinor, currency: claim?.currency, programName: claim?.programName, locationName: claim?.locationName },
   kind: view.kind,
   message: view.message,
   dueAt: view.dueAt,
+  dueDate: view.dueDate,
   declineReason: view.declineReason,
   idempotencyKey: newIdempotencyKey(),
 });
@@ -116,9 +117,8 @@ export const requestCardView = (view: UploadRequestView) => ({
  */
 export async function requestCardReply(ctx: HandlerContext, uploadRequestId: string, note?: string): Promise<Reply> {
   const view = await getUploadRequest(ctx.deps.svc, actor(ctx), uploadRequestId);
-  const card = renderUploadRequest(requestCardView(view), ctx.locale);
-  if (note) card.body = [{ type: 'TextBlock', text: note, color: 'attention', weight: 'bolder', wrap: true }, ...card.body];
-  return { card };
+  const claim = await getClaimSummary(ctx.deps.svc, actor(ctx), view.claimId);
+  return { card: renderUploadRequest({ ...requestCardView(view, claim), note: note ? { text: note, tone: 'attention' } : undefined }, ctx.locale) };
 }
 
 /** A refused click as one line: the error's sentence, then its field messages. */
@@ -225,7 +225,7 @@ export const uploadRequestActions = {
         fields: described ? fields : {},
         uploadRequestId: view.id,
       });
-      return { card: renderFilePrompt({ claim: { id: view.claimId, number: view.claimNumber, name: view.claimName }, kind: pending.kind, expiresAt: pending.expiresAt, maxMb: Math.round(ctx.deps.config.files.maxBytes / 1048576) }, ctx.locale) };
+      return { card: renderFilePrompt({ claim: { id: view.claimId, number: view.claimNumber, name: view.claimName }, kind: pending.kind, expiresAt: pending.expiresAt, now: ctx.deps.svc.clock.now(), maxMb: Math.round(ctx.deps.config.files.maxBytes / 1048576) }, ctx.locale) };
     } catch (e) {
       if (isServiceError(e) && e.kind === 'invalid' && described) return describeFormReply(ctx, view, { values: typedValues(inputs), errors: formErrors(ctx, e) });
       if (isServiceError(e) && (e.kind === 'conflict' || e.kind === 'rule_failed')) return requestCardReply(ctx, view.id, refusal(ctx, e));

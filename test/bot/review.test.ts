@@ -86,12 +86,17 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
     card = await click(ALEX, 'claim.open', { claimId: c.id });
     expect(textOf(card)).toMatch(/Action required/);
     expect(actions(card).map((a) => a.verb)).toContain('claim.resubmit');
-    await click(ALEX, 'doc.add', { claimId: c.id, version: (await claimRow(c.id)).version, kind: 'PROOF', details: 'Final agenda with the Microsoft logo', replacesDocumentId: proof.id, idempotencyKey: 'replace-proof-1' });
+    // The checklist says the needs-fix proof must go; "Replace" on that proof opens its form.
+    expect(textOf(card)).toMatch(/needs fix/i);
+    const replaceForm = await click(ALEX, 'doc.add.form', action(card, 'doc.add.form', (d) => d.documentId === proof.id).data);
+    expect(textOf(replaceForm)).toMatch(/Replace/);
+    await click(ALEX, 'doc.add', { ...action(replaceForm, 'doc.add').data, details: 'Final agenda with the Microsoft logo' });
     fileHost.serve('/files/final-agenda.pdf', fixture('invoice.pdf'), 'application/pdf');
     const before = connector.sent(conv(ALEX)).length;
     await h.post(fileActivity(ALEX, connector.url, { name: 'final-agenda.pdf', downloadUrl: `${fileHost.url}/files/final-agenda.pdf`, fileType: 'pdf' }));
     await connector.waitFor((s) => s.sent(conv(ALEX)).length > before);
     expect((await h.world.db.feedback.findUniqueOrThrow({ where: { id: fb.id } })).resolvedAt).not.toBeNull();
+    expect((await h.world.db.document.findUniqueOrThrow({ where: { id: proof.id } })).removedAt).not.toBeNull();
 
     // Resubmit, review again, approve part of the amount.
     card = await click(ALEX, 'claim.resubmit', { claimId: c.id, version: (await claimRow(c.id)).version, idempotencyKey: 'resubmit-1' });
