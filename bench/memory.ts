@@ -2,8 +2,8 @@ import './lib/env';
 import { startServerChild } from './lib/child';
 import { runLoad, type Mix } from './lib/load';
 import { populateDemo } from './lib/population';
-import { startBenchPostgres, type BenchPostgres } from './lib/postgres';
-import { machine, printTargets, writeResults, type PartResult } from './lib/report';
+import { type BenchPostgres } from './lib/postgres';
+import { type PartResult } from './lib/report';
 import { startConnectorSink } from './lib/sink';
 import { round, table } from './lib/stats';
 
@@ -63,19 +63,3 @@ export async function benchMemory(pg: BenchPostgres, o: MemoryOptions = memoryDe
   }
 }
 
-if (require.main === module) {
-  void (async () => {
-    const started = new Date();
-    const pg = await startBenchPostgres();
-    try {
-      const r = await benchMemory(pg);
-      process.stdout.write(printTargets(r.targets) + '\n');
-      process.stdout.write(`results: ${writeResults([r], machine(pg.version), started)}\n`);
-    } finally {
-      await pg.stop();
-    }
-  })().catch((e) => {
-    console.error(e);
-    process.exitCode = 1;
-  });
-}

@@ -7,8 +7,8 @@ import { loadConfig } from '../services/config';
 import { notificationPayload } from '../services/notifications';
 import { startConnectorStub } from '../test/stubs/connector';
 import { populateDemo } from './lib/population';
-import { startBenchPostgres, type BenchPostgres } from './lib/postgres';
-import { machine, printTargets, writeResults, type PartResult } from './lib/report';
+import { type BenchPostgres } from './lib/postgres';
+import { type PartResult } from './lib/report';
 import { round, table } from './lib/stats';
 import { TenantLimiter } from './lib/tenantLimiter';
 
@@ -129,19 +129,3 @@ export async function benchOutbox(pg: BenchPostgres, o: OutboxOptions = outboxDe
   }
 }
 
-if (require.main === module) {
-  void (async () => {
-    const started = new Date();
-    const pg = await startBenchPostgres();
-    try {
-      const r = await benchOutbox(pg);
-      process.stdout.write(printTargets(r.targets) + '\n');
-      process.stdout.write(`results: ${writeResults([r], machine(pg.version), started)}\n`);
-    } finally {
-      await pg.stop();
-    }
-  })().catch((e) => {
-    console.error(e);
-    process.exitCode = 1;
-  });
-}

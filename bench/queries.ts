@@ -10,8 +10,8 @@ import { defaultServiceSettings, systemClock, type Services } from '../services/
 import { getOverview } from '../services/funds';
 import { getReviewQueue } from '../services/review';
 import { projectRoot } from '../services/paths';
-import { startBenchPostgres, type BenchPostgres } from './lib/postgres';
-import { machine, printTargets, writeResults, type PartResult } from './lib/report';
+import { type BenchPostgres } from './lib/postgres';
+import { type PartResult } from './lib/report';
 import { FULL_SCALE, generateScaleData, type ScaleSize } from './lib/scaleData';
 import { round, summarise, table } from './lib/stats';
 
@@ -118,19 +118,3 @@ async function explain(c: Client, query: string, params: string): Promise<string
   }
 }
 
-if (require.main === module) {
-  void (async () => {
-    const started = new Date();
-    const pg = await startBenchPostgres();
-    try {
-      const r = await benchQueries(pg);
-      process.stdout.write(printTargets(r.targets) + '\n');
-      process.stdout.write(`results: ${writeResults([r], machine(pg.version), started)}\n`);
-    } finally {
-      await pg.stop();
-    }
-  })().catch((e) => {
-    console.error(e);
-    process.exitCode = 1;
-  });
-}

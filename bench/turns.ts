@@ -3,8 +3,8 @@ import { startConnectorStub } from '../test/stubs/connector';
 import { startServerChild } from './lib/child';
 import { INVOKE_KINDS, runLoad, TURN_KINDS, type LoadResult, type TurnKind } from './lib/load';
 import { populateDemo } from './lib/population';
-import { startBenchPostgres, type BenchPostgres } from './lib/postgres';
-import { machine, printTargets, writeResults, type PartResult } from './lib/report';
+import { type BenchPostgres } from './lib/postgres';
+import { machine, type PartResult } from './lib/report';
 import { median, round, summarise, table, type LatencySummary } from './lib/stats';
 
 /**
@@ -118,19 +118,3 @@ export async function benchTurns(pg: BenchPostgres, o: TurnsOptions = turnsDefau
   }
 }
 
-if (require.main === module) {
-  void (async () => {
-    const started = new Date();
-    const pg = await startBenchPostgres();
-    try {
-      const r = await benchTurns(pg);
-      process.stdout.write(printTargets(r.targets) + '\n');
-      process.stdout.write(`results: ${writeResults([r], machine(pg.version), started)}\n`);
-    } finally {
-      await pg.stop();
-    }
-  })().catch((e) => {
-    console.error(e);
-    process.exitCode = 1;
-  });
-}
