@@ -89,9 +89,11 @@ test('Isaiah gets the request in his chat, clicks Upload and sends the file', as
   expect(await text(prompt)).toContain(`${number} · Ignite booth`);
   await isaiah.screenshot('colleague-5-file-prompt', prompt);
   await isaiah.sendFileAttachment({ name: 'ignite-booth-invoice.pdf', downloadUrl: files.url('invoice.pdf') });
-  const done = await isaiah.waitForCard('ignite-booth-invoice.pdf');
+  // His request card, now answered.
+  const done = await isaiah.waitForCard('Uploaded. Thank you!');
   const doneText = await text(done);
-  expect(doneText).toContain('Isaiah Langer');
+  expect(doneText).toContain(`${number} · Ignite booth`);
+  expect(doneText).not.toMatch(/\nUpload\n|\nDecline\n/);
   await isaiah.screenshot('colleague-6-uploaded', done);
 });
 

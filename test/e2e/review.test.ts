@@ -113,7 +113,7 @@ test('Patti is told, finds the claim in her queue, starts the review and marks t
   const review = await patti.waitForCard(/Start review/);
   await patti.screenshot('review-07-review-card', review);
   await patti.clickAction('Start review', review);
-  const inReview = await patti.waitForCard('Next: the reviewer approves');
+  const inReview = await patti.waitForCard('Next: accept or mark each document');
   const inReviewText = await text(inReview);
   expect(inReviewText).toContain('In review');
   for (const b of ['Approve', 'Request information', 'Reject']) {
@@ -166,8 +166,10 @@ test('Patti requests information; Alex is told, sees Action required with the fe
   expect(mineText).toContain('Patti Fernandez');
   await alex.screenshot('review-14-action-required', mine);
 
-  await alex.clickAction('Add proof', mine);
-  const proofForm = await alex.waitForCard('Add proof of execution');
+  // The proof marked "needs fix" is replaced from its own row (resubmitting is refused until it is).
+  expect(mineText).toContain('Documents marked "needs fix" are replaced or removed');
+  await alex.clickAction('Replace', alex.section(mine, 'Screenshot of the live ad', 'Replace'));
+  const proofForm = await alex.waitForCard('Replace the proof of execution');
   await alex.fillInput('Explanatory note', 'Screenshot of the live ad with the landing-page URL bar', proofForm);
   await alex.fillInput('Link (optional)', 'https://contoso.example/m365-offer', proofForm);
   await alex.clickAction('Continue and send the file', proofForm);
@@ -187,7 +189,7 @@ test('Patti approves part of the amount; Alex is told and his overview shows the
   const again = await patti.waitForCard(/search ads\s*Submitted/);
   expect(await text(again)).toContain('live-ad-with-url.pdf');
   await patti.clickAction('Start review', again);
-  const inReview = await patti.waitForCard('Next: the reviewer approves');
+  const inReview = await patti.waitForCard('Next: accept or mark each document');
 
   await patti.clickAction('Approve', inReview);
   const approveForm = await patti.waitForCard('Approved amount (USD)');
