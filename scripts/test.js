@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: the jest suites (services, bot over HTTP, cards, manifest), then the browser tests in
-// the Agents Playground when Debian's Chromium is installed; says plainly when it skipped them.
+// `npm test`: the TypeScript check (strict, tests and benchmarks included), the jest suites
+// (services, bot over HTTP, cards, manifest), then the browser tests in the Agents Playground when
+// Debian's Chromium is installed; says plainly when it skipped them.
 'use strict';
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -13,7 +14,10 @@ const haveBrowser = fs.existsSync(chromium);
 
 const run = (args, env = {}) => spawnSync(process.execPath, [jest, ...args, ...extra], { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
 
-let status = run(['--testPathIgnorePatterns', '/test/e2e/']);
+const tsc = path.join(__dirname, '..', 'node_modules', 'typescript', 'bin', 'tsc');
+let status = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit', cwd: path.join(__dirname, '..') }).status ?? 1;
+if (status !== 0) console.log('\nTypeScript check failed (npm run typecheck): fix the errors above.\n');
+else status = run(['--testPathIgnorePatterns', '/test/e2e/']);
 if (status === 0) {
   if (haveBrowser) {
     status = run(['--runInBand', '--passWithNoTests', '--testPathPatterns', '/test/e2e/'], { CHROMIUM_PATH: chromium });
