@@ -1,32 +1,10 @@
 import { expireDrafts, remindOverdueUploads, warnExpiringDrafts } from '../../services/expiry';
 import { declineUploadRequest, requestUpload } from '../../services/uploadRequests';
-import type { Services } from '../../services/context';
 import { insertClaim, makeWorld, TEST_NOW, type World } from '../helpers/world';
+import { racingServices } from '../helpers/racing';
 
 // The test world's open allocation (FY27-H1) may be claimed until 2027-02-14 inclusive.
 const at = (iso: string) => new Date(iso);
-
-/**
- * Two "replicas" that both saw the same rows as due: each call's first transaction waits until the
- * other call has also finished its scan, so the row conditions (not luck in timing) must decide.
- */
-function racingReplicas(w: World): Services {
-  let arrived = 0;
-  let release!: () => void;
-  const bothScanned = new Promise<void>((r) => { release = r; });
-  const db = new Proxy(w.db, {
-    get(target, prop) {
-      const v: unknown = Reflect.get(target, prop);
-      if (prop !== '$transaction' || typeof v !== 'function') return typeof v === 'function' ? v.bind(target) : v;
-      return async (...args: unknown[]) => {
-        if (++arrived === 2) release();
-        await bothScanned;
-        return (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-      };
-    },
-  });
-  return { ...w.svc, db };
-}
 
 const history = (w: World, claimId: string) => w.db.historyEvent.findMany({ where: { claimId }, orderBy: { id: 'asc' } });
 const outbox = (w: World, claimId: string) => w.db.outboxMessage.findMany({ where: { claimId } });
@@ -66,7 +44,7 @@ describe('expireDrafts', () => {
 
   it('expires a claim exactly once when two replicas run at the same time', async () => {
     const c = await insertClaim(w, { status: 'EDITING' });
-    const svc = racingReplicas(w);
+    const svc = racingServices(w);
     const counts = await Promise.all([expireDrafts(svc), expireDrafts(svc)]);
     expect(counts[0]! + counts[1]!).toBe(1);
     expect(await history(w, c.id)).toHaveLength(1);
@@ -109,7 +87,7 @@ describe('warnExpiringDrafts', () => {
     w.clock.current = at('2027-01-20T08:00:00Z');
     const c = await insertClaim(w, { status: 'EDITING' });
     expect(await warnExpiringDrafts(w.svc)).toBe(0);
-    const svc = racingReplicas(w);
+    const svc = racingServices(w);
     const counts = await Promise.all([warnExpiringDrafts(svc, 30), warnExpiringDrafts(svc, 30)]);
     expect(counts[0]! + counts[1]!).toBe(1);
     expect(await history(w, c.id)).toHaveLength(1);
@@ -171,7 +149,7 @@ describe('remindOverdueUploads', () => {
     await askToday(c.id);
     w.clock.current = at('2026-12-01T10:00:00Z');
     const before = (await reminders()).length;
-    const svc = racingReplicas(w);
+    const svc = racingServices(w);
     const counts = await Promise.all([remindOverdueUploads(svc), remindOverdueUploads(svc)]);
     expect(counts[0]! + counts[1]!).toBe(1);
     expect((await reminders()).length).toBe(before + 1);

@@ -10,8 +10,8 @@ import {
   reviewDocument,
   startReview,
 } from '../../services/review';
-import type { Services } from '../../services/context';
 import { insertClaim, makeWorld, type World } from '../helpers/world';
+import { racingServices } from '../helpers/racing';
 
 let w: World;
 beforeAll(async () => { w = await makeWorld(); });
@@ -24,25 +24,6 @@ const owner = () => as(w.users.incentivesUser);
 const history = (claimId: string) => w.db.historyEvent.findMany({ where: { claimId }, orderBy: { id: 'asc' } });
 const outbox = (claimId: string) => w.db.outboxMessage.findMany({ where: { claimId }, orderBy: { createdAt: 'asc' } });
 const claimRow = (id: string) => w.db.claim.findUniqueOrThrow({ where: { id } });
-
-/** Two concurrent callers whose transactions open only once both have arrived, so they truly overlap. */
-function simultaneous(): Services {
-  let arrived = 0;
-  let release!: () => void;
-  const both = new Promise<void>((r) => { release = r; });
-  const db = new Proxy(w.db, {
-    get(target, prop) {
-      const v: unknown = Reflect.get(target, prop);
-      if (prop !== '$transaction' || typeof v !== 'function') return typeof v === 'function' ? v.bind(target) : v;
-      return async (...args: unknown[]) => {
-        if (++arrived === 2) release();
-        await both;
-        return (v as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-      };
-    },
-  });
-  return { ...w.svc, db };
-}
 
 /** A claim with a second participant (the colleague commented), so fan-out is visible. */
 async function claimIn(status: ClaimStatus, extra: { amountMinor?: number } = {}) {
@@ -280,7 +261,7 @@ describe('approveClaim', () => {
   it('two reviewers approving the same version: exactly one wins, the other sees stale_version', async () => {
     const second = await w.db.user.create({ data: { organisationId: w.orgId, tenantId: 'reviewers', aadObjectId: 'second-reviewer', displayName: 'Second Reviewer', roles: { create: [{ role: 'REVIEWER' }] } } });
     const c = await claimIn('IN_REVIEW');
-    const svc = simultaneous();
+    const svc = racingServices(w);
     const results = await Promise.allSettled([
       approveClaim(svc, reviewer(), { claimId: c.id, version: c.version }),
       approveClaim(svc, as(second.id), { claimId: c.id, version: c.version, amount: '500' }),
@@ -302,7 +283,7 @@ describe('approveClaim', () => {
     expect(await outbox(c.id)).toHaveLength(2);
 
     const d = await claimIn('IN_REVIEW');
-    const svc = simultaneous();
+    const svc = racingServices(w);
     const raced = await Promise.all([1, 2].map(() => approveClaim(svc, reviewer(), { claimId: d.id, version: d.version, idempotencyKey: `approve-${d.id}` })));
     expect(raced.map((r) => r.version)).toEqual([d.version + 1, d.version + 1]);
     expect(raced.filter((r) => r.replayed)).toHaveLength(1);
