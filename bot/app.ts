@@ -57,13 +57,14 @@ export class CoopBot extends TeamsActivityHandler {
         { allowedTenantIds: this.deps.config.bot.allowedTenantIds },
       );
       user = { id: r.id, organisationId: r.organisationId, displayName: r.displayName, locale: r.locale };
-      // First contact: the directory knows the person better than the activity does.
-      if (r.isNew && this.deps.graph) {
-        const profile = await this.deps.graph.getUser(aadObjectId).catch(() => null);
-        if (profile) {
-          await this.deps.svc.db.user.update({ where: { id: r.id }, data: { displayName: profile.displayName, email: profile.mail ?? undefined } });
-          user.displayName = profile.displayName;
-        }
+      // First contact: the directory knows the person better than the activity does. Fetched in the
+      // background: Graph never runs before an invoke response.
+      const graph = this.deps.graph;
+      if (r.isNew && graph) {
+        void graph
+          .getUser(aadObjectId)
+          .then((profile) => profile && this.deps.svc.db.user.update({ where: { id: r.id }, data: { displayName: profile.displayName, email: profile.mail ?? undefined } }))
+          .catch((e: Error) => turnLog.warn({ err: e.message }, 'Graph profile not loaded'));
       }
     } catch (e) {
       if (isServiceError(e) && e.code === 'tenant_not_allowed') {
