@@ -3,6 +3,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { executeActivity, messageActivity } from '../../test/helpers/activities';
 import type { SimUser } from './population';
+import { prng } from '../../test/helpers/prng';
 
 /** The kinds of turn a simulated user sends (issue #6: overview, detail, and three card actions). */
 export type TurnKind = 'overview' | 'detail' | 'metric.add' | 'comment.add' | 'claim.history' | 'help';
@@ -16,18 +17,6 @@ export type Mix = Partial<Record<TurnKind, number>>;
 export const REALISTIC_MIX: Mix = { overview: 25, detail: 25, 'metric.add': 20, 'comment.add': 15, 'claim.history': 15 };
 
 export type LoadResult = { latencies: Record<TurnKind, number[]>; turns: number; seconds: number; turnsPerSecond: number; errors: number; errorSamples: string[]; staleVersions: number };
-
-/** Small seeded PRNG so both bots see the same sequence of requests. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function post(agent: http.Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {

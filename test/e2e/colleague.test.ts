@@ -9,7 +9,7 @@
  * chats (see harness.ts openAs()).
  */
 import path from 'node:path';
-import { serveFiles, startStack, type Card, type FileServer, type PlaygroundPage, type Stack } from './harness';
+import { cardText as text, serveFiles, startStack, type FileServer, type PlaygroundPage, type Stack } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -20,7 +20,6 @@ let alex: PlaygroundPage;
 let isaiah: PlaygroundPage;
 let number = '';
 
-const text = async (card: Card) => (await card.locator.innerText()).replace(/\s*\n\s*/g, '\n');
 
 beforeAll(async () => {
   files = await serveFiles(FILES);

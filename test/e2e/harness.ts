@@ -353,6 +353,9 @@ export type Choice = string | RegExp;
 /** A card in the transcript: its locator and the index of the message holding it. */
 export type Card = { locator: Locator; index: number };
 
+/** The card's visible text, one line per line of the card (blank runs folded), for assertions. */
+export const cardText = async (card: Card) => (await card.locator.innerText()).replace(/\s*\n\s*/g, '\n');
+
 type Context = () => { user: ReturnType<typeof findUser>; playgroundUrl: string };
 
 /**

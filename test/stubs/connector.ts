@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { prng } from '../helpers/prng';
 
 /**
  * A local stand-in for the Bot Connector service (the `serviceUrl` of test activities), speaking its
@@ -55,18 +56,6 @@ export const TEAMS_CONVERSATION_LIMITS: Array<[number, number]> = [
 ];
 
 const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
-
-/** Small seeded PRNG (mulberry32) so chaos runs are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class ConnectorStub {
   readonly requests: RecordedRequest[] = [];
