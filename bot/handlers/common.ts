@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { errorView, fieldErrors, renderClaimDetail, renderMessage, t, type NoteKey, type StringKey } from '../../cards';
+import { errorView, fieldErrors, renderClaimDetail, renderError, renderMessage, t, type NoteKey, type StringKey } from '../../cards';
 import { getClaimDetail } from '../../services/claims';
 import { isServiceError, type ServiceError } from '../../services/errors';
 import type { Config } from '../../services/config';
@@ -25,8 +25,7 @@ export function messageReply(ctx: HandlerContext, key: StringKey, params: Record
 }
 
 export function errorReply(ctx: HandlerContext, e: ServiceError): Reply {
-  const v = errorView(ctx.locale, e);
-  return { card: renderMessage({ title: v.title, text: v.text, lines: v.lines, tone: 'attention' }, ctx.locale) };
+  return { card: renderError(e, ctx.locale) };
 }
 
 /** Values the user typed, as strings, for a form re-rendered after a validation error. */
