@@ -4,7 +4,7 @@ import { startServerChild } from './lib/child';
 import { INVOKE_KINDS, runLoad, TURN_KINDS, type LoadResult, type TurnKind } from './lib/load';
 import { populateDemo } from './lib/population';
 import { type BenchPostgres } from './lib/postgres';
-import { machine, type PartResult } from './lib/report';
+import { type PartResult } from './lib/report';
 import { median, round, summarise, table, type LatencySummary } from './lib/stats';
 
 /**

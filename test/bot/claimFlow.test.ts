@@ -42,7 +42,6 @@ describe('bot: create and manage a claim in chat', () => {
   let claimId = '';
   let number = '';
   let card: unknown;
-  const version = () => Number(action(card, 'claim.history').data.version ?? NaN);
   const currentVersion = async () => (await h.world.db.claim.findUniqueOrThrow({ where: { id: claimId } })).version;
 
   it('welcomes the user once when the app is installed, and remembers where to reach them', async () => {

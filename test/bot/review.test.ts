@@ -44,7 +44,7 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
     // The owner submits; the review card reaches the reviewer's 1:1 chat.
     let card = await click(ALEX, 'claim.submit', { claimId: c.id, version: c.version, idempotencyKey: 'submit-review-1' });
     expect(textOf(card)).toMatch(/Submitted/);
-    await connector.waitFor((s) => cardsFor(PATTI, c.number).length > 0, 10_000);
+    await connector.waitFor(() => cardsFor(PATTI, c.number).length > 0, 10_000);
     const reviewNotice = cardsFor(PATTI, c.number)[0];
     expect(actions(reviewNotice).some((a) => a.verb === 'claim.open')).toBe(true);
 
@@ -69,13 +69,14 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
     expect(textOf(card)).toContain('The agenda does not show the Microsoft logo');
     const fb = await h.world.db.feedback.findFirstOrThrow({ where: { claimId: c.id } });
     expect(fb.documentId).toBe(proof.id);
-    await connector.waitFor((s) => cardsFor(ALEX, 'The agenda does not show the Microsoft logo').length > 0, 10_000);
+    await connector.waitFor(() => cardsFor(ALEX, 'The agenda does not show the Microsoft logo').length > 0, 10_000);
 
     // Request information: the claim goes back to the partner, editable again.
     let form = await click(PATTI, 'review.requestInfo.form', action(card, 'review.requestInfo.form').data);
     card = await click(PATTI, 'review.requestInfo', { ...action(form, 'review.requestInfo').data, message: 'Please send the final agenda with the logo' });
+    expect(textOf(card)).toContain('Action required');
     expect((await claimRow(c.id)).status).toBe('ACTION_REQUIRED');
-    await connector.waitFor((s) => cardsFor(ALEX, 'Please send the final agenda with the logo').length > 0, 10_000);
+    await connector.waitFor(() => cardsFor(ALEX, 'Please send the final agenda with the logo').length > 0, 10_000);
     const history = await h.world.db.historyEvent.findMany({ where: { claimId: c.id }, orderBy: { id: 'asc' } });
     expect(history.map((e) => e.type)).toEqual(expect.arrayContaining(['submitted', 'review_started', 'feedback_given', 'information_requested']));
     expect(history.find((e) => e.type === 'feedback_given')!.documentId).toBe(proof.id);
@@ -100,6 +101,7 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
 
     // Resubmit, review again, approve part of the amount.
     card = await click(ALEX, 'claim.resubmit', { claimId: c.id, version: (await claimRow(c.id)).version, idempotencyKey: 'resubmit-1' });
+    expect(textOf(card)).toContain('Submitted');
     expect((await claimRow(c.id)).status).toBe('SUBMITTED');
     card = await click(PATTI, 'claim.open', { claimId: c.id });
     card = await click(PATTI, 'review.start', action(card, 'review.start').data);
@@ -109,10 +111,11 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
     expect(textOf(tooMuch)).toContain('2000');
     expect((await claimRow(c.id)).status).toBe('IN_REVIEW');
     card = await click(PATTI, 'review.approve', { ...action(tooMuch, 'review.approve').data, amount: '600.00' });
+    expect(textOf(card)).toContain('Approved');
     const approved = await claimRow(c.id);
     expect(approved.status).toBe('APPROVED');
     expect(approved.approvedMinor).toBe(60_000);
-    await connector.waitFor((s) => cardsFor(ALEX, '$600.00').length > 0, 10_000);
+    await connector.waitFor(() => cardsFor(ALEX, '$600.00').length > 0, 10_000);
 
     // The overview follows: the approved amount shows.
     const n = connector.sent(conv(ALEX)).length;
@@ -128,12 +131,14 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
     const noReason = await click(PATTI, 'review.reject', { ...action(form, 'review.reject').data, reason: '  ' });
     expect((await claimRow(c.id)).status).toBe('IN_REVIEW');
     card = await click(PATTI, 'review.reject', { ...action(noReason, 'review.reject').data, reason: 'Invoice is from the wrong period' });
+    expect(textOf(card)).toContain('Rejected');
     expect((await claimRow(c.id)).status).toBe('REJECTED');
-    await connector.waitFor((s) => cardsFor(ALEX, 'Invoice is from the wrong period').length > 0, 10_000);
+    await connector.waitFor(() => cardsFor(ALEX, 'Invoice is from the wrong period').length > 0, 10_000);
 
     card = await click(ALEX, 'claim.open', { claimId: c.id });
     form = await click(ALEX, 'claim.dispute.form', action(card, 'claim.dispute.form').data);
     card = await click(ALEX, 'claim.dispute', { ...action(form, 'claim.dispute').data, reason: 'The invoice date is inside the usage period' });
+    expect(textOf(card)).toContain('Disputed');
     expect((await claimRow(c.id)).status).toBe('DISPUTED');
     await connector.waitFor((s) => s.cardsIn(conv(PATTI)).some((x) => textOf(x).includes(c.number) && /disput/i.test(textOf(x))), 10_000);
 

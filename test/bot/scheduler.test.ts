@@ -49,7 +49,7 @@ test('a slow job never overlaps itself within a process', async () => {
 
 test('runOnce reports what each job did; stop waits for a running job and nothing runs afterwards', async () => {
   let runs = 0;
-  let finished = false;
+  let finished: boolean | undefined;
   scheduler = startScheduler({
     intervalSeconds: 60,
     log: silent,

@@ -20,6 +20,6 @@ test('the committed playground context (npm run playground) is the generated one
 
 test('a context for another user makes them current and keeps five others, as the playground requires', () => {
   const yml = configYaml('Patti Fernandez');
-  expect(yml).toMatch(/currentUser:\n  id: user-id-4\n  name: Patti Fernandez/);
+  expect(yml).toMatch(/currentUser:\n {2}id: user-id-4\n {2}name: Patti Fernandez/);
   expect(yml.split('\n').filter((l) => l.startsWith('  - id: user-id-')).length).toBe(5);
 });

@@ -47,7 +47,9 @@ function sourceCopy(): string {
   return dir;
 }
 
-function editJson(file: string, edit: (json: Record<string, any>) => void): void {
+type ManifestJson = { bots: Array<{ botId?: string }> };
+
+function editJson(file: string, edit: (json: ManifestJson) => void): void {
   const json = JSON.parse(fs.readFileSync(file, 'utf8'));
   edit(json);
   fs.writeFileSync(file, JSON.stringify(json));
