@@ -6,7 +6,17 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'data/', 'prisma/generated/', 'manifest/build/', 'bench/results/', 'playground/.m365agentsplayground.yml'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'data/',
+      'prisma/generated/',
+      'manifest/build/',
+      'bench/results/',
+      'playground/.m365agentsplayground.yml',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

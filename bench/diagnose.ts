@@ -21,7 +21,10 @@ async function main(): Promise<void> {
   const pg = await startBenchPostgres();
   const database = await pg.database('bench_diagnose');
   const users = await populateDemo(database.db, 1);
-  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url, max: 10 }), log: [{ emit: 'event', level: 'query' }] });
+  const db = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: database.url, max: 10 }),
+    log: [{ emit: 'event', level: 'query' }],
+  });
   let queries = 0;
   let queryMs = 0;
   const samples: string[] = [];
@@ -32,11 +35,24 @@ async function main(): Promise<void> {
   });
   const stub = await startConnectorStub();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coop-diag-'));
-  const bot = await startBot({ config: loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: database.url, DATA_DIR: dataDir, SCHEDULER_INTERVAL_SECONDS: '3600', LOG_LEVEL: 'silent' }), db });
-  const refreshVersion = async (u: { claimId: string }) => (await database.db.claim.findUniqueOrThrow({ where: { id: u.claimId }, select: { version: true } })).version;
+  const bot = await startBot({
+    config: loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: database.url,
+      DATA_DIR: dataDir,
+      SCHEDULER_INTERVAL_SECONDS: '3600',
+      LOG_LEVEL: 'silent',
+    }),
+    db,
+  });
+  const refreshVersion = async (u: { claimId: string }) =>
+    (await database.db.claim.findUniqueOrThrow({ where: { id: u.claimId }, select: { version: true } })).version;
   const rows: Array<Array<string | number>> = [];
   // Card actions first: every `claim <number>` message posts a card that later changes update in place.
-  const order = (process.env.BENCH_DIAG_ORDER ?? 'metric.add,comment.add,claim.history,overview,detail,metric.add').split(',') as TurnKind[];
+  const order = (process.env.BENCH_DIAG_ORDER ?? 'metric.add,comment.add,claim.history,overview,detail,metric.add').split(
+    ',',
+  ) as TurnKind[];
   for (const kind of order) {
     await runLoad({ url: bot.url, serviceUrl: stub.url, users, maxTurns: 5, mix: { [kind]: 1 }, refreshVersion });
     queries = 0;
@@ -53,7 +69,12 @@ async function main(): Promise<void> {
     rows.push([kind, s.p50, s.p95, queries / r.turns, queryMs / r.turns, wall / r.turns, puts / r.turns, cards]);
     if (process.env.BENCH_DIAG_SQL === kind) process.stdout.write(samples.slice(0, queries / r.turns).join('\n') + '\n');
   }
-  process.stdout.write(table(['kind (1 user)', 'p50 ms', 'p95 ms', 'queries/turn', 'query ms/turn', 'wall ms/turn', 'card PUTs/turn', 'ClaimCard rows after'], rows) + '\n');
+  process.stdout.write(
+    table(
+      ['kind (1 user)', 'p50 ms', 'p95 ms', 'queries/turn', 'query ms/turn', 'wall ms/turn', 'card PUTs/turn', 'ClaimCard rows after'],
+      rows,
+    ) + '\n',
+  );
   await bot.close();
   await stub.close();
   await db.$disconnect();

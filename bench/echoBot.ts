@@ -1,5 +1,12 @@
 import restify from 'restify';
-import { ActivityHandler, CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication, type InvokeResponse, type TurnContext } from 'botbuilder';
+import {
+  ActivityHandler,
+  CardFactory,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type InvokeResponse,
+  type TurnContext,
+} from 'botbuilder';
 
 /**
  * The in-run baseline: the same restify + CloudAdapter stack as bot/server.ts with no database and
@@ -7,13 +14,21 @@ import { ActivityHandler, CardFactory, CloudAdapter, ConfigurationBotFrameworkAu
  * `adaptiveCard/action` invokes are answered with a one-line card in the invoke response.
  * (botbuilder outside bot/: this is a measuring instrument, not part of the product.)
  */
-const card = (text: string) => ({ type: 'AdaptiveCard', $schema: 'http://adaptivecards.io/schemas/adaptive-card.json', version: '1.5', body: [{ type: 'TextBlock', text, wrap: true }] });
+const card = (text: string) => ({
+  type: 'AdaptiveCard',
+  $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+  version: '1.5',
+  body: [{ type: 'TextBlock', text, wrap: true }],
+});
 
 class EchoBot extends ActivityHandler {
   constructor() {
     super();
     this.onMessage(async (context, next) => {
-      await context.sendActivity({ type: 'message', attachments: [CardFactory.adaptiveCard(card(`Echo: ${context.activity.text ?? ''}`))] });
+      await context.sendActivity({
+        type: 'message',
+        attachments: [CardFactory.adaptiveCard(card(`Echo: ${context.activity.text ?? ''}`))],
+      });
       await next();
     });
   }

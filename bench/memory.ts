@@ -33,13 +33,27 @@ export async function benchMemory(pg: BenchPostgres, o: MemoryOptions = memoryDe
   const readings: Array<{ turns: number; rssMB: number; heapUsedMB: number; externalMB: number; seconds: number }> = [];
   const read = async (turns: number) => {
     const m = await server.memory();
-    readings.push({ turns, rssMB: round(m.rss / MB, 1), heapUsedMB: round(m.heapUsed / MB, 1), externalMB: round(m.external / MB, 1), seconds: round((Date.now() - started) / 1000, 0) });
+    readings.push({
+      turns,
+      rssMB: round(m.rss / MB, 1),
+      heapUsedMB: round(m.heapUsed / MB, 1),
+      externalMB: round(m.external / MB, 1),
+      seconds: round((Date.now() - started) / 1000, 0),
+    });
     process.stdout.write(`  ${turns} turns: rss ${round(m.rss / MB, 1)} MB, heap ${round(m.heapUsed / MB, 1)} MB\n`);
   };
   process.stdout.write(`memory: ${o.turns} turns from ${o.users} users, reading every ${o.every}\n`);
   try {
     await read(0);
-    const r = await runLoad({ url: server.url, serviceUrl: sink.url, users, maxTurns: o.turns, mix: o.mix, progressEvery: o.every, onProgress: read });
+    const r = await runLoad({
+      url: server.url,
+      serviceUrl: sink.url,
+      users,
+      maxTurns: o.turns,
+      mix: o.mix,
+      progressEvery: o.every,
+      onProgress: read,
+    });
     if (readings[readings.length - 1]!.turns < r.turns) await read(r.turns);
     const at = (n: number) => readings.find((x) => x.turns >= n) ?? readings[readings.length - 1]!;
     const first = at(o.every);
@@ -47,13 +61,23 @@ export async function benchMemory(pg: BenchPostgres, o: MemoryOptions = memoryDe
     const growth = round((last.rssMB / first.rssMB - 1) * 100, 1);
     process.stdout.write(
       `\nMemory (server process after gc)\n` +
-        table(['turns', 'rss MB', 'heap used MB', 'external MB'], readings.map((x) => [x.turns, x.rssMB, x.heapUsedMB, x.externalMB])) +
+        table(
+          ['turns', 'rss MB', 'heap used MB', 'external MB'],
+          readings.map((x) => [x.turns, x.rssMB, x.heapUsedMB, x.externalMB]),
+        ) +
         `\nRSS growth ${first.turns} → ${last.turns} turns: ${growth} %; ${round(r.turnsPerSecond)} turns/s, ${r.errors} errors\n`,
     );
     return {
       part: 'memory',
       seconds: round((Date.now() - started) / 1000, 1),
-      figures: { options: o, readings, rssGrowthPercent: growth, turnsPerSecond: round(r.turnsPerSecond), errors: r.errors, errorSamples: r.errorSamples },
+      figures: {
+        options: o,
+        readings,
+        rssGrowthPercent: growth,
+        turnsPerSecond: round(r.turnsPerSecond),
+        errors: r.errors,
+        errorSamples: r.errorSamples,
+      },
       targets: [{ name: `RSS growth ${first.turns} → ${last.turns} turns`, target: '≤ 20 %', value: growth, unit: '%', met: growth <= 20 }],
     };
   } finally {
@@ -62,4 +86,3 @@ export async function benchMemory(pg: BenchPostgres, o: MemoryOptions = memoryDe
     await database.drop();
   }
 }
-

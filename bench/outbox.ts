@@ -20,7 +20,14 @@ import { TenantLimiter } from './lib/tenantLimiter';
  * window after a warm-up (BENCH_OUTBOX_SECONDS, default 60) and the full run is extrapolated;
  * BENCH_OUTBOX_FULL=1 delivers all 10,000 instead (about 6 minutes at 30/s).
  */
-export type OutboxOptions = { notifications: number; conversations: number; warmupSeconds: number; windowSeconds: number; full: boolean; tenantRatePerSecond: number };
+export type OutboxOptions = {
+  notifications: number;
+  conversations: number;
+  warmupSeconds: number;
+  windowSeconds: number;
+  full: boolean;
+  tenantRatePerSecond: number;
+};
 
 export const outboxDefaults = (): OutboxOptions => ({
   notifications: Number(process.env.BENCH_OUTBOX_NOTIFICATIONS ?? 10_000),
@@ -45,8 +52,17 @@ export async function benchOutbox(pg: BenchPostgres, o: OutboxOptions = outboxDe
   const conversationIds = Array.from({ length: o.conversations }, (_, i) => `a:bench-outbox-${i}`);
   await db.conversationRef.createMany({
     data: conversationIds.map((id) => ({
-      conversationId: id, conversationType: 'personal', serviceUrl: limiter.url, tenantId: TENANT,
-      reference: { channelId: 'msteams', serviceUrl: limiter.url, conversation: { id, conversationType: 'personal', tenantId: TENANT }, bot: { id: '28:bench', name: 'Co-op Claims' }, locale: 'en-US' },
+      conversationId: id,
+      conversationType: 'personal',
+      serviceUrl: limiter.url,
+      tenantId: TENANT,
+      reference: {
+        channelId: 'msteams',
+        serviceUrl: limiter.url,
+        conversation: { id, conversationType: 'personal', tenantId: TENANT },
+        bot: { id: '28:bench', name: 'Co-op Claims' },
+        locale: 'en-US',
+      },
     })),
   });
   // Written as events happen: interleaved across conversations, oldest first.
@@ -56,9 +72,19 @@ export async function benchOutbox(pg: BenchPostgres, o: OutboxOptions = outboxDe
       data: Array.from({ length: Math.min(2000, o.notifications - start) }, (_, j) => {
         const i = start + j;
         return {
-          dedupeKey: `bench-${i}`, conversationId: conversationIds[i % o.conversations]!, claimId: claim!.claimId, kind: 'expiry_warning',
-          payload: { kind: 'expiry_warning', claimId: claim!.claimId, number: claim!.number, name: 'Bench seminar', deadline: '2026-12-31' },
-          createdAt: new Date(base + i), nextAttemptAt: new Date(base + i),
+          dedupeKey: `bench-${i}`,
+          conversationId: conversationIds[i % o.conversations]!,
+          claimId: claim!.claimId,
+          kind: 'expiry_warning',
+          payload: {
+            kind: 'expiry_warning',
+            claimId: claim!.claimId,
+            number: claim!.number,
+            name: 'Bench seminar',
+            deadline: '2026-12-31',
+          },
+          createdAt: new Date(base + i),
+          nextAttemptAt: new Date(base + i),
         };
       }),
     });
@@ -66,10 +92,16 @@ export async function benchOutbox(pg: BenchPostgres, o: OutboxOptions = outboxDe
   const config = loadConfig({ LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '100', OUTBOX_TENANT_RATE_PER_SECOND: String(o.tenantRatePerSecond) });
   const t0 = Date.now();
   const worker = startOutboxWorker({
-    db, adapter: createAdapter(config), appId: '', config: config.outbox, log: pino({ level: 'silent' }),
+    db,
+    adapter: createAdapter(config),
+    appId: '',
+    config: config.outbox,
+    log: pino({ level: 'silent' }),
     render: (payload, locale) => renderNotification(notificationPayload.parse(payload), locale),
   });
-  process.stdout.write(`outbox: ${o.notifications} notifications, ${o.conversations} conversations, tenant rate ${o.tenantRatePerSecond}/s; ${o.full ? 'delivering all' : `measuring ${o.windowSeconds}s after ${o.warmupSeconds}s warm-up`}\n`);
+  process.stdout.write(
+    `outbox: ${o.notifications} notifications, ${o.conversations} conversations, tenant rate ${o.tenantRatePerSecond}/s; ${o.full ? 'delivering all' : `measuring ${o.windowSeconds}s after ${o.warmupSeconds}s warm-up`}\n`,
+  );
   try {
     const until = o.full ? t0 + 3_600_000 : t0 + (o.warmupSeconds + o.windowSeconds) * 1000;
     while (Date.now() < until && stub.delivered.length < o.notifications) await sleep(250);
@@ -102,15 +134,22 @@ export async function benchOutbox(pg: BenchPostgres, o: OutboxOptions = outboxDe
     };
     process.stdout.write(
       `\nOutbox pacing\n` +
-        table(['figure', 'value'], [
-          ['delivered (this run)', delivered.length],
-          ['send attempts', attempts],
-          [`delivery rate over ${figures.windowSeconds}s`, `${figures.ratePerSecond}/s`],
-          ['allowed rate (tenant)', `${allowed}/s`],
-          ['of allowed', `${Math.round(figures.ofAllowed * 1000) / 10} %`],
-          ['429 answers', `${throttled} (conversation ${stub429}, tenant ${limiter.throttled})`],
-          [`time for all ${o.notifications}`, `${o.full ? round((to - t0) / 1000, 0) + ' s (measured)' : figures.extrapolatedSecondsForAll + ' s (extrapolated)'}`],
-        ]) + '\n',
+        table(
+          ['figure', 'value'],
+          [
+            ['delivered (this run)', delivered.length],
+            ['send attempts', attempts],
+            [`delivery rate over ${figures.windowSeconds}s`, `${figures.ratePerSecond}/s`],
+            ['allowed rate (tenant)', `${allowed}/s`],
+            ['of allowed', `${Math.round(figures.ofAllowed * 1000) / 10} %`],
+            ['429 answers', `${throttled} (conversation ${stub429}, tenant ${limiter.throttled})`],
+            [
+              `time for all ${o.notifications}`,
+              `${o.full ? round((to - t0) / 1000, 0) + ' s (measured)' : figures.extrapolatedSecondsForAll + ' s (extrapolated)'}`,
+            ],
+          ],
+        ) +
+        '\n',
     );
     return {
       part: 'outbox',
@@ -118,7 +157,13 @@ export async function benchOutbox(pg: BenchPostgres, o: OutboxOptions = outboxDe
       figures,
       targets: [
         { name: 'outbox 429 answers', target: '= 0', value: throttled, unit: '', met: throttled === 0 },
-        { name: 'outbox delivery vs allowed rate', target: '≥ 90 %', value: round(figures.ofAllowed * 100, 1), unit: '%', met: figures.ofAllowed >= 0.9 },
+        {
+          name: 'outbox delivery vs allowed rate',
+          target: '≥ 90 %',
+          value: round(figures.ofAllowed * 100, 1),
+          unit: '%',
+          met: figures.ofAllowed >= 0.9,
+        },
       ],
     };
   } finally {
@@ -128,4 +173,3 @@ export async function benchOutbox(pg: BenchPostgres, o: OutboxOptions = outboxDe
     await database.drop();
   }
 }
-

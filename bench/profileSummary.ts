@@ -20,13 +20,25 @@ export function summariseProfile(file: string, top = 25): string {
     const n = byId.get(id)!;
     const url = n.callFrame.url;
     const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-    const where = m ? m[1]! : url.includes('/dist/') ? `ours:${url.split('/dist/')[1]!.split('/')[0]}` : url ? (url.startsWith('node:') ? 'node core' : url) : `(${n.callFrame.functionName || 'native'})`;
+    const where = m
+      ? m[1]!
+      : url.includes('/dist/')
+        ? `ours:${url.split('/dist/')[1]!.split('/')[0]}`
+        : url
+          ? url.startsWith('node:')
+            ? 'node core'
+            : url
+          : `(${n.callFrame.functionName || 'native'})`;
     pkg.set(where, (pkg.get(where) ?? 0) + us);
     const key = `${n.callFrame.functionName || '(anonymous)'} ${url ? path.basename(url) + ':' + (n.callFrame.lineNumber + 1) : ''}`;
     fn.set(key, (fn.get(key) ?? 0) + us);
   }
   const fmt = (m: Map<string, number>) =>
-    [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, us]) => `  ${((us / total) * 100).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`).join('\n');
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([k, us]) => `  ${((us / total) * 100).toFixed(1).padStart(5)} %  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`)
+      .join('\n');
   return `profile ${path.basename(file)}: ${(total / 1e6).toFixed(1)} s sampled\nby package:\n${fmt(pkg)}\nby function (self time):\n${fmt(fn)}\n`;
 }
 

@@ -23,10 +23,14 @@ import { round, summarise, table } from './lib/stats';
 type Op = 'overview' | 'claim detail' | 'history page' | 'review queue';
 const OPS: Op[] = ['overview', 'claim detail', 'history page', 'review queue'];
 
-export async function benchQueries(pg: BenchPostgres, opts: { iterations?: number; size?: ScaleSize; plansFile?: string } = {}): Promise<PartResult> {
+export async function benchQueries(
+  pg: BenchPostgres,
+  opts: { iterations?: number; size?: ScaleSize; plansFile?: string } = {},
+): Promise<PartResult> {
   const started = Date.now();
   const iterations = opts.iterations ?? Number(process.env.BENCH_QUERY_ITERATIONS ?? 200);
-  const size = opts.size ?? (process.env.BENCH_QUERY_CLAIMS ? { ...FULL_SCALE, claims: Number(process.env.BENCH_QUERY_CLAIMS) } : FULL_SCALE);
+  const size =
+    opts.size ?? (process.env.BENCH_QUERY_CLAIMS ? { ...FULL_SCALE, claims: Number(process.env.BENCH_QUERY_CLAIMS) } : FULL_SCALE);
   const database = await pg.database('bench_queries');
   process.stdout.write(`queries: generating ${size.claims} claims across ${size.organisations} organisations…\n`);
   const counts = await generateScaleData(database.db, database.url, size);
@@ -36,7 +40,10 @@ export async function benchQueries(pg: BenchPostgres, opts: { iterations?: numbe
   // Our own client, so each service call's SQL can be captured for EXPLAIN.
   const captured: Array<{ query: string; params: string }> = [];
   let capturing = false;
-  const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url, max: 10 }), log: [{ emit: 'event', level: 'query' }] });
+  const db = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: database.url, max: 10 }),
+    log: [{ emit: 'event', level: 'query' }],
+  });
   db.$on('query', (e) => {
     if (capturing) captured.push({ query: e.query, params: e.params });
   });
@@ -44,9 +51,18 @@ export async function benchQueries(pg: BenchPostgres, opts: { iterations?: numbe
   const pgc = new Client({ connectionString: database.url });
   await pgc.connect();
   try {
-    const partners = (await pgc.query<{ id: string }>(`SELECT u.id FROM "User" u JOIN "RoleAssignment" r ON r."userId" = u.id WHERE r.role = 'INCENTIVES_USER' AND u."tenantId" LIKE 'bench-tenant-%' ORDER BY u.id`)).rows.map((r) => r.id);
-    const claims = (await pgc.query<{ id: string; ownerId: string }>(`SELECT id, "ownerId" FROM "Claim" TABLESAMPLE SYSTEM (2) LIMIT 500`)).rows;
-    const reviewer = (await pgc.query<{ id: string }>(`SELECT "userId" AS id FROM "RoleAssignment" WHERE role = 'REVIEWER' AND "userId" = bench_uuid('reviewer')`)).rows[0]!.id;
+    const partners = (
+      await pgc.query<{ id: string }>(
+        `SELECT u.id FROM "User" u JOIN "RoleAssignment" r ON r."userId" = u.id WHERE r.role = 'INCENTIVES_USER' AND u."tenantId" LIKE 'bench-tenant-%' ORDER BY u.id`,
+      )
+    ).rows.map((r) => r.id);
+    const claims = (await pgc.query<{ id: string; ownerId: string }>(`SELECT id, "ownerId" FROM "Claim" TABLESAMPLE SYSTEM (2) LIMIT 500`))
+      .rows;
+    const reviewer = (
+      await pgc.query<{ id: string }>(
+        `SELECT "userId" AS id FROM "RoleAssignment" WHERE role = 'REVIEWER' AND "userId" = bench_uuid('reviewer')`,
+      )
+    ).rows[0]!.id;
     const pick = <T>(xs: T[], i: number) => xs[(i * 7919) % xs.length]!;
     const run: Record<Op, (i: number) => Promise<unknown>> = {
       overview: (i) => getOverview(svc, { userId: pick(partners, i) }),
@@ -77,7 +93,10 @@ export async function benchQueries(pg: BenchPostgres, opts: { iterations?: numbe
       const explained: string[] = [];
       for (const q of captured) explained.push(await explain(pgc, q.query, q.params));
       // What PostgreSQL itself spends (sum of Execution Time): the rest of a call's time is client side.
-      const serverMs = round(explained.reduce((a, t) => a + Number(/Execution Time: ([\d.]+) ms/.exec(t)?.[1] ?? 0), 0), 3);
+      const serverMs = round(
+        explained.reduce((a, t) => a + Number(/Execution Time: ([\d.]+) ms/.exec(t)?.[1] ?? 0), 0),
+        3,
+      );
       results[op] = { ...summarise(samples), queries: captured.length, serverMs, ...(Array.isArray(out) ? { rows: out.length } : {}) };
       plans.push(`==== ${op}: ${captured.length} statements, ${serverMs} ms total execution in PostgreSQL ====`, ...explained);
     }
@@ -85,14 +104,38 @@ export async function benchQueries(pg: BenchPostgres, opts: { iterations?: numbe
     const plansFile = opts.plansFile ?? path.join(projectRoot, 'bench', 'results', 'latest-query-plans.txt');
     fs.mkdirSync(path.dirname(plansFile), { recursive: true });
     fs.writeFileSync(plansFile, plansText + '\n');
-    process.stdout.write(`\nQuery plans (EXPLAIN ANALYZE, BUFFERS) of every statement, also in ${path.relative(projectRoot, plansFile)}:\n${plansText}\n`);
+    process.stdout.write(
+      `\nQuery plans (EXPLAIN ANALYZE, BUFFERS) of every statement, also in ${path.relative(projectRoot, plansFile)}:\n${plansText}\n`,
+    );
     process.stdout.write(
       `\nQueries at scale (${counts.Claim} claims, ${counts.HistoryEvent} history events, ${counts.Document} documents; ${iterations} calls each, sequential; ms)\n` +
-        table(['read', 'statements', 'SQL exec ms', 'p50', 'p95', 'p99', 'max'], OPS.map((op) => [op, results[op].queries, results[op].serverMs, results[op].p50, results[op].p95, results[op].p99, results[op].max])) +
+        table(
+          ['read', 'statements', 'SQL exec ms', 'p50', 'p95', 'p99', 'max'],
+          OPS.map((op) => [
+            op,
+            results[op].queries,
+            results[op].serverMs,
+            results[op].p50,
+            results[op].p95,
+            results[op].p99,
+            results[op].max,
+          ]),
+        ) +
         `\nreview queue: ${counts.reviewQueue} claims waiting, ${results['review queue'].rows} returned\n`,
     );
-    const targets = OPS.map((op) => ({ name: `${op} p95`, target: '< 20 ms', value: results[op].p95, unit: 'ms', met: results[op].p95 < 20 }));
-    return { part: 'queries', seconds: round((Date.now() - started) / 1000, 1), figures: { size, counts, iterations, results, plansFile: path.relative(projectRoot, plansFile) }, targets };
+    const targets = OPS.map((op) => ({
+      name: `${op} p95`,
+      target: '< 20 ms',
+      value: results[op].p95,
+      unit: 'ms',
+      met: results[op].p95 < 20,
+    }));
+    return {
+      part: 'queries',
+      seconds: round((Date.now() - started) / 1000, 1),
+      figures: { size, counts, iterations, results, plansFile: path.relative(projectRoot, plansFile) },
+      targets,
+    };
   } finally {
     await pgc.end();
     await db.$disconnect();
@@ -111,10 +154,12 @@ async function explain(c: Client, query: string, params: string): Promise<string
   const head = `-- ${query.replace(/\s+/g, ' ').slice(0, 220)}${query.length > 220 ? '…' : ''}`;
   if (/^\s*(BEGIN|COMMIT|ROLLBACK)/i.test(query)) return head;
   try {
-    const r = await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${query}`, values.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v)));
+    const r = await c.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN (ANALYZE, BUFFERS) ${query}`,
+      values.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v)),
+    );
     return `${head}\n${r.rows.map((x) => '   ' + x['QUERY PLAN']).join('\n')}`;
   } catch (e) {
     return `${head}\n   (not explained: ${(e as Error).message})`;
   }
 }
-

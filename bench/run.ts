@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   const started = new Date();
   const pg = await startBenchPostgres();
   const m = machine(pg.version);
-  process.stdout.write(`Co-op Claims benchmarks — ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, node ${m.node}, PostgreSQL ${m.postgres}, commit ${m.commit.slice(0, 10)}${m.dirty ? ' (+ local changes)' : ''}\n\n`);
+  process.stdout.write(
+    `Co-op Claims benchmarks — ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, node ${m.node}, PostgreSQL ${m.postgres}, commit ${m.commit.slice(0, 10)}${m.dirty ? ' (+ local changes)' : ''}\n\n`,
+  );
   const results: PartResult[] = [];
   try {
     for (const part of wanted) {
@@ -31,7 +33,9 @@ async function main(): Promise<void> {
     await pg.stop();
   }
   const targets = results.flatMap((r) => r.targets);
-  process.stdout.write(`Targets (${targets.filter((t) => t.met).length} of ${targets.length} met; ${Math.round((Date.now() - started.getTime()) / 1000)} s in all)\n${printTargets(targets)}\n`);
+  process.stdout.write(
+    `Targets (${targets.filter((t) => t.met).length} of ${targets.length} met; ${Math.round((Date.now() - started.getTime()) / 1000)} s in all)\n${printTargets(targets)}\n`,
+  );
   process.stdout.write(`results: ${writeResults(results, m, started)}\n`);
 }
 

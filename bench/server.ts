@@ -20,7 +20,15 @@ async function main(): Promise<void> {
   let url: string;
   if (kind === 'coop') {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coop-bench-data-'));
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: databaseUrl, DATA_DIR: dataDir, SCHEDULER_INTERVAL_SECONDS: '3600', LOG_LEVEL: 'silent', DEMO_SEED: 'false' });
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      SCHEDULER_INTERVAL_SECONDS: '3600',
+      LOG_LEVEL: 'silent',
+      DEMO_SEED: 'false',
+    });
     const db = createDb(databaseUrl!);
     const bot = await startBot({ config, db });
     url = bot.url;

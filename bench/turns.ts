@@ -21,7 +21,14 @@ export const turnsDefaults = (): TurnsOptions => ({
   warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 5),
 });
 
-type RoundFigures = { turnsPerSecond: number; turns: number; errors: number; invokes: LatencySummary; all: LatencySummary; kinds: Record<TurnKind, LatencySummary> };
+type RoundFigures = {
+  turnsPerSecond: number;
+  turns: number;
+  errors: number;
+  invokes: LatencySummary;
+  all: LatencySummary;
+  kinds: Record<TurnKind, LatencySummary>;
+};
 
 function figuresOf(r: LoadResult): RoundFigures {
   return {
@@ -39,7 +46,11 @@ function medianOf(rounds: RoundFigures[]): RoundFigures {
   const m = (f: (r: RoundFigures) => number) => round(median(rounds.map(f)));
   const s = (f: (r: RoundFigures) => LatencySummary): LatencySummary => ({
     count: rounds.reduce((a, r) => a + f(r).count, 0),
-    p50: m((r) => f(r).p50), p95: m((r) => f(r).p95), p99: m((r) => f(r).p99), max: Math.max(...rounds.map((r) => f(r).max)), mean: m((r) => f(r).mean),
+    p50: m((r) => f(r).p50),
+    p95: m((r) => f(r).p95),
+    p99: m((r) => f(r).p99),
+    max: Math.max(...rounds.map((r) => f(r).max)),
+    mean: m((r) => f(r).mean),
   });
   return {
     turnsPerSecond: m((r) => r.turnsPerSecond),
@@ -58,7 +69,8 @@ export async function benchTurns(pg: BenchPostgres, o: TurnsOptions = turnsDefau
   const stub = await startConnectorStub();
   const coop = await startServerChild(['coop', database.url]);
   const echo = await startServerChild(['echo']);
-  const refreshVersion = async (u: { claimId: string }) => (await database.db.claim.findUniqueOrThrow({ where: { id: u.claimId }, select: { version: true } })).version;
+  const refreshVersion = async (u: { claimId: string }) =>
+    (await database.db.claim.findUniqueOrThrow({ where: { id: u.claimId }, select: { version: true } })).version;
   const load = (url: string, seconds: number, seed: number, withVersions: boolean) =>
     runLoad({ url, serviceUrl: stub.url, users, seconds, seed, refreshVersion: withVersions ? refreshVersion : undefined });
   const errorSamples: string[] = [];
@@ -91,8 +103,28 @@ export async function benchTurns(pg: BenchPostgres, o: TurnsOptions = turnsDefau
       const c = our.kinds[k];
       return [k, c.count, c.p50, c.p95, c.p99, e.p50, e.p99, ratio(c.p50, e.p50), ratio(c.p99, e.p99)];
     });
-    rows.push(['all invokes', our.invokes.count, our.invokes.p50, our.invokes.p95, our.invokes.p99, invokeEcho.p50, invokeEcho.p99, ratio(our.invokes.p50, invokeEcho.p50), ratio(our.invokes.p99, invokeEcho.p99)]);
-    rows.push(['all turns', our.all.count, our.all.p50, our.all.p95, our.all.p99, echoFig.all.p50, echoFig.all.p99, ratio(our.all.p50, echoFig.all.p50), ratio(our.all.p99, echoFig.all.p99)]);
+    rows.push([
+      'all invokes',
+      our.invokes.count,
+      our.invokes.p50,
+      our.invokes.p95,
+      our.invokes.p99,
+      invokeEcho.p50,
+      invokeEcho.p99,
+      ratio(our.invokes.p50, invokeEcho.p50),
+      ratio(our.invokes.p99, invokeEcho.p99),
+    ]);
+    rows.push([
+      'all turns',
+      our.all.count,
+      our.all.p50,
+      our.all.p95,
+      our.all.p99,
+      echoFig.all.p50,
+      echoFig.all.p99,
+      ratio(our.all.p50, echoFig.all.p50),
+      ratio(our.all.p99, echoFig.all.p99),
+    ]);
     const throughputRatio = ratio(our.turnsPerSecond, echoFig.turnsPerSecond);
     process.stdout.write(
       `\nTurns over HTTP (${o.users} concurrent users; median of ${o.rounds} rounds; ms)\n` +
@@ -102,12 +134,26 @@ export async function benchTurns(pg: BenchPostgres, o: TurnsOptions = turnsDefau
     );
     const targets = [
       { name: 'card-action invoke p99', target: '< 50 ms', value: our.invokes.p99, unit: 'ms', met: our.invokes.p99 < 50 },
-      { name: 'throughput vs echo bot', target: '≥ 50 %', value: Math.round(throughputRatio * 100), unit: '%', met: throughputRatio >= 0.5 },
+      {
+        name: 'throughput vs echo bot',
+        target: '≥ 50 %',
+        value: Math.round(throughputRatio * 100),
+        unit: '%',
+        met: throughputRatio >= 0.5,
+      },
     ];
     return {
       part: 'turns',
       seconds: round((Date.now() - started) / 1000, 1),
-      figures: { options: o, ours: our, echo: echoFig, throughputRatio, rounds: { ours, echo: base }, staleVersions: stale, errorSamples: errorSamples.slice(0, 5) },
+      figures: {
+        options: o,
+        ours: our,
+        echo: echoFig,
+        throughputRatio,
+        rounds: { ours, echo: base },
+        staleVersions: stale,
+        errorSamples: errorSamples.slice(0, 5),
+      },
       targets,
     };
   } finally {
@@ -117,4 +163,3 @@ export async function benchTurns(pg: BenchPostgres, o: TurnsOptions = turnsDefau
     await database.drop();
   }
 }
-

@@ -10,6 +10,9 @@ export type ActionDef<S extends z.ZodType = z.ZodType> = {
   handle: (ctx: HandlerContext, data: z.output<S>) => Promise<Reply>;
 };
 
-export const action = <S extends z.ZodType>(schema: S, handle: (ctx: HandlerContext, data: z.output<S>) => Promise<Reply>): ActionDef<S> => ({ schema, handle });
+export const action = <S extends z.ZodType>(
+  schema: S,
+  handle: (ctx: HandlerContext, data: z.output<S>) => Promise<Reply>,
+): ActionDef<S> => ({ schema, handle });
 
 export type ActionTable = Record<string, ActionDef>;

@@ -63,7 +63,14 @@ export class CoopBot extends TeamsActivityHandler {
       if (r.isNew && graph) {
         void graph
           .getUser(aadObjectId)
-          .then((profile) => profile && this.deps.svc.db.user.update({ where: { id: r.id }, data: { displayName: profile.displayName, email: profile.mail ?? undefined } }))
+          .then(
+            (profile) =>
+              profile &&
+              this.deps.svc.db.user.update({
+                where: { id: r.id },
+                data: { displayName: profile.displayName, email: profile.mail ?? undefined },
+              }),
+          )
           .catch((e: Error) => turnLog.warn({ err: e.message }, 'Graph profile not loaded'));
       }
     } catch (e) {
@@ -78,7 +85,10 @@ export class CoopBot extends TeamsActivityHandler {
       return false;
     });
     // Requests that could not reach this person before are delivered now that we can reach them.
-    if (saved === 'changed') await redeliverWaitingRequests(this.deps, user.id).catch((e: Error) => turnLog.warn({ err: e.message }, 'waiting requests not re-queued'));
+    if (saved === 'changed')
+      await redeliverWaitingRequests(this.deps, user.id).catch((e: Error) =>
+        turnLog.warn({ err: e.message }, 'waiting requests not re-queued'),
+      );
     return {
       deps: this.deps,
       user,
@@ -173,8 +183,8 @@ export class CoopBot extends TeamsActivityHandler {
   /** Cards posted for a claim are updated in place when the claim changes (bot/cardUpdates.ts). */
   private async rememberCard(reply: Reply, conversationId: string, activityId: string): Promise<void> {
     if (!reply.claimId) return;
-    await recordClaimCard(this.deps.svc.db, { claimId: reply.claimId, conversationId, activityId, view: reply.view ?? 'detail' }).catch((e: Error) =>
-      turnLog.warn({ err: e.message }, 'claim card not recorded'),
+    await recordClaimCard(this.deps.svc.db, { claimId: reply.claimId, conversationId, activityId, view: reply.view ?? 'detail' }).catch(
+      (e: Error) => turnLog.warn({ err: e.message }, 'claim card not recorded'),
     );
   }
 }
@@ -209,7 +219,11 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
       if (!verifyDocumentLink(config.files, documentId, expires, signature, svc.clock.now())) return null;
       const doc = await db.document.findUnique({ where: { id: documentId } });
       if (!doc?.fileKey || doc.removedAt) return null;
-      return { bytes: await deps.files.get(doc.fileKey), fileName: doc.fileName ?? 'document', contentType: doc.contentType ?? 'application/octet-stream' };
+      return {
+        bytes: await deps.files.get(doc.fileKey),
+        fileName: doc.fileName ?? 'document',
+        contentType: doc.contentType ?? 'application/octet-stream',
+      };
     },
   });
   const background = startBackgroundWork(deps, adapter);

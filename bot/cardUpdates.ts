@@ -20,22 +20,42 @@ export function makeClaimChanged(deps: Omit<BotDeps, 'claimChanged'>, adapter: C
       const db = deps.svc.db;
       // The acting conversation's card is the reply to this very turn.
       // Notices say what happened at the time and stay as they are; claim cards show the claim now.
-      const posted = await db.claimCard.findMany({ where: { claimId, view: 'detail', conversationId: { not: exceptConversationId ?? '' } }, select: { conversationId: true } });
+      const posted = await db.claimCard.findMany({
+        where: { claimId, view: 'detail', conversationId: { not: exceptConversationId ?? '' } },
+        select: { conversationId: true },
+      });
       if (posted.length === 0) return;
-      const refs = await db.conversationRef.findMany({ where: { conversationId: { in: posted.map((p) => p.conversationId) } }, select: { conversationId: true, userId: true, user: { select: { locale: true } } } });
+      const refs = await db.conversationRef.findMany({
+        where: { conversationId: { in: posted.map((p) => p.conversationId) } },
+        select: { conversationId: true, userId: true, user: { select: { locale: true } } },
+      });
       const refreshUserIds = await refreshUsersForClaim(db, claimId);
       const cards = new Map<string, object | null>();
       for (const r of refs) {
         if (!r.userId) continue;
         try {
-          const detail = withDocumentLinks(deps.config, await getClaimDetail(deps.svc, { userId: r.userId }, claimId), deps.svc.clock.now());
-          cards.set(r.conversationId, renderClaimDetail({ ...detail, idempotencyKey: newIdempotencyKey(), refreshUserIds }, r.user?.locale ?? 'en-US'));
+          const detail = withDocumentLinks(
+            deps.config,
+            await getClaimDetail(deps.svc, { userId: r.userId }, claimId),
+            deps.svc.clock.now(),
+          );
+          cards.set(
+            r.conversationId,
+            renderClaimDetail({ ...detail, idempotencyKey: newIdempotencyKey(), refreshUserIds }, r.user?.locale ?? 'en-US'),
+          );
         } catch (e) {
           if (!isServiceError(e)) throw e;
           cards.set(r.conversationId, null);
         }
       }
-      await updateClaimCards(adapter, deps.config.bot.appId ?? '', db, claimId, (view, ref) => (view === 'detail' ? (cards.get(ref.conversation?.id ?? '') ?? null) : null), { log: cardLog });
+      await updateClaimCards(
+        adapter,
+        deps.config.bot.appId ?? '',
+        db,
+        claimId,
+        (view, ref) => (view === 'detail' ? (cards.get(ref.conversation?.id ?? '') ?? null) : null),
+        { log: cardLog },
+      );
     })().catch((e: Error) => cardLog.warn({ err: e.message, claimId }, 'claim cards not updated'));
   };
 }

@@ -25,7 +25,10 @@ const ALIASES: Array<[RegExp, (m: RegExpMatchArray) => TextCommand]> = [
 
 export function parseCommand(text: string | undefined): TextCommand {
   // Teams prefixes channel messages with an <at>mention</at> of the bot.
-  const clean = (text ?? '').replace(/<at>[^<]*<\/at>/g, '').replace(/\s+/g, ' ').trim();
+  const clean = (text ?? '')
+    .replace(/<at>[^<]*<\/at>/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   for (const [re, make] of ALIASES) {
     const m = clean.match(re);
     if (m) return make(m);

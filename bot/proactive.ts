@@ -65,7 +65,8 @@ export type ReachDeps = {
   teamsAppCatalogId?: string;
 };
 
-export type Reach = { ok: true; conversationId: string; reference: Partial<ConversationReference> } | { ok: false; reason: UnreachableReason };
+export type Reach =
+  { ok: true; conversationId: string; reference: Partial<ConversationReference> } | { ok: false; reason: UnreachableReason };
 
 /** Used when a tenant has never talked to the bot yet; Teams routes it to the tenant's region. */
 export const DEFAULT_TEAMS_SERVICE_URL = 'https://smba.trafficmanager.net/teams/';
@@ -76,7 +77,13 @@ export function toConversationReference(r: StoredReference): Partial<Conversatio
     channelId: r.channelId,
     serviceUrl: r.serviceUrl,
     locale: r.locale,
-    conversation: { id: r.conversation.id, conversationType: r.conversation.conversationType, tenantId: r.conversation.tenantId, isGroup: r.conversation.isGroup ?? false, name: r.conversation.name ?? '' },
+    conversation: {
+      id: r.conversation.id,
+      conversationType: r.conversation.conversationType,
+      tenantId: r.conversation.tenantId,
+      isGroup: r.conversation.isGroup ?? false,
+      name: r.conversation.name ?? '',
+    },
     bot: r.bot ? { id: r.bot.id, name: r.bot.name ?? '' } : undefined,
     user: r.user ? { id: r.user.id, name: r.user.name ?? '', aadObjectId: r.user.aadObjectId } : undefined,
   };
@@ -94,7 +101,11 @@ export function parseStoredReference(json: unknown): StoredReference | null {
  * them reachable again. Returns false (and stores nothing) when the reference is not valid, and
  * 'unchanged' without writing when nothing changed (the common turn: a read, no write).
  */
-export async function saveConversationReference(db: Db, userId: string | null, activity: Partial<Activity>): Promise<'changed' | 'unchanged' | false> {
+export async function saveConversationReference(
+  db: Db,
+  userId: string | null,
+  activity: Partial<Activity>,
+): Promise<'changed' | 'unchanged' | false> {
   const raw = TurnContext.getConversationReference(activity);
   const channelData = (activity.channelData ?? {}) as { tenant?: { id?: unknown } };
   const tenantId = raw.conversation?.tenantId ?? (typeof channelData.tenant?.id === 'string' ? channelData.tenant.id : undefined);
@@ -111,13 +122,35 @@ export async function saveConversationReference(db: Db, userId: string | null, a
   const ref = parsed.data;
   const personal = ref.conversation.conversationType === 'personal';
   const owner = personal ? userId : null;
-  const existing = await db.conversationRef.findUnique({ where: { conversationId: ref.conversation.id }, select: { userId: true, reference: true, user: { select: { unreachableReason: true } } } });
-  if (existing && existing.userId === owner && !existing.user?.unreachableReason && isDeepStrictEqual(existing.reference, JSON.parse(JSON.stringify(ref)))) return 'unchanged';
+  const existing = await db.conversationRef.findUnique({
+    where: { conversationId: ref.conversation.id },
+    select: { userId: true, reference: true, user: { select: { unreachableReason: true } } },
+  });
+  if (
+    existing &&
+    existing.userId === owner &&
+    !existing.user?.unreachableReason &&
+    isDeepStrictEqual(existing.reference, JSON.parse(JSON.stringify(ref)))
+  )
+    return 'unchanged';
   await db.$transaction(async (tx) => {
     await tx.conversationRef.upsert({
       where: { conversationId: ref.conversation.id },
-      create: { conversationId: ref.conversation.id, userId: owner, conversationType: ref.conversation.conversationType, serviceUrl: ref.serviceUrl, tenantId: ref.conversation.tenantId, reference: ref },
-      update: { userId: owner, conversationType: ref.conversation.conversationType, serviceUrl: ref.serviceUrl, tenantId: ref.conversation.tenantId, reference: ref },
+      create: {
+        conversationId: ref.conversation.id,
+        userId: owner,
+        conversationType: ref.conversation.conversationType,
+        serviceUrl: ref.serviceUrl,
+        tenantId: ref.conversation.tenantId,
+        reference: ref,
+      },
+      update: {
+        userId: owner,
+        conversationType: ref.conversation.conversationType,
+        serviceUrl: ref.serviceUrl,
+        tenantId: ref.conversation.tenantId,
+        reference: ref,
+      },
     });
     if (userId) await tx.user.updateMany({ where: { id: userId, unreachableReason: { not: null } }, data: { unreachableReason: null } });
   });
@@ -129,8 +162,15 @@ function pick(c: { id: string; conversationType?: string; isGroup?: boolean; nam
 }
 
 /** The user's most recently used 1:1 chat with the bot, if any. */
-export async function findPersonalConversation(db: Db, userId: string): Promise<{ conversationId: string; reference: StoredReference } | null> {
-  const rows = await db.conversationRef.findMany({ where: { userId, conversationType: 'personal' }, orderBy: { updatedAt: 'desc' }, take: 5 });
+export async function findPersonalConversation(
+  db: Db,
+  userId: string,
+): Promise<{ conversationId: string; reference: StoredReference } | null> {
+  const rows = await db.conversationRef.findMany({
+    where: { userId, conversationType: 'personal' },
+    orderBy: { updatedAt: 'desc' },
+    take: 5,
+  });
   for (const row of rows) {
     const reference = parseStoredReference(row.reference);
     if (reference) return { conversationId: row.conversationId, reference };
@@ -156,8 +196,10 @@ export async function reachUser(deps: ReachDeps, userId: string): Promise<Reach>
   const existing = await findPersonalConversation(db, userId);
   // A 403 recorded against the chat we have wins: sending there again would fail the same way.
   // Only an uninstalled app (not in roster) is something installing can repair.
-  if (existing && !user.unreachableReason) return { ok: true, conversationId: existing.conversationId, reference: toConversationReference(existing.reference) };
-  if (user.unreachableReason && user.unreachableReason !== 'BotNotInConversationRoster') return { ok: false, reason: user.unreachableReason };
+  if (existing && !user.unreachableReason)
+    return { ok: true, conversationId: existing.conversationId, reference: toConversationReference(existing.reference) };
+  if (user.unreachableReason && user.unreachableReason !== 'BotNotInConversationRoster')
+    return { ok: false, reason: user.unreachableReason };
 
   if (!deps.graph || !deps.teamsAppCatalogId) return { ok: false, reason: user.unreachableReason ?? 'no_conversation' };
   // 409 (already installed) counts as success: the chat exists, we just never stored it.
@@ -167,7 +209,11 @@ export async function reachUser(deps: ReachDeps, userId: string): Promise<Reach>
   if (!installationId) return { ok: false, reason: 'app_not_in_catalog' };
   const chatId = await deps.graph.getInstalledAppChat(user.aadObjectId, installationId);
 
-  const known = await db.conversationRef.findFirst({ where: { tenantId: user.tenantId }, orderBy: { updatedAt: 'desc' }, select: { serviceUrl: true } });
+  const known = await db.conversationRef.findFirst({
+    where: { tenantId: user.tenantId },
+    orderBy: { updatedAt: 'desc' },
+    select: { serviceUrl: true },
+  });
   const ref: StoredReference = {
     channelId: 'msteams',
     serviceUrl: known?.serviceUrl ?? DEFAULT_TEAMS_SERVICE_URL,
@@ -180,7 +226,14 @@ export async function reachUser(deps: ReachDeps, userId: string): Promise<Reach>
   await db.$transaction(async (tx) => {
     await tx.conversationRef.upsert({
       where: { conversationId: chatId },
-      create: { conversationId: chatId, userId, conversationType: 'personal', serviceUrl: parsed.serviceUrl, tenantId: user.tenantId, reference: parsed },
+      create: {
+        conversationId: chatId,
+        userId,
+        conversationType: 'personal',
+        serviceUrl: parsed.serviceUrl,
+        tenantId: user.tenantId,
+        reference: parsed,
+      },
       update: { userId, conversationType: 'personal', serviceUrl: parsed.serviceUrl, tenantId: user.tenantId, reference: parsed },
     });
     await tx.user.update({ where: { id: userId }, data: { unreachableReason: null } });
@@ -202,12 +255,26 @@ export function makeTargetResolver(deps: ReachDeps): ResolveTarget {
       const reach = await reachUser(deps, recipientId);
       if (!reach.ok) return { ok: false, reason: reach.reason, userId: recipientId };
       const user = await deps.db.user.findUniqueOrThrow({ where: { id: recipientId }, select: { locale: true } });
-      return { ok: true, conversationId: reach.conversationId, tenantId: reach.reference.conversation?.tenantId ?? '', reference: reach.reference, locale: user.locale, userId: recipientId };
+      return {
+        ok: true,
+        conversationId: reach.conversationId,
+        tenantId: reach.reference.conversation?.tenantId ?? '',
+        reference: reach.reference,
+        locale: user.locale,
+        userId: recipientId,
+      };
     }
     if (conversationId) {
       const ref = await findConversation(deps.db, conversationId);
       if (!ref) return { ok: false, reason: 'no_conversation', userId: null };
-      return { ok: true, conversationId, tenantId: ref.conversation.tenantId, reference: toConversationReference(ref), locale: ref.locale ?? 'en-US', userId: null };
+      return {
+        ok: true,
+        conversationId,
+        tenantId: ref.conversation.tenantId,
+        reference: toConversationReference(ref),
+        locale: ref.locale ?? 'en-US',
+        userId: null,
+      };
     }
     return { ok: false, reason: 'no_conversation', userId: null };
   };

@@ -15,7 +15,12 @@ export type Scheduler = {
   runOnce(): Promise<Record<string, number>>;
 };
 
-export function startScheduler(opts: { intervalSeconds: number; jobs: ScheduledJob[]; log: Pick<Logger, 'info' | 'error' | 'debug'>; runAtStart?: boolean }): Scheduler {
+export function startScheduler(opts: {
+  intervalSeconds: number;
+  jobs: ScheduledJob[];
+  log: Pick<Logger, 'info' | 'error' | 'debug'>;
+  runAtStart?: boolean;
+}): Scheduler {
   const { jobs, log } = opts;
   const running = new Map<string, Promise<number>>();
   let timer: NodeJS.Timeout | null = null;

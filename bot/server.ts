@@ -17,7 +17,11 @@ export async function startHttpServer(opts: {
   port: number;
   host: string;
   /** GET /files/:documentId/:expires/:signature — a signed document link from a card. */
-  openDocument: (documentId: string, expires: string, signature: string) => Promise<{ bytes: Buffer; fileName: string; contentType: string } | null>;
+  openDocument: (
+    documentId: string,
+    expires: string,
+    signature: string,
+  ) => Promise<{ bytes: Buffer; fileName: string; contentType: string } | null>;
 }): Promise<RunningServer> {
   const server = restify.createServer({ name: 'coop-claims' });
   server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));

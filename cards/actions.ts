@@ -57,7 +57,15 @@ export type ActionData = {
   before?: string;
 };
 export const ACTION_DATA_KEYS: readonly (keyof ActionData)[] = [
-  'claimId', 'version', 'idempotencyKey', 'kind', 'documentId', 'uploadRequestId', 'decision', 'focus', 'before',
+  'claimId',
+  'version',
+  'idempotencyKey',
+  'kind',
+  'documentId',
+  'uploadRequestId',
+  'decision',
+  'focus',
+  'before',
 ];
 
 export type ExecuteSpec = {

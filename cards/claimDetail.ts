@@ -2,10 +2,29 @@ import detailTemplate from './templates/claimDetail.json';
 import { actionData, actionKey, execute, needsFixInputId, type ExecuteSpec } from './actions';
 import { documentFile, documentTitle } from './documentSummary';
 import { checklistLabel } from './errors';
-import { badgeTextTone, formatDate, formatDueDate, formatMoment, formatMoney, intlLocale, reviewTone, statusTone, type Tone } from './format';
+import {
+  badgeTextTone,
+  formatDate,
+  formatDueDate,
+  formatMoment,
+  formatMoney,
+  intlLocale,
+  reviewTone,
+  statusTone,
+  type Tone,
+} from './format';
 import { cardBytes, expand } from './render';
 import { langOf, t, type StringKey } from './strings';
-import { DOCUMENT_KINDS, type AdaptiveCard, type CalendarDate, type ClaimStatus, type DocumentKind, type Moment, type RenderOptions, type ReviewState } from './types';
+import {
+  DOCUMENT_KINDS,
+  type AdaptiveCard,
+  type CalendarDate,
+  type ClaimStatus,
+  type DocumentKind,
+  type Moment,
+  type RenderOptions,
+  type ReviewState,
+} from './types';
 
 /** What the viewer may do: the card shows a button for each, nothing else. One list, owned by the service. */
 export type { ClaimAction } from '../services/views';
@@ -15,8 +34,22 @@ import type { ClaimAction } from '../services/views';
 export type ViewerRole = 'partner' | 'reviewer' | 'colleague' | 'other';
 
 export type NoteKey =
-  | 'changed' | 'created' | 'saved' | 'submitted' | 'resubmitted' | 'cancelled' | 'documentAdded' | 'commentAdded' | 'uploadAsked'
-  | 'reviewStarted' | 'feedbackSent' | 'documentAccepted' | 'infoRequested' | 'approved' | 'rejected' | 'disputed';
+  | 'changed'
+  | 'created'
+  | 'saved'
+  | 'submitted'
+  | 'resubmitted'
+  | 'cancelled'
+  | 'documentAdded'
+  | 'commentAdded'
+  | 'uploadAsked'
+  | 'reviewStarted'
+  | 'feedbackSent'
+  | 'documentAccepted'
+  | 'infoRequested'
+  | 'approved'
+  | 'rejected'
+  | 'disputed';
 /** A line above the facts: a known note, or any text (already localised) with a tone. */
 export type Note = NoteKey | { tone: Tone; text: string };
 
@@ -73,15 +106,29 @@ export type ClaimDetailView = {
   refreshUserIds?: string[];
 };
 
-const NOTE_TONE: Partial<Record<NoteKey, Tone>> = { changed: 'warning', cancelled: 'default', rejected: 'attention', infoRequested: 'warning' };
+const NOTE_TONE: Partial<Record<NoteKey, Tone>> = {
+  changed: 'warning',
+  cancelled: 'default',
+  rejected: 'attention',
+  infoRequested: 'warning',
+};
 /** The add action that also lets the viewer replace or remove a document of that kind. */
 const ADD_ACTION_BY_KIND: Record<DocumentKind, ClaimAction> = {
-  INVOICE: 'add_invoice', CSR: 'add_csr', PROOF: 'add_proof', METRIC: 'add_metric', ADDITIONAL_INFO: 'add_additional_info',
+  INVOICE: 'add_invoice',
+  CSR: 'add_csr',
+  PROOF: 'add_proof',
+  METRIC: 'add_metric',
+  ADDITIONAL_INFO: 'add_additional_info',
 };
 /** Kinds whose document is a file the partner can swap for a new one (the others are re-entered or removed). */
 const REPLACEABLE: ReadonlySet<DocumentKind> = new Set(['INVOICE', 'PROOF']);
 const ADD_ACTIONS: Array<[ClaimAction, DocumentKind | null]> = [
-  ['add_invoice', 'INVOICE'], ['add_csr', 'CSR'], ['add_proof', 'PROOF'], ['add_metric', 'METRIC'], ['add_additional_info', 'ADDITIONAL_INFO'], ['ask_colleague', null],
+  ['add_invoice', 'INVOICE'],
+  ['add_csr', 'CSR'],
+  ['add_proof', 'PROOF'],
+  ['add_metric', 'METRIC'],
+  ['add_additional_info', 'ADDITIONAL_INFO'],
+  ['ask_colleague', null],
 ];
 /** Teams shows at most 6 card-level actions; the rest go to the overflow menu (`mode: secondary`, 1.5). */
 const MAX_PRIMARY = 5;
@@ -94,7 +141,8 @@ const DOCS_PER_KIND = [0, 5, 2] as const;
 export function renderClaimDetail(vm: ClaimDetailView, locale: string, opts: RenderOptions = {}): AdaptiveCard {
   let card = render(vm, locale, opts, 0);
   // Each level drops more: secondary lines and older documents (their Replace/Remove buttons with them).
-  for (let level = 1; level < DOCS_PER_KIND.length && cardBytes(card) > COMPACT_ABOVE_BYTES; level++) card = render(vm, locale, opts, level);
+  for (let level = 1; level < DOCS_PER_KIND.length && cardBytes(card) > COMPACT_ABOVE_BYTES; level++)
+    card = render(vm, locale, opts, level);
   return card;
 }
 
@@ -121,19 +169,36 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
 
   const facts: Array<{ title: string; value: string }> = [
     { title: t(locale, 'detail.facts.program'), value: vm.program.name },
-    { title: t(locale, 'detail.facts.location'), value: t(locale, 'detail.locationValue', { name: vm.location.name, partnerId: vm.location.partnerId }) },
-    { title: t(locale, 'detail.facts.period'), value: t(locale, 'detail.periodValue', { period: vm.period, start: formatDate(vm.usageStart, locale), end: formatDate(vm.usageEnd, locale) }) },
+    {
+      title: t(locale, 'detail.facts.location'),
+      value: t(locale, 'detail.locationValue', { name: vm.location.name, partnerId: vm.location.partnerId }),
+    },
+    {
+      title: t(locale, 'detail.facts.period'),
+      value: t(locale, 'detail.periodValue', {
+        period: vm.period,
+        start: formatDate(vm.usageStart, locale),
+        end: formatDate(vm.usageEnd, locale),
+      }),
+    },
     { title: t(locale, 'detail.facts.deadline'), value: formatDate(vm.claimingDeadline, locale) },
     { title: t(locale, 'detail.facts.amount'), value: money(vm.amountMinor) },
   ];
   if (vm.approvedMinor !== null) facts.push({ title: t(locale, 'detail.facts.approved'), value: money(vm.approvedMinor) });
   facts.push(
-    { title: t(locale, 'detail.facts.activity'), value: langOf(locale) === 'ko' && vm.activityType.nameKo ? vm.activityType.nameKo : vm.activityType.name },
-    { title: t(locale, 'detail.facts.activityDates'), value: t(locale, 'detail.dateRange', { start: formatDate(vm.activityStart, locale), end: formatDate(vm.activityEnd, locale) }) },
+    {
+      title: t(locale, 'detail.facts.activity'),
+      value: langOf(locale) === 'ko' && vm.activityType.nameKo ? vm.activityType.nameKo : vm.activityType.name,
+    },
+    {
+      title: t(locale, 'detail.facts.activityDates'),
+      value: t(locale, 'detail.dateRange', { start: formatDate(vm.activityStart, locale), end: formatDate(vm.activityEnd, locale) }),
+    },
   );
   if (vm.surfaceSubItem) facts.push({ title: t(locale, 'detail.facts.surface'), value: vm.surfaceSubItem });
   if (vm.preApprovalId) facts.push({ title: t(locale, 'detail.facts.preApproval'), value: vm.preApprovalId });
-  if (vm.estimatedReach !== null) facts.push({ title: t(locale, 'detail.facts.reach'), value: new Intl.NumberFormat(intlLocale(locale)).format(vm.estimatedReach) });
+  if (vm.estimatedReach !== null)
+    facts.push({ title: t(locale, 'detail.facts.reach'), value: new Intl.NumberFormat(intlLocale(locale)).format(vm.estimatedReach) });
   facts.push({ title: t(locale, 'detail.facts.owner'), value: vm.owner.name });
 
   const canReview = allowed.has('review_document');
@@ -168,7 +233,10 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
           canChange,
           canReplace,
           // Every row's buttons read the same; the tooltip (read by screen readers) names the document.
-          replace: { ...execute(t(locale, 'detail.doc.replace'), 'doc.add.form', { claimId: vm.id, kind, documentId: d.id }), tooltip: t(locale, 'detail.doc.replace.tooltip', { document: clip(title) }) },
+          replace: {
+            ...execute(t(locale, 'detail.doc.replace'), 'doc.add.form', { claimId: vm.id, kind, documentId: d.id }),
+            tooltip: t(locale, 'detail.doc.replace.tooltip', { document: clip(title) }),
+          },
           remove: {
             title: t(locale, 'detail.doc.remove'),
             tooltip: t(locale, 'detail.doc.remove.tooltip', { document: clip(title) }),
@@ -181,7 +249,12 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
           accept: {
             title: t(locale, 'detail.doc.accept'),
             verb: 'review.doc',
-            data: actionData({ ...ref, documentId: d.id, decision: 'ACCEPT', idempotencyKey: actionKey(vm.idempotencyKey, 'rd', 'A', shortId(d.id)) }),
+            data: actionData({
+              ...ref,
+              documentId: d.id,
+              decision: 'ACCEPT',
+              idempotencyKey: actionKey(vm.idempotencyKey, 'rd', 'A', shortId(d.id)),
+            }),
           },
           needsFix: {
             title: t(locale, 'detail.doc.needsFix'),
@@ -190,7 +263,12 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
             error: t(locale, 'detail.doc.needsFix.error'),
             send: t(locale, 'detail.doc.needsFix.send'),
             verb: 'review.doc',
-            data: actionData({ ...ref, documentId: d.id, decision: 'NEEDS_FIX', idempotencyKey: actionKey(vm.idempotencyKey, 'rd', 'N', shortId(d.id)) }),
+            data: actionData({
+              ...ref,
+              documentId: d.id,
+              decision: 'NEEDS_FIX',
+              idempotencyKey: actionKey(vm.idempotencyKey, 'rd', 'N', shortId(d.id)),
+            }),
           },
         };
       }),
@@ -211,17 +289,27 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
   // rules at any stage (a neutral heading, no "you can submit"); colleagues and others have no use for it.
   const isReviewer = vm.viewerRole === 'reviewer';
   const showChecklist = vm.checklist.length > 0 && (isReviewer || (vm.viewerRole === 'partner' && editable));
-  const checklist = vm.checklist.map((c) => ({ line: `${c.ok ? '✓' : '✗'} ${checklistLabel(locale, c)}`, tone: c.ok ? 'default' : 'attention' }));
+  const checklist = vm.checklist.map((c) => ({
+    line: `${c.ok ? '✓' : '✗'} ${checklistLabel(locale, c)}`,
+    tone: c.ok ? 'default' : 'attention',
+  }));
 
   const addActions = ADD_ACTIONS.filter(([a]) => allowed.has(a)).map(([a, kind]) =>
-    kind ? execute(t(locale, `action.${a}` as StringKey), 'doc.add.form', { ...ref, kind }) : execute(t(locale, 'action.ask_colleague'), 'upload.ask.form', { claimId: vm.id }),
+    kind
+      ? execute(t(locale, `action.${a}` as StringKey), 'doc.add.form', { ...ref, kind })
+      : execute(t(locale, 'action.ask_colleague'), 'upload.ask.form', { claimId: vm.id }),
   );
 
   const key = (verb: string) => actionKey(vm.idempotencyKey, verb);
   const main: ExecuteSpec[] = [];
-  if (allowed.has('submit')) main.push(execute(t(locale, 'action.submit'), 'claim.submit', { ...ref, idempotencyKey: key('submit') }, { style: 'positive' }));
-  if (allowed.has('resubmit')) main.push(execute(t(locale, 'action.resubmit'), 'claim.resubmit', { ...ref, idempotencyKey: key('resubmit') }, { style: 'positive' }));
-  if (allowed.has('start_review')) main.push(execute(t(locale, 'action.start_review'), 'review.start', { ...ref, idempotencyKey: key('startReview') }, { style: 'positive' }));
+  if (allowed.has('submit'))
+    main.push(execute(t(locale, 'action.submit'), 'claim.submit', { ...ref, idempotencyKey: key('submit') }, { style: 'positive' }));
+  if (allowed.has('resubmit'))
+    main.push(execute(t(locale, 'action.resubmit'), 'claim.resubmit', { ...ref, idempotencyKey: key('resubmit') }, { style: 'positive' }));
+  if (allowed.has('start_review'))
+    main.push(
+      execute(t(locale, 'action.start_review'), 'review.start', { ...ref, idempotencyKey: key('startReview') }, { style: 'positive' }),
+    );
   if (allowed.has('approve')) main.push(execute(t(locale, 'action.approve'), 'review.approve.form', ref, { style: 'positive' }));
   if (allowed.has('request_information')) main.push(execute(t(locale, 'action.request_information'), 'review.requestInfo.form', ref));
   if (allowed.has('reject')) main.push(execute(t(locale, 'action.reject'), 'review.reject.form', ref, { style: 'destructive' }));
@@ -232,7 +320,11 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
   const hasCancel = allowed.has('cancel');
   const actions = main.map((a, i) => ({ ...a, mode: i < MAX_PRIMARY ? null : 'secondary' }));
 
-  const note = vm.note ? (typeof vm.note === 'string' ? { tone: NOTE_TONE[vm.note] ?? 'good', text: t(locale, `note.${vm.note}`) } : vm.note) : null;
+  const note = vm.note
+    ? typeof vm.note === 'string'
+      ? { tone: NOTE_TONE[vm.note] ?? 'good', text: t(locale, `note.${vm.note}`) }
+      : vm.note
+    : null;
   const refreshUserIds = (vm.refreshUserIds ?? []).slice(0, 60);
 
   return expand(detailTemplate, {
@@ -265,16 +357,26 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
     docGroups,
     hasUploadRequests: vm.openUploadRequests.length > 0,
     uploadRequests: vm.openUploadRequests.map((u) => ({
-      line: t(locale, 'detail.uploadRequest', { name: u.assigneeName, kind: t(locale, `kind.${u.kind}`), due: formatDueDate(u.dueAt, locale) }),
+      line: t(locale, 'detail.uploadRequest', {
+        name: u.assigneeName,
+        kind: t(locale, `kind.${u.kind}`),
+        due: formatDueDate(u.dueAt, locale),
+      }),
       // Partner staff may withdraw a request (the service lets only the asker or an admin do it).
       canCancel: allowed.has('ask_colleague'),
-      cancel: execute(t(locale, 'detail.uploadRequest.cancel'), 'upload.cancel', { uploadRequestId: u.id, idempotencyKey: actionKey(vm.idempotencyKey, 'cancel', u.id) }),
+      cancel: execute(t(locale, 'detail.uploadRequest.cancel'), 'upload.cancel', {
+        uploadRequestId: u.id,
+        idempotencyKey: actionKey(vm.idempotencyKey, 'cancel', u.id),
+      }),
     })),
     hasChecklist: showChecklist,
     checklist,
     checklistDone: vm.checklist.length > 0 && vm.checklist.every((c) => c.ok),
     hasComments: !compact && vm.comments.length > 0,
-    comments: vm.comments.slice(0, 3).map((c) => ({ text: c.text, meta: t(locale, 'detail.comment.meta', { author: c.authorName, date: formatMoment(c.createdAt, locale, tz) }) })),
+    comments: vm.comments.slice(0, 3).map((c) => ({
+      text: c.text,
+      meta: t(locale, 'detail.comment.meta', { author: c.authorName, date: formatMoment(c.createdAt, locale, tz) }),
+    })),
     hasAddActions: addActions.length > 0,
     addActions,
     actions,

@@ -16,7 +16,17 @@ const subtitle = (c: ClaimRef) => t('en', 'common.claimRef', { number: c.number,
 function textForm(
   vm: ClaimFormView,
   locale: string,
-  o: { title: string; intro?: string; id: string; label: string; error: string; submit: string; verb: 'comment.add' | 'claim.dispute' | 'review.requestInfo' | 'review.reject'; destructive?: boolean; max: number },
+  o: {
+    title: string;
+    intro?: string;
+    id: string;
+    label: string;
+    error: string;
+    submit: string;
+    verb: 'comment.add' | 'claim.dispute' | 'review.requestInfo' | 'review.reject';
+    destructive?: boolean;
+    max: number;
+  },
 ): AdaptiveCard {
   // A comment changes no claim state, so it carries no version (services/documents.ts addComment).
   const version = o.verb === 'comment.add' ? undefined : vm.claim.version;
@@ -27,7 +37,12 @@ function textForm(
       intro: o.intro,
       fields: [{ kind: 'text', id: o.id, label: o.label, required: true, errorMessage: o.error, multiline: true, maxLength: o.max }],
       actions: [
-        execute(o.submit, o.verb, { claimId: vm.claim.id, version, idempotencyKey: actionKey(vm.idempotencyKey, o.verb) }, { style: o.destructive ? 'destructive' : 'positive', inputs: 'auto' }),
+        execute(
+          o.submit,
+          o.verb,
+          { claimId: vm.claim.id, version, idempotencyKey: actionKey(vm.idempotencyKey, o.verb) },
+          { style: o.destructive ? 'destructive' : 'positive', inputs: 'auto' },
+        ),
         backToClaim(locale, vm.claim.id),
       ],
     },
@@ -37,16 +52,52 @@ function textForm(
 }
 
 export const renderCommentForm = (vm: ClaimFormView, locale: string): AdaptiveCard =>
-  textForm(vm, locale, { title: t(locale, 'comment.title'), id: 'text', label: t(locale, 'comment.label'), error: t(locale, 'comment.error'), submit: t(locale, 'comment.submit'), verb: 'comment.add', max: 2000 });
+  textForm(vm, locale, {
+    title: t(locale, 'comment.title'),
+    id: 'text',
+    label: t(locale, 'comment.label'),
+    error: t(locale, 'comment.error'),
+    submit: t(locale, 'comment.submit'),
+    verb: 'comment.add',
+    max: 2000,
+  });
 
 export const renderDisputeForm = (vm: ClaimFormView, locale: string): AdaptiveCard =>
-  textForm(vm, locale, { title: t(locale, 'dispute.title'), intro: t(locale, 'dispute.intro'), id: 'reason', label: t(locale, 'dispute.label'), error: t(locale, 'dispute.error'), submit: t(locale, 'dispute.submit'), verb: 'claim.dispute', max: 2000 });
+  textForm(vm, locale, {
+    title: t(locale, 'dispute.title'),
+    intro: t(locale, 'dispute.intro'),
+    id: 'reason',
+    label: t(locale, 'dispute.label'),
+    error: t(locale, 'dispute.error'),
+    submit: t(locale, 'dispute.submit'),
+    verb: 'claim.dispute',
+    max: 2000,
+  });
 
 export const renderRequestInfoForm = (vm: ClaimFormView, locale: string): AdaptiveCard =>
-  textForm(vm, locale, { title: t(locale, 'requestInfo.title'), intro: t(locale, 'requestInfo.intro'), id: 'message', label: t(locale, 'requestInfo.label'), error: t(locale, 'requestInfo.error'), submit: t(locale, 'requestInfo.submit'), verb: 'review.requestInfo', max: 2000 });
+  textForm(vm, locale, {
+    title: t(locale, 'requestInfo.title'),
+    intro: t(locale, 'requestInfo.intro'),
+    id: 'message',
+    label: t(locale, 'requestInfo.label'),
+    error: t(locale, 'requestInfo.error'),
+    submit: t(locale, 'requestInfo.submit'),
+    verb: 'review.requestInfo',
+    max: 2000,
+  });
 
 export const renderRejectForm = (vm: ClaimFormView, locale: string): AdaptiveCard =>
-  textForm(vm, locale, { title: t(locale, 'reject.title'), intro: t(locale, 'reject.intro'), id: 'reason', label: t(locale, 'reject.label'), error: t(locale, 'reject.error'), submit: t(locale, 'reject.submit'), verb: 'review.reject', destructive: true, max: 2000 });
+  textForm(vm, locale, {
+    title: t(locale, 'reject.title'),
+    intro: t(locale, 'reject.intro'),
+    id: 'reason',
+    label: t(locale, 'reject.label'),
+    error: t(locale, 'reject.error'),
+    submit: t(locale, 'reject.submit'),
+    verb: 'review.reject',
+    destructive: true,
+    max: 2000,
+  });
 
 export type ApproveFormView = ClaimFormView & { amountMinor: number; currency: string };
 
@@ -69,7 +120,12 @@ export function renderApproveForm(vm: ApproveFormView, locale: string): Adaptive
         },
       ],
       actions: [
-        execute(t(locale, 'approve.submit'), 'review.approve', { claimId: vm.claim.id, version: vm.claim.version, idempotencyKey: actionKey(vm.idempotencyKey, 'review.approve') }, { style: 'positive', inputs: 'auto' }),
+        execute(
+          t(locale, 'approve.submit'),
+          'review.approve',
+          { claimId: vm.claim.id, version: vm.claim.version, idempotencyKey: actionKey(vm.idempotencyKey, 'review.approve') },
+          { style: 'positive', inputs: 'auto' },
+        ),
         backToClaim(locale, vm.claim.id),
       ],
     },
@@ -86,7 +142,12 @@ export function renderConfirmCancel(vm: { claim: ClaimRef; idempotencyKey: strin
     subtitle: subtitle(vm.claim),
     lines: [t(locale, 'cancel.text')],
     actions: [
-      execute(t(locale, 'cancel.confirm'), 'claim.cancel', { claimId: vm.claim.id, version: vm.claim.version, idempotencyKey: actionKey(vm.idempotencyKey, 'claim.cancel') }, { style: 'destructive' }),
+      execute(
+        t(locale, 'cancel.confirm'),
+        'claim.cancel',
+        { claimId: vm.claim.id, version: vm.claim.version, idempotencyKey: actionKey(vm.idempotencyKey, 'claim.cancel') },
+        { style: 'destructive' },
+      ),
       execute(t(locale, 'cancel.keep'), 'claim.open', { claimId: vm.claim.id }),
     ],
   });

@@ -4,7 +4,15 @@ import { t } from './strings';
 import type { AdaptiveCard, ClaimStatus } from './types';
 
 /** A claim as someone who is not on it sees it (a shared card in a group chat): status only, no actions. */
-export type ClaimSummaryView = { number: string; name: string; status: ClaimStatus; amountMinor: number; currency: string; programName: string; ownerName: string };
+export type ClaimSummaryView = {
+  number: string;
+  name: string;
+  status: ClaimStatus;
+  amountMinor: number;
+  currency: string;
+  programName: string;
+  ownerName: string;
+};
 
 export function renderClaimSummary(vm: ClaimSummaryView, locale: string): AdaptiveCard {
   return renderNotice({

@@ -40,19 +40,70 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
   switch (vm.kind) {
     case 'INVOICE':
       fields = [
-        { kind: 'text', id: 'vendor', label: t(locale, 'doc.vendor.label'), required: true, errorMessage: t(locale, 'doc.vendor.error'), maxLength: 200 },
-        { kind: 'text', id: 'invoiceNumber', label: t(locale, 'doc.invoiceNumber.label'), required: true, errorMessage: t(locale, 'doc.invoiceNumber.error'), maxLength: 100 },
-        { kind: 'date', id: 'invoiceDate', label: t(locale, 'doc.invoiceDate.label'), required: true, errorMessage: t(locale, 'doc.invoiceDate.error') },
-        { kind: 'text', id: 'amount', label: t(locale, 'doc.amount.label', { currency: c }), required: true, errorMessage: t(locale, 'doc.amount.error'), regex: AMOUNT_REGEX, placeholder: '1250.00' },
-        { kind: 'text', id: 'details', label: t(locale, 'doc.details.label'), placeholder: t(locale, 'doc.details.placeholder'), multiline: true, maxLength: 2000 },
+        {
+          kind: 'text',
+          id: 'vendor',
+          label: t(locale, 'doc.vendor.label'),
+          required: true,
+          errorMessage: t(locale, 'doc.vendor.error'),
+          maxLength: 200,
+        },
+        {
+          kind: 'text',
+          id: 'invoiceNumber',
+          label: t(locale, 'doc.invoiceNumber.label'),
+          required: true,
+          errorMessage: t(locale, 'doc.invoiceNumber.error'),
+          maxLength: 100,
+        },
+        {
+          kind: 'date',
+          id: 'invoiceDate',
+          label: t(locale, 'doc.invoiceDate.label'),
+          required: true,
+          errorMessage: t(locale, 'doc.invoiceDate.error'),
+        },
+        {
+          kind: 'text',
+          id: 'amount',
+          label: t(locale, 'doc.amount.label', { currency: c }),
+          required: true,
+          errorMessage: t(locale, 'doc.amount.error'),
+          regex: AMOUNT_REGEX,
+          placeholder: '1250.00',
+        },
+        {
+          kind: 'text',
+          id: 'details',
+          label: t(locale, 'doc.details.label'),
+          placeholder: t(locale, 'doc.details.placeholder'),
+          multiline: true,
+          maxLength: 2000,
+        },
       ];
       footnote = t(locale, 'doc.fileNext');
       submit = t(locale, 'doc.submit.file');
       break;
     case 'PROOF':
       fields = [
-        { kind: 'text', id: 'details', label: t(locale, 'doc.note.label'), required: true, errorMessage: t(locale, 'doc.note.error'), help: t(locale, 'doc.note.help'), multiline: true, maxLength: 2000 },
-        { kind: 'text', id: 'url', label: t(locale, 'doc.url.label'), placeholder: t(locale, 'doc.url.placeholder'), style: 'url', maxLength: 2000 },
+        {
+          kind: 'text',
+          id: 'details',
+          label: t(locale, 'doc.note.label'),
+          required: true,
+          errorMessage: t(locale, 'doc.note.error'),
+          help: t(locale, 'doc.note.help'),
+          multiline: true,
+          maxLength: 2000,
+        },
+        {
+          kind: 'text',
+          id: 'url',
+          label: t(locale, 'doc.url.label'),
+          placeholder: t(locale, 'doc.url.placeholder'),
+          style: 'url',
+          maxLength: 2000,
+        },
       ];
       intro = vm.proofGuidance ? t(locale, 'doc.guidance', { guidance: vm.proofGuidance }) : undefined;
       footnote = t(locale, 'doc.fileNext');
@@ -63,12 +114,35 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
       fields =
         required.length > 0
           ? [
-              { kind: 'choice', id: 'name', label: t(locale, 'doc.metricName.label'), placeholder: t(locale, 'doc.metricName.placeholder'), choices: required.map((m) => ({ title: m, value: m })), style: 'filtered' },
+              {
+                kind: 'choice',
+                id: 'name',
+                label: t(locale, 'doc.metricName.label'),
+                placeholder: t(locale, 'doc.metricName.placeholder'),
+                choices: required.map((m) => ({ title: m, value: m })),
+                style: 'filtered',
+              },
               { kind: 'text', id: 'otherName', label: t(locale, 'doc.metricOther.label'), maxLength: 100 },
             ]
-          : [{ kind: 'text', id: 'name', label: t(locale, 'doc.metricName.label'), required: true, errorMessage: t(locale, 'common.required'), maxLength: 100 }];
+          : [
+              {
+                kind: 'text',
+                id: 'name',
+                label: t(locale, 'doc.metricName.label'),
+                required: true,
+                errorMessage: t(locale, 'common.required'),
+                maxLength: 100,
+              },
+            ];
       fields.push(
-        { kind: 'text', id: 'value', label: t(locale, 'doc.metricValue.label'), required: true, errorMessage: t(locale, 'doc.metricValue.error'), maxLength: 200 },
+        {
+          kind: 'text',
+          id: 'value',
+          label: t(locale, 'doc.metricValue.label'),
+          required: true,
+          errorMessage: t(locale, 'doc.metricValue.error'),
+          maxLength: 200,
+        },
         { kind: 'text', id: 'details', label: t(locale, 'doc.details.label'), multiline: true, maxLength: 2000 },
       );
       submit = t(locale, 'doc.submit.metric');
@@ -77,18 +151,78 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
     case 'CSR':
       intro = t(locale, 'csr.intro');
       fields = [
-        { kind: 'text', id: 'description', label: t(locale, 'csr.workDescription.label'), required: true, errorMessage: t(locale, 'csr.workDescription.error'), multiline: true, maxLength: 2000 },
-        { kind: 'text', id: 'expenseType', label: t(locale, 'csr.expenseType.label'), required: true, errorMessage: t(locale, 'csr.expenseType.error'), maxLength: 100 },
-        { kind: 'number', id: 'quantity', label: t(locale, 'csr.quantity.label'), required: true, errorMessage: t(locale, 'csr.quantity.error'), min: 0 },
-        { kind: 'text', id: 'rate', label: t(locale, 'csr.rate.label', { currency: c }), required: true, errorMessage: t(locale, 'csr.rate.error'), regex: AMOUNT_REGEX },
-        { kind: 'text', id: 'amount', label: t(locale, 'csr.amount.label', { currency: c }), required: true, errorMessage: t(locale, 'csr.amount.error'), regex: AMOUNT_REGEX },
-        { kind: 'text', id: 'certifiedBy', label: t(locale, 'csr.certifiedBy.label'), required: true, errorMessage: t(locale, 'csr.certifiedBy.error'), maxLength: 200 },
-        { kind: 'toggle', id: 'attestation', label: t(locale, 'field.attestation'), toggleTitle: t(locale, 'csr.attest.title'), required: true, errorMessage: t(locale, 'csr.attest.error') },
+        {
+          kind: 'text',
+          id: 'description',
+          label: t(locale, 'csr.workDescription.label'),
+          required: true,
+          errorMessage: t(locale, 'csr.workDescription.error'),
+          multiline: true,
+          maxLength: 2000,
+        },
+        {
+          kind: 'text',
+          id: 'expenseType',
+          label: t(locale, 'csr.expenseType.label'),
+          required: true,
+          errorMessage: t(locale, 'csr.expenseType.error'),
+          maxLength: 100,
+        },
+        {
+          kind: 'number',
+          id: 'quantity',
+          label: t(locale, 'csr.quantity.label'),
+          required: true,
+          errorMessage: t(locale, 'csr.quantity.error'),
+          min: 0,
+        },
+        {
+          kind: 'text',
+          id: 'rate',
+          label: t(locale, 'csr.rate.label', { currency: c }),
+          required: true,
+          errorMessage: t(locale, 'csr.rate.error'),
+          regex: AMOUNT_REGEX,
+        },
+        {
+          kind: 'text',
+          id: 'amount',
+          label: t(locale, 'csr.amount.label', { currency: c }),
+          required: true,
+          errorMessage: t(locale, 'csr.amount.error'),
+          regex: AMOUNT_REGEX,
+        },
+        {
+          kind: 'text',
+          id: 'certifiedBy',
+          label: t(locale, 'csr.certifiedBy.label'),
+          required: true,
+          errorMessage: t(locale, 'csr.certifiedBy.error'),
+          maxLength: 200,
+        },
+        {
+          kind: 'toggle',
+          id: 'attestation',
+          label: t(locale, 'field.attestation'),
+          toggleTitle: t(locale, 'csr.attest.title'),
+          required: true,
+          errorMessage: t(locale, 'csr.attest.error'),
+        },
       ];
       submit = t(locale, 'doc.submit.csr');
       break;
     case 'ADDITIONAL_INFO':
-      fields = [{ kind: 'text', id: 'text', label: t(locale, 'doc.info.label'), required: true, errorMessage: t(locale, 'doc.info.error'), multiline: true, maxLength: 4000 }];
+      fields = [
+        {
+          kind: 'text',
+          id: 'text',
+          label: t(locale, 'doc.info.label'),
+          required: true,
+          errorMessage: t(locale, 'doc.info.error'),
+          multiline: true,
+          maxLength: 4000,
+        },
+      ];
       submit = t(locale, 'doc.submit.info');
       break;
   }
@@ -103,7 +237,18 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
       footnote,
       fields,
       actions: [
-        execute(submit, verb, { claimId: vm.claim.id, version: vm.claim.version, kind: vm.kind, documentId: replaces, idempotencyKey: actionKey(vm.idempotencyKey, verb) }, { style: 'positive', inputs: 'auto' }),
+        execute(
+          submit,
+          verb,
+          {
+            claimId: vm.claim.id,
+            version: vm.claim.version,
+            kind: vm.kind,
+            documentId: replaces,
+            idempotencyKey: actionKey(vm.idempotencyKey, verb),
+          },
+          { style: 'positive', inputs: 'auto' },
+        ),
         backToClaim(locale, vm.claim.id),
       ],
     },
@@ -116,7 +261,13 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
  * "Send me the file": the bot waits for the next file this user sends in 1:1 chat, until `expiresAt`.
  * With `now` (the moment the prompt is rendered) a short wait reads "for the next 30 minutes".
  */
-export type FilePromptView = { claim: Pick<ClaimRef, 'id' | 'number' | 'name'>; kind: DocumentKind; expiresAt: Moment; maxMb: number; now?: Moment };
+export type FilePromptView = {
+  claim: Pick<ClaimRef, 'id' | 'number' | 'name'>;
+  kind: DocumentKind;
+  expiresAt: Moment;
+  maxMb: number;
+  now?: Moment;
+};
 
 /** Waits up to this long are said in minutes; longer ones as a moment. */
 const RELATIVE_WAIT_MAX_MINUTES = 120;

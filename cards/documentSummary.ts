@@ -3,7 +3,13 @@ import { t } from './strings';
 import type { DocumentKind } from './types';
 
 /** The parts of a document a card shows; `fields` is the kind's structured data (services/documents.ts). */
-export type DocumentLike = { kind: DocumentKind; details: string; fields: Record<string, unknown>; fileName?: string | null; url?: string | null };
+export type DocumentLike = {
+  kind: DocumentKind;
+  details: string;
+  fields: Record<string, unknown>;
+  fileName?: string | null;
+  url?: string | null;
+};
 
 const s = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 const money = (v: unknown, currency: unknown, locale: string): string =>
@@ -15,7 +21,10 @@ export function documentTitle(d: DocumentLike, locale: string): string {
   const f = d.fields ?? {};
   switch (d.kind) {
     case 'INVOICE':
-      return join(s(f.vendor), s(f.invoiceNumber), formatDate(s(f.invoiceDate) || null, locale), money(f.amountMinor, f.currency, locale)) || t(locale, 'kind.INVOICE');
+      return (
+        join(s(f.vendor), s(f.invoiceNumber), formatDate(s(f.invoiceDate) || null, locale), money(f.amountMinor, f.currency, locale)) ||
+        t(locale, 'kind.INVOICE')
+      );
     case 'CSR':
       return join(s(f.expenseType), money(f.amountMinor, f.currency, locale), s(f.certifiedBy)) || t(locale, 'kind.CSR');
     case 'METRIC':

@@ -17,7 +17,12 @@ const AMOUNT_FIELDS = new Set(['amount', 'approvedAmount', 'rate']);
 const DATE_FIELDS = new Set(['activityStart', 'activityEnd', 'invoiceDate', 'dueDate']);
 
 const str = (v: unknown): string => (typeof v === 'string' || typeof v === 'number' ? String(v) : '');
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : null);
+const num = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isFinite(v)
+    ? v
+    : typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))
+      ? Number(v)
+      : null;
 
 /** The input id an issue belongs to: the last segment of its path (`fields.vendor` → `vendor`). */
 export function issueField(path: string): string {
@@ -118,12 +123,20 @@ export function errorView(locale: string, err: ServiceErrorLike): ErrorView {
     case 'not_found':
     case 'forbidden':
     case 'conflict':
-      return { title, text: tDyn(locale, `error.${err.kind}.${err.code}`, `error.${err.kind}.generic`, { status: statusLabel }), lines: [] };
+      return {
+        title,
+        text: tDyn(locale, `error.${err.kind}.${err.code}`, `error.${err.kind}.generic`, { status: statusLabel }),
+        lines: [],
+      };
     case 'invalid': {
       // Errors about a thing rather than a form field (a refused file) have a sentence of their own.
       if (err.code !== 'input' && hasKey(`error.invalid.${err.code}`)) {
         const maxBytes = typeof params.maxBytes === 'number' ? params.maxBytes : undefined;
-        return { title, text: t(locale, `error.invalid.${err.code}` as StringKey, { maxMb: maxBytes ? Math.round(maxBytes / 1048576) : 25 }), lines: [] };
+        return {
+          title,
+          text: t(locale, `error.invalid.${err.code}` as StringKey, { maxMb: maxBytes ? Math.round(maxBytes / 1048576) : 25 }),
+          lines: [],
+        };
       }
       const lines = (err.details?.issues ?? []).map((i) => {
         const f = issueField(i.path);
@@ -133,7 +146,8 @@ export function errorView(locale: string, err: ServiceErrorLike): ErrorView {
       return { title, text: t(locale, 'error.invalid.summary'), lines };
     }
     case 'rule_failed':
-      if (err.code !== 'incomplete' && hasKey(`error.rule_failed.${err.code}`)) return { title, text: t(locale, `error.rule_failed.${err.code}` as StringKey), lines: [] };
+      if (err.code !== 'incomplete' && hasKey(`error.rule_failed.${err.code}`))
+        return { title, text: t(locale, `error.rule_failed.${err.code}` as StringKey), lines: [] };
       return { title, text: t(locale, 'error.rule_failed.summary'), lines: (err.details?.rules ?? []).map((r) => ruleMessage(locale, r)) };
     default:
       return { title, text: t(locale, 'error.generic'), lines: [] };

@@ -47,7 +47,8 @@ function prepareField(f: FieldSpec, state: FormState) {
   const typed = state.values?.[f.id];
   const error = state.errors?.[f.id] ?? null;
   const initial = typed !== undefined ? typed : f.initial !== undefined ? String(f.initial) : null;
-  const numberValue = f.kind === 'number' && initial !== null && initial.trim() !== '' && Number.isFinite(Number(initial)) ? Number(initial) : null;
+  const numberValue =
+    f.kind === 'number' && initial !== null && initial.trim() !== '' && Number.isFinite(Number(initial)) ? Number(initial) : null;
   return {
     kind: f.kind,
     id: f.id,

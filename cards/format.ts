@@ -74,10 +74,15 @@ export function formatMoment(d: Moment | null | undefined, locale: string, timeZ
   if (!date) return '';
   const loc = intlLocale(locale);
   const fmt = (zone: string, withZone: boolean) =>
-    cached(`moment|${loc}|${zone}|${withZone}`, () =>
-      new Intl.DateTimeFormat(loc, withZone
-        ? { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: zone, timeZoneName: 'short' }
-        : { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }),
+    cached(
+      `moment|${loc}|${zone}|${withZone}`,
+      () =>
+        new Intl.DateTimeFormat(
+          loc,
+          withZone
+            ? { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: zone, timeZoneName: 'short' }
+            : { dateStyle: 'medium', timeStyle: 'short', timeZone: zone },
+        ),
     ).format(date);
   if (!timeZone) return fmt('UTC', true);
   try {

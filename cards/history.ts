@@ -60,7 +60,8 @@ export function renderHistory(vm: HistoryView, locale: string, opts: RenderOptio
       const attention = ATTENTION_TYPES.has(i.type);
       const derived = detailOf(i.type, i.data, locale);
       const detail = derived || (langOf(locale) === 'en' ? i.summary : '');
-      const who = i.actorName ?? t(locale, i.actorKind === 'REVIEWER' ? 'actor.REVIEWER' : i.actorKind === 'SYSTEM' ? 'actor.SYSTEM' : 'actor.USER');
+      const who =
+        i.actorName ?? t(locale, i.actorKind === 'REVIEWER' ? 'actor.REVIEWER' : i.actorKind === 'SYSTEM' ? 'actor.SYSTEM' : 'actor.USER');
       const changed = Boolean(i.statusAfter && i.statusBefore !== i.statusAfter);
       return {
         style: attention ? 'attention' : 'default',

@@ -22,29 +22,65 @@ export type { AdaptiveCard, ClaimRef, ClaimStatus, DocumentKind, RenderOptions, 
 export { VERBS, ACTION_DATA_KEYS, needsFixInputId, actionKey, type Verb, type ActionData } from './actions';
 export { t, langOf, type StringKey, type Lang } from './strings';
 export { formatMoney, formatDate, formatMoment, minorToInput, statusTone } from './format';
-export { errorMessage, errorView, fieldErrors, issueMessage, ruleMessage, checklistLabel, type ServiceErrorLike, type ErrorView } from './errors';
+export {
+  errorMessage,
+  errorView,
+  fieldErrors,
+  issueMessage,
+  ruleMessage,
+  checklistLabel,
+  type ServiceErrorLike,
+  type ErrorView,
+} from './errors';
 export { cardBytes } from './render';
 export type { FormState } from './form';
 
 // 1. Welcome / help
 export { renderWelcome, type WelcomeView } from './welcome';
 // 2. Create claim
-export { renderCreateClaim, renderEditClaim, type CreateClaimView, type EditClaimView, type AllocationChoice, type ActivityTypeChoice } from './createClaim';
+export {
+  renderCreateClaim,
+  renderEditClaim,
+  type CreateClaimView,
+  type EditClaimView,
+  type AllocationChoice,
+  type ActivityTypeChoice,
+} from './createClaim';
 // 3. Claim detail
 export { renderClaimDetail, type ClaimDetailView, type ClaimDocumentView, type ClaimAction, type Note, type NoteKey } from './claimDetail';
 // 4. Documents: add form per kind, "send me the file", "file received"
-export { renderAddDocument, renderFilePrompt, renderFileReceived, type AddDocumentView, type FilePromptView, type FileReceivedView } from './documentForms';
+export {
+  renderAddDocument,
+  renderFilePrompt,
+  renderFileReceived,
+  type AddDocumentView,
+  type FilePromptView,
+  type FileReceivedView,
+} from './documentForms';
 // 5. Small claim forms and cancel confirmation
 export {
-  renderCommentForm, renderDisputeForm, renderRequestInfoForm, renderApproveForm, renderRejectForm, renderConfirmCancel,
-  type ClaimFormView, type ApproveFormView,
+  renderCommentForm,
+  renderDisputeForm,
+  renderRequestInfoForm,
+  renderApproveForm,
+  renderRejectForm,
+  renderConfirmCancel,
+  type ClaimFormView,
+  type ApproveFormView,
 } from './claimForms';
 // 6. Funds overview
 export { renderOverview, type OverviewView } from './overview';
 // 7. History
 export { renderHistory, type HistoryView } from './history';
 // 8, 9. Ask a colleague, the request card, and "request sent"
-export { renderAskColleague, renderUploadRequest, renderAskSent, type AskColleagueView, type UploadRequestView, type AskSentView } from './uploadRequests';
+export {
+  renderAskColleague,
+  renderUploadRequest,
+  renderAskSent,
+  type AskColleagueView,
+  type UploadRequestView,
+  type AskSentView,
+} from './uploadRequests';
 // 10. Notifications (outbox)
 export { renderNotification, type NotificationView } from './notifications';
 // 11. Review queue

@@ -30,13 +30,25 @@ export function renderNotice(spec: NoticeSpec): AdaptiveCard {
     subtitle: spec.subtitle ?? '',
     hasSubtitle: Boolean(spec.subtitle),
     hasBadge: Boolean(spec.badge),
-    badge: spec.badge ? { text: spec.badge.text, style: spec.badge.tone, tone: badgeTextTone(spec.badge.tone) } : { text: '', style: 'default', tone: 'default' },
+    badge: spec.badge
+      ? { text: spec.badge.text, style: spec.badge.tone, tone: badgeTextTone(spec.badge.tone) }
+      : { text: '', style: 'default', tone: 'default' },
     lines: (spec.lines ?? [])
       .map((l) => (typeof l === 'string' ? { text: l } : l))
       .filter((l) => l.text)
-      .map((l) => ({ text: l.text, tone: textTone(l.tone ?? 'default'), weight: l.tone === 'good' ? 'bolder' : 'default', subtle: l.subtle ?? false })),
+      .map((l) => ({
+        text: l.text,
+        tone: textTone(l.tone ?? 'default'),
+        weight: l.tone === 'good' ? 'bolder' : 'default',
+        subtle: l.subtle ?? false,
+      })),
     hasQuote: Boolean(spec.quote?.text),
-    quote: { label: spec.quote?.label ?? '', hasLabel: Boolean(spec.quote?.label), text: spec.quote?.text ?? '', tone: spec.quote?.tone ?? 'emphasis' },
+    quote: {
+      label: spec.quote?.label ?? '',
+      hasLabel: Boolean(spec.quote?.label),
+      text: spec.quote?.text ?? '',
+      tone: spec.quote?.tone ?? 'emphasis',
+    },
     hasFacts: facts.length > 0,
     facts,
     actions: spec.actions ?? [],

@@ -27,16 +27,25 @@ const statusLabel = (locale: string, s: string) => (hasKey(`status.${s}`) ? t(lo
 const kindLabel = (locale: string, k: string) => (hasKey(`kindInline.${k}`) ? t(locale, `kindInline.${k}` as StringKey) : k);
 const DOCUMENT_KINDS = new Set(['INVOICE', 'CSR', 'PROOF', 'METRIC', 'ADDITIONAL_INFO']);
 
-export function renderNotification(n: NotificationView, locale: string, opts: RenderOptions & { idempotencyKey?: string } = {}): AdaptiveCard {
+export function renderNotification(
+  n: NotificationView,
+  locale: string,
+  opts: RenderOptions & { idempotencyKey?: string } = {},
+): AdaptiveCard {
   const open = (focus?: string) => [execute(t(locale, 'common.openClaim'), 'claim.open', { claimId: n.claimId, focus })];
   const ref = t(locale, 'common.claimRef', { number: n.number, name: n.name });
   switch (n.kind) {
     case 'status_changed': {
       const from = statusLabel(locale, n.from);
       const to = statusLabel(locale, n.to);
-      const lines: Array<string | { text: string; tone?: 'good' | 'attention' }> = [t(locale, 'notify.status_changed.text', { by: n.byName, name: n.name, from, to })];
+      const lines: Array<string | { text: string; tone?: 'good' | 'attention' }> = [
+        t(locale, 'notify.status_changed.text', { by: n.byName, name: n.name, from, to }),
+      ];
       if (n.to === 'APPROVED' && n.amountMinor !== undefined) {
-        lines.push({ text: t(locale, 'notify.status_changed.approved', { amount: formatMoney(n.amountMinor, n.currency ?? 'USD', locale) }), tone: 'good' });
+        lines.push({
+          text: t(locale, 'notify.status_changed.approved', { amount: formatMoney(n.amountMinor, n.currency ?? 'USD', locale) }),
+          tone: 'good',
+        });
       }
       if (n.to === 'ACTION_REQUIRED') lines.push({ text: t(locale, 'notify.status_changed.infoRequested'), tone: 'attention' });
       return renderNotice({
@@ -44,7 +53,12 @@ export function renderNotification(n: NotificationView, locale: string, opts: Re
         subtitle: n.name,
         badge: { text: to, tone: statusTone(n.to) },
         lines,
-        quote: n.reason ? { text: n.to === 'ACTION_REQUIRED' ? n.reason : t(locale, 'notify.status_changed.reason', { reason: n.reason }), tone: 'attention' } : undefined,
+        quote: n.reason
+          ? {
+              text: n.to === 'ACTION_REQUIRED' ? n.reason : t(locale, 'notify.status_changed.reason', { reason: n.reason }),
+              tone: 'attention',
+            }
+          : undefined,
         actions: open(),
       });
     }
@@ -79,21 +93,42 @@ export function renderNotification(n: NotificationView, locale: string, opts: Re
       return renderNotice({
         title: t(locale, 'notify.upload_fulfilled.title'),
         titleTone: 'good',
-        lines: [t(locale, 'notify.upload_fulfilled.text', { by: n.byName, kind: kindLabel(locale, n.documentKind), number: n.number, name: n.name })],
+        lines: [
+          t(locale, 'notify.upload_fulfilled.text', {
+            by: n.byName,
+            kind: kindLabel(locale, n.documentKind),
+            number: n.number,
+            name: n.name,
+          }),
+        ],
         actions: open(),
       });
     case 'upload_declined':
       return renderNotice({
         title: t(locale, 'notify.upload_declined.title'),
         titleTone: 'warning',
-        lines: [t(locale, 'notify.upload_declined.text', { by: n.byName, kind: kindLabel(locale, n.documentKind), number: n.number, name: n.name })],
+        lines: [
+          t(locale, 'notify.upload_declined.text', {
+            by: n.byName,
+            kind: kindLabel(locale, n.documentKind),
+            number: n.number,
+            name: n.name,
+          }),
+        ],
         quote: { text: t(locale, 'notify.upload_declined.reason', { reason: n.reason }), tone: 'warning' },
         actions: open(),
       });
     case 'upload_cancelled':
       return renderNotice({
         title: t(locale, 'notify.upload_cancelled.title'),
-        lines: [t(locale, 'notify.upload_cancelled.text', { by: n.byName, kind: kindLabel(locale, n.documentKind), number: n.number, name: n.name })],
+        lines: [
+          t(locale, 'notify.upload_cancelled.text', {
+            by: n.byName,
+            kind: kindLabel(locale, n.documentKind),
+            number: n.number,
+            name: n.name,
+          }),
+        ],
         actions: open(),
       });
     case 'upload_reminder':
@@ -101,8 +136,18 @@ export function renderNotification(n: NotificationView, locale: string, opts: Re
         title: t(locale, 'notify.upload_reminder.title'),
         titleTone: 'warning',
         subtitle: ref,
-        lines: [t(locale, 'notify.upload_reminder.text', { kind: kindLabel(locale, n.documentKind), number: n.number, name: n.name, due: formatDueDate(n.dueAt, locale) })],
-        actions: [execute(t(locale, 'uploadRequest.upload'), 'upload.start', { uploadRequestId: n.uploadRequestId }, { style: 'positive' }), ...open()],
+        lines: [
+          t(locale, 'notify.upload_reminder.text', {
+            kind: kindLabel(locale, n.documentKind),
+            number: n.number,
+            name: n.name,
+            due: formatDueDate(n.dueAt, locale),
+          }),
+        ],
+        actions: [
+          execute(t(locale, 'uploadRequest.upload'), 'upload.start', { uploadRequestId: n.uploadRequestId }, { style: 'positive' }),
+          ...open(),
+        ],
       });
     case 'expiry_warning':
       return renderNotice({

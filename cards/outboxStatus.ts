@@ -11,7 +11,14 @@ export type OutboxStatusView = {
 };
 
 export function renderOutboxStatus(vm: OutboxStatusView, locale: string, opts: RenderOptions = {}): AdaptiveCard {
-  const errors = vm.lastErrors.map((e) => ({ text: t(locale, 'outbox.errorLine', { time: formatMoment(e.at, locale, opts.timeZone), kind: e.kind, error: e.lastError.slice(0, 200) }), subtle: true }));
+  const errors = vm.lastErrors.map((e) => ({
+    text: t(locale, 'outbox.errorLine', {
+      time: formatMoment(e.at, locale, opts.timeZone),
+      kind: e.kind,
+      error: e.lastError.slice(0, 200),
+    }),
+    subtle: true,
+  }));
   return renderNotice({
     title: t(locale, 'outbox.title'),
     titleTone: vm.counts.DEAD > 0 ? 'warning' : 'default',

@@ -37,7 +37,9 @@ export function renderReviewQueue(vm: ReviewQueueView, locale: string): Adaptive
       const overdue = i.ageBusinessDays > i.targetBusinessDays;
       return {
         heading: t(locale, 'common.claimRef', { number: i.number, name: i.name }),
-        line: [...new Set([i.organisationName, i.locationName]), i.programName, formatMoney(i.amountMinor, i.currency, locale)].filter(Boolean).join(' · '),
+        line: [...new Set([i.organisationName, i.locationName]), i.programName, formatMoney(i.amountMinor, i.currency, locale)]
+          .filter(Boolean)
+          .join(' · '),
         statusLabel: t(locale, `status.${i.status}`),
         statusTone: textTone(statusTone(i.status)),
         slaLabel: t(locale, overdue ? 'queue.overdue' : 'queue.onTime'),
@@ -55,4 +57,3 @@ function countLine(count: number, locale: string): string {
   const one = langOf(locale) === 'en' && new Intl.PluralRules(intlLocale(locale)).select(count) === 'one';
   return t(locale, one ? 'queue.count.one' : 'queue.count', { count });
 }
-

@@ -5,17 +5,17 @@
  */
 
 export type ClaimStatus =
-  | 'EDITING'
-  | 'SUBMITTED'
-  | 'IN_REVIEW'
-  | 'ACTION_REQUIRED'
-  | 'APPROVED'
-  | 'REJECTED'
-  | 'DISPUTED'
-  | 'EXPIRED'
-  | 'CANCELLED';
+  'EDITING' | 'SUBMITTED' | 'IN_REVIEW' | 'ACTION_REQUIRED' | 'APPROVED' | 'REJECTED' | 'DISPUTED' | 'EXPIRED' | 'CANCELLED';
 export const CLAIM_STATUSES: readonly ClaimStatus[] = [
-  'EDITING', 'SUBMITTED', 'IN_REVIEW', 'ACTION_REQUIRED', 'APPROVED', 'REJECTED', 'DISPUTED', 'EXPIRED', 'CANCELLED',
+  'EDITING',
+  'SUBMITTED',
+  'IN_REVIEW',
+  'ACTION_REQUIRED',
+  'APPROVED',
+  'REJECTED',
+  'DISPUTED',
+  'EXPIRED',
+  'CANCELLED',
 ];
 
 export type DocumentKind = 'INVOICE' | 'CSR' | 'PROOF' | 'METRIC' | 'ADDITIONAL_INFO';

@@ -51,11 +51,32 @@ export function renderAskColleague(vm: AskColleagueView, locale: string): Adapti
           choices: kinds.map((k) => ({ title: t(locale, `kind.${k}`), value: k })),
           style: 'compact',
         },
-        { kind: 'text', id: 'message', label: t(locale, 'ask.message.label'), placeholder: t(locale, 'ask.message.placeholder'), required: true, errorMessage: t(locale, 'ask.message.error'), multiline: true, maxLength: 1000 },
-        { kind: 'date', id: 'dueDate', label: t(locale, 'ask.due.label'), required: true, errorMessage: t(locale, 'ask.due.error'), min: vm.today ? isoDate(vm.today) : undefined },
+        {
+          kind: 'text',
+          id: 'message',
+          label: t(locale, 'ask.message.label'),
+          placeholder: t(locale, 'ask.message.placeholder'),
+          required: true,
+          errorMessage: t(locale, 'ask.message.error'),
+          multiline: true,
+          maxLength: 1000,
+        },
+        {
+          kind: 'date',
+          id: 'dueDate',
+          label: t(locale, 'ask.due.label'),
+          required: true,
+          errorMessage: t(locale, 'ask.due.error'),
+          min: vm.today ? isoDate(vm.today) : undefined,
+        },
       ],
       actions: [
-        execute(t(locale, 'ask.submit'), 'upload.ask', { claimId: vm.claim.id, idempotencyKey: actionKey(vm.idempotencyKey, 'upload.ask') }, { style: 'positive', inputs: 'auto' }),
+        execute(
+          t(locale, 'ask.submit'),
+          'upload.ask',
+          { claimId: vm.claim.id, idempotencyKey: actionKey(vm.idempotencyKey, 'upload.ask') },
+          { style: 'positive', inputs: 'auto' },
+        ),
         execute(t(locale, 'common.backToClaim'), 'claim.open', { claimId: vm.claim.id }),
       ],
     },
@@ -91,7 +112,10 @@ export function renderUploadRequest(vm: UploadRequestView, locale: string, _opts
   const isOpen = vm.status === 'OPEN';
   const facts = [
     { title: t(locale, 'uploadRequest.claim'), value: t(locale, 'common.claimRef', { number: c.number, name: c.name }) },
-    { title: t(locale, 'uploadRequest.amount'), value: c.amountMinor !== undefined && c.currency ? formatMoney(c.amountMinor, c.currency, locale) : '' },
+    {
+      title: t(locale, 'uploadRequest.amount'),
+      value: c.amountMinor !== undefined && c.currency ? formatMoney(c.amountMinor, c.currency, locale) : '',
+    },
     { title: t(locale, 'uploadRequest.program'), value: c.programName ?? '' },
     { title: t(locale, 'uploadRequest.location'), value: c.locationName ?? '' },
     { title: t(locale, 'uploadRequest.what'), value: t(locale, `kind.${vm.kind}`) },
@@ -114,7 +138,10 @@ export function renderUploadRequest(vm: UploadRequestView, locale: string, _opts
     closedBadgeTone: badgeTextTone(CLOSED_TONE[vm.status]),
     closedTone: textTone(CLOSED_TONE[vm.status]),
     closedBadge: t(locale, `uploadRequest.badge.${vm.status}`),
-    closedText: vm.status === 'OPEN' ? '' : t(locale, `uploadRequest.closed.${vm.status}`, { reason: vm.declineReason ?? '', name: vm.requesterName }),
+    closedText:
+      vm.status === 'OPEN'
+        ? ''
+        : t(locale, `uploadRequest.closed.${vm.status}`, { reason: vm.declineReason ?? '', name: vm.requesterName }),
     upload: execute(t(locale, 'uploadRequest.upload'), 'upload.start', { uploadRequestId: vm.id }),
     decline: {
       title: t(locale, 'uploadRequest.decline'),

@@ -20,16 +20,26 @@ const COMMANDS: Record<Audience, readonly Command[]> = {
   reviewer: ['cmd.reviews', 'cmd.claim', 'cmd.history', 'cmd.claims', 'cmd.help'],
   colleague: ['cmd.claim', 'cmd.help'],
 };
-const INTRO: Record<Audience, StringKey> = { partner: 'welcome.intro', reviewer: 'welcome.intro.reviewer', colleague: 'welcome.intro.colleague' };
+const INTRO: Record<Audience, StringKey> = {
+  partner: 'welcome.intro',
+  reviewer: 'welcome.intro.reviewer',
+  colleague: 'welcome.intro.colleague',
+};
 
 export function renderWelcome(vm: WelcomeView, locale: string): AdaptiveCard {
   const audience: Audience = vm.isReviewer ? 'reviewer' : vm.isPartner === false ? 'colleague' : 'partner';
   const commands = COMMANDS[audience].map((c) => ({ title: t(locale, c), value: t(locale, `${c}.desc` as StringKey) }));
   const actions: ExecuteSpec[] =
     audience === 'reviewer'
-      ? [execute(t(locale, 'common.reviewQueue'), 'reviews.open', {}, { style: 'positive' }), execute(t(locale, 'common.overview'), 'overview.open', {})]
+      ? [
+          execute(t(locale, 'common.reviewQueue'), 'reviews.open', {}, { style: 'positive' }),
+          execute(t(locale, 'common.overview'), 'overview.open', {}),
+        ]
       : audience === 'partner'
-        ? [execute(t(locale, 'common.newClaim'), 'claim.new.form', {}, { style: 'positive' }), execute(t(locale, 'common.overview'), 'overview.open', {})]
+        ? [
+            execute(t(locale, 'common.newClaim'), 'claim.new.form', {}, { style: 'positive' }),
+            execute(t(locale, 'common.overview'), 'overview.open', {}),
+          ]
         : [];
   return expand(welcomeTemplate, {
     title: t(locale, 'welcome.title'),
@@ -39,7 +49,9 @@ export function renderWelcome(vm: WelcomeView, locale: string): AdaptiveCard {
     commandsTitle: t(locale, 'welcome.commands'),
     commands,
     hasEnglishNote: langOf(locale) === 'ko',
-    englishNote: `${t(locale, 'welcome.englishToo')} (${ALL.filter((c) => COMMANDS[audience].includes(c)).map((c) => t('en', c)).join(', ')})`,
+    englishNote: `${t(locale, 'welcome.englishToo')} (${ALL.filter((c) => COMMANDS[audience].includes(c))
+      .map((c) => t('en', c))
+      .join(', ')})`,
     files: t(locale, 'welcome.files'),
     actions,
   });

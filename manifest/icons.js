@@ -125,9 +125,36 @@ function colorIcon() {
   return render(size, [
     { shape: () => true, colour: ACCENT },
     { shape: polygon(receipt), colour: WHITE },
-    { shape: stroke([[66, 60], [106, 60]], 8), colour: ACCENT },
-    { shape: stroke([[66, 80], [106, 80]], 8), colour: ACCENT_LIGHT },
-    { shape: stroke([[66, 100], [90, 100]], 8), colour: ACCENT_LIGHT },
+    {
+      shape: stroke(
+        [
+          [66, 60],
+          [106, 60],
+        ],
+        8,
+      ),
+      colour: ACCENT,
+    },
+    {
+      shape: stroke(
+        [
+          [66, 80],
+          [106, 80],
+        ],
+        8,
+      ),
+      colour: ACCENT_LIGHT,
+    },
+    {
+      shape: stroke(
+        [
+          [66, 100],
+          [90, 100],
+        ],
+        8,
+      ),
+      colour: ACCENT_LIGHT,
+    },
     // Ring in the background colour separates the badge from the receipt.
     { shape: circle(badge.x, badge.y, badge.r + 6), colour: ACCENT },
     { shape: circle(badge.x, badge.y, badge.r), colour: AMBER },
@@ -146,8 +173,26 @@ function outlineIcon() {
   ];
   return render(size, [
     { shape: stroke(receipt, 2, true), colour: WHITE },
-    { shape: stroke([[10, 9], [17, 9]], 2), colour: WHITE },
-    { shape: stroke([[10, 13.5], [15, 13.5]], 2), colour: WHITE },
+    {
+      shape: stroke(
+        [
+          [10, 9],
+          [17, 9],
+        ],
+        2,
+      ),
+      colour: WHITE,
+    },
+    {
+      shape: stroke(
+        [
+          [10, 13.5],
+          [15, 13.5],
+        ],
+        2,
+      ),
+      colour: WHITE,
+    },
     // Transparent gap around the badge so it reads as a separate mark at 32 px.
     { shape: circle(badge.x, badge.y, badge.r + 1.5), clear: true },
     { shape: circle(badge.x, badge.y, badge.r), colour: WHITE },

@@ -42,11 +42,7 @@ export function configFromEnv(env: Record<string, string | undefined>): { config
 export function checkConfig(config: AppPackageConfig): string[];
 export function renderManifest(templateText: string, config: AppPackageConfig): TeamsManifestJson;
 export function validateManifest(manifest: unknown): string[];
-export function validateLocalization(
-  fileName: string,
-  localization: Record<string, unknown>,
-  manifest: TeamsManifestJson,
-): string[];
+export function validateLocalization(fileName: string, localization: Record<string, unknown>, manifest: TeamsManifestJson): string[];
 export function inspectPng(buffer: Buffer): {
   width: number;
   height: number;
@@ -55,8 +51,4 @@ export function inspectPng(buffer: Buffer): {
   nonWhitePixels: number;
 };
 export function checkIcons(icons: { color: Buffer; outline: Buffer }): string[];
-export function buildAppPackage(options: {
-  config: AppPackageConfig;
-  outDir: string;
-  sourceDir?: string;
-}): Promise<AppPackageResult>;
+export function buildAppPackage(options: { config: AppPackageConfig; outDir: string; sourceDir?: string }): Promise<AppPackageResult>;

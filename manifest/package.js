@@ -109,9 +109,7 @@ function officialValidator(manifestVersion, file) {
 
 function schemaErrors(label, validate, document) {
   if (validate(document)) return [];
-  return (validate.errors || []).map(
-    (e) => `${label}${e.instancePath || ''} ${e.message || 'is invalid'} ${JSON.stringify(e.params)}`,
-  );
+  return (validate.errors || []).map((e) => `${label}${e.instancePath || ''} ${e.message || 'is invalid'} ${JSON.stringify(e.params)}`);
 }
 
 /**
@@ -277,7 +275,9 @@ async function main() {
     process.exitCode = 1;
     return;
   }
-  console.log(`wrote ${path.relative(process.cwd(), result.zipPath)} (manifest ${result.manifest.manifestVersion}, app ${config.teamsAppId}, bot ${config.botAppId}, domain ${config.botDomain})`);
+  console.log(
+    `wrote ${path.relative(process.cwd(), result.zipPath)} (manifest ${result.manifest.manifestVersion}, app ${config.teamsAppId}, bot ${config.botAppId}, domain ${config.botDomain})`,
+  );
 }
 
 if (require.main === module) {

@@ -8,16 +8,63 @@ const BOT = { id: '00000000-0000-0000-0000-00000000000011', name: 'Co-op Claims'
 
 /** Stable channel ids per person so proactive messages keep one conversation across restarts. */
 const USERS = [
-  { id: 'user-id-0', name: 'Alex Wilber', givenName: 'Alex', surname: 'Wilber', email: 'alexw@example.com', aadObjectId: '00000000-0000-0000-0000-0000000000020' },
-  { id: 'user-id-1', name: 'Megan Bowen', givenName: 'Megan', surname: 'Bowen', email: 'meganb@example.com', aadObjectId: '00000000-0000-0000-0000-0000000000021' },
-  { id: 'user-id-2', name: 'Adele Vance', givenName: 'Adele', surname: 'Vance', email: 'adelev@example.com', aadObjectId: '00000000-0000-0000-0000-0000000000022' },
-  { id: 'user-id-3', name: 'Isaiah Langer', givenName: 'Isaiah', surname: 'Langer', email: 'isaiahl@example.com', aadObjectId: '00000000-0000-0000-0000-0000000000023' },
-  { id: 'user-id-4', name: 'Patti Fernandez', givenName: 'Patti', surname: 'Fernandez', email: 'pattif@example.com', aadObjectId: '00000000-0000-0000-0000-0000000000024' },
+  {
+    id: 'user-id-0',
+    name: 'Alex Wilber',
+    givenName: 'Alex',
+    surname: 'Wilber',
+    email: 'alexw@example.com',
+    aadObjectId: '00000000-0000-0000-0000-0000000000020',
+  },
+  {
+    id: 'user-id-1',
+    name: 'Megan Bowen',
+    givenName: 'Megan',
+    surname: 'Bowen',
+    email: 'meganb@example.com',
+    aadObjectId: '00000000-0000-0000-0000-0000000000021',
+  },
+  {
+    id: 'user-id-2',
+    name: 'Adele Vance',
+    givenName: 'Adele',
+    surname: 'Vance',
+    email: 'adelev@example.com',
+    aadObjectId: '00000000-0000-0000-0000-0000000000022',
+  },
+  {
+    id: 'user-id-3',
+    name: 'Isaiah Langer',
+    givenName: 'Isaiah',
+    surname: 'Langer',
+    email: 'isaiahl@example.com',
+    aadObjectId: '00000000-0000-0000-0000-0000000000023',
+  },
+  {
+    id: 'user-id-4',
+    name: 'Patti Fernandez',
+    givenName: 'Patti',
+    surname: 'Fernandez',
+    email: 'pattif@example.com',
+    aadObjectId: '00000000-0000-0000-0000-0000000000024',
+  },
 ];
 // The playground's schema wants exactly five other users; Lynne is not seeded (an unknown colleague).
-const EXTRA_USER = { id: 'user-id-5', name: 'Lynne Robbins', givenName: 'Lynne', surname: 'Robbins', email: 'lynner@example.com', aadObjectId: '00000000-0000-0000-0000-0000000000025' };
+const EXTRA_USER = {
+  id: 'user-id-5',
+  name: 'Lynne Robbins',
+  givenName: 'Lynne',
+  surname: 'Robbins',
+  email: 'lynner@example.com',
+  aadObjectId: '00000000-0000-0000-0000-0000000000025',
+};
 
-const TEAM = { id: 'coop-team', name: 'Contoso Partners', aadGroupId: '00000000-0000-0000-0000-000000000031', channel: { id: 'coop-reviews', name: 'Claim reviews' } };
+const TEAM = {
+  id: 'coop-team',
+  name: 'Contoso Partners',
+  aadGroupId: '00000000-0000-0000-0000-000000000031',
+  channel: { id: 'coop-reviews', name: 'Claim reviews' },
+};
 const GROUP_CHAT = { id: 'coop-group-chat', name: 'Co-op marketing' };
 
 /** Finds a demo user by full name, first name or aadObjectId (case-insensitive). */
@@ -42,7 +89,9 @@ const userYaml = (u, indent) =>
     `givenName: ${u.givenName}`,
     `surname: ${u.surname}`,
     `email: ${u.email}`,
-  ].map((l, i) => (i === 0 ? l : indent + l)).join('\n');
+  ]
+    .map((l, i) => (i === 0 ? l : indent + l))
+    .join('\n');
 
 /** The YAML text of the playground context with `who` as the signed-in user. */
 function configYaml(who = 'Alex Wilber') {

@@ -12,15 +12,18 @@ const extra = process.argv.slice(2);
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const haveBrowser = fs.existsSync(chromium);
 
-const run = (args, env = {}) => spawnSync(process.execPath, [jest, ...args, ...extra], { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+const run = (args, env = {}) =>
+  spawnSync(process.execPath, [jest, ...args, ...extra], { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
 
 const root = path.join(__dirname, '..');
-const step = (bin, args) => spawnSync(process.execPath, [path.join(root, 'node_modules', ...bin), ...args], { stdio: 'inherit', cwd: root }).status ?? 1;
+const step = (bin, args) =>
+  spawnSync(process.execPath, [path.join(root, 'node_modules', ...bin), ...args], { stdio: 'inherit', cwd: root }).status ?? 1;
 let status = step(['typescript', 'bin', 'tsc'], ['-p', 'tsconfig.json', '--noEmit']);
 if (status !== 0) console.log('\nTypeScript check failed (npm run typecheck): fix the errors above.\n');
 if (status === 0) {
   status = step(['eslint', 'bin', 'eslint.js'], ['.', '--max-warnings', '0']);
-  if (status !== 0) console.log('\nLint failed (npm run lint): fix the errors above.\n');
+  if (status === 0) status = step(['prettier', 'bin', 'prettier.cjs'], ['--check', '--log-level', 'warn', '.']);
+  if (status !== 0) console.log('\nLint failed (npm run lint; npm run format rewrites the layout): fix the errors above.\n');
 }
 if (status === 0) status = run(['--testPathIgnorePatterns', '/test/e2e/']);
 if (status === 0) {

@@ -6,7 +6,31 @@ import { conflict, notFound } from './errors';
  * Bumps the claim's version only if it still has the version the card was rendered with. Two
  * concurrent writers: the second blocks on the row, then matches nothing and gets `stale_version`.
  */
-export async function bumpVersion(tx: Tx, claimId: string, expectedVersion: number, data: Partial<Pick<Claim, 'status' | 'approvedMinor' | 'submittedAt' | 'reviewStartedAt' | 'decidedAt' | 'disputedAt' | 'expiryWarnedAt' | 'name' | 'description' | 'amountMinor' | 'activityStart' | 'activityEnd' | 'preApprovalId' | 'estimatedReach' | 'surfaceSubItem'>> = {}): Promise<number> {
+export async function bumpVersion(
+  tx: Tx,
+  claimId: string,
+  expectedVersion: number,
+  data: Partial<
+    Pick<
+      Claim,
+      | 'status'
+      | 'approvedMinor'
+      | 'submittedAt'
+      | 'reviewStartedAt'
+      | 'decidedAt'
+      | 'disputedAt'
+      | 'expiryWarnedAt'
+      | 'name'
+      | 'description'
+      | 'amountMinor'
+      | 'activityStart'
+      | 'activityEnd'
+      | 'preApprovalId'
+      | 'estimatedReach'
+      | 'surfaceSubItem'
+    >
+  > = {},
+): Promise<number> {
   const r = await tx.claim.updateMany({ where: { id: claimId, version: expectedVersion }, data: { ...data, version: { increment: 1 } } });
   if (r.count === 0) {
     const current = await tx.claim.findUnique({ where: { id: claimId }, select: { version: true } });

@@ -67,7 +67,10 @@ export const updateClaimInput = z
 export const cancelClaimInput = z.object({ claimId: fields.id, version: fields.version, idempotencyKey: fields.idempotencyKey.optional() });
 export const getHistoryInput = z.object({
   claimId: fields.id,
-  before: z.string().regex(/^\d{1,19}$/).optional(),
+  before: z
+    .string()
+    .regex(/^\d{1,19}$/)
+    .optional(),
   pageSize: z.coerce.number().int().min(1).max(50).optional().default(10),
 });
 
@@ -79,17 +82,35 @@ function fieldIssues(c: ClaimFields, alloc: FundAllocation, program: Program, at
   const period = { usageStart: isoDate(alloc.usageStart), usageEnd: isoDate(alloc.usageEnd) };
   for (const k of ['activityStart', 'activityEnd'] as const) {
     if (c[k] < alloc.usageStart || c[k] > alloc.usageEnd) {
-      issues.push({ path: k, code: 'out_of_period', message: `Must be within the usage period ${period.usageStart} – ${period.usageEnd}`, params: period });
+      issues.push({
+        path: k,
+        code: 'out_of_period',
+        message: `Must be within the usage period ${period.usageStart} – ${period.usageEnd}`,
+        params: period,
+      });
     }
   }
   if (c.activityStart > c.activityEnd) issues.push({ path: 'activityEnd', code: 'custom', message: datesOrderIssue.message });
   if (program.subItems.length > 0) {
-    if (!c.surfaceSubItem) issues.push({ path: 'surfaceSubItem', code: 'required', message: `Choose one of ${program.subItems.join(', ')}`, params: { options: program.subItems } });
-    else if (!program.subItems.includes(c.surfaceSubItem)) issues.push({ path: 'surfaceSubItem', code: 'invalid_value', message: `Choose one of ${program.subItems.join(', ')}`, params: { options: program.subItems } });
+    if (!c.surfaceSubItem)
+      issues.push({
+        path: 'surfaceSubItem',
+        code: 'required',
+        message: `Choose one of ${program.subItems.join(', ')}`,
+        params: { options: program.subItems },
+      });
+    else if (!program.subItems.includes(c.surfaceSubItem))
+      issues.push({
+        path: 'surfaceSubItem',
+        code: 'invalid_value',
+        message: `Choose one of ${program.subItems.join(', ')}`,
+        params: { options: program.subItems },
+      });
   } else if (c.surfaceSubItem) {
     issues.push({ path: 'surfaceSubItem', code: 'not_applicable', message: `${program.name} has no sub-items` });
   }
-  if (at.requiresPreApproval && !c.preApprovalId) issues.push({ path: 'preApprovalId', code: 'required', message: `${at.name} needs the pre-approval ID Microsoft issued` });
+  if (at.requiresPreApproval && !c.preApprovalId)
+    issues.push({ path: 'preApprovalId', code: 'required', message: `${at.name} needs the pre-approval ID Microsoft issued` });
   return issues;
 }
 
@@ -103,7 +124,13 @@ async function nextClaimNumber(tx: Tx, organisationId: string, now: Date): Promi
   return `CLM-${year}-${String(rows[0]!.last).padStart(5, '0')}`;
 }
 
-async function inTx<T extends CommandResult>(svc: Services, actor: Actor, key: string | undefined, command: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+async function inTx<T extends CommandResult>(
+  svc: Services,
+  actor: Actor,
+  key: string | undefined,
+  command: string,
+  fn: (tx: Tx) => Promise<T>,
+): Promise<T> {
   const { result, replayed } = await svc.db.$transaction((tx) => once(tx, key, { userId: actor.userId, command }, () => fn(tx)));
   return replayed ? { ...result, replayed: true } : result;
 }
@@ -115,7 +142,8 @@ export async function createClaim(svc: Services, actor: Actor, input: unknown): 
     const p = await loadPrincipal(tx, actor.userId);
     const alloc = await tx.fundAllocation.findUnique({ where: { id: i.fundAllocationId }, include: { location: true, program: true } });
     if (!alloc) throw notFound('allocation', i.fundAllocationId);
-    if (alloc.location.organisationId !== p.organisationId) throw forbidden('not_in_organisation', 'These funds belong to another organisation');
+    if (alloc.location.organisationId !== p.organisationId)
+      throw forbidden('not_in_organisation', 'These funds belong to another organisation');
     requireRole(p, PARTNER_ROLES, { locationId: alloc.locationId, programId: alloc.programId });
     const now = svc.clock.now();
     if (!windowOpen(alloc.claimingDeadline, now)) {
@@ -123,7 +151,12 @@ export async function createClaim(svc: Services, actor: Actor, input: unknown): 
     }
     const at = await tx.activityType.findUnique({ where: { id: i.activityTypeId } });
     if (!at) throw notFound('activity_type', i.activityTypeId);
-    const values = { activityStart: i.activityStart, activityEnd: i.activityEnd, surfaceSubItem: i.surfaceSubItem ?? null, preApprovalId: i.preApprovalId ?? null };
+    const values = {
+      activityStart: i.activityStart,
+      activityEnd: i.activityEnd,
+      surfaceSubItem: i.surfaceSubItem ?? null,
+      preApprovalId: i.preApprovalId ?? null,
+    };
     const issues = fieldIssues(values, alloc, alloc.program, at);
     if (issues.length) throw invalid(issues);
     const number = await nextClaimNumber(tx, p.organisationId, now);
@@ -146,9 +179,22 @@ export async function createClaim(svc: Services, actor: Actor, input: unknown): 
       },
     });
     await recordHistory(tx, {
-      claimId: claim.id, actorId: p.userId, actorKind: 'USER', type: 'claim_created', at: now, statusAfter: claim.status,
+      claimId: claim.id,
+      actorId: p.userId,
+      actorKind: 'USER',
+      type: 'claim_created',
+      at: now,
+      statusAfter: claim.status,
       summary: `Claim ${number} created for ${alloc.program.name}, ${alloc.location.name}, ${alloc.period}`,
-      data: { number, program: alloc.program.code, location: alloc.location.partnerId, period: alloc.period, activityType: at.code, amountMinor: i.amount, currency: alloc.currency },
+      data: {
+        number,
+        program: alloc.program.code,
+        location: alloc.location.partnerId,
+        period: alloc.period,
+        activityType: at.code,
+        amountMinor: i.amount,
+        currency: alloc.currency,
+      },
     });
     return { claimId: claim.id, version: claim.version, status: claim.status, number };
   });
@@ -186,7 +232,11 @@ export async function updateClaim(svc: Services, actor: Actor, input: unknown): 
     const now = svc.clock.now();
     const shown = (v: unknown) => (v instanceof Date ? isoDate(v) : (v as string | number | null));
     await recordHistory(tx, {
-      claimId: claim.id, actorId: p.userId, actorKind: 'USER', type: 'claim_updated', at: now,
+      claimId: claim.id,
+      actorId: p.userId,
+      actorKind: 'USER',
+      type: 'claim_updated',
+      at: now,
       summary: `Changed ${changed.join(', ')}`,
       data: { fields: changed, values: Object.fromEntries(changed.map((k) => [k, shown(next[k])])) },
     });
@@ -210,14 +260,41 @@ export async function cancelClaim(svc: Services, actor: Actor, input: unknown): 
     const to = transition('cancel', claim.status);
     const now = svc.clock.now();
     const version = await bumpVersion(tx, claim.id, i.version, { status: to });
-    await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'USER', type: 'claim_cancelled', at: now, statusBefore: claim.status, statusAfter: to, summary: 'Claim cancelled' });
+    await recordHistory(tx, {
+      claimId: claim.id,
+      actorId: p.userId,
+      actorKind: 'USER',
+      type: 'claim_cancelled',
+      at: now,
+      statusBefore: claim.status,
+      statusAfter: to,
+      summary: 'Claim cancelled',
+    });
     const open = await tx.uploadRequest.findMany({ where: { claimId: claim.id, status: 'OPEN' } });
     for (const r of open) {
       await tx.uploadRequest.update({ where: { id: r.id }, data: { status: 'CANCELLED', closedAt: now } });
-      await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'USER', type: 'upload_cancelled', at: now, summary: 'Upload request cancelled with the claim', data: { uploadRequestId: r.id } });
+      await recordHistory(tx, {
+        claimId: claim.id,
+        actorId: p.userId,
+        actorKind: 'USER',
+        type: 'upload_cancelled',
+        at: now,
+        summary: 'Upload request cancelled with the claim',
+        data: { uploadRequestId: r.id },
+      });
       await enqueueNotification(tx, {
-        recipientId: r.assigneeId, dedupeKey: `upload_cancelled:${r.id}`, at: now,
-        payload: { kind: 'upload_cancelled', claimId: claim.id, number: claim.number, name: claim.name, uploadRequestId: r.id, documentKind: r.kind, byName: p.displayName },
+        recipientId: r.assigneeId,
+        dedupeKey: `upload_cancelled:${r.id}`,
+        at: now,
+        payload: {
+          kind: 'upload_cancelled',
+          claimId: claim.id,
+          number: claim.number,
+          name: claim.name,
+          uploadRequestId: r.id,
+          documentKind: r.kind,
+          byName: p.displayName,
+        },
       });
     }
     await tx.pendingUpload.deleteMany({ where: { claimId: claim.id } });
@@ -236,7 +313,10 @@ async function viewerOf(db: Db | Tx, p: Principal, claim: Claim): Promise<Viewer
   requireSameOrganisation(p, claim.organisationId);
   const partner = isPartnerOn(p, claim);
   const reviewer = isReviewer(p);
-  const requests = partner || reviewer ? [] : await db.uploadRequest.findMany({ where: { claimId: claim.id, assigneeId: p.userId }, select: { status: true } });
+  const requests =
+    partner || reviewer
+      ? []
+      : await db.uploadRequest.findMany({ where: { claimId: claim.id, assigneeId: p.userId }, select: { status: true } });
   if (!partner && !reviewer && requests.length === 0) throw forbidden('not_a_participant', 'You are not a participant of this claim');
   return {
     role: partner ? 'partner' : reviewer ? 'reviewer' : 'colleague',
@@ -252,7 +332,16 @@ export function allowedActionsFor(status: ClaimStatus, v: Omit<Viewer, 'role'> &
   const out: ClaimAction[] = [];
   if (v.partner) {
     if (isEditable(status)) {
-      out.push('edit', 'add_invoice', 'add_proof', 'add_metric', 'add_csr', 'add_additional_info', 'ask_colleague', status === 'ACTION_REQUIRED' ? 'resubmit' : 'submit');
+      out.push(
+        'edit',
+        'add_invoice',
+        'add_proof',
+        'add_metric',
+        'add_csr',
+        'add_additional_info',
+        'ask_colleague',
+        status === 'ACTION_REQUIRED' ? 'resubmit' : 'submit',
+      );
     }
     if (status === 'EDITING' && (v.owner || v.admin)) out.push('cancel');
     if (status === 'REJECTED') out.push('dispute');
@@ -310,8 +399,13 @@ export async function getClaimDetail(svc: Services, actor: Actor, claimId: strin
     usageEnd: isoDate(c.allocation.usageEnd),
     claimingDeadline: isoDate(c.allocation.claimingDeadline),
     activityType: {
-      id: c.activityType.id, code: c.activityType.code, name: c.activityType.name, nameKo: c.activityType.nameKo,
-      proofGuidance: c.activityType.proofGuidance, requiredMetrics: c.activityType.requiredMetrics, requiresPreApproval: c.activityType.requiresPreApproval,
+      id: c.activityType.id,
+      code: c.activityType.code,
+      name: c.activityType.name,
+      nameKo: c.activityType.nameKo,
+      proofGuidance: c.activityType.proofGuidance,
+      requiredMetrics: c.activityType.requiredMetrics,
+      requiresPreApproval: c.activityType.requiresPreApproval,
     },
     activityStart: isoDate(c.activityStart),
     activityEnd: isoDate(c.activityEnd),
@@ -340,10 +434,24 @@ export async function getClaimDetail(svc: Services, actor: Actor, claimId: strin
         .filter((f) => f.documentId === d.id && f.resolvedAt === null)
         .map((f) => ({ id: f.id, text: f.text, reviewerName: f.reviewer.displayName, createdAt: f.createdAt })),
     })),
-    feedback: c.feedback.map((f) => ({ id: f.id, text: f.text, reviewerName: f.reviewer.displayName, documentId: f.documentId, resolved: f.resolvedAt !== null, createdAt: f.createdAt })),
+    feedback: c.feedback.map((f) => ({
+      id: f.id,
+      text: f.text,
+      reviewerName: f.reviewer.displayName,
+      documentId: f.documentId,
+      resolved: f.resolvedAt !== null,
+      createdAt: f.createdAt,
+    })),
     comments: c.comments.map((m) => ({ id: m.id, text: m.text, authorName: m.author.displayName, createdAt: m.createdAt })),
     commentCount: c._count.comments,
-    openUploadRequests: c.uploadRequests.map((r) => ({ id: r.id, assigneeId: r.assigneeId, assigneeName: r.assignee.displayName, kind: r.kind, message: r.message, dueAt: r.dueAt })),
+    openUploadRequests: c.uploadRequests.map((r) => ({
+      id: r.id,
+      assigneeId: r.assigneeId,
+      assigneeName: r.assignee.displayName,
+      kind: r.kind,
+      message: r.message,
+      dueAt: r.dueAt,
+    })),
     checklist,
     allowedActions: allowedActionsFor(c.status, { ...v, owner: c.ownerId === p.userId }),
     viewerRole: v.role,
@@ -391,7 +499,10 @@ export async function getCreateOptions(svc: Services, actor: Actor): Promise<Cre
     }),
     svc.db.activityType.findMany({ orderBy: [{ category: 'asc' }, { name: 'asc' }] }),
   ]);
-  const sums = await allocationSums(svc.db, allocations.map((a) => a.id));
+  const sums = await allocationSums(
+    svc.db,
+    allocations.map((a) => a.id),
+  );
   return {
     allocations: allocations.map((a) => ({
       allocationId: a.id,
@@ -411,13 +522,29 @@ export async function getCreateOptions(svc: Services, actor: Actor): Promise<Cre
       remainingMinor: Math.max(0, a.earnedMinor - sums.get(a.id)!.claimedMinor),
     })),
     activityTypes: types.map((t) => ({
-      id: t.id, code: t.code, name: t.name, nameKo: t.nameKo, category: t.category,
-      requiresPreApproval: t.requiresPreApproval, requiredMetrics: t.requiredMetrics, proofGuidance: t.proofGuidance,
+      id: t.id,
+      code: t.code,
+      name: t.name,
+      nameKo: t.nameKo,
+      category: t.category,
+      requiresPreApproval: t.requiresPreApproval,
+      requiredMetrics: t.requiredMetrics,
+      proofGuidance: t.proofGuidance,
     })),
   };
 }
 
-export type ClaimSummary = { id: string; number: string; name: string; status: ClaimStatus; amountMinor: number; currency: string; programName: string; locationName: string; ownerName: string };
+export type ClaimSummary = {
+  id: string;
+  number: string;
+  name: string;
+  status: ClaimStatus;
+  amountMinor: number;
+  currency: string;
+  programName: string;
+  locationName: string;
+  ownerName: string;
+};
 
 /**
  * The read-only summary anyone in the claim's organisation (or a reviewer) may see, e.g. on a claim
@@ -426,8 +553,21 @@ export type ClaimSummary = { id: string; number: string; name: string; status: C
 export async function getClaimSummary(svc: Services, actor: Actor, claimId: string): Promise<ClaimSummary> {
   const id = parseInput(claimIdInput, claimId);
   const p = await loadPrincipal(svc.db, actor.userId);
-  const c = await svc.db.claim.findUnique({ where: { id }, include: { program: { select: { name: true } }, location: { select: { name: true } }, owner: { select: { displayName: true } } } });
+  const c = await svc.db.claim.findUnique({
+    where: { id },
+    include: { program: { select: { name: true } }, location: { select: { name: true } }, owner: { select: { displayName: true } } },
+  });
   if (!c) throw notFound('claim', id);
   requireSameOrganisation(p, c.organisationId);
-  return { id: c.id, number: c.number, name: c.name, status: c.status, amountMinor: c.amountMinor, currency: c.currency, programName: c.program.name, locationName: c.location.name, ownerName: c.owner.displayName };
+  return {
+    id: c.id,
+    number: c.number,
+    name: c.name,
+    status: c.status,
+    amountMinor: c.amountMinor,
+    currency: c.currency,
+    programName: c.program.name,
+    locationName: c.location.name,
+    ownerName: c.owner.displayName,
+  };
 }

@@ -6,7 +6,12 @@ const csv = (def = '') =>
   z
     .string()
     .optional()
-    .transform((s) => (s ?? def).split(',').map((x) => x.trim()).filter(Boolean));
+    .transform((s) =>
+      (s ?? def)
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    );
 const bool = (def: boolean) =>
   z
     .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -66,9 +71,33 @@ export type Config = {
   databaseUrl?: string;
   dataDir: string;
   demoSeed: boolean;
-  bot: { appId?: string; appPassword?: string; appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI'; tenantId?: string; allowedTenantIds: string[]; openIdMetadataUrl?: string };
-  graph: { baseUrl: string; tenantId?: string; clientId?: string; clientSecret?: string; authorityHost?: string; teamsAppCatalogId?: string };
-  files: { store: 'local' | 'sharepoint'; sharepointDriveId?: string; maxBytes: number; allowedHosts: string[]; allowLoopback: boolean; pendingUploadMinutes: number; publicBaseUrl: string; linkSecret: string; linkDays: number };
+  bot: {
+    appId?: string;
+    appPassword?: string;
+    appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+    tenantId?: string;
+    allowedTenantIds: string[];
+    openIdMetadataUrl?: string;
+  };
+  graph: {
+    baseUrl: string;
+    tenantId?: string;
+    clientId?: string;
+    clientSecret?: string;
+    authorityHost?: string;
+    teamsAppCatalogId?: string;
+  };
+  files: {
+    store: 'local' | 'sharepoint';
+    sharepointDriveId?: string;
+    maxBytes: number;
+    allowedHosts: string[];
+    allowLoopback: boolean;
+    pendingUploadMinutes: number;
+    publicBaseUrl: string;
+    linkSecret: string;
+    linkDays: number;
+  };
   reviewersConversationId?: string;
   scheduler: { reminderIntervalHours: number; expiryWarningDays: number; intervalSeconds: number };
   outbox: { pollMs: number; maxAttempts: number; tenantRatePerSecond: number };

@@ -24,4 +24,9 @@ export type Actor = { userId: string };
  * What every state-changing command returns. The bot then reads what it shows (e.g. claim detail)
  * through a query, so commands and views stay independent.
  */
-export type CommandResult = { claimId: string; version: number; status: import('../prisma/generated/client').ClaimStatus; replayed?: boolean };
+export type CommandResult = {
+  claimId: string;
+  version: number;
+  status: import('../prisma/generated/client').ClaimStatus;
+  replayed?: boolean;
+};

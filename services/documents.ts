@@ -83,7 +83,11 @@ export async function resolveDocumentFeedback(tx: Tx, documentId: string, at: Da
 // Structured fields per document kind (domain.md §3.2). Input shapes; `amount` arrives in major units.
 // ---------------------------------------------------------------------------------------------
 
-const currencyCode = z.string().trim().toUpperCase().regex(/^[A-Z]{3}$/, 'Use a 3-letter currency code like USD');
+const currencyCode = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{3}$/, 'Use a 3-letter currency code like USD');
 const calendarDate = fields.date.transform(isoDate);
 
 export const invoiceFields = z
@@ -98,7 +102,12 @@ export const invoiceFields = z
   .transform(({ amount, ...rest }) => ({ ...rest, amountMinor: amount }));
 
 /** The proof's explanatory note is the document's `details` (mandatory, see `proofNote`); fields carry an optional link. */
-export const proofFields = z.object({ url: z.url({ protocol: /^https?$/ }).max(2000).optional() });
+export const proofFields = z.object({
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional(),
+});
 export const proofNote = fields.text(2000);
 
 export const metricFields = z.object({ name: fields.text(100), value: fields.text(200) });
@@ -114,7 +123,11 @@ const csrShape = {
   attestation: z.preprocess((v) => (v === 'true' ? true : v), z.literal(true, { error: 'The statement must be certified' })),
   currency: currencyCode.optional(),
 };
-const csrStored = <T extends { rate: number; amount: number }>({ rate, amount, ...rest }: T) => ({ ...rest, rateMinor: rate, amountMinor: amount });
+const csrStored = <T extends { rate: number; amount: number }>({ rate, amount, ...rest }: T) => ({
+  ...rest,
+  rateMinor: rate,
+  amountMinor: amount,
+});
 
 export const csrFields = z.object(csrShape).transform(csrStored);
 
@@ -131,7 +144,14 @@ export const kindFields = {
 /** A kind's structured fields, or the issues with them reported under `fields.<name>`. */
 export function checkKindFields(kind: DocumentKind, raw: unknown): { value: Record<string, Prisma.InputJsonValue>; issues: FieldIssue[] } {
   const r = (kindFields[kind] as z.ZodType).safeParse(raw ?? {});
-  if (!r.success) return { value: {}, issues: r.error.issues.map((i) => { const f = toFieldIssue(i); return { ...f, path: f.path ? `fields.${f.path}` : 'fields' }; }) };
+  if (!r.success)
+    return {
+      value: {},
+      issues: r.error.issues.map((i) => {
+        const f = toFieldIssue(i);
+        return { ...f, path: f.path ? `fields.${f.path}` : 'fields' };
+      }),
+    };
   const value: Record<string, Prisma.InputJsonValue> = {};
   for (const [k, v] of Object.entries(r.data as Record<string, unknown>)) if (v !== undefined) value[k] = v as Prisma.InputJsonValue;
   return { value, issues: [] };
@@ -154,7 +174,12 @@ export function withClaimCurrency(kind: DocumentKind, f: Record<string, Prisma.I
 
 const claimRef = { claimId: fields.id, version: fields.version, idempotencyKey: fields.idempotencyKey.optional() };
 
-export const addMetricInput = z.object({ ...claimRef, name: fields.text(100), value: fields.text(200), details: fields.optionalText(2000) });
+export const addMetricInput = z.object({
+  ...claimRef,
+  name: fields.text(100),
+  value: fields.text(200),
+  details: fields.optionalText(2000),
+});
 
 /** Adds a metric; a metric of the same name (case-insensitive) is replaced, so each required metric has one value. */
 export async function addMetric(svc: Services, actor: Actor, input: unknown): Promise<CommandResult & { documentId: string }> {
@@ -167,10 +192,23 @@ export async function addMetric(svc: Services, actor: Actor, input: unknown): Pr
       await resolveDocumentFeedback(tx, old.id, now);
     }
     const doc = await tx.document.create({
-      data: { claimId: claim.id, kind: 'METRIC', details: i.details, fields: { name: i.name, value: i.value }, uploaderId: p.userId, replacesId: old?.id ?? null, createdAt: now },
+      data: {
+        claimId: claim.id,
+        kind: 'METRIC',
+        details: i.details,
+        fields: { name: i.name, value: i.value },
+        uploaderId: p.userId,
+        replacesId: old?.id ?? null,
+        createdAt: now,
+      },
     });
     await recordHistory(tx, {
-      claimId: claim.id, actorId: p.userId, actorKind: 'USER', type: 'metric_added', at: now, documentId: doc.id,
+      claimId: claim.id,
+      actorId: p.userId,
+      actorKind: 'USER',
+      type: 'metric_added',
+      at: now,
+      documentId: doc.id,
       summary: `Metric ${i.name}: ${i.value}`,
       data: { name: i.name, value: i.value, ...(old ? { replacedDocumentId: old.id } : {}) },
     });
@@ -189,7 +227,12 @@ export async function generateCsr(svc: Services, actor: Actor, input: unknown): 
       data: { claimId: claim.id, kind: 'CSR', details: csr.description, fields: stored, uploaderId: p.userId, createdAt: now },
     });
     await recordHistory(tx, {
-      claimId: claim.id, actorId: p.userId, actorKind: 'USER', type: 'csr_generated', at: now, documentId: doc.id,
+      claimId: claim.id,
+      actorId: p.userId,
+      actorKind: 'USER',
+      type: 'csr_generated',
+      at: now,
+      documentId: doc.id,
       summary: `CSR for ${csr.expenseType} certified by ${csr.certifiedBy}`,
       data: { expenseType: csr.expenseType, amountMinor: csr.amountMinor, currency: stored.currency, certifiedBy: csr.certifiedBy },
     });
@@ -202,10 +245,18 @@ export const addAdditionalInfoInput = z.object({ ...claimRef, text: fields.text(
 export async function addAdditionalInfo(svc: Services, actor: Actor, input: unknown): Promise<CommandResult & { documentId: string }> {
   const i = parseInput(addAdditionalInfoInput, input);
   return partnerEdit(svc, actor, i, 'addAdditionalInfo', async ({ tx, p, claim, now }) => {
-    const doc = await tx.document.create({ data: { claimId: claim.id, kind: 'ADDITIONAL_INFO', details: i.text, uploaderId: p.userId, createdAt: now } });
+    const doc = await tx.document.create({
+      data: { claimId: claim.id, kind: 'ADDITIONAL_INFO', details: i.text, uploaderId: p.userId, createdAt: now },
+    });
     await recordHistory(tx, {
-      claimId: claim.id, actorId: p.userId, actorKind: 'USER', type: 'additional_info_added', at: now, documentId: doc.id,
-      summary: 'Additional information added', data: { text: i.text.slice(0, 200) },
+      claimId: claim.id,
+      actorId: p.userId,
+      actorKind: 'USER',
+      type: 'additional_info_added',
+      at: now,
+      documentId: doc.id,
+      summary: 'Additional information added',
+      data: { text: i.text.slice(0, 200) },
     });
     return { documentId: doc.id };
   });
@@ -222,7 +273,12 @@ export async function removeDocument(svc: Services, actor: Actor, input: unknown
     await tx.document.update({ where: { id: doc.id }, data: { removedAt: now } });
     await resolveDocumentFeedback(tx, doc.id, now);
     await recordHistory(tx, {
-      claimId: claim.id, actorId: p.userId, actorKind: 'USER', type: 'document_removed', at: now, documentId: doc.id,
+      claimId: claim.id,
+      actorId: p.userId,
+      actorKind: 'USER',
+      type: 'document_removed',
+      at: now,
+      documentId: doc.id,
       summary: `${doc.kind} ${doc.fileName ?? ''} removed`.replace(/\s+/g, ' '),
       data: { kind: doc.kind, fileName: doc.fileName },
     });
@@ -241,13 +297,20 @@ export async function addComment(svc: Services, actor: Actor, input: unknown): P
   const { result, replayed } = await svc.db.$transaction((tx) =>
     once(tx, i.idempotencyKey, { userId: actor.userId, command: 'addComment' }, async () => {
       const { p, claim } = await claimFor(tx, actor, i.claimId);
-      if (!isPartnerOn(p, claim) && !isReviewer(p)) throw forbidden('role_required', 'Only partner staff and reviewers can comment', { roles: [...PARTNER_ROLES, 'REVIEWER'] });
-      if (TERMINAL.includes(claim.status)) throw conflict('claim_closed', `A claim that is ${claim.status} takes no more comments`, { status: claim.status });
+      if (!isPartnerOn(p, claim) && !isReviewer(p))
+        throw forbidden('role_required', 'Only partner staff and reviewers can comment', { roles: [...PARTNER_ROLES, 'REVIEWER'] });
+      if (TERMINAL.includes(claim.status))
+        throw conflict('claim_closed', `A claim that is ${claim.status} takes no more comments`, { status: claim.status });
       const now = svc.clock.now();
       const c = await tx.comment.create({ data: { claimId: claim.id, authorId: p.userId, text: i.text, createdAt: now } });
       await recordHistory(tx, {
-        claimId: claim.id, actorId: p.userId, actorKind: actorKindOf(p, claim), type: 'comment_added', at: now,
-        summary: 'Comment added', data: { commentId: c.id, text: i.text.slice(0, 200) },
+        claimId: claim.id,
+        actorId: p.userId,
+        actorKind: actorKindOf(p, claim),
+        type: 'comment_added',
+        at: now,
+        summary: 'Comment added',
+        data: { commentId: c.id, text: i.text.slice(0, 200) },
       });
       return { claimId: claim.id, version: claim.version, status: claim.status, commentId: c.id };
     }),

@@ -47,8 +47,23 @@ const fail = (kind: 'invalid' | 'forbidden', code: string, message: string, para
 /** Loopback, private, link-local, CGNAT and unspecified ranges: never fetched from outside tests. */
 const internalRanges = (() => {
   const b = new net.BlockList();
-  for (const [a, p] of [['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12], ['192.168.0.0', 16]] as const) b.addSubnet(a, p, 'ipv4');
-  for (const [a, p] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10]] as const) b.addSubnet(a, p, 'ipv6');
+  for (const [a, p] of [
+    ['0.0.0.0', 8],
+    ['10.0.0.0', 8],
+    ['100.64.0.0', 10],
+    ['127.0.0.0', 8],
+    ['169.254.0.0', 16],
+    ['172.16.0.0', 12],
+    ['192.168.0.0', 16],
+  ] as const)
+    b.addSubnet(a, p, 'ipv4');
+  for (const [a, p] of [
+    ['::', 128],
+    ['::1', 128],
+    ['fc00::', 7],
+    ['fe80::', 10],
+  ] as const)
+    b.addSubnet(a, p, 'ipv6');
   return b;
 })();
 
@@ -60,7 +75,11 @@ export function isInternalAddress(address: string): boolean {
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1']);
-const bareHost = (u: URL) => u.hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+const bareHost = (u: URL) =>
+  u.hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 
 export function hostAllowed(host: string, allowedHosts: string[]): boolean {
   const h = host.toLowerCase().replace(/\.$/, '');
@@ -190,7 +209,9 @@ export async function downloadAttachment(url: string, opts: DownloadOptions): Pr
         const next = new URL(location, current);
         // A redirect elsewhere could lead past the allow-list (or to an internal host); same host only.
         if (bareHost(next) !== bareHost(current) || next.port !== current.port) {
-          throw fail('forbidden', 'file_host_not_allowed', `Redirect to another host (${bareHost(next)}) refused`, { host: bareHost(next) });
+          throw fail('forbidden', 'file_host_not_allowed', `Redirect to another host (${bareHost(next)}) refused`, {
+            host: bareHost(next),
+          });
         }
         current = next;
         continue;

@@ -26,18 +26,39 @@ export async function expireDrafts(svc: Services): Promise<number> {
   // The deadline is the last day claims may be submitted, so the claim expires the day after.
   const candidates = await svc.db.claim.findMany({
     where: { status: { in: [...EDITABLE] }, allocation: { claimingDeadline: { lt: utcToday(now) } } },
-    select: { id: true, version: true, status: true, number: true, name: true, ownerId: true, allocation: { select: { claimingDeadline: true } } },
+    select: {
+      id: true,
+      version: true,
+      status: true,
+      number: true,
+      name: true,
+      ownerId: true,
+      allocation: { select: { claimingDeadline: true } },
+    },
     take: BATCH,
   });
   let acted = 0;
   for (const c of candidates) {
     const to = transition('expire', c.status);
     const done = await svc.db.$transaction(async (tx) => {
-      const r = await tx.claim.updateMany({ where: { id: c.id, version: c.version, status: c.status }, data: { status: to, version: { increment: 1 } } });
+      const r = await tx.claim.updateMany({
+        where: { id: c.id, version: c.version, status: c.status },
+        data: { status: to, version: { increment: 1 } },
+      });
       if (r.count === 0) return false; // another replica expired it, or someone changed it: the next run looks again
       const version = c.version + 1;
       const deadline = isoDate(c.allocation.claimingDeadline);
-      await recordHistory(tx, { claimId: c.id, actorId: null, actorKind: 'SYSTEM', type: 'expired', summary: `Expired: the claiming deadline ${deadline} passed`, data: { deadline }, statusBefore: c.status, statusAfter: to, at: now });
+      await recordHistory(tx, {
+        claimId: c.id,
+        actorId: null,
+        actorKind: 'SYSTEM',
+        type: 'expired',
+        summary: `Expired: the claiming deadline ${deadline} passed`,
+        data: { deadline },
+        statusBefore: c.status,
+        statusAfter: to,
+        at: now,
+      });
       await enqueueNotification(tx, {
         recipientId: c.ownerId,
         payload: { kind: 'status_changed', claimId: c.id, number: c.number, name: c.name, from: c.status, to, byName: SYSTEM_NAME },
@@ -56,7 +77,11 @@ export async function warnExpiringDrafts(svc: Services, days: number = svc.setti
   const now = svc.clock.now();
   const today = utcToday(now);
   const candidates = await svc.db.claim.findMany({
-    where: { status: { in: [...EDITABLE] }, expiryWarnedAt: null, allocation: { claimingDeadline: { gte: today, lte: addDays(today, days) } } },
+    where: {
+      status: { in: [...EDITABLE] },
+      expiryWarnedAt: null,
+      allocation: { claimingDeadline: { gte: today, lte: addDays(today, days) } },
+    },
     select: { id: true, status: true, number: true, name: true, ownerId: true, allocation: { select: { claimingDeadline: true } } },
     take: BATCH,
   });
@@ -64,11 +89,24 @@ export async function warnExpiringDrafts(svc: Services, days: number = svc.setti
   for (const c of candidates) {
     const done = await svc.db.$transaction(async (tx) => {
       // Not a version bump: the warning changes nothing the owner edits, so their open cards stay valid.
-      const r = await tx.claim.updateMany({ where: { id: c.id, expiryWarnedAt: null, status: { in: [...EDITABLE] } }, data: { expiryWarnedAt: now } });
+      const r = await tx.claim.updateMany({
+        where: { id: c.id, expiryWarnedAt: null, status: { in: [...EDITABLE] } },
+        data: { expiryWarnedAt: now },
+      });
       if (r.count === 0) return false;
       const deadline = isoDate(c.allocation.claimingDeadline);
       const status: ClaimStatus = c.status;
-      await recordHistory(tx, { claimId: c.id, actorId: null, actorKind: 'SYSTEM', type: 'expiry_warning_sent', summary: `Warned that the draft expires after ${deadline}`, data: { deadline }, statusBefore: status, statusAfter: status, at: now });
+      await recordHistory(tx, {
+        claimId: c.id,
+        actorId: null,
+        actorKind: 'SYSTEM',
+        type: 'expiry_warning_sent',
+        summary: `Warned that the draft expires after ${deadline}`,
+        data: { deadline },
+        statusBefore: status,
+        statusAfter: status,
+        at: now,
+      });
       await enqueueNotification(tx, {
         recipientId: c.ownerId,
         payload: { kind: 'expiry_warning', claimId: c.id, number: c.number, name: c.name, deadline },
@@ -103,7 +141,15 @@ export async function remindOverdueUploads(svc: Services, intervalHours: number 
       if (r.count === 0) return false;
       await enqueueNotification(tx, {
         recipientId: u.assigneeId,
-        payload: { kind: 'upload_reminder', claimId: u.claim.id, number: u.claim.number, name: u.claim.name, uploadRequestId: u.id, documentKind: u.kind, dueAt: isoDate(u.dueAt) },
+        payload: {
+          kind: 'upload_reminder',
+          claimId: u.claim.id,
+          number: u.claim.number,
+          name: u.claim.name,
+          uploadRequestId: u.id,
+          documentKind: u.kind,
+          dueAt: isoDate(u.dueAt),
+        },
         dedupeKey: `upload_reminder:${u.id}:${u.assigneeId}:${now.toISOString()}`,
         at: now,
       });

@@ -55,7 +55,10 @@ export class LocalFileStore implements FileStore {
   async put(bytes: Buffer, meta: { fileName: string; contentType: string }): Promise<StoredFile> {
     const sha256 = sha256Hex(bytes);
     const target = this.pathOf(sha256);
-    const exists = await fs.stat(target).then((s) => s.size === bytes.length, () => false);
+    const exists = await fs.stat(target).then(
+      (s) => s.size === bytes.length,
+      () => false,
+    );
     if (!exists) {
       await fs.mkdir(path.dirname(target), { recursive: true });
       // Write then rename, so a crash or a concurrent reader never sees half a file.
@@ -91,7 +94,12 @@ export class SharePointFileStore implements FileStore {
   async put(bytes: Buffer, meta: { fileName: string; contentType: string }): Promise<StoredFile> {
     const sha256 = sha256Hex(bytes);
     const fileName = sanitiseFileName(meta.fileName);
-    const item = await this.graph.uploadToDrive(this.driveId, `${SHAREPOINT_FOLDER}/${sha256.slice(0, SHA_FOLDER_CHARS)}/${fileName}`, bytes, meta.contentType);
+    const item = await this.graph.uploadToDrive(
+      this.driveId,
+      `${SHAREPOINT_FOLDER}/${sha256.slice(0, SHA_FOLDER_CHARS)}/${fileName}`,
+      bytes,
+      meta.contentType,
+    );
     return { fileKey: item.id, fileName, fileSize: bytes.length, contentType: meta.contentType, sha256 };
   }
 
@@ -108,7 +116,8 @@ export class SharePointFileStore implements FileStore {
 /** Local unless `FILE_STORE=sharepoint`, which needs Graph credentials and `SHAREPOINT_DRIVE_ID`. */
 export function createFileStore(config: Config, graph?: Graph | null): FileStore {
   if (config.files.store === 'local') return new LocalFileStore(path.join(config.dataDir, 'files'));
-  if (!graph) throw new Error('FILE_STORE=sharepoint needs Microsoft Graph credentials (GRAPH_TENANT_ID, GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET)');
+  if (!graph)
+    throw new Error('FILE_STORE=sharepoint needs Microsoft Graph credentials (GRAPH_TENANT_ID, GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET)');
   if (!config.files.sharepointDriveId) throw new Error('FILE_STORE=sharepoint needs SHAREPOINT_DRIVE_ID');
   return new SharePointFileStore(graph, config.files.sharepointDriveId);
 }

@@ -65,7 +65,17 @@ export function allocationScope(p: Principal): Prisma.FundAllocationWhereInput |
 /** Inclusive: claims may be made on the deadline day itself. */
 export const windowOpen = (claimingDeadline: Date, now: Date) => isoDate(now) <= isoDate(claimingDeadline);
 
-const STATUS_ORDER: ClaimStatus[] = ['ACTION_REQUIRED', 'EDITING', 'SUBMITTED', 'IN_REVIEW', 'DISPUTED', 'REJECTED', 'APPROVED', 'EXPIRED', 'CANCELLED'];
+const STATUS_ORDER: ClaimStatus[] = [
+  'ACTION_REQUIRED',
+  'EDITING',
+  'SUBMITTED',
+  'IN_REVIEW',
+  'DISPUTED',
+  'REJECTED',
+  'APPROVED',
+  'EXPIRED',
+  'CANCELLED',
+];
 
 /** The co-op overview (domain.md §4): earned / claimed / approved / remaining per allocation in scope, totals per currency, and the actor's claims. */
 export async function getOverview(svc: Services, actor: Actor): Promise<FundsOverview> {
@@ -79,7 +89,10 @@ export async function getOverview(svc: Services, actor: Actor): Promise<FundsOve
         orderBy: [{ usageStart: 'desc' }, { location: { name: 'asc' } }, { program: { name: 'asc' } }],
       })
     : [];
-  const sums = await allocationSums(svc.db, allocations.map((a) => a.id));
+  const sums = await allocationSums(
+    svc.db,
+    allocations.map((a) => a.id),
+  );
   const rows: FundsRow[] = allocations.map((a) => {
     const s = sums.get(a.id)!;
     return {

@@ -53,10 +53,26 @@ export class GraphCallFailed extends Error {
 
 export const graphUserSchema = z.object({
   id: z.string(),
-  displayName: z.string().nullable().optional().transform((v) => v ?? ''),
-  mail: z.string().nullable().optional().transform((v) => v ?? null),
-  userPrincipalName: z.string().nullable().optional().transform((v) => v ?? null),
-  preferredLanguage: z.string().nullable().optional().transform((v) => v ?? null),
+  displayName: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((v) => v ?? ''),
+  mail: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
+  userPrincipalName: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
+  preferredLanguage: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
 });
 export type GraphUser = z.infer<typeof graphUserSchema>;
 
@@ -69,8 +85,7 @@ export const driveItemSchema = z.object({
 export type DriveItem = z.infer<typeof driveItemSchema>;
 
 export type InstallResult =
-  | { ok: true; status: 'installed' | 'already_installed' }
-  | { ok: false; reason: 'no_permission' | 'app_not_in_catalog' };
+  { ok: true; status: 'installed' | 'already_installed' } | { ok: false; reason: 'no_permission' | 'app_not_in_catalog' };
 
 const listOf = <T extends z.ZodType>(item: T) => z.object({ value: z.array(item) });
 const installedAppSchema = z.object({ id: z.string(), teamsApp: z.object({ id: z.string() }).optional() });
@@ -126,7 +141,10 @@ class BearerTokenMiddleware implements Middleware {
     // Tokens go only to Graph itself, never to pre-authenticated upload/download URLs elsewhere.
     if (new URL(url).origin === this.graphOrigin) {
       const token = await this.tokenProvider();
-      context.options = { ...context.options, headers: { ...(context.options?.headers as Record<string, string>), Authorization: `Bearer ${token}` } };
+      context.options = {
+        ...context.options,
+        headers: { ...(context.options?.headers as Record<string, string>), Authorization: `Bearer ${token}` },
+      };
     }
     await this.next!.execute(context);
   }
@@ -164,7 +182,13 @@ function toFailure(e: unknown): GraphCallFailed {
   if (e instanceof GraphCallFailed) return e;
   if (e instanceof GraphError) {
     const retryAfter = parseRetryAfter(e.headers?.get('retry-after') ?? null);
-    return new GraphCallFailed(e.statusCode, e.code ?? 'unknown', e.message, e.statusCode < 0 || RETRY_STATUSES.has(e.statusCode) || e.statusCode >= 500, retryAfter);
+    return new GraphCallFailed(
+      e.statusCode,
+      e.code ?? 'unknown',
+      e.message,
+      e.statusCode < 0 || RETRY_STATUSES.has(e.statusCode) || e.statusCode >= 500,
+      retryAfter,
+    );
   }
   const message = e instanceof Error ? e.message : String(e);
   return new GraphCallFailed(-1, 'network', message, true);
@@ -227,7 +251,10 @@ export class Graph {
   /** null when the user does not exist (or was deleted). */
   async getUser(aadObjectId: string): Promise<GraphUser | null> {
     try {
-      const body = await this.client.api(`/users/${encodeURIComponent(aadObjectId)}`).select(USER_FIELDS).get();
+      const body = await this.client
+        .api(`/users/${encodeURIComponent(aadObjectId)}`)
+        .select(USER_FIELDS)
+        .get();
       return graphUserSchema.parse(body);
     } catch (e) {
       if (isStatus(e, 404)) return null;
@@ -278,7 +305,11 @@ export class Graph {
     const base = `/drives/${encodeURIComponent(driveId)}/root:/${encodeDrivePath(itemPath)}:`;
     if (bytes.length <= SIMPLE_UPLOAD_MAX_BYTES) {
       const body = await this.call(() =>
-        this.client.api(`${base}/content`).query({ '@microsoft.graph.conflictBehavior': 'replace' }).header('Content-Type', contentType).put(bytes),
+        this.client
+          .api(`${base}/content`)
+          .query({ '@microsoft.graph.conflictBehavior': 'replace' })
+          .header('Content-Type', contentType)
+          .put(bytes),
       );
       return driveItemSchema.parse(body);
     }
@@ -310,7 +341,13 @@ export class Graph {
       if (res.status === 200 || res.status === 201) return driveItemSchema.parse(json);
       if (res.status !== 202) {
         const err = z.object({ error: z.object({ code: z.string(), message: z.string() }) }).safeParse(json);
-        throw new GraphCallFailed(res.status, err.success ? err.data.error.code : 'upload_failed', err.success ? err.data.error.message : `Upload chunk failed: ${res.status}`, RETRY_STATUSES.has(res.status) || res.status >= 500, parseRetryAfter(res.headers.get('retry-after')));
+        throw new GraphCallFailed(
+          res.status,
+          err.success ? err.data.error.code : 'upload_failed',
+          err.success ? err.data.error.message : `Upload chunk failed: ${res.status}`,
+          RETRY_STATUSES.has(res.status) || res.status >= 500,
+          parseRetryAfter(res.headers.get('retry-after')),
+        );
       }
     }
     throw new GraphCallFailed(500, 'upload_incomplete', 'Upload session did not return the created item', true);
@@ -318,7 +355,10 @@ export class Graph {
 
   async downloadFromDrive(driveId: string, itemId: string): Promise<Buffer> {
     const body = await this.call(() =>
-      this.client.api(`/drives/${encodeURIComponent(driveId)}/items/${encodeURIComponent(itemId)}/content`).responseType(ResponseType.ARRAYBUFFER).get(),
+      this.client
+        .api(`/drives/${encodeURIComponent(driveId)}/items/${encodeURIComponent(itemId)}/content`)
+        .responseType(ResponseType.ARRAYBUFFER)
+        .get(),
     );
     if (!(body instanceof ArrayBuffer)) throw new GraphCallFailed(500, 'unexpected_body', 'Drive content was not binary', false);
     return Buffer.from(body);

@@ -4,7 +4,16 @@ import type { Principal } from './authz';
 import { bumpVersion } from './claimHelpers';
 import type { Actor, CommandResult, Services } from './context';
 import type { Prisma, Tx } from './db/client';
-import { checkKindFields, claimFor, isPartnerOn, proofNote, requirePartnerOn, requireVersion, resolveDocumentFeedback, withClaimCurrency } from './documents';
+import {
+  checkKindFields,
+  claimFor,
+  isPartnerOn,
+  proofNote,
+  requirePartnerOn,
+  requireVersion,
+  resolveDocumentFeedback,
+  withClaimCurrency,
+} from './documents';
 import { conflict, forbidden, invalid, notFound } from './errors';
 import { recordHistory } from './history';
 import { fields, parseInput, toFieldIssue } from './input';
@@ -60,14 +69,23 @@ type Grant = { request: UploadRequest | null };
  * Who may add a file: partner staff on an editable claim, or a colleague answering their own OPEN
  * upload request on this claim for this kind of document. Checked at begin and again at completion.
  */
-async function authoriseUpload(tx: Tx, p: Principal, claim: Claim, kind: DocumentKind, uploadRequestId: string | undefined, replacesDocumentId: string | undefined): Promise<Grant> {
+async function authoriseUpload(
+  tx: Tx,
+  p: Principal,
+  claim: Claim,
+  kind: DocumentKind,
+  uploadRequestId: string | undefined,
+  replacesDocumentId: string | undefined,
+): Promise<Grant> {
   let request: UploadRequest | null = null;
   if (uploadRequestId) {
     request = await tx.uploadRequest.findUnique({ where: { id: uploadRequestId } });
     if (!request || request.claimId !== claim.id) throw notFound('upload_request', uploadRequestId);
     if (request.assigneeId !== p.userId) throw forbidden('upload_request_scope', 'This upload request was sent to someone else');
-    if (request.status !== 'OPEN') throw conflict('upload_request_closed', `This upload request is ${request.status}`, { status: request.status });
-    if (request.kind !== kind) throw forbidden('upload_request_scope', `This request asks for ${request.kind}, not ${kind}`, { requested: request.kind, kind });
+    if (request.status !== 'OPEN')
+      throw conflict('upload_request_closed', `This upload request is ${request.status}`, { status: request.status });
+    if (request.kind !== kind)
+      throw forbidden('upload_request_scope', `This request asks for ${request.kind}, not ${kind}`, { requested: request.kind, kind });
   } else if (!isPartnerOn(p, claim)) {
     const asked = await tx.uploadRequest.count({ where: { claimId: claim.id, assigneeId: p.userId, status: 'OPEN' } });
     if (asked > 0) throw invalid([{ path: 'uploadRequestId', code: 'required', message: 'Answer the upload request you were sent' }]);
@@ -84,7 +102,11 @@ async function authoriseUpload(tx: Tx, p: Principal, claim: Claim, kind: Documen
 }
 
 /** Validates the document description and remembers it until the user's next file (or expiry). */
-export async function beginFileUpload(svc: Services, actor: Actor, input: unknown): Promise<{ claimId: string; kind: DocumentKind; expiresAt: Date }> {
+export async function beginFileUpload(
+  svc: Services,
+  actor: Actor,
+  input: unknown,
+): Promise<{ claimId: string; kind: DocumentKind; expiresAt: Date }> {
   const i = parseInput(beginFileUploadInput, input);
   // Everything about the input is checked before any row is read, and reported together.
   const { value: kindFieldValues, issues } = checkKindFields(i.kind, i.fields);
@@ -100,8 +122,19 @@ export async function beginFileUpload(svc: Services, actor: Actor, input: unknow
     if (!grant.request && i.version !== undefined) requireVersion(claim, i.version);
     const now = svc.clock.now();
     const expiresAt = new Date(now.getTime() + svc.settings.pendingUploadMinutes * 60_000);
-    const stored = { ...withClaimCurrency(i.kind, kindFieldValues, claim.currency), ...(i.replacesDocumentId ? { [REPLACES]: i.replacesDocumentId } : {}) };
-    const row = { claimId: claim.id, kind: i.kind, details: i.details, fields: stored, uploadRequestId: i.uploadRequestId ?? null, expiresAt, createdAt: now };
+    const stored = {
+      ...withClaimCurrency(i.kind, kindFieldValues, claim.currency),
+      ...(i.replacesDocumentId ? { [REPLACES]: i.replacesDocumentId } : {}),
+    };
+    const row = {
+      claimId: claim.id,
+      kind: i.kind,
+      details: i.details,
+      fields: stored,
+      uploadRequestId: i.uploadRequestId ?? null,
+      expiresAt,
+      createdAt: now,
+    };
     await tx.pendingUpload.upsert({ where: { userId: p.userId }, create: { userId: p.userId, ...row }, update: row });
     return { claimId: claim.id, kind: i.kind, expiresAt };
   });
@@ -109,7 +142,10 @@ export async function beginFileUpload(svc: Services, actor: Actor, input: unknow
 
 /** The user's live pending upload, or null (none, or expired). */
 export async function getPendingUpload(svc: Services, actor: Actor): Promise<PendingUploadView | null> {
-  const row = await svc.db.pendingUpload.findUnique({ where: { userId: actor.userId }, include: { claim: { select: { number: true, name: true } } } });
+  const row = await svc.db.pendingUpload.findUnique({
+    where: { userId: actor.userId },
+    include: { claim: { select: { number: true, name: true } } },
+  });
   if (!row || row.expiresAt <= svc.clock.now()) return null;
   const f = (row.fields ?? {}) as Record<string, unknown>;
   return {
@@ -134,7 +170,8 @@ export async function completeFileUpload(svc: Services, actor: Actor, file: unkn
     const now = svc.clock.now();
     const pending = await tx.pendingUpload.findUnique({ where: { userId: actor.userId } });
     if (!pending) throw conflict('no_pending_upload', 'No document is waiting for a file');
-    if (pending.expiresAt <= now) throw conflict('pending_upload_expired', 'The wait for this file has expired', { expiredAt: pending.expiresAt.toISOString() });
+    if (pending.expiresAt <= now)
+      throw conflict('pending_upload_expired', 'The wait for this file has expired', { expiredAt: pending.expiresAt.toISOString() });
     // Deleting by the row we read makes a concurrent second completion find nothing.
     const consumed = await tx.pendingUpload.deleteMany({ where: { userId: actor.userId, createdAt: pending.createdAt } });
     if (consumed.count === 0) throw conflict('no_pending_upload', 'No document is waiting for a file');
@@ -167,19 +204,45 @@ export async function completeFileUpload(svc: Services, actor: Actor, file: unkn
     });
     const version = await bumpVersion(tx, claim.id, claim.version);
     await recordHistory(tx, {
-      claimId: claim.id, actorId: p.userId, actorKind: 'USER', type: replacesId ? 'document_replaced' : 'document_added', at: now, documentId: doc.id,
+      claimId: claim.id,
+      actorId: p.userId,
+      actorKind: 'USER',
+      type: replacesId ? 'document_replaced' : 'document_added',
+      at: now,
+      documentId: doc.id,
       summary: `${pending.kind} ${f.fileName} ${replacesId ? 'replaced' : 'added'}`,
-      data: { kind: pending.kind, fileName: f.fileName, ...(replacesId ? { replacedDocumentId: replacesId } : {}), ...(request ? { uploadRequestId: request.id } : {}) },
+      data: {
+        kind: pending.kind,
+        fileName: f.fileName,
+        ...(replacesId ? { replacedDocumentId: replacesId } : {}),
+        ...(request ? { uploadRequestId: request.id } : {}),
+      },
     });
     if (request) {
       await tx.uploadRequest.update({ where: { id: request.id }, data: { status: 'FULFILLED', documentId: doc.id, closedAt: now } });
       await recordHistory(tx, {
-        claimId: claim.id, actorId: p.userId, actorKind: 'USER', type: 'upload_fulfilled', at: now, documentId: doc.id,
-        summary: `${p.displayName} uploaded the requested ${request.kind}`, data: { uploadRequestId: request.id, kind: request.kind },
+        claimId: claim.id,
+        actorId: p.userId,
+        actorKind: 'USER',
+        type: 'upload_fulfilled',
+        at: now,
+        documentId: doc.id,
+        summary: `${p.displayName} uploaded the requested ${request.kind}`,
+        data: { uploadRequestId: request.id, kind: request.kind },
       });
       await enqueueNotification(tx, {
-        recipientId: request.requesterId, dedupeKey: `upload_fulfilled:${request.id}`, at: now,
-        payload: { kind: 'upload_fulfilled', claimId: claim.id, number: claim.number, name: claim.name, uploadRequestId: request.id, documentKind: request.kind, byName: p.displayName },
+        recipientId: request.requesterId,
+        dedupeKey: `upload_fulfilled:${request.id}`,
+        at: now,
+        payload: {
+          kind: 'upload_fulfilled',
+          claimId: claim.id,
+          number: claim.number,
+          name: claim.name,
+          uploadRequestId: request.id,
+          documentKind: request.kind,
+          byName: p.displayName,
+        },
       });
     }
     return { claimId: claim.id, version, status: claim.status, documentId: doc.id };

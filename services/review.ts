@@ -26,8 +26,7 @@ export async function commandTransaction<T>(svc: Services, idempotencyKey: strin
     return await svc.db.$transaction(fn);
   } catch (e) {
     const lostRace =
-      (isServiceError(e) && e.code === 'stale_version') ||
-      (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002');
+      (isServiceError(e) && e.code === 'stale_version') || (e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002');
     if (idempotencyKey && lostRace) return svc.db.$transaction(fn);
     throw e;
   }
@@ -41,7 +40,14 @@ function requireVersion(claim: Claim, version: number): void {
 }
 
 /** Queues `payload` to everyone on the claim except the actor (who sees the result in their card). */
-export async function notifyParticipants(tx: Tx, claimId: string, exceptUserId: string | null, payload: NotificationPayload, eventKey: string | number, at: Date): Promise<number> {
+export async function notifyParticipants(
+  tx: Tx,
+  claimId: string,
+  exceptUserId: string | null,
+  payload: NotificationPayload,
+  eventKey: string | number,
+  at: Date,
+): Promise<number> {
   let n = 0;
   for (const recipientId of await claimParticipants(tx, claimId)) {
     if (recipientId === exceptUserId) continue;
@@ -52,7 +58,14 @@ export async function notifyParticipants(tx: Tx, claimId: string, exceptUserId: 
 }
 
 /** Tells the validation team a claim waits for them: the reviewers' channel if configured, else each reviewer 1:1. */
-export async function notifyReviewers(tx: Tx, svc: Services, claim: Pick<Claim, 'id' | 'number' | 'name'>, status: ClaimStatus, eventKey: string | number, at: Date): Promise<void> {
+export async function notifyReviewers(
+  tx: Tx,
+  svc: Services,
+  claim: Pick<Claim, 'id' | 'number' | 'name'>,
+  status: ClaimStatus,
+  eventKey: string | number,
+  at: Date,
+): Promise<void> {
   const payload: NotificationPayload = { kind: 'review_needed', claimId: claim.id, number: claim.number, name: claim.name, status };
   const channel = svc.settings.reviewersConversationId;
   if (channel) {
@@ -117,7 +130,12 @@ function asClaimPartner(p: Principal, claim: Claim): void {
   requireRole(p, PARTNER_ROLES, { locationId: claim.locationId, programId: claim.programId });
 }
 
-const statusPayload = (claim: Claim, to: ClaimStatus, byName: string, extra: { amountMinor?: number; reason?: string } = {}): NotificationPayload => ({
+const statusPayload = (
+  claim: Claim,
+  to: ClaimStatus,
+  byName: string,
+  extra: { amountMinor?: number; reason?: string } = {},
+): NotificationPayload => ({
   kind: 'status_changed',
   claimId: claim.id,
   number: claim.number,
@@ -168,7 +186,12 @@ export async function getReviewQueue(svc: Services, actor: Actor, opts: { limit?
     LIMIT ${limit}`;
   const rows = await svc.db.claim.findMany({
     where: { id: { in: ids.map((r) => r.id) }, status: { in: QUEUE_STATUSES } },
-    include: { organisation: { select: { name: true } }, location: { select: { name: true } }, program: { select: { name: true } }, owner: { select: { displayName: true } } },
+    include: {
+      organisation: { select: { name: true } },
+      location: { select: { name: true } },
+      program: { select: { name: true } },
+      owner: { select: { displayName: true } },
+    },
   });
   return rows
     .map((c) => {
@@ -217,7 +240,16 @@ export async function startReview(svc: Services, actor: Actor, input: unknown): 
   return claimCommand(svc, actor, 'startReview', i, asReviewer, async ({ tx, p, claim, at }) => {
     const to = transition('startReview', claim.status);
     const version = await bumpVersion(tx, claim.id, i.version, { status: to, reviewStartedAt: at });
-    await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'REVIEWER', type: 'review_started', summary: 'Review started', statusBefore: claim.status, statusAfter: to, at });
+    await recordHistory(tx, {
+      claimId: claim.id,
+      actorId: p.userId,
+      actorKind: 'REVIEWER',
+      type: 'review_started',
+      summary: 'Review started',
+      statusBefore: claim.status,
+      statusAfter: to,
+      at,
+    });
     await notifyParticipants(tx, claim.id, p.userId, statusPayload(claim, to, p.displayName), version, at);
     return { claimId: claim.id, version, status: to };
   });
@@ -226,7 +258,10 @@ export async function startReview(svc: Services, actor: Actor, input: unknown): 
 /** Document review happens only while the validation team holds the claim. */
 function requireUnderReview(claim: Claim): void {
   if (claim.status !== 'IN_REVIEW' && claim.status !== 'DISPUTED') {
-    throw conflict('not_in_review', `A claim that is ${claim.status} is not under review`, { status: claim.status, allowedFrom: ['IN_REVIEW', 'DISPUTED'] });
+    throw conflict('not_in_review', `A claim that is ${claim.status} is not under review`, {
+      status: claim.status,
+      allowedFrom: ['IN_REVIEW', 'DISPUTED'],
+    });
   }
 }
 
@@ -257,15 +292,54 @@ export async function reviewDocument(svc: Services, actor: Actor, input: unknown
     const doc = await loadClaimDocument(tx, claim.id, i.documentId);
     const version = await bumpVersion(tx, claim.id, i.version);
     const comment = i.feedback || null;
-    await tx.document.update({ where: { id: doc.id }, data: { reviewState: i.decision === 'ACCEPT' ? 'ACCEPTED' : 'NEEDS_FIX', reviewComment: comment } });
+    await tx.document.update({
+      where: { id: doc.id },
+      data: { reviewState: i.decision === 'ACCEPT' ? 'ACCEPTED' : 'NEEDS_FIX', reviewComment: comment },
+    });
     const label = documentLabel(doc);
     if (i.decision === 'ACCEPT') {
-      await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'REVIEWER', type: 'document_accepted', summary: `Accepted ${label}`, data: { documentLabel: label, ...(comment ? { comment } : {}) }, documentId: doc.id, at });
+      await recordHistory(tx, {
+        claimId: claim.id,
+        actorId: p.userId,
+        actorKind: 'REVIEWER',
+        type: 'document_accepted',
+        summary: `Accepted ${label}`,
+        data: { documentLabel: label, ...(comment ? { comment } : {}) },
+        documentId: doc.id,
+        at,
+      });
     } else {
       const text = i.feedback!;
       const fb = await tx.feedback.create({ data: { claimId: claim.id, reviewerId: p.userId, documentId: doc.id, text, createdAt: at } });
-      await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'REVIEWER', type: 'feedback_given', summary: `Feedback on ${label}`, data: { feedbackId: fb.id, documentId: doc.id, documentLabel: label, text, needsFix: true }, documentId: doc.id, feedbackId: fb.id, at });
-      await notifyParticipants(tx, claim.id, p.userId, { kind: 'feedback', claimId: claim.id, number: claim.number, name: claim.name, feedbackId: fb.id, documentId: doc.id, documentLabel: label, text, byName: p.displayName }, version, at);
+      await recordHistory(tx, {
+        claimId: claim.id,
+        actorId: p.userId,
+        actorKind: 'REVIEWER',
+        type: 'feedback_given',
+        summary: `Feedback on ${label}`,
+        data: { feedbackId: fb.id, documentId: doc.id, documentLabel: label, text, needsFix: true },
+        documentId: doc.id,
+        feedbackId: fb.id,
+        at,
+      });
+      await notifyParticipants(
+        tx,
+        claim.id,
+        p.userId,
+        {
+          kind: 'feedback',
+          claimId: claim.id,
+          number: claim.number,
+          name: claim.name,
+          feedbackId: fb.id,
+          documentId: doc.id,
+          documentLabel: label,
+          text,
+          byName: p.displayName,
+        },
+        version,
+        at,
+      );
     }
     return { claimId: claim.id, version, status: claim.status };
   });
@@ -285,9 +359,37 @@ export async function giveFeedback(svc: Services, actor: Actor, input: unknown):
     const doc = i.documentId ? await loadClaimDocument(tx, claim.id, i.documentId) : null;
     const version = await bumpVersion(tx, claim.id, i.version);
     const label = doc ? documentLabel(doc) : undefined;
-    const fb = await tx.feedback.create({ data: { claimId: claim.id, reviewerId: p.userId, documentId: doc?.id ?? null, text: i.text, createdAt: at } });
-    await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'REVIEWER', type: 'feedback_given', summary: label ? `Feedback on ${label}` : 'Feedback on the claim', data: { feedbackId: fb.id, text: i.text, ...(doc ? { documentId: doc.id, documentLabel: label } : {}) }, documentId: doc?.id, feedbackId: fb.id, at });
-    await notifyParticipants(tx, claim.id, p.userId, { kind: 'feedback', claimId: claim.id, number: claim.number, name: claim.name, feedbackId: fb.id, ...(doc ? { documentId: doc.id, documentLabel: label } : {}), text: i.text, byName: p.displayName }, version, at);
+    const fb = await tx.feedback.create({
+      data: { claimId: claim.id, reviewerId: p.userId, documentId: doc?.id ?? null, text: i.text, createdAt: at },
+    });
+    await recordHistory(tx, {
+      claimId: claim.id,
+      actorId: p.userId,
+      actorKind: 'REVIEWER',
+      type: 'feedback_given',
+      summary: label ? `Feedback on ${label}` : 'Feedback on the claim',
+      data: { feedbackId: fb.id, text: i.text, ...(doc ? { documentId: doc.id, documentLabel: label } : {}) },
+      documentId: doc?.id,
+      feedbackId: fb.id,
+      at,
+    });
+    await notifyParticipants(
+      tx,
+      claim.id,
+      p.userId,
+      {
+        kind: 'feedback',
+        claimId: claim.id,
+        number: claim.number,
+        name: claim.name,
+        feedbackId: fb.id,
+        ...(doc ? { documentId: doc.id, documentLabel: label } : {}),
+        text: i.text,
+        byName: p.displayName,
+      },
+      version,
+      at,
+    );
     return { claimId: claim.id, version, status: claim.status };
   });
 }
@@ -301,7 +403,18 @@ export async function requestInformation(svc: Services, actor: Actor, input: unk
     const to = transition('requestInformation', claim.status);
     const version = await bumpVersion(tx, claim.id, i.version, { status: to });
     const fb = await tx.feedback.create({ data: { claimId: claim.id, reviewerId: p.userId, text: i.message, createdAt: at } });
-    await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'REVIEWER', type: 'information_requested', summary: 'More information requested', data: { message: i.message, feedbackId: fb.id, resolvesDispute: claim.status === 'DISPUTED' }, statusBefore: claim.status, statusAfter: to, feedbackId: fb.id, at });
+    await recordHistory(tx, {
+      claimId: claim.id,
+      actorId: p.userId,
+      actorKind: 'REVIEWER',
+      type: 'information_requested',
+      summary: 'More information requested',
+      data: { message: i.message, feedbackId: fb.id, resolvesDispute: claim.status === 'DISPUTED' },
+      statusBefore: claim.status,
+      statusAfter: to,
+      feedbackId: fb.id,
+      at,
+    });
     await notifyParticipants(tx, claim.id, p.userId, statusPayload(claim, to, p.displayName, { reason: i.message }), version, at);
     return { claimId: claim.id, version, status: to };
   });
@@ -316,10 +429,33 @@ export async function approveClaim(svc: Services, actor: Actor, input: unknown):
     const to = transition('approve', claim.status);
     const approved = i.amount ?? claim.amountMinor;
     if (approved > claim.amountMinor) {
-      throw invalid([{ path: 'amount', code: 'too_big', message: 'The approved amount cannot exceed the claimed amount', params: { maximum: claim.amountMinor, currency: claim.currency } }]);
+      throw invalid([
+        {
+          path: 'amount',
+          code: 'too_big',
+          message: 'The approved amount cannot exceed the claimed amount',
+          params: { maximum: claim.amountMinor, currency: claim.currency },
+        },
+      ]);
     }
     const version = await bumpVersion(tx, claim.id, i.version, { status: to, approvedMinor: approved, decidedAt: at });
-    await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'REVIEWER', type: 'approved', summary: `Approved ${(approved / 100).toFixed(2)} ${claim.currency}`, data: { amountMinor: approved, claimedMinor: claim.amountMinor, currency: claim.currency, partial: approved < claim.amountMinor, resolvesDispute: claim.status === 'DISPUTED' }, statusBefore: claim.status, statusAfter: to, at });
+    await recordHistory(tx, {
+      claimId: claim.id,
+      actorId: p.userId,
+      actorKind: 'REVIEWER',
+      type: 'approved',
+      summary: `Approved ${(approved / 100).toFixed(2)} ${claim.currency}`,
+      data: {
+        amountMinor: approved,
+        claimedMinor: claim.amountMinor,
+        currency: claim.currency,
+        partial: approved < claim.amountMinor,
+        resolvesDispute: claim.status === 'DISPUTED',
+      },
+      statusBefore: claim.status,
+      statusAfter: to,
+      at,
+    });
     await notifyParticipants(tx, claim.id, p.userId, statusPayload(claim, to, p.displayName, { amountMinor: approved }), version, at);
     return { claimId: claim.id, version, status: to };
   });
@@ -333,7 +469,17 @@ export async function rejectClaim(svc: Services, actor: Actor, input: unknown): 
   return claimCommand(svc, actor, 'rejectClaim', i, asReviewer, async ({ tx, p, claim, at }) => {
     const to = transition('reject', claim.status);
     const version = await bumpVersion(tx, claim.id, i.version, { status: to, approvedMinor: null, decidedAt: at });
-    await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'REVIEWER', type: 'rejected', summary: 'Rejected', data: { reason: i.reason, resolvesDispute: claim.status === 'DISPUTED' }, statusBefore: claim.status, statusAfter: to, at });
+    await recordHistory(tx, {
+      claimId: claim.id,
+      actorId: p.userId,
+      actorKind: 'REVIEWER',
+      type: 'rejected',
+      summary: 'Rejected',
+      data: { reason: i.reason, resolvesDispute: claim.status === 'DISPUTED' },
+      statusBefore: claim.status,
+      statusAfter: to,
+      at,
+    });
     await notifyParticipants(tx, claim.id, p.userId, statusPayload(claim, to, p.displayName, { reason: i.reason }), version, at);
     return { claimId: claim.id, version, status: to };
   });
@@ -351,7 +497,17 @@ export async function disputeClaim(svc: Services, actor: Actor, input: unknown):
   return claimCommand(svc, actor, 'disputeClaim', i, asClaimPartner, async ({ tx, p, claim, at }) => {
     const to = transition('dispute', claim.status);
     const version = await bumpVersion(tx, claim.id, i.version, { status: to, disputedAt: at });
-    await recordHistory(tx, { claimId: claim.id, actorId: p.userId, actorKind: 'USER', type: 'disputed', summary: 'Rejection disputed', data: { reason: i.reason }, statusBefore: claim.status, statusAfter: to, at });
+    await recordHistory(tx, {
+      claimId: claim.id,
+      actorId: p.userId,
+      actorKind: 'USER',
+      type: 'disputed',
+      summary: 'Rejection disputed',
+      data: { reason: i.reason },
+      statusBefore: claim.status,
+      statusAfter: to,
+      at,
+    });
     await notifyParticipants(tx, claim.id, p.userId, statusPayload(claim, to, p.displayName, { reason: i.reason }), version, at);
     await notifyReviewers(tx, svc, claim, to, version, at);
     return { claimId: claim.id, version, status: to };

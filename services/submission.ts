@@ -48,33 +48,63 @@ export function completenessRules(i: CompletenessInput): ChecklistItem[] {
   const needsFix = documents.filter((d) => d.reviewState === 'NEEDS_FIX').length;
   if (needsFix) rules.push({ rule: 'needs_fix_resolved', ok: false, params: { count: needsFix } });
   const metricNames = new Set(documents.filter((d) => d.kind === 'METRIC').map((d) => str(fieldOf(d, 'name')).trim().toLowerCase()));
-  for (const name of at.requiredMetrics) rules.push({ rule: 'required_metric', ok: metricNames.has(name.trim().toLowerCase()), params: { name } });
+  for (const name of at.requiredMetrics)
+    rules.push({ rule: 'required_metric', ok: metricNames.has(name.trim().toLowerCase()), params: { name } });
   rules.push({ rule: 'amount_positive', ok: claim.amountMinor > 0 });
-  rules.push({ rule: 'within_remaining', ok: claim.amountMinor <= i.remainingMinor, params: { remainingMinor: i.remainingMinor, amountMinor: claim.amountMinor, currency: claim.currency } });
-  rules.push({ rule: 'before_deadline', ok: windowOpen(i.allocation.claimingDeadline, i.now), params: { deadline: isoDate(i.allocation.claimingDeadline) } });
+  rules.push({
+    rule: 'within_remaining',
+    ok: claim.amountMinor <= i.remainingMinor,
+    params: { remainingMinor: i.remainingMinor, amountMinor: claim.amountMinor, currency: claim.currency },
+  });
+  rules.push({
+    rule: 'before_deadline',
+    ok: windowOpen(i.allocation.claimingDeadline, i.now),
+    params: { deadline: isoDate(i.allocation.claimingDeadline) },
+  });
   if (at.requiresPreApproval) rules.push({ rule: 'pre_approval_id', ok: !!claim.preApprovalId?.trim() });
-  const caps = [at.capMinor, at.capPercentOfEarned === null ? null : Math.floor((i.allocation.earnedMinor * at.capPercentOfEarned) / 100)].filter((c): c is number => c !== null);
+  const caps = [
+    at.capMinor,
+    at.capPercentOfEarned === null ? null : Math.floor((i.allocation.earnedMinor * at.capPercentOfEarned) / 100),
+  ].filter((c): c is number => c !== null);
   if (caps.length) {
     const capMinor = Math.min(...caps);
-    rules.push({ rule: 'activity_cap', ok: i.activityUsedMinor + claim.amountMinor <= capMinor, params: { capMinor, usedMinor: i.activityUsedMinor, currency: claim.currency } });
+    rules.push({
+      rule: 'activity_cap',
+      ok: i.activityUsedMinor + claim.amountMinor <= capMinor,
+      params: { capMinor, usedMinor: i.activityUsedMinor, currency: claim.currency },
+    });
   }
   // One currency per claim (legacy rule): money-bearing documents without a currency are in the claim's.
-  const currencies = [...new Set(documents.filter((d) => d.kind === 'INVOICE' || d.kind === 'CSR').map((d) => str(fieldOf(d, 'currency')) || claim.currency))];
+  const currencies = [
+    ...new Set(documents.filter((d) => d.kind === 'INVOICE' || d.kind === 'CSR').map((d) => str(fieldOf(d, 'currency')) || claim.currency)),
+  ];
   const foreign = currencies.filter((c) => c !== claim.currency);
-  rules.push({ rule: 'single_currency', ok: foreign.length === 0, ...(foreign.length ? { params: { currency: claim.currency, others: foreign } } : {}) });
+  rules.push({
+    rule: 'single_currency',
+    ok: foreign.length === 0,
+    ...(foreign.length ? { params: { currency: claim.currency, others: foreign } } : {}),
+  });
   return rules;
 }
 
 /** Gathers what `completenessRules` needs for a stored claim. */
 export async function loadCompletenessInput(db: Db | Tx, claim: Claim, now: Date): Promise<CompletenessInput> {
   const [documents, activityType, allocation, remaining, used] = await Promise.all([
-    db.document.findMany({ where: { claimId: claim.id, removedAt: null }, select: { kind: true, details: true, fields: true, reviewState: true } }),
+    db.document.findMany({
+      where: { claimId: claim.id, removedAt: null },
+      select: { kind: true, details: true, fields: true, reviewState: true },
+    }),
     db.activityType.findUniqueOrThrow({ where: { id: claim.activityTypeId } }),
     db.fundAllocation.findUniqueOrThrow({ where: { id: claim.fundAllocationId } }),
     remainingMinor(db, claim.fundAllocationId, claim.id),
     db.claim.groupBy({
       by: ['status'],
-      where: { fundAllocationId: claim.fundAllocationId, activityTypeId: claim.activityTypeId, status: { in: [...COUNTS_AS_CLAIMED] }, id: { not: claim.id } },
+      where: {
+        fundAllocationId: claim.fundAllocationId,
+        activityTypeId: claim.activityTypeId,
+        status: { in: [...COUNTS_AS_CLAIMED] },
+        id: { not: claim.id },
+      },
       _sum: { amountMinor: true, approvedMinor: true },
     }),
   ]);
@@ -99,18 +129,33 @@ export async function submitClaim(svc: Services, actor: Actor, input: unknown): 
       const to = transition(action, claim.status);
       const now = svc.clock.now();
       const failing = completenessRules(await loadCompletenessInput(tx, claim, now)).filter((r) => !r.ok);
-      if (failing.length) throw ruleFailed('incomplete', failing.map(({ rule, params }) => ({ rule, params })));
+      if (failing.length)
+        throw ruleFailed(
+          'incomplete',
+          failing.map(({ rule, params }) => ({ rule, params })),
+        );
       const version = await bumpVersion(tx, claim.id, i.version, { status: to, submittedAt: now });
       await recordHistory(tx, {
-        claimId: claim.id, actorId: p.userId, actorKind: 'USER', type: action === 'submit' ? 'submitted' : 'resubmitted', at: now,
-        summary: action === 'submit' ? 'Claim submitted' : 'Claim resubmitted', statusBefore: claim.status, statusAfter: to,
+        claimId: claim.id,
+        actorId: p.userId,
+        actorKind: 'USER',
+        type: action === 'submit' ? 'submitted' : 'resubmitted',
+        at: now,
+        summary: action === 'submit' ? 'Claim submitted' : 'Claim resubmitted',
+        statusBefore: claim.status,
+        statusAfter: to,
         data: { amountMinor: claim.amountMinor, currency: claim.currency },
       });
       const payload = { kind: 'review_needed' as const, claimId: claim.id, number: claim.number, name: claim.name, status: to };
       // The version makes a resubmission a new notification, while a retried transaction stays one.
       const key = `review_needed:${claim.id}:v${version}`;
       if (svc.settings.reviewersConversationId) {
-        await enqueueNotification(tx, { conversationId: svc.settings.reviewersConversationId, payload, dedupeKey: `${key}:channel`, at: now });
+        await enqueueNotification(tx, {
+          conversationId: svc.settings.reviewersConversationId,
+          payload,
+          dedupeKey: `${key}:channel`,
+          at: now,
+        });
       } else {
         const reviewers = await tx.user.findMany({ where: { roles: { some: { role: 'REVIEWER' } } }, select: { id: true } });
         for (const r of reviewers) await enqueueNotification(tx, { recipientId: r.id, payload, dedupeKey: `${key}:${r.id}`, at: now });

@@ -107,7 +107,15 @@ export async function requestUpload(svc: Services, actor: Actor, input: unknown)
       const dueAt = new Date(i.dueDate.getTime() + DAY_MS - 1);
       const dueDate = isoDate(i.dueDate);
       const req = await tx.uploadRequest.create({
-        data: { claimId: claim.id, requesterId: p.userId, assigneeId: assignee.id, kind: i.kind, message: i.message, dueAt, createdAt: now },
+        data: {
+          claimId: claim.id,
+          requesterId: p.userId,
+          assigneeId: assignee.id,
+          kind: i.kind,
+          message: i.message,
+          dueAt,
+          createdAt: now,
+        },
       });
       await recordHistory(tx, {
         claimId: claim.id,
@@ -115,16 +123,39 @@ export async function requestUpload(svc: Services, actor: Actor, input: unknown)
         actorKind: 'USER',
         type: 'upload_requested',
         summary: `Asked ${assignee.displayName} to upload ${i.kind}`,
-        data: { uploadRequestId: req.id, assigneeId: assignee.id, assigneeName: assignee.displayName, kind: i.kind, message: i.message, dueDate },
+        data: {
+          uploadRequestId: req.id,
+          assigneeId: assignee.id,
+          assigneeName: assignee.displayName,
+          kind: i.kind,
+          message: i.message,
+          dueDate,
+        },
         at: now,
       });
       await enqueueNotification(tx, {
         recipientId: assignee.id,
-        payload: { kind: 'upload_requested', claimId: claim.id, number: claim.number, name: claim.name, uploadRequestId: req.id, documentKind: i.kind, message: i.message, dueAt: dueDate, byName: p.displayName },
+        payload: {
+          kind: 'upload_requested',
+          claimId: claim.id,
+          number: claim.number,
+          name: claim.name,
+          uploadRequestId: req.id,
+          documentKind: i.kind,
+          message: i.message,
+          dueAt: dueDate,
+          byName: p.displayName,
+        },
         dedupeKey: `upload_requested:${req.id}:${assignee.id}`,
         at: now,
       });
-      const r: UploadRequestResult = { uploadRequestId: req.id, requestStatus: req.status, claimId: claim.id, version: claim.version, status: claim.status };
+      const r: UploadRequestResult = {
+        uploadRequestId: req.id,
+        requestStatus: req.status,
+        claimId: claim.id,
+        version: claim.version,
+        status: claim.status,
+      };
       return r;
     });
     return replayed ? { ...result, replayed: true } : result;
@@ -132,7 +163,9 @@ export async function requestUpload(svc: Services, actor: Actor, input: unknown)
 }
 
 const requestInclude = {
-  claim: { select: { id: true, number: true, name: true, status: true, version: true, organisationId: true, locationId: true, programId: true } },
+  claim: {
+    select: { id: true, number: true, name: true, status: true, version: true, organisationId: true, locationId: true, programId: true },
+  },
   requester: { select: { id: true, displayName: true } },
   assignee: { select: { id: true, displayName: true } },
 } satisfies Prisma.UploadRequestInclude;
@@ -141,9 +174,18 @@ type RequestWithClaim = Prisma.UploadRequestGetPayload<{ include: typeof request
 const findRequest = (db: Db | Tx, id: string) => db.uploadRequest.findUnique({ where: { id }, include: requestInclude });
 
 /** Closes an OPEN request; the row condition makes two concurrent closers end with exactly one winner. */
-async function closeRequest(tx: Tx, req: RequestWithClaim, status: 'DECLINED' | 'CANCELLED', at: Date, declineReason?: string): Promise<void> {
+async function closeRequest(
+  tx: Tx,
+  req: RequestWithClaim,
+  status: 'DECLINED' | 'CANCELLED',
+  at: Date,
+  declineReason?: string,
+): Promise<void> {
   if (req.status !== 'OPEN') throw conflict('upload_request_closed', `This request is already ${req.status}`, { status: req.status });
-  const r = await tx.uploadRequest.updateMany({ where: { id: req.id, status: 'OPEN' }, data: { status, closedAt: at, declineReason: declineReason ?? null } });
+  const r = await tx.uploadRequest.updateMany({
+    where: { id: req.id, status: 'OPEN' },
+    data: { status, closedAt: at, declineReason: declineReason ?? null },
+  });
   if (r.count === 0) throw conflict('upload_request_closed', 'This request was closed meanwhile', {});
 }
 
@@ -163,7 +205,13 @@ async function requestCommand(
       if (!req) throw notFound('upload_request', uploadRequestId);
       await body({ tx, p, req, at });
       const after = await tx.uploadRequest.findUniqueOrThrow({ where: { id: req.id }, select: { status: true } });
-      const r: UploadRequestResult = { uploadRequestId: req.id, requestStatus: after.status, claimId: req.claim.id, version: req.claim.version, status: req.claim.status };
+      const r: UploadRequestResult = {
+        uploadRequestId: req.id,
+        requestStatus: after.status,
+        claimId: req.claim.id,
+        version: req.claim.version,
+        status: req.claim.status,
+      };
       return r;
     });
     return replayed ? { ...result, replayed: true } : result;
@@ -187,7 +235,16 @@ export async function declineUploadRequest(svc: Services, actor: Actor, input: u
     });
     await enqueueNotification(tx, {
       recipientId: req.requesterId,
-      payload: { kind: 'upload_declined', claimId: req.claim.id, number: req.claim.number, name: req.claim.name, uploadRequestId: req.id, documentKind: req.kind, reason: i.reason, byName: p.displayName },
+      payload: {
+        kind: 'upload_declined',
+        claimId: req.claim.id,
+        number: req.claim.number,
+        name: req.claim.name,
+        uploadRequestId: req.id,
+        documentKind: req.kind,
+        reason: i.reason,
+        byName: p.displayName,
+      },
       dedupeKey: `upload_declined:${req.id}:${req.requesterId}`,
       at,
     });
@@ -198,8 +255,11 @@ export async function declineUploadRequest(svc: Services, actor: Actor, input: u
 export async function cancelUploadRequest(svc: Services, actor: Actor, input: unknown): Promise<UploadRequestResult> {
   const i = parseInput(cancelUploadRequestInput, input);
   return requestCommand(svc, actor, 'cancelUploadRequest', i.uploadRequestId, i.idempotencyKey, async ({ tx, p, req, at }) => {
-    const isAdmin = p.organisationId === req.claim.organisationId && hasRole(p, PARTNER_ADMINS, { locationId: req.claim.locationId, programId: req.claim.programId });
-    if (req.requesterId !== p.userId && !isAdmin) throw forbidden('upload_request_scope', 'Only the requester or an admin can cancel this request');
+    const isAdmin =
+      p.organisationId === req.claim.organisationId &&
+      hasRole(p, PARTNER_ADMINS, { locationId: req.claim.locationId, programId: req.claim.programId });
+    if (req.requesterId !== p.userId && !isAdmin)
+      throw forbidden('upload_request_scope', 'Only the requester or an admin can cancel this request');
     await closeRequest(tx, req, 'CANCELLED', at);
     await recordHistory(tx, {
       claimId: req.claimId,
@@ -213,7 +273,15 @@ export async function cancelUploadRequest(svc: Services, actor: Actor, input: un
     if (req.assigneeId !== p.userId) {
       await enqueueNotification(tx, {
         recipientId: req.assigneeId,
-        payload: { kind: 'upload_cancelled', claimId: req.claim.id, number: req.claim.number, name: req.claim.name, uploadRequestId: req.id, documentKind: req.kind, byName: p.displayName },
+        payload: {
+          kind: 'upload_cancelled',
+          claimId: req.claim.id,
+          number: req.claim.number,
+          name: req.claim.name,
+          uploadRequestId: req.id,
+          documentKind: req.kind,
+          byName: p.displayName,
+        },
         dedupeKey: `upload_cancelled:${req.id}:${req.assigneeId}`,
         at,
       });
@@ -252,7 +320,9 @@ export async function getUploadRequest(svc: Services, actor: Actor, id: unknown)
   const req = await findRequest(svc.db, requestId);
   if (!req) throw notFound('upload_request', requestId);
   const involved = req.assigneeId === p.userId || req.requesterId === p.userId;
-  const partner = p.organisationId === req.claim.organisationId && hasRole(p, PARTNER_ROLES, { locationId: req.claim.locationId, programId: req.claim.programId });
+  const partner =
+    p.organisationId === req.claim.organisationId &&
+    hasRole(p, PARTNER_ROLES, { locationId: req.claim.locationId, programId: req.claim.programId });
   if (!involved && !partner) throw forbidden('upload_request_scope', 'This upload request is not yours');
   return toView(req, svc.clock.now());
 }

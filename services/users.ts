@@ -28,7 +28,13 @@ export async function resolveUser(svc: Services, input: unknown, opts: { allowed
     if (p.locale && p.locale !== existing.locale) {
       await svc.db.user.update({ where: { id: existing.id }, data: { locale: p.locale } });
     }
-    return { id: existing.id, organisationId: existing.organisationId, displayName: existing.displayName, locale: p.locale ?? existing.locale, isNew: false };
+    return {
+      id: existing.id,
+      organisationId: existing.organisationId,
+      displayName: existing.displayName,
+      locale: p.locale ?? existing.locale,
+      isNew: false,
+    };
   }
   const org = await svc.db.organisation.upsert({
     where: { tenantId: p.tenantId },
@@ -38,7 +44,14 @@ export async function resolveUser(svc: Services, input: unknown, opts: { allowed
   // Two first turns of the same user can race: the unique (tenant, aad id) decides, and the loser re-reads.
   const user = await svc.db.user.upsert({
     where: { tenantId_aadObjectId: { tenantId: p.tenantId, aadObjectId: p.aadObjectId } },
-    create: { organisationId: org.id, tenantId: p.tenantId, aadObjectId: p.aadObjectId, displayName: p.displayName, email: p.email, locale: p.locale ?? 'en-US' },
+    create: {
+      organisationId: org.id,
+      tenantId: p.tenantId,
+      aadObjectId: p.aadObjectId,
+      displayName: p.displayName,
+      email: p.email,
+      locale: p.locale ?? 'en-US',
+    },
     update: {},
   });
   return { id: user.id, organisationId: user.organisationId, displayName: user.displayName, locale: user.locale, isNew: true };

@@ -49,7 +49,14 @@ export type DocumentView = {
   openFeedback: Array<{ id: string; text: string; reviewerName: string; createdAt: Date }>;
 };
 
-export type FeedbackView = { id: string; text: string; reviewerName: string; documentId: string | null; resolved: boolean; createdAt: Date };
+export type FeedbackView = {
+  id: string;
+  text: string;
+  reviewerName: string;
+  documentId: string | null;
+  resolved: boolean;
+  createdAt: Date;
+};
 export type CommentView = { id: string; text: string; authorName: string; createdAt: Date };
 export type UploadRequestView = { id: string; assigneeId: string; assigneeName: string; kind: DocumentKind; message: string; dueAt: Date };
 
@@ -70,7 +77,15 @@ export type ClaimDetail = {
   usageStart: string;
   usageEnd: string;
   claimingDeadline: string;
-  activityType: { id: string; code: string; name: string; nameKo: string; proofGuidance: string; requiredMetrics: string[]; requiresPreApproval: boolean };
+  activityType: {
+    id: string;
+    code: string;
+    name: string;
+    nameKo: string;
+    proofGuidance: string;
+    requiredMetrics: string[];
+    requiresPreApproval: boolean;
+  };
   activityStart: string;
   activityEnd: string;
   preApprovalId: string | null;
@@ -141,7 +156,15 @@ export type FundsRow = {
 
 export type FundsTotals = { currency: string; earnedMinor: number; claimedMinor: number; approvedMinor: number; remainingMinor: number };
 
-export type ClaimSummary = { id: string; number: string; name: string; amountMinor: number; approvedMinor: number | null; currency: string; updatedAt: Date };
+export type ClaimSummary = {
+  id: string;
+  number: string;
+  name: string;
+  amountMinor: number;
+  approvedMinor: number | null;
+  currency: string;
+  updatedAt: Date;
+};
 
 export type FundsOverview = {
   rows: FundsRow[];

@@ -6,9 +6,14 @@ export type ServerChild = { url: string; pid: number; memory: () => Promise<Node
 /** Starts bench/server.js (compiled next to this file's parent) as a child process and waits for its URL. */
 export async function startServerChild(args: string[], opts: { execArgv?: string[] } = {}): Promise<ServerChild> {
   // BENCH_PROFILE=<dir>: the server writes a V8 CPU profile there when it stops (to explain a missed target).
-  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`, `--cpu-prof-name=${args[0]}-${Date.now()}.cpuprofile`] : [];
+  const profile = process.env.BENCH_PROFILE
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`, `--cpu-prof-name=${args[0]}-${Date.now()}.cpuprofile`]
+    : [];
   const execArgv = [...(opts.execArgv ?? ['--expose-gc']), '--no-deprecation', ...profile];
-  const child: ChildProcess = fork(path.join(__dirname, '..', 'server.js'), args, { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(path.join(__dirname, '..', 'server.js'), args, {
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const onMessage = (m: { ready?: string }) => {
       if (m.ready) {

@@ -16,12 +16,27 @@ export const INVOKE_KINDS: TurnKind[] = ['metric.add', 'comment.add', 'claim.his
 export type Mix = Partial<Record<TurnKind, number>>;
 export const REALISTIC_MIX: Mix = { overview: 25, detail: 25, 'metric.add': 20, 'comment.add': 15, 'claim.history': 15 };
 
-export type LoadResult = { latencies: Record<TurnKind, number[]>; turns: number; seconds: number; turnsPerSecond: number; errors: number; errorSamples: string[]; staleVersions: number };
+export type LoadResult = {
+  latencies: Record<TurnKind, number[]>;
+  turns: number;
+  seconds: number;
+  turnsPerSecond: number;
+  errors: number;
+  errorSamples: string[];
+  staleVersions: number;
+};
 
 function post(agent: http.Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { agent, host: url.hostname, port: url.port, path: '/api/messages', method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        path: '/api/messages',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -45,9 +60,20 @@ function build(kind: TurnKind, u: SimUser, serviceUrl: string, r: () => number):
       return messageActivity(who, serviceUrl, `claim ${r() < 0.7 ? u.number : u.otherNumbers[Math.floor(r() * u.otherNumbers.length)]}`);
     case 'metric.add':
       // The same metric name each time: it replaces the previous value, as users correct a figure.
-      return executeActivity(who, serviceUrl, 'metric.add', { claimId: u.claimId, version: u.version, idempotencyKey: crypto.randomUUID(), name: 'Registered guests', value: String(Math.floor(r() * 500)), details: '' });
+      return executeActivity(who, serviceUrl, 'metric.add', {
+        claimId: u.claimId,
+        version: u.version,
+        idempotencyKey: crypto.randomUUID(),
+        name: 'Registered guests',
+        value: String(Math.floor(r() * 500)),
+        details: '',
+      });
     case 'comment.add':
-      return executeActivity(who, serviceUrl, 'comment.add', { claimId: u.claimId, idempotencyKey: crypto.randomUUID(), text: 'Bench comment: venue confirmed.' });
+      return executeActivity(who, serviceUrl, 'comment.add', {
+        claimId: u.claimId,
+        idempotencyKey: crypto.randomUUID(),
+        text: 'Bench comment: venue confirmed.',
+      });
     case 'claim.history':
       return executeActivity(who, serviceUrl, 'claim.history', { claimId: u.claimId });
   }

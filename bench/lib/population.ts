@@ -2,7 +2,15 @@ import { DEMO_TENANT_ID, seedDemo } from '../../prisma/seed';
 import type { Db } from '../../services/db/client';
 
 /** A simulated Teams user with their own 1:1 conversation and a draft claim to work on. */
-export type SimUser = { aadObjectId: string; name: string; userId: string; claimId: string; number: string; version: number; otherNumbers: string[] };
+export type SimUser = {
+  aadObjectId: string;
+  name: string;
+  userId: string;
+  claimId: string;
+  number: string;
+  version: number;
+  otherNumbers: string[];
+};
 
 const STATUSES = ['SUBMITTED', 'APPROVED', 'REJECTED', 'IN_REVIEW'] as const;
 
@@ -16,33 +24,82 @@ export async function populateDemo(db: Db, count: number): Promise<SimUser[]> {
   const org = await db.organisation.findUniqueOrThrow({ where: { tenantId: DEMO_TENANT_ID } });
   const seattle = await db.location.findUniqueOrThrow({ where: { partnerId: '4871234' } });
   const csp = await db.program.findUniqueOrThrow({ where: { code: 'CSP_INDIRECT_RESELLER' } });
-  const alloc = await db.fundAllocation.findFirstOrThrow({ where: { locationId: seattle.id, programId: csp.id }, orderBy: { usageStart: 'desc' } });
+  const alloc = await db.fundAllocation.findFirstOrThrow({
+    where: { locationId: seattle.id, programId: csp.id },
+    orderBy: { usageStart: 'desc' },
+  });
   const seminar = await db.activityType.findUniqueOrThrow({ where: { code: 'SEMINAR' } });
   const users: SimUser[] = [];
   for (let i = 0; i < count; i++) {
     const aadObjectId = `b0000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
     const name = `Bench User ${i}`;
     const u = await db.user.create({
-      data: { organisationId: org.id, tenantId: DEMO_TENANT_ID, aadObjectId, displayName: name, email: `bench${i}@example.com`, roles: { create: [{ role: 'INCENTIVES_USER' }] } },
+      data: {
+        organisationId: org.id,
+        tenantId: DEMO_TENANT_ID,
+        aadObjectId,
+        displayName: name,
+        email: `bench${i}@example.com`,
+        roles: { create: [{ role: 'INCENTIVES_USER' }] },
+      },
     });
     const claim = (n: number, status: (typeof STATUSES)[number] | 'EDITING') =>
       db.claim.create({
         data: {
           number: `CLM-2026-B${String(i).padStart(3, '0')}${n}`,
-          organisationId: org.id, locationId: seattle.id, programId: csp.id, fundAllocationId: alloc.id, activityTypeId: seminar.id, ownerId: u.id,
-          name: `Bench seminar ${i}.${n}`, amountMinor: 10_000 + i, currency: alloc.currency,
-          activityStart: alloc.usageStart, activityEnd: alloc.usageStart, status,
-          submittedAt: status === 'EDITING' ? null : now, approvedMinor: status === 'APPROVED' ? 10_000 : null,
+          organisationId: org.id,
+          locationId: seattle.id,
+          programId: csp.id,
+          fundAllocationId: alloc.id,
+          activityTypeId: seminar.id,
+          ownerId: u.id,
+          name: `Bench seminar ${i}.${n}`,
+          amountMinor: 10_000 + i,
+          currency: alloc.currency,
+          activityStart: alloc.usageStart,
+          activityEnd: alloc.usageStart,
+          status,
+          submittedAt: status === 'EDITING' ? null : now,
+          approvedMinor: status === 'APPROVED' ? 10_000 : null,
         },
       });
     const draft = await claim(0, 'EDITING');
     await db.document.createMany({
       data: [
-        { claimId: draft.id, kind: 'INVOICE', details: 'Venue hire', fields: { vendor: 'Hotel Seattle', invoiceNumber: `INV-${i}`, invoiceDate: '2026-09-03', amountMinor: 10_000 }, uploaderId: u.id, fileName: 'invoice.pdf', fileKey: 'sha256-bench', contentType: 'application/pdf', fileSize: 1000 },
-        { claimId: draft.id, kind: 'PROOF', details: 'Agenda and photos', fields: {}, uploaderId: u.id, fileName: 'proof.pdf', fileKey: 'sha256-bench', contentType: 'application/pdf', fileSize: 1000 },
+        {
+          claimId: draft.id,
+          kind: 'INVOICE',
+          details: 'Venue hire',
+          fields: { vendor: 'Hotel Seattle', invoiceNumber: `INV-${i}`, invoiceDate: '2026-09-03', amountMinor: 10_000 },
+          uploaderId: u.id,
+          fileName: 'invoice.pdf',
+          fileKey: 'sha256-bench',
+          contentType: 'application/pdf',
+          fileSize: 1000,
+        },
+        {
+          claimId: draft.id,
+          kind: 'PROOF',
+          details: 'Agenda and photos',
+          fields: {},
+          uploaderId: u.id,
+          fileName: 'proof.pdf',
+          fileKey: 'sha256-bench',
+          contentType: 'application/pdf',
+          fileSize: 1000,
+        },
       ],
     });
-    await db.historyEvent.create({ data: { claimId: draft.id, actorId: u.id, actorKind: 'USER', type: 'claim_created', summary: 'Claim created', statusAfter: 'EDITING' } });
+    await db.historyEvent.create({
+      data: {
+        claimId: draft.id,
+        actorId: u.id,
+        actorKind: 'USER',
+        type: 'claim_created',
+        summary: 'Claim created',
+        statusAfter: 'EDITING',
+      },
+    });
     const others: string[] = [];
     for (let n = 1; n <= STATUSES.length; n++) others.push((await claim(n, STATUSES[n - 1]!)).number);
     users.push({ aadObjectId, name, userId: u.id, claimId: draft.id, number: draft.number, version: draft.version, otherNumbers: others });

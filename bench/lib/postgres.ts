@@ -9,7 +9,12 @@ import path from 'node:path';
  * One embedded PostgreSQL server for a benchmark run (default settings: fsync on, as in
  * production), with a separate database per part. BENCH_DATABASE_URL uses an external server.
  */
-export type BenchPostgres = { adminUrl: string; version: string; database: (name: string) => Promise<{ url: string; db: Db; drop: () => Promise<void> }>; stop: () => Promise<void> };
+export type BenchPostgres = {
+  adminUrl: string;
+  version: string;
+  database: (name: string) => Promise<{ url: string; db: Db; drop: () => Promise<void> }>;
+  stop: () => Promise<void>;
+};
 
 export async function startBenchPostgres(): Promise<BenchPostgres> {
   let adminUrl = process.env.BENCH_DATABASE_URL;

@@ -9,12 +9,23 @@ export type Target = { name: string; target: string; value: number; unit: string
 
 export type PartResult = { part: string; seconds: number; figures: Record<string, unknown>; targets: Target[] };
 
-export type Machine = { cores: number; cpuModel: string; memoryGiB: number; platform: string; node: string; postgres?: string; commit: string; dirty: boolean };
+export type Machine = {
+  cores: number;
+  cpuModel: string;
+  memoryGiB: number;
+  platform: string;
+  node: string;
+  postgres?: string;
+  commit: string;
+  dirty: boolean;
+};
 
 export function machine(postgres?: string): Machine {
   const git = (cmd: string) => {
     try {
-      return execSync(`git ${cmd}`, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+      return execSync(`git ${cmd}`, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim();
     } catch {
       return '';
     }
@@ -36,13 +47,31 @@ export function machine(postgres?: string): Machine {
 export function writeResults(parts: PartResult[], m: Machine, started: Date): string {
   const dir = path.join(projectRoot, 'bench', 'results');
   fs.mkdirSync(dir, { recursive: true });
-  const stamp = started.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  const stamp = started
+    .toISOString()
+    .replace(/[:.]/g, '-')
+    .replace(/-\d{3}Z$/, 'Z');
   const file = path.join(dir, `${stamp}-${parts.map((p) => p.part).join('+')}.json`);
   const allTargets = parts.flatMap((p) => p.targets);
-  fs.writeFileSync(file, JSON.stringify({ startedAt: started.toISOString(), machine: m, targetsMet: allTargets.filter((t) => t.met).length, targetsTotal: allTargets.length, parts }, null, 2) + '\n');
+  fs.writeFileSync(
+    file,
+    JSON.stringify(
+      {
+        startedAt: started.toISOString(),
+        machine: m,
+        targetsMet: allTargets.filter((t) => t.met).length,
+        targetsTotal: allTargets.length,
+        parts,
+      },
+      null,
+      2,
+    ) + '\n',
+  );
   return file;
 }
 
 export function printTargets(targets: Target[]): string {
-  return targets.map((t) => `  ${t.met ? 'MET   ' : 'MISSED'}  ${t.name}: ${t.value} ${t.unit} (target ${t.target})${t.note ? ` — ${t.note}` : ''}`).join('\n');
+  return targets
+    .map((t) => `  ${t.met ? 'MET   ' : 'MISSED'}  ${t.name}: ${t.value} ${t.unit} (target ${t.target})${t.note ? ` — ${t.note}` : ''}`)
+    .join('\n');
 }

@@ -3,16 +3,35 @@ import { seedDemo } from '../../prisma/seed';
 import type { Db } from '../../services/db/client';
 import { isoDate, previousUsagePeriod, usagePeriodContaining } from '../../services/periods';
 
-export type ScaleSize = { organisations: number; claims: number; historyPerClaim: number; documentsPerClaim: number; usersPerOrganisation: number };
-export const FULL_SCALE: ScaleSize = { organisations: 50, claims: 100_000, historyPerClaim: 10, documentsPerClaim: 3, usersPerOrganisation: 10 };
+export type ScaleSize = {
+  organisations: number;
+  claims: number;
+  historyPerClaim: number;
+  documentsPerClaim: number;
+  usersPerOrganisation: number;
+};
+export const FULL_SCALE: ScaleSize = {
+  organisations: 50,
+  claims: 100_000,
+  historyPerClaim: 10,
+  documentsPerClaim: 3,
+  usersPerOrganisation: 10,
+};
 
 /**
  * Claim status mix per mille: mostly decided claims, a review queue of 3.5 % (SUBMITTED, IN_REVIEW,
  * DISPUTED) — a few years of history for 50 partner organisations.
  */
 const STATUS_PER_MILLE: Array<[string, number]> = [
-  ['EDITING', 150], ['SUBMITTED', 20], ['IN_REVIEW', 10], ['ACTION_REQUIRED', 20], ['APPROVED', 500],
-  ['REJECTED', 100], ['DISPUTED', 5], ['EXPIRED', 120], ['CANCELLED', 75],
+  ['EDITING', 150],
+  ['SUBMITTED', 20],
+  ['IN_REVIEW', 10],
+  ['ACTION_REQUIRED', 20],
+  ['APPROVED', 500],
+  ['REJECTED', 100],
+  ['DISPUTED', 5],
+  ['EXPIRED', 120],
+  ['CANCELLED', 75],
 ];
 
 function statusCase(expr: string): string {
@@ -58,7 +77,9 @@ export async function generateScaleData(db: Db, url: string, size: ScaleSize = F
       SELECT ${uid(`'role' || o || '-' || u`)}, ${uid(`'user' || o || '-' || u`)}, CASE WHEN u = 1 THEN 'INCENTIVES_ADMIN' ELSE 'INCENTIVES_USER' END::"Role"
       FROM generate_series(1, ${O}) o, generate_series(1, ${U}) u`);
     // The validation team: reviewers sit in the first organisation and see every organisation's queue.
-    await step(`INSERT INTO "User" (id, "organisationId", "tenantId", "aadObjectId", "displayName") VALUES (${uid(`'reviewer'`)}, ${uid(`'org' || 1`)}, 'bench-tenant-1', 'aad-reviewer', 'Bench Reviewer')`);
+    await step(
+      `INSERT INTO "User" (id, "organisationId", "tenantId", "aadObjectId", "displayName") VALUES (${uid(`'reviewer'`)}, ${uid(`'org' || 1`)}, 'bench-tenant-1', 'aad-reviewer', 'Bench Reviewer')`,
+    );
     await step(`INSERT INTO "RoleAssignment" (id, "userId", role) VALUES (${uid(`'reviewer-role'`)}, ${uid(`'reviewer'`)}, 'REVIEWER')`);
     const periods = [current, previous];
     await step(`INSERT INTO "FundAllocation" (id, "locationId", "programId", period, "usageStart", "usageEnd", "claimingDeadline", "earnedMinor", currency)
@@ -81,7 +102,9 @@ export async function generateScaleData(db: Db, url: string, size: ScaleSize = F
             FROM generate_series(1, ${C}) g) x
       JOIN (SELECT id, row_number() OVER (ORDER BY code) - 1 AS n FROM "Program") p ON p.n = x.k % 3
       JOIN (SELECT id, row_number() OVER (ORDER BY code) - 1 AS n FROM "ActivityType") a ON a.n = x.g % 16`);
-    await step(`INSERT INTO "ClaimCounter" ("organisationId", year, last) SELECT ${uid(`'org' || o`)}, 2026, ${Math.ceil(C / O)} FROM generate_series(1, ${O}) o`);
+    await step(
+      `INSERT INTO "ClaimCounter" ("organisationId", year, last) SELECT ${uid(`'org' || o`)}, 2026, ${Math.ceil(C / O)} FROM generate_series(1, ${O}) o`,
+    );
     await step(`INSERT INTO "Document" (id, "claimId", kind, details, fields, "fileKey", "fileName", "fileSize", "contentType", "uploaderId", "reviewState", "createdAt")
       SELECT gen_random_uuid()::text, c.id, (ARRAY['INVOICE','PROOF','METRIC','CSR','ADDITIONAL_INFO'])[1 + (s - 1) % 5]::"DocumentKind", 'Document ' || s,
         CASE WHEN s % 5 = 3 THEN jsonb_build_object('name', 'Estimated reach', 'value', '1200') ELSE jsonb_build_object('vendor', 'Vendor', 'amountMinor', c."amountMinor") END,
@@ -97,7 +120,9 @@ export async function generateScaleData(db: Db, url: string, size: ScaleSize = F
     for (const t of ['Organisation', 'User', 'FundAllocation', 'Claim', 'Document', 'HistoryEvent']) {
       counts[t] = Number((await c.query<{ n: string }>(`SELECT count(*) AS n FROM "${t}"`)).rows[0]!.n);
     }
-    counts.reviewQueue = Number((await c.query<{ n: string }>(`SELECT count(*) AS n FROM "Claim" WHERE status IN ('SUBMITTED','IN_REVIEW','DISPUTED')`)).rows[0]!.n);
+    counts.reviewQueue = Number(
+      (await c.query<{ n: string }>(`SELECT count(*) AS n FROM "Claim" WHERE status IN ('SUBMITTED','IN_REVIEW','DISPUTED')`)).rows[0]!.n,
+    );
     counts.generationSeconds = Math.round((Date.now() - t0) / 100) / 10;
     return counts;
   } finally {

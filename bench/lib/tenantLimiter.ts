@@ -13,7 +13,10 @@ export class TenantLimiter {
   private server!: http.Server;
   url = '';
 
-  constructor(private readonly target: string, private readonly perSecond: number) {}
+  constructor(
+    private readonly target: string,
+    private readonly perSecond: number,
+  ) {}
 
   async start(): Promise<this> {
     this.server = http.createServer((req, res) => this.handle(req, res));
@@ -36,7 +39,10 @@ export class TenantLimiter {
       if ((req.method === 'POST' || req.method === 'PUT') && /\/activities/.test(req.url ?? '')) {
         let tenant = 'unknown';
         try {
-          const a = JSON.parse(body.toString('utf8')) as { conversation?: { tenantId?: string }; channelData?: { tenant?: { id?: string } } };
+          const a = JSON.parse(body.toString('utf8')) as {
+            conversation?: { tenantId?: string };
+            channelData?: { tenant?: { id?: string } };
+          };
           tenant = a.conversation?.tenantId ?? a.channelData?.tenant?.id ?? 'unknown';
         } catch {
           /* forwarded as is: the stub answers 400 */
@@ -47,7 +53,11 @@ export class TenantLimiter {
           this.times.set(tenant, recent);
           this.throttled++;
           res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '1' });
-          res.end(JSON.stringify({ error: { code: 'Throttled', message: `More than ${this.perSecond} messages per second for tenant ${tenant}` } }));
+          res.end(
+            JSON.stringify({
+              error: { code: 'Throttled', message: `More than ${this.perSecond} messages per second for tenant ${tenant}` },
+            }),
+          );
           return;
         }
         recent.push(now);
@@ -55,10 +65,13 @@ export class TenantLimiter {
       }
       this.forwarded++;
       const t = new URL(req.url ?? '/', this.target);
-      const fwd = http.request({ host: t.hostname, port: t.port, path: t.pathname + t.search, method: req.method, headers: { ...req.headers, host: t.host } }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
+      const fwd = http.request(
+        { host: t.hostname, port: t.port, path: t.pathname + t.search, method: req.method, headers: { ...req.headers, host: t.host } },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
       fwd.on('error', (e) => {
         res.writeHead(502);
         res.end(e.message);

@@ -1,14 +1,43 @@
 import { z } from 'zod';
-import { errorMessage, renderClaimSummary, renderConfirmCancel, renderCreateClaim, renderEditClaim, renderHistory, renderOverview } from '../../cards';
-import { cancelClaim, createClaim, getClaimDetail, getClaimSummary, getCreateOptions, getHistory, updateClaim } from '../../services/claims';
+import {
+  errorMessage,
+  renderClaimSummary,
+  renderConfirmCancel,
+  renderCreateClaim,
+  renderEditClaim,
+  renderHistory,
+  renderOverview,
+} from '../../cards';
+import {
+  cancelClaim,
+  createClaim,
+  getClaimDetail,
+  getClaimSummary,
+  getCreateOptions,
+  getHistory,
+  updateClaim,
+} from '../../services/claims';
 import { isServiceError } from '../../services/errors';
 import { getOverview } from '../../services/funds';
 import { submitClaim } from '../../services/submission';
 import { action } from '../actions';
 import type { HandlerContext, Reply } from '../turn';
-import { actor, claimRef, commandThenDetail, detailReply, formData, formErrors, newIdempotencyKey, typedValues, versionedRef } from './common';
+import {
+  actor,
+  claimRef,
+  commandThenDetail,
+  detailReply,
+  formData,
+  formErrors,
+  newIdempotencyKey,
+  typedValues,
+  versionedRef,
+} from './common';
 
-export async function createFormReply(ctx: HandlerContext, state: { values?: Record<string, string>; errors?: Record<string, string> } = {}): Promise<Reply> {
+export async function createFormReply(
+  ctx: HandlerContext,
+  state: { values?: Record<string, string>; errors?: Record<string, string> } = {},
+): Promise<Reply> {
   const options = await getCreateOptions(ctx.deps.svc, actor(ctx));
   return { card: renderCreateClaim({ ...options, ...state, idempotencyKey: newIdempotencyKey() }, ctx.locale) };
 }
@@ -24,10 +53,17 @@ export async function historyReply(ctx: HandlerContext, claimId: string, before?
   return { card: renderHistory({ claim: { id: claimId, number: detail.number, name: detail.name }, ...page }, ctx.locale) };
 }
 
-async function editFormReply(ctx: HandlerContext, claimId: string, state: { values?: Record<string, string>; errors?: Record<string, string> } = {}): Promise<Reply> {
+async function editFormReply(
+  ctx: HandlerContext,
+  claimId: string,
+  state: { values?: Record<string, string>; errors?: Record<string, string> } = {},
+): Promise<Reply> {
   const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), claimId);
   const program = await ctx.deps.svc.db.program.findUniqueOrThrow({ where: { id: detail.program.id }, select: { subItems: true } });
-  return { card: renderEditClaim({ claim: detail, subItems: program.subItems, idempotencyKey: newIdempotencyKey(), ...state }, ctx.locale), claimId };
+  return {
+    card: renderEditClaim({ claim: detail, subItems: program.subItems, idempotencyKey: newIdempotencyKey(), ...state }, ctx.locale),
+    claimId,
+  };
 }
 
 export const claimActions = {
@@ -63,20 +99,34 @@ export const claimActions = {
     }
   }),
 
-  'claim.history': action(claimRef.extend({ before: z.string().regex(/^\d+$/).optional() }).passthrough(), (ctx, d) => historyReply(ctx, d.claimId, d.before)),
+  'claim.history': action(claimRef.extend({ before: z.string().regex(/^\d+$/).optional() }).passthrough(), (ctx, d) =>
+    historyReply(ctx, d.claimId, d.before),
+  ),
 
   'claim.edit.form': action(claimRef.passthrough(), (ctx, d) => editFormReply(ctx, d.claimId)),
 
   'claim.update': action(formData.and(versionedRef), async (ctx, d) =>
-    commandThenDetail(ctx, d.claimId, () => updateClaim(ctx.deps.svc, actor(ctx), d), 'saved', (e) => editFormReply(ctx, d.claimId, { values: typedValues(d), errors: formErrors(ctx, e) })),
+    commandThenDetail(
+      ctx,
+      d.claimId,
+      () => updateClaim(ctx.deps.svc, actor(ctx), d),
+      'saved',
+      (e) => editFormReply(ctx, d.claimId, { values: typedValues(d), errors: formErrors(ctx, e) }),
+    ),
   ),
 
-  'claim.submit': action(versionedRef.passthrough(), (ctx, d) => commandThenDetail(ctx, d.claimId, () => submitClaim(ctx.deps.svc, actor(ctx), d), 'submitted')),
-  'claim.resubmit': action(versionedRef.passthrough(), (ctx, d) => commandThenDetail(ctx, d.claimId, () => submitClaim(ctx.deps.svc, actor(ctx), d), 'resubmitted')),
+  'claim.submit': action(versionedRef.passthrough(), (ctx, d) =>
+    commandThenDetail(ctx, d.claimId, () => submitClaim(ctx.deps.svc, actor(ctx), d), 'submitted'),
+  ),
+  'claim.resubmit': action(versionedRef.passthrough(), (ctx, d) =>
+    commandThenDetail(ctx, d.claimId, () => submitClaim(ctx.deps.svc, actor(ctx), d), 'resubmitted'),
+  ),
 
   'claim.cancel.form': action(versionedRef.passthrough(), async (ctx, d) => {
     const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), d.claimId);
     return { card: renderConfirmCancel({ claim: detail, idempotencyKey: newIdempotencyKey() }, ctx.locale), claimId: d.claimId };
   }),
-  'claim.cancel': action(versionedRef.passthrough(), (ctx, d) => commandThenDetail(ctx, d.claimId, () => cancelClaim(ctx.deps.svc, actor(ctx), d), 'cancelled')),
+  'claim.cancel': action(versionedRef.passthrough(), (ctx, d) =>
+    commandThenDetail(ctx, d.claimId, () => cancelClaim(ctx.deps.svc, actor(ctx), d), 'cancelled'),
+  ),
 };

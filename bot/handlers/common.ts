@@ -16,12 +16,26 @@ export const actor = (ctx: HandlerContext) => ({ userId: ctx.user.id });
 
 /** Card data schemas: ids, the claim version and an idempotency key — never entity state. */
 export const claimRef = z.object({ claimId: z.string().uuid() });
-export const versionedRef = z.object({ claimId: z.string().uuid(), version: z.coerce.number().int().positive(), idempotencyKey: z.string().max(100).optional() });
+export const versionedRef = z.object({
+  claimId: z.string().uuid(),
+  version: z.coerce.number().int().positive(),
+  idempotencyKey: z.string().max(100).optional(),
+});
 /** Forms send their inputs merged into the action data; the service parses them with its own schema. */
 export const formData = z.record(z.string(), z.unknown());
 
-export function messageReply(ctx: HandlerContext, key: StringKey, params: Record<string, string> = {}, opts: { tone?: 'good' | 'attention' | 'default'; claimId?: string } = {}): Reply {
-  return { card: renderMessage({ title: t(ctx.locale, 'app.name'), text: t(ctx.locale, key, params), tone: opts.tone ?? 'default', claimId: opts.claimId }, ctx.locale) };
+export function messageReply(
+  ctx: HandlerContext,
+  key: StringKey,
+  params: Record<string, string> = {},
+  opts: { tone?: 'good' | 'attention' | 'default'; claimId?: string } = {},
+): Reply {
+  return {
+    card: renderMessage(
+      { title: t(ctx.locale, 'app.name'), text: t(ctx.locale, key, params), tone: opts.tone ?? 'default', claimId: opts.claimId },
+      ctx.locale,
+    ),
+  };
 }
 
 export function errorReply(ctx: HandlerContext, e: ServiceError): Reply {
@@ -31,7 +45,8 @@ export function errorReply(ctx: HandlerContext, e: ServiceError): Reply {
 /** Values the user typed, as strings, for a form re-rendered after a validation error. */
 export function typedValues(data: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(data)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+  for (const [k, v] of Object.entries(data))
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
   return out;
 }
 
@@ -47,7 +62,10 @@ export async function detailReply(ctx: HandlerContext, claimId: string, note?: D
 
 /** Stored files get a signed link, so reviewers and the owner can open every document from the card. */
 export function withDocumentLinks(config: Config, detail: ClaimDetail, now: Date): ClaimDetail {
-  return { ...detail, documents: detail.documents.map((d) => (d.hasFile && !d.url ? { ...d, url: documentLink(config.files, d.id, now) } : d)) };
+  return {
+    ...detail,
+    documents: detail.documents.map((d) => (d.hasFile && !d.url ? { ...d, url: documentLink(config.files, d.id, now) } : d)),
+  };
 }
 
 /**
@@ -68,7 +86,7 @@ export async function commandThenDetail(
       return detailReply(ctx, claimId, 'changed');
     }
     if (isServiceError(e) && (e.kind === 'invalid' || e.kind === 'rule_failed') && onInvalid) return onInvalid(e);
-    if (isServiceError(e) && (e.kind === "conflict" || e.kind === "rule_failed" || e.kind === "invalid")) {
+    if (isServiceError(e) && (e.kind === 'conflict' || e.kind === 'rule_failed' || e.kind === 'invalid')) {
       const v = errorView(ctx.locale, e);
       return detailReplyWithLines(ctx, claimId, v.text, v.lines);
     }

@@ -41,7 +41,12 @@ export async function handleFileMessage(ctx: HandlerContext, attachments: Attach
   const src = attachments.map(source).find((s) => s !== null);
   if (!src) return messageReply(ctx, 'upload.unreadable');
   const { files } = ctx.deps.config;
-  const file = await downloadAttachment(src.url, { allowedHosts: files.allowedHosts, allowLoopback: files.allowLoopback, maxBytes: files.maxBytes, fileName: src.fileName });
+  const file = await downloadAttachment(src.url, {
+    allowedHosts: files.allowedHosts,
+    allowLoopback: files.allowLoopback,
+    maxBytes: files.maxBytes,
+    fileName: src.fileName,
+  });
   const stored = await ctx.deps.files.put(file.bytes, { fileName: src.fileName, contentType: file.contentType });
   const r = await completeFileUpload(ctx.deps.svc, actor(ctx), stored);
   ctx.deps.claimChanged(r.claimId, ctx.conversation.id);

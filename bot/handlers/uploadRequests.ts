@@ -1,11 +1,26 @@
 import { z } from 'zod';
-import { errorView, renderAddDocument, t, renderAskColleague, renderAskSent, renderFilePrompt, renderUploadRequest, type AdaptiveCard } from '../../cards';
+import {
+  errorView,
+  renderAddDocument,
+  t,
+  renderAskColleague,
+  renderAskSent,
+  renderFilePrompt,
+  renderUploadRequest,
+  type AdaptiveCard,
+} from '../../cards';
 import type { UploadRequestView } from '../../services/uploadRequests';
 import { getClaimDetail, getClaimSummary, type ClaimSummary } from '../../services/claims';
 import { isServiceError, invalid, type ServiceError } from '../../services/errors';
 import { EDITABLE } from '../../services/lifecycle';
 import { beginFileUpload } from '../../services/pendingUploads';
-import { cancelUploadRequest, declineUploadRequest, getUploadRequest, requestUpload, searchColleagues } from '../../services/uploadRequests';
+import {
+  cancelUploadRequest,
+  declineUploadRequest,
+  getUploadRequest,
+  requestUpload,
+  searchColleagues,
+} from '../../services/uploadRequests';
 import type { Graph } from '../../services/graph';
 import { log } from '../../services/log';
 import { resolveUser } from '../../services/users';
@@ -40,13 +55,23 @@ const personTitle = (p: { displayName: string; email?: string | null; mail?: str
   return mail ? `${p.displayName} (${mail})` : p.displayName;
 };
 
-async function askFormReply(ctx: HandlerContext, claimId: string, state: { values?: Record<string, string>; errors?: Record<string, string> } = {}): Promise<Reply> {
+async function askFormReply(
+  ctx: HandlerContext,
+  claimId: string,
+  state: { values?: Record<string, string>; errors?: Record<string, string> } = {},
+): Promise<Reply> {
   const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), claimId);
   const colleagues = await searchColleagues(ctx.deps.svc, actor(ctx), '');
   return {
     card: renderAskColleague(
-      { claim: detail, pickerDataset: await pickerDataset(ctx), colleagues: colleagues.map((c) => ({ id: `${LOCAL_PREFIX}${c.id}`, name: personTitle(c) })),
-        today: ctx.deps.svc.clock.now().toISOString().slice(0, 10), idempotencyKey: newIdempotencyKey(), ...state },
+      {
+        claim: detail,
+        pickerDataset: await pickerDataset(ctx),
+        colleagues: colleagues.map((c) => ({ id: `${LOCAL_PREFIX}${c.id}`, name: personTitle(c) })),
+        today: ctx.deps.svc.clock.now().toISOString().slice(0, 10),
+        idempotencyKey: newIdempotencyKey(),
+        ...state,
+      },
       ctx.locale,
     ),
     claimId,
@@ -60,7 +85,17 @@ async function assigneeFromPick(ctx: HandlerContext, pick: string): Promise<stri
   const profile = graph ? await graph.getUser(pick) : null;
   if (!profile) throw invalid([{ path: 'assigneeId', code: 'custom', message: 'Choose a colleague from the list' }]);
   const org = await ctx.deps.svc.db.organisation.findUniqueOrThrow({ where: { id: ctx.user.organisationId } });
-  const u = await resolveUser(ctx.deps.svc, { tenantId: org.tenantId, aadObjectId: profile.id, displayName: profile.displayName, email: profile.mail ?? undefined, locale: profile.preferredLanguage ?? undefined }, { allowedTenantIds: [] });
+  const u = await resolveUser(
+    ctx.deps.svc,
+    {
+      tenantId: org.tenantId,
+      aadObjectId: profile.id,
+      displayName: profile.displayName,
+      email: profile.mail ?? undefined,
+      locale: profile.preferredLanguage ?? undefined,
+    },
+    { allowedTenantIds: [] },
+  );
   return u.id;
 }
 
@@ -72,7 +107,10 @@ type SearchResult = { value: string; title: string };
  * Entra object id, added to the organisation when asked). A Graph failure leaves our own list.
  */
 export async function searchColleaguesInvoke(ctx: HandlerContext, value: unknown) {
-  const q = z.object({ queryText: z.string().max(100).catch(''), dataset: z.string().optional() }).catch({ queryText: '' }).parse(value);
+  const q = z
+    .object({ queryText: z.string().max(100).catch(''), dataset: z.string().optional() })
+    .catch({ queryText: '' })
+    .parse(value);
   const people = await searchColleagues(ctx.deps.svc, actor(ctx), q.queryText);
   const results: SearchResult[] = people.map((p) => ({ value: `${LOCAL_PREFIX}${p.id}`, title: personTitle(p) }));
   const graph = q.queryText.trim() ? await graphFor(ctx) : null;
@@ -81,8 +119,14 @@ export async function searchColleaguesInvoke(ctx: HandlerContext, value: unknown
       searchLog.warn({ err: e.message }, 'Graph people search failed: our own list only');
       return [];
     });
-    const org = await ctx.deps.svc.db.organisation.findUniqueOrThrow({ where: { id: ctx.user.organisationId }, select: { tenantId: true } });
-    const known = await ctx.deps.svc.db.user.findMany({ where: { tenantId: org.tenantId, aadObjectId: { in: found.map((f) => f.id) } }, select: { id: true, aadObjectId: true } });
+    const org = await ctx.deps.svc.db.organisation.findUniqueOrThrow({
+      where: { id: ctx.user.organisationId },
+      select: { tenantId: true },
+    });
+    const known = await ctx.deps.svc.db.user.findMany({
+      where: { tenantId: org.tenantId, aadObjectId: { in: found.map((f) => f.id) } },
+      select: { id: true, aadObjectId: true },
+    });
     const idOf = new Map(known.map((k) => [k.aadObjectId, k.id]));
     const listed = new Set(results.map((r) => r.value));
     for (const f of found) {
@@ -101,7 +145,15 @@ export const requestCardView = (view: UploadRequestView, claim?: ClaimSummary) =
   id: view.id,
   status: view.status,
   requesterName: view.requesterName,
-  claim: { id: view.claimId, number: view.claimNumber, name: view.claimName, amountMinor: claim?.amountMinor, currency: claim?.currency, programName: claim?.programName, locationName: claim?.locationName },
+  claim: {
+    id: view.claimId,
+    number: view.claimNumber,
+    name: view.claimName,
+    amountMinor: claim?.amountMinor,
+    currency: claim?.currency,
+    programName: claim?.programName,
+    locationName: claim?.locationName,
+  },
   kind: view.kind,
   message: view.message,
   dueAt: view.dueAt,
@@ -118,7 +170,9 @@ export const requestCardView = (view: UploadRequestView, claim?: ClaimSummary) =
 export async function requestCardReply(ctx: HandlerContext, uploadRequestId: string, note?: string): Promise<Reply> {
   const view = await getUploadRequest(ctx.deps.svc, actor(ctx), uploadRequestId);
   const claim = await getClaimSummary(ctx.deps.svc, actor(ctx), view.claimId);
-  return { card: renderUploadRequest({ ...requestCardView(view, claim), note: note ? { text: note, tone: 'attention' } : undefined }, ctx.locale) };
+  return {
+    card: renderUploadRequest({ ...requestCardView(view, claim), note: note ? { text: note, tone: 'attention' } : undefined }, ctx.locale),
+  };
 }
 
 /** A refused click as one line: the error's sentence, then its field messages. */
@@ -136,10 +190,17 @@ const START_DATA = new Set(['uploadRequestId', 'idempotencyKey']);
  * The document form for the requested kind, answering through `upload.start` with the request's
  * id (the partner forms' own verbs are partner-only commands and know nothing of the request).
  */
-async function describeFormReply(ctx: HandlerContext, view: UploadRequestView, state: { values?: Record<string, string>; errors?: Record<string, string> } = {}): Promise<Reply> {
+async function describeFormReply(
+  ctx: HandlerContext,
+  view: UploadRequestView,
+  state: { values?: Record<string, string>; errors?: Record<string, string> } = {},
+): Promise<Reply> {
   const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), view.claimId);
   const kind = view.kind === 'METRIC' ? 'METRIC' : 'INVOICE';
-  const card = renderAddDocument({ claim: detail, kind, idempotencyKey: newIdempotencyKey(), requiredMetrics: detail.activityType.requiredMetrics, ...state }, ctx.locale);
+  const card = renderAddDocument(
+    { claim: detail, kind, idempotencyKey: newIdempotencyKey(), requiredMetrics: detail.activityType.requiredMetrics, ...state },
+    ctx.locale,
+  );
   return { card: retargetSubmit(card, kind === 'METRIC' ? 'metric.add' : 'doc.add', { uploadRequestId: view.id }) };
 }
 
@@ -169,12 +230,18 @@ export async function redeliverWaitingRequests(deps: Pick<BotDeps, 'svc'>, userI
   if (dead.length === 0) return 0;
   // The dedupe key is `upload_requested:<requestId>:<userId>` (services/uploadRequests.ts).
   const requestIds = dead.map((r) => r.dedupeKey.split(':')[1] ?? '');
-  const open = await db.uploadRequest.findMany({ where: { id: { in: requestIds }, assigneeId: userId, status: 'OPEN', claim: { status: { in: [...EDITABLE] } } }, select: { id: true } });
+  const open = await db.uploadRequest.findMany({
+    where: { id: { in: requestIds }, assigneeId: userId, status: 'OPEN', claim: { status: { in: [...EDITABLE] } } },
+    select: { id: true },
+  });
   const openIds = new Set(open.map((r) => r.id));
   const revive = dead.filter((r) => openIds.has(r.dedupeKey.split(':')[1] ?? '')).map((r) => r.id);
   if (revive.length === 0) return 0;
   // Only still-DEAD rows: two turns at once revive each row once.
-  const r = await db.outboxMessage.updateMany({ where: { id: { in: revive }, status: 'DEAD' }, data: { status: 'PENDING', attempts: 0, lastError: null, nextAttemptAt: clock.now() } });
+  const r = await db.outboxMessage.updateMany({
+    where: { id: { in: revive }, status: 'DEAD' },
+    data: { status: 'PENDING', attempts: 0, lastError: null, nextAttemptAt: clock.now() },
+  });
   return r.count;
 }
 
@@ -190,15 +257,29 @@ export const uploadRequestActions = {
       // Say plainly, now, when the colleague cannot be reached yet (the request itself is kept).
       // The request is saved by now: a Graph failure here must not turn into "nothing was changed".
       // The outbox keeps trying on its own, so "saved, not reached yet" is the honest answer.
-      const reach = await reachUser({ db: ctx.deps.svc.db, appId: ctx.deps.config.bot.appId, graph: ctx.deps.graph, teamsAppCatalogId: ctx.deps.config.graph.teamsAppCatalogId }, assigneeId).catch((e: Error) => {
+      const reach = await reachUser(
+        {
+          db: ctx.deps.svc.db,
+          appId: ctx.deps.config.bot.appId,
+          graph: ctx.deps.graph,
+          teamsAppCatalogId: ctx.deps.config.graph.teamsAppCatalogId,
+        },
+        assigneeId,
+      ).catch((e: Error) => {
         searchLog.warn({ err: e.message }, 'could not reach the colleague now');
         return { ok: false as const };
       });
       const view = await getUploadRequest(ctx.deps.svc, actor(ctx), r.uploadRequestId);
       ctx.deps.claimChanged(d.claimId, ctx.conversation.id);
-      return { card: renderAskSent({ claimId: d.claimId, assigneeName: view.assigneeName, kind: view.kind, dueAt: view.dueDate, reachable: reach.ok }, ctx.locale) };
+      return {
+        card: renderAskSent(
+          { claimId: d.claimId, assigneeName: view.assigneeName, kind: view.kind, dueAt: view.dueDate, reachable: reach.ok },
+          ctx.locale,
+        ),
+      };
     } catch (e) {
-      if (isServiceError(e) && e.kind === 'invalid') return askFormReply(ctx, d.claimId, { values: typedValues(d), errors: formErrors(ctx, e) });
+      if (isServiceError(e) && e.kind === 'invalid')
+        return askFormReply(ctx, d.claimId, { values: typedValues(d), errors: formErrors(ctx, e) });
       throw e;
     }
   }),
@@ -225,9 +306,21 @@ export const uploadRequestActions = {
         fields: described ? fields : {},
         uploadRequestId: view.id,
       });
-      return { card: renderFilePrompt({ claim: { id: view.claimId, number: view.claimNumber, name: view.claimName }, kind: pending.kind, expiresAt: pending.expiresAt, now: ctx.deps.svc.clock.now(), maxMb: Math.round(ctx.deps.config.files.maxBytes / 1048576) }, ctx.locale) };
+      return {
+        card: renderFilePrompt(
+          {
+            claim: { id: view.claimId, number: view.claimNumber, name: view.claimName },
+            kind: pending.kind,
+            expiresAt: pending.expiresAt,
+            now: ctx.deps.svc.clock.now(),
+            maxMb: Math.round(ctx.deps.config.files.maxBytes / 1048576),
+          },
+          ctx.locale,
+        ),
+      };
     } catch (e) {
-      if (isServiceError(e) && e.kind === 'invalid' && described) return describeFormReply(ctx, view, { values: typedValues(inputs), errors: formErrors(ctx, e) });
+      if (isServiceError(e) && e.kind === 'invalid' && described)
+        return describeFormReply(ctx, view, { values: typedValues(inputs), errors: formErrors(ctx, e) });
       if (isServiceError(e) && (e.kind === 'conflict' || e.kind === 'rule_failed')) return requestCardReply(ctx, view.id, refusal(ctx, e));
       throw e;
     }
@@ -239,7 +332,8 @@ export const uploadRequestActions = {
       const r = await declineUploadRequest(ctx.deps.svc, actor(ctx), d);
       ctx.deps.claimChanged(r.claimId, ctx.conversation.id);
     } catch (e) {
-      if (isServiceError(e) && e.kind === 'invalid') return requestCardReply(ctx, d.uploadRequestId, t(ctx.locale, 'uploadRequest.decline.error'));
+      if (isServiceError(e) && e.kind === 'invalid')
+        return requestCardReply(ctx, d.uploadRequestId, t(ctx.locale, 'uploadRequest.decline.error'));
       if (isServiceError(e) && e.kind === 'conflict') return requestCardReply(ctx, d.uploadRequestId, refusal(ctx, e));
       throw e;
     }

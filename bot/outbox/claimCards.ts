@@ -35,7 +35,10 @@ export async function updateClaimCards(
         updated += 1;
       } catch (e) {
         failed += 1;
-        opts.log?.warn({ err: e, claimId, conversationId: card.conversationId, activityId: card.activityId }, 'could not update a claim card in place');
+        opts.log?.warn(
+          { err: e, claimId, conversationId: card.conversationId, activityId: card.activityId },
+          'could not update a claim card in place',
+        );
       }
     }
   } catch (e) {
@@ -49,9 +52,14 @@ export async function updateClaimCards(
  * older ones there are stale anyway (their clicks get the current card), and keeping them all made
  * every change re-send a growing number of updates (bench: 25 updates per change after 35 views).
  */
-export async function recordClaimCard(db: Db, card: { claimId: string; conversationId: string; activityId: string; view: string }): Promise<void> {
+export async function recordClaimCard(
+  db: Db,
+  card: { claimId: string; conversationId: string; activityId: string; view: string },
+): Promise<void> {
   await db.$transaction([
-    db.claimCard.deleteMany({ where: { claimId: card.claimId, conversationId: card.conversationId, view: card.view, activityId: { not: card.activityId } } }),
+    db.claimCard.deleteMany({
+      where: { claimId: card.claimId, conversationId: card.conversationId, view: card.view, activityId: { not: card.activityId } },
+    }),
     db.claimCard.upsert({
       where: { conversationId_activityId: { conversationId: card.conversationId, activityId: card.activityId } },
       create: card,

@@ -13,7 +13,8 @@ export const ADAPTIVE_CARD = 'application/vnd.microsoft.card.adaptive';
  * pipeline's own retry policy is removed for the turn's connector client.
  */
 function withoutSdkRetries(adapter: CloudAdapter, ctx: TurnContext): void {
-  const client = ctx.turnState.get(adapter.ConnectorClientKey) as { client?: { pipeline?: { removePolicy(o: { phase: 'Retry' }): unknown } } } | undefined;
+  const client = ctx.turnState.get(adapter.ConnectorClientKey) as
+    { client?: { pipeline?: { removePolicy(o: { phase: 'Retry' }): unknown } } } | undefined;
   client?.client?.pipeline?.removePolicy({ phase: 'Retry' });
 }
 

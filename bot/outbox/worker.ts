@@ -74,7 +74,8 @@ type Claimed = OutboxMessage & { claimedAtMs: number };
 
 export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   const { db, adapter, appId, render, config, log } = opts;
-  const resolveTarget = opts.resolveTarget ?? makeTargetResolver({ db, appId, graph: opts.graph, teamsAppCatalogId: opts.teamsAppCatalogId });
+  const resolveTarget =
+    opts.resolveTarget ?? makeTargetResolver({ db, appId, graph: opts.graph, teamsAppCatalogId: opts.teamsAppCatalogId });
   const tuning: OutboxTuning = { ...defaultOutboxTuning, ...opts.tuning };
   const clock = opts.clock ?? systemClock;
   const pacer = new Pacer(config.tenantRatePerSecond, tuning.conversationLimits);
@@ -113,12 +114,18 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   }
 
   async function dead(row: Claimed, error: string): Promise<void> {
-    await db.outboxMessage.updateMany({ where: fenced(row), data: { status: 'DEAD', lastError: error.slice(0, 1000), nextAttemptAt: clock.now() } });
+    await db.outboxMessage.updateMany({
+      where: fenced(row),
+      data: { status: 'DEAD', lastError: error.slice(0, 1000), nextAttemptAt: clock.now() },
+    });
     log.warn({ outboxId: row.id, kind: row.kind, error }, 'notification dead-lettered');
   }
 
   async function retryLater(row: Claimed, delayMs: number, error: string): Promise<void> {
-    await db.outboxMessage.updateMany({ where: fenced(row), data: { lastError: error.slice(0, 1000), nextAttemptAt: new Date(clock.now().getTime() + delayMs) } });
+    await db.outboxMessage.updateMany({
+      where: fenced(row),
+      data: { lastError: error.slice(0, 1000), nextAttemptAt: new Date(clock.now().getTime() + delayMs) },
+    });
     log.info({ outboxId: row.id, delayMs, error }, 'notification will be retried');
   }
 
@@ -161,11 +168,18 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     const deadline = row.claimedAtMs + tuning.leaseMs / 2;
     try {
       const paced = await pacer.schedule(target.tenantId, target.conversationId, deadline, () =>
-        postCard(adapter, appId, target.reference, card, { dedupeKey: row.dedupeKey, alert: target.userId !== null, timeoutMs: tuning.sendTimeoutMs }),
+        postCard(adapter, appId, target.reference, card, {
+          dedupeKey: row.dedupeKey,
+          alert: target.userId !== null,
+          timeoutMs: tuning.sendTimeoutMs,
+        }),
       );
       if (!paced.sent) {
         // Pacing would hold it past half the lease: hand it back without counting an attempt.
-        await db.outboxMessage.updateMany({ where: fenced(row), data: { attempts: { decrement: 1 }, nextAttemptAt: new Date(clock.now().getTime() + (paced.retryAt - Date.now())) } });
+        await db.outboxMessage.updateMany({
+          where: fenced(row),
+          data: { attempts: { decrement: 1 }, nextAttemptAt: new Date(clock.now().getTime() + (paced.retryAt - Date.now())) },
+        });
         return;
       }
       await markSent(row, payload, target.conversationId, paced.value);
@@ -182,8 +196,16 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     }
   }
 
-  async function markSent(row: Claimed, payload: NotificationPayload, conversationId: string, activityId: string | undefined): Promise<void> {
-    const done = await db.outboxMessage.updateMany({ where: fenced(row), data: { status: 'SENT', activityId: activityId ?? null, sentAt: clock.now(), lastError: null } });
+  async function markSent(
+    row: Claimed,
+    payload: NotificationPayload,
+    conversationId: string,
+    activityId: string | undefined,
+  ): Promise<void> {
+    const done = await db.outboxMessage.updateMany({
+      where: fenced(row),
+      data: { status: 'SENT', activityId: activityId ?? null, sentAt: clock.now(), lastError: null },
+    });
     if (done.count === 0) {
       log.warn({ outboxId: row.id }, 'notification sent, but its lease had passed to another attempt');
       return;
@@ -282,7 +304,16 @@ export type OutboxStatusReport = {
   counts: Record<OutboxStatus, number>;
   /** PENDING rows whose time has come (a growing number means delivery is falling behind). */
   due: number;
-  lastErrors: Array<{ id: string; kind: string; status: OutboxStatus; attempts: number; recipientId: string | null; conversationId: string | null; lastError: string; at: Date }>;
+  lastErrors: Array<{
+    id: string;
+    kind: string;
+    status: OutboxStatus;
+    attempts: number;
+    recipientId: string | null;
+    conversationId: string | null;
+    lastError: string;
+    at: Date;
+  }>;
 };
 
 /** For the admins' `outbox` command: counts by status and the ten most recent errors. */
@@ -290,13 +321,26 @@ export async function outboxStatus(db: Db, now: Date = new Date()): Promise<Outb
   const [groups, due, errors] = await Promise.all([
     db.outboxMessage.groupBy({ by: ['status'], _count: { _all: true } }),
     db.outboxMessage.count({ where: { status: 'PENDING', nextAttemptAt: { lte: now } } }),
-    db.outboxMessage.findMany({ where: { lastError: { not: null }, status: { not: 'SENT' } }, orderBy: { nextAttemptAt: 'desc' }, take: 10 }),
+    db.outboxMessage.findMany({
+      where: { lastError: { not: null }, status: { not: 'SENT' } },
+      orderBy: { nextAttemptAt: 'desc' },
+      take: 10,
+    }),
   ]);
   const counts: Record<OutboxStatus, number> = { PENDING: 0, SENT: 0, DEAD: 0 };
   for (const g of groups) counts[g.status] = g._count._all;
   return {
     counts,
     due,
-    lastErrors: errors.map((e) => ({ id: e.id, kind: e.kind, status: e.status, attempts: e.attempts, recipientId: e.recipientId, conversationId: e.conversationId, lastError: e.lastError ?? '', at: e.nextAttemptAt })),
+    lastErrors: errors.map((e) => ({
+      id: e.id,
+      kind: e.kind,
+      status: e.status,
+      attempts: e.attempts,
+      recipientId: e.recipientId,
+      conversationId: e.conversationId,
+      lastError: e.lastError ?? '',
+      at: e.nextAttemptAt,
+    })),
   };
 }

@@ -55,7 +55,10 @@ export function embeddedPostgresPackageDir(): string {
 /** The folder of an installed package (its exports may hide package.json from require.resolve). */
 function packageRoot(name: string, paths: string[]): string {
   let dir = path.dirname(require.resolve(name, { paths }));
-  while (!fs.existsSync(path.join(dir, 'package.json')) || (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== name) {
+  while (
+    !fs.existsSync(path.join(dir, 'package.json')) ||
+    (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string }).name !== name
+  ) {
     const up = path.dirname(dir);
     if (up === dir) throw new Error(`package ${name} not found`);
     dir = up;

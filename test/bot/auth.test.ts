@@ -104,7 +104,9 @@ describe('bot: authenticated mode', () => {
 
     it('refuses an expired token (401), beyond botbuilder’s five-minute clock tolerance', async () => {
       const now = Math.floor(Date.now() / 1000);
-      await expectRefused(identity.channelToken({ aud: APP_ID, serviceurl: connector.url, iat: now - 3600, nbf: now - 3600, exp: now - 6 * 60 }));
+      await expectRefused(
+        identity.channelToken({ aud: APP_ID, serviceurl: connector.url, iat: now - 3600, nbf: now - 3600, exp: now - 6 * 60 }),
+      );
     });
 
     it('refuses a token from another issuer (401)', async () => {
@@ -186,7 +188,9 @@ describe('bot: authenticated mode', () => {
       await connector.waitFor((s) => s.sent(convOf(ALEX)).length > before);
       expect(textOf(connector.cardsIn(convOf(ALEX)).at(-1))).toMatch(/new claim/i);
       // The reply was sent with a token the bot obtained as its own identity, for the Bot Framework.
-      expect(identity.managedIdentityRequests).toContainEqual(expect.objectContaining({ clientId: APP_ID, resource: 'https://api.botframework.com' }));
+      expect(identity.managedIdentityRequests).toContainEqual(
+        expect.objectContaining({ clientId: APP_ID, resource: 'https://api.botframework.com' }),
+      );
     });
   });
 

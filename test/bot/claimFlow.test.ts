@@ -1,4 +1,13 @@
-import { ALEX, PATTI, botAddedActivity, executeActivity, fileActivity, installActivity, messageActivity, type TeamsUser } from '../helpers/activities';
+import {
+  ALEX,
+  PATTI,
+  botAddedActivity,
+  executeActivity,
+  fileActivity,
+  installActivity,
+  messageActivity,
+  type TeamsUser,
+} from '../helpers/activities';
 import { startBotHarness, type BotHarness } from '../helpers/botHarness';
 import { action, choicesOf, invokeCard, textOf } from '../helpers/cardQuery';
 import { startConnectorStub, type ConnectorStub } from '../stubs/connector';
@@ -70,7 +79,15 @@ describe('bot: create and manage a claim in chat', () => {
     const seminar = choicesOf(form, 'activityTypeId').find((c) => /seminar/i.test(c.title))!;
     expect(seminar).toBeDefined();
     const create = action(form, 'claim.create');
-    const fields = { fundAllocationId: h.world.allocation.id, activityTypeId: seminar.value, name: 'Autumn partner seminar', amount: '12,50x', activityStart: '2026-09-10', activityEnd: '2026-09-11', description: 'Two-day seminar' };
+    const fields = {
+      fundAllocationId: h.world.allocation.id,
+      activityTypeId: seminar.value,
+      name: 'Autumn partner seminar',
+      amount: '12,50x',
+      activityStart: '2026-09-10',
+      activityEnd: '2026-09-11',
+      description: 'Two-day seminar',
+    };
     const bad = await click(ALEX, 'claim.create', { ...create.data, ...fields });
     expect(textOf(bad)).toContain('Autumn partner seminar');
     expect(textOf(bad)).toMatch(/amount/i);
@@ -104,21 +121,46 @@ describe('bot: create and manage a claim in chat', () => {
 
   it('adds a CSR from a form and a metric, each shown on the claim card', async () => {
     const v = await currentVersion();
-    card = await click(ALEX, 'csr.generate', { claimId, version: v, idempotencyKey: 'csr-key-1', description: 'Seminar preparation by our staff', expenseType: 'Staff time', quantity: '10', rate: '125.05', amount: '1250.50', certifiedBy: 'Alex Wilber', attestation: 'true' });
+    card = await click(ALEX, 'csr.generate', {
+      claimId,
+      version: v,
+      idempotencyKey: 'csr-key-1',
+      description: 'Seminar preparation by our staff',
+      expenseType: 'Staff time',
+      quantity: '10',
+      rate: '125.05',
+      amount: '1250.50',
+      certifiedBy: 'Alex Wilber',
+      attestation: 'true',
+    });
     expect(textOf(card)).toMatch(/Seminar preparation by our staff/);
     expect(await h.world.db.document.count({ where: { claimId, kind: 'CSR' } })).toBe(1);
-    card = await click(ALEX, 'metric.add', { claimId, version: await currentVersion(), idempotencyKey: 'metric-key-1', name: 'Registered guests', value: '87' });
+    card = await click(ALEX, 'metric.add', {
+      claimId,
+      version: await currentVersion(),
+      idempotencyKey: 'metric-key-1',
+      name: 'Registered guests',
+      value: '87',
+    });
     expect(textOf(card)).toMatch(/Registered guests/);
     expect(textOf(card)).toContain('87');
     expect(await h.world.db.document.count({ where: { claimId, kind: 'METRIC' } })).toBe(1);
   });
 
   it('takes a proof file sent in chat after the proof form, and stores it on the claim', async () => {
-    const prompt = await click(ALEX, 'doc.add', { claimId, version: await currentVersion(), kind: 'PROOF', details: 'Agenda and photos of the seminar', idempotencyKey: 'proof-key-1' });
+    const prompt = await click(ALEX, 'doc.add', {
+      claimId,
+      version: await currentVersion(),
+      kind: 'PROOF',
+      details: 'Agenda and photos of the seminar',
+      idempotencyKey: 'proof-key-1',
+    });
     expect(textOf(prompt)).toMatch(/file/i);
     fileHost.serve('/files/agenda.pdf', fixture('invoice.pdf'), 'application/pdf');
     const before = connector.sent(convOf(ALEX)).length;
-    await h.post(fileActivity(ALEX, connector.url, { name: 'agenda.pdf', downloadUrl: `${fileHost.url}/files/agenda.pdf`, fileType: 'pdf' }));
+    await h.post(
+      fileActivity(ALEX, connector.url, { name: 'agenda.pdf', downloadUrl: `${fileHost.url}/files/agenda.pdf`, fileType: 'pdf' }),
+    );
     await connector.waitFor((s) => s.sent(convOf(ALEX)).length > before);
     expect(textOf(lastCard(ALEX))).toContain('agenda.pdf');
     const doc = await h.world.db.document.findFirstOrThrow({ where: { claimId, kind: 'PROOF' } });
@@ -144,7 +186,13 @@ describe('bot: create and manage a claim in chat', () => {
     await connector.waitFor((s) => s.sent(convOf(ALEX)).length > before);
     expect(textOf(lastCard(ALEX))).toMatch(/claim|add/i);
 
-    await click(ALEX, 'doc.add', { claimId, version: await currentVersion(), kind: 'PROOF', details: 'Photo of the booth', idempotencyKey: 'proof-key-2' });
+    await click(ALEX, 'doc.add', {
+      claimId,
+      version: await currentVersion(),
+      kind: 'PROOF',
+      details: 'Photo of the booth',
+      idempotencyKey: 'proof-key-2',
+    });
     before = connector.sent(convOf(ALEX)).length;
     await h.post(fileActivity(ALEX, connector.url, { name: 'tool.pdf', downloadUrl: `${fileHost.url}/files/tool.pdf`, fileType: 'pdf' }));
     await connector.waitFor((s) => s.sent(convOf(ALEX)).length > before);
@@ -199,7 +247,16 @@ describe('bot: create and manage a claim in chat', () => {
     const ko: TeamsUser = { ...ALEX, locale: 'ko-KR' };
     const form = await say(ko, '새 청구');
     expect(textOf(form)).toMatch(/[가-힣]/);
-    const r = await h.post(executeActivity(ko, connector.url, 'claim.create', { ...action(form, 'claim.create').data, fundAllocationId: h.world.allocation.id, name: '가을 세미나', amount: 'abc', activityStart: '2026-09-10', activityEnd: '2026-09-11' }));
+    const r = await h.post(
+      executeActivity(ko, connector.url, 'claim.create', {
+        ...action(form, 'claim.create').data,
+        fundAllocationId: h.world.allocation.id,
+        name: '가을 세미나',
+        amount: 'abc',
+        activityStart: '2026-09-10',
+        activityEnd: '2026-09-11',
+      }),
+    );
     const bad = invokeCard(r.body);
     expect(textOf(bad)).toContain('가을 세미나');
     // The field-level message is Korean too, not zod's English.

@@ -61,7 +61,15 @@ function worker(config: Partial<Config['outbox']> = {}, tuning: Partial<OutboxTu
 /** A user who has talked to the bot in 1:1 chat (its conversation served by the stub). */
 async function userWithChat(i: number): Promise<{ userId: string; conversationId: string }> {
   const aad = crypto.randomUUID();
-  const u = await w.db.user.create({ data: { organisationId: w.orgId, tenantId: DEMO_TENANT_ID, aadObjectId: aad, displayName: `User ${i}`, locale: i % 2 ? 'ko-KR' : 'en-US' } });
+  const u = await w.db.user.create({
+    data: {
+      organisationId: w.orgId,
+      tenantId: DEMO_TENANT_ID,
+      aadObjectId: aad,
+      displayName: `User ${i}`,
+      locale: i % 2 ? 'ko-KR' : 'en-US',
+    },
+  });
   const conversationId = `a:chat-${i}-${aad}`;
   const ok = await saveConversationReference(w.db, u.id, {
     type: 'message',
@@ -76,10 +84,22 @@ async function userWithChat(i: number): Promise<{ userId: string; conversationId
 }
 
 function payload(n: number): NotificationPayload {
-  return { kind: 'status_changed', claimId: claim.id, number: claim.number, name: `Seminar ${n}`, from: 'SUBMITTED', to: 'IN_REVIEW', byName: 'Patti' };
+  return {
+    kind: 'status_changed',
+    claimId: claim.id,
+    number: claim.number,
+    name: `Seminar ${n}`,
+    from: 'SUBMITTED',
+    to: 'IN_REVIEW',
+    byName: 'Patti',
+  };
 }
 
-async function enqueue(to: { recipientId?: string; conversationId?: string }, n: number, p: NotificationPayload = payload(n)): Promise<string> {
+async function enqueue(
+  to: { recipientId?: string; conversationId?: string },
+  n: number,
+  p: NotificationPayload = payload(n),
+): Promise<string> {
   const dedupeKey = `test:${n}:${to.recipientId ?? to.conversationId}`;
   await w.db.$transaction((tx) => enqueueNotification(tx, { ...to, payload: p, dedupeKey, at: new Date() }));
   return dedupeKey;
@@ -152,7 +172,9 @@ test('a burst to one chat is paced so Teams never has to throttle it', async () 
   // 16 messages at 8 per 2 s cannot take less than ~2 s: the pacing is real, not luck.
   expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
   // Order within a chat is kept.
-  expect(stub.sent(u.conversationId).map((s) => s.activity.channelData?.dedupeKey)).toEqual(Array.from({ length: 16 }, (_, n) => `test:${n}:${u.userId}`));
+  expect(stub.sent(u.conversationId).map((s) => s.activity.channelData?.dedupeKey)).toEqual(
+    Array.from({ length: 16 }, (_, n) => `test:${n}:${u.userId}`),
+  );
 }, 30_000);
 
 test('429 waits for Retry-After before trying again', async () => {
@@ -205,7 +227,14 @@ test('403 records why the user cannot be reached and does not retry; talking to 
   expect(stub.attemptTimes(u.conversationId)).toHaveLength(1);
 
   const ref = await w.db.conversationRef.findUniqueOrThrow({ where: { conversationId: u.conversationId } });
-  await saveConversationReference(w.db, u.userId, { type: 'message', channelId: 'msteams', serviceUrl: stub.url, conversation: { id: u.conversationId, conversationType: 'personal', tenantId: ref.tenantId, isGroup: false, name: '' }, from: { id: '29:x', name: 'x' }, recipient: { id: '28:bot', name: 'bot' } });
+  await saveConversationReference(w.db, u.userId, {
+    type: 'message',
+    channelId: 'msteams',
+    serviceUrl: stub.url,
+    conversation: { id: u.conversationId, conversationType: 'personal', tenantId: ref.tenantId, isGroup: false, name: '' },
+    from: { id: '29:x', name: 'x' },
+    recipient: { id: '28:bot', name: 'bot' },
+  });
   expect((await w.db.user.findUniqueOrThrow({ where: { id: u.userId } })).unreachableReason).toBeNull();
 });
 
@@ -219,7 +248,17 @@ test('404 drops the stored conversation and dead-letters; later notifications sa
   expect(await w.db.conversationRef.findUnique({ where: { conversationId: u.conversationId } })).toBeNull();
 
   // An upload request to someone the bot cannot reach is dead-lettered with a plain reason (the asker is told by the bot).
-  await enqueue({ recipientId: u.userId }, 2, { kind: 'upload_requested', claimId: claim.id, number: claim.number, name: 'x', uploadRequestId: 'r1', documentKind: 'INVOICE', message: 'please', dueAt: '2026-12-01', byName: 'Alex' });
+  await enqueue({ recipientId: u.userId }, 2, {
+    kind: 'upload_requested',
+    claimId: claim.id,
+    number: claim.number,
+    name: 'x',
+    uploadRequestId: 'r1',
+    documentKind: 'INVOICE',
+    message: 'please',
+    dueAt: '2026-12-01',
+    byName: 'Alex',
+  });
   await settled();
   const row = await w.db.outboxMessage.findUniqueOrThrow({ where: { dedupeKey: `test:2:${u.userId}` } });
   expect(row).toMatchObject({ status: 'DEAD', lastError: 'unreachable: no_conversation' });
@@ -228,13 +267,29 @@ test('404 drops the stored conversation and dead-letters; later notifications sa
 
 test('notifications to a stored channel conversation are delivered there', async () => {
   const channelId = '19:reviewers@thread.tacv2';
-  await saveConversationReference(w.db, null, { type: 'message', channelId: 'msteams', serviceUrl: stub.url, conversation: { id: channelId, conversationType: 'channel', tenantId: DEMO_TENANT_ID, isGroup: true, name: 'Reviewers' }, from: { id: '29:someone', name: 'Someone' }, recipient: { id: '28:bot', name: 'bot' } });
-  await enqueue({ conversationId: channelId }, 1, { kind: 'review_needed', claimId: claim.id, number: claim.number, name: 'Seminar', status: 'SUBMITTED' });
+  await saveConversationReference(w.db, null, {
+    type: 'message',
+    channelId: 'msteams',
+    serviceUrl: stub.url,
+    conversation: { id: channelId, conversationType: 'channel', tenantId: DEMO_TENANT_ID, isGroup: true, name: 'Reviewers' },
+    from: { id: '29:someone', name: 'Someone' },
+    recipient: { id: '28:bot', name: 'bot' },
+  });
+  await enqueue({ conversationId: channelId }, 1, {
+    kind: 'review_needed',
+    claimId: claim.id,
+    number: claim.number,
+    name: 'Seminar',
+    status: 'SUBMITTED',
+  });
   worker();
   await settled();
   expect(stub.cardsIn(channelId)).toHaveLength(1);
   const row = await w.db.outboxMessage.findFirstOrThrow();
-  expect(await w.db.claimCard.findFirst({ where: { conversationId: channelId, activityId: row.activityId! } })).toMatchObject({ claimId: claim.id, view: 'notice' });
+  expect(await w.db.claimCard.findFirst({ where: { conversationId: channelId, activityId: row.activityId! } })).toMatchObject({
+    claimId: claim.id,
+    view: 'notice',
+  });
 });
 
 test('two workers on one database deliver each notification once', async () => {
@@ -273,7 +328,12 @@ test('a worker stopped mid-send loses nothing: after its lease another worker de
   // The first worker's request finally fails: its answer must not touch the row.
   stub.releaseHung();
   await new Promise((r) => setTimeout(r, 200));
-  expect(await w.db.outboxMessage.findFirstOrThrow()).toMatchObject({ status: 'SENT', attempts: 2, activityId: sent.activityId, lastError: null });
+  expect(await w.db.outboxMessage.findFirstOrThrow()).toMatchObject({
+    status: 'SENT',
+    attempts: 2,
+    activityId: sent.activityId,
+    lastError: null,
+  });
 });
 
 test('an unreachable Bot Connector (network error) is retried with backoff, then dead-lettered', async () => {
@@ -296,14 +356,32 @@ describe('retry policy', () => {
   const policy = { baseMs: 1000, maxMs: 8000 };
   const half = () => 0.5;
   test.each([
-    [{ status: 429, retryAfterMs: 3000, message: '' }, { action: 'retry', delayMs: 3000 }],
-    [{ status: 412, message: '' }, { action: 'retry', delayMs: 1500 }],
-    [{ status: 502, message: '' }, { action: 'retry', delayMs: 1500 }],
-    [{ status: 504, message: '' }, { action: 'retry', delayMs: 1500 }],
+    [
+      { status: 429, retryAfterMs: 3000, message: '' },
+      { action: 'retry', delayMs: 3000 },
+    ],
+    [
+      { status: 412, message: '' },
+      { action: 'retry', delayMs: 1500 },
+    ],
+    [
+      { status: 502, message: '' },
+      { action: 'retry', delayMs: 1500 },
+    ],
+    [
+      { status: 504, message: '' },
+      { action: 'retry', delayMs: 1500 },
+    ],
     [{ message: 'ECONNRESET' }, { action: 'retry', delayMs: 1500 }],
     [{ status: 400, code: 'BadArgument', message: '' }, { action: 'dead' }],
-    [{ status: 403, code: 'BotDisabledByAdmin', message: '' }, { action: 'dead', unreachableReason: 'BotDisabledByAdmin' }],
-    [{ status: 404, message: '' }, { action: 'dead', dropConversation: true }],
+    [
+      { status: 403, code: 'BotDisabledByAdmin', message: '' },
+      { action: 'dead', unreachableReason: 'BotDisabledByAdmin' },
+    ],
+    [
+      { status: 404, message: '' },
+      { action: 'dead', dropConversation: true },
+    ],
   ])('%j → %j', (err, expected) => {
     expect(decide(err, 2, 5, policy, half)).toMatchObject(expected);
   });

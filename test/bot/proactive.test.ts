@@ -37,14 +37,29 @@ beforeEach(async () => {
   await w.db.user.updateMany({ data: { unreachableReason: null } });
 });
 
-function incoming(over: { serviceUrl?: string; channelId?: string; conversationId?: string; conversationType?: string; tenantId?: string | null; aad?: string } = {}): Partial<Activity> {
+function incoming(
+  over: {
+    serviceUrl?: string;
+    channelId?: string;
+    conversationId?: string;
+    conversationType?: string;
+    tenantId?: string | null;
+    aad?: string;
+  } = {},
+): Partial<Activity> {
   const aad = over.aad ?? crypto.randomUUID();
   return {
     type: 'message',
     id: 'incoming-1',
     channelId: over.channelId ?? 'msteams',
     serviceUrl: over.serviceUrl ?? stub.url,
-    conversation: { id: over.conversationId ?? `a:${aad}`, conversationType: over.conversationType ?? 'personal', tenantId: over.tenantId === null ? undefined : over.tenantId ?? DEMO_TENANT_ID, isGroup: false, name: '' },
+    conversation: {
+      id: over.conversationId ?? `a:${aad}`,
+      conversationType: over.conversationType ?? 'personal',
+      tenantId: over.tenantId === null ? undefined : (over.tenantId ?? DEMO_TENANT_ID),
+      isGroup: false,
+      name: '',
+    },
     from: { id: `29:${aad}`, name: 'Someone', aadObjectId: aad },
     recipient: { id: '28:bot-app-id', name: 'Co-op Claims' },
     locale: 'en-US',
@@ -69,9 +84,16 @@ describe('saveConversationReference', () => {
   });
 
   test('takes the tenant from channelData when the conversation lacks it, and keeps channels unlinked', async () => {
-    const a = { ...incoming({ conversationId: '19:general@thread.tacv2', conversationType: 'channel', tenantId: null }), channelData: { tenant: { id: DEMO_TENANT_ID } } };
+    const a = {
+      ...incoming({ conversationId: '19:general@thread.tacv2', conversationType: 'channel', tenantId: null }),
+      channelData: { tenant: { id: DEMO_TENANT_ID } },
+    };
     expect(await saveConversationReference(w.db, w.users.reviewer, a)).toBe('changed');
-    expect(await w.db.conversationRef.findUniqueOrThrow({ where: { conversationId: '19:general@thread.tacv2' } })).toMatchObject({ userId: null, conversationType: 'channel', tenantId: DEMO_TENANT_ID });
+    expect(await w.db.conversationRef.findUniqueOrThrow({ where: { conversationId: '19:general@thread.tacv2' } })).toMatchObject({
+      userId: null,
+      conversationType: 'channel',
+      tenantId: DEMO_TENANT_ID,
+    });
     expect(await findPersonalConversation(w.db, w.users.reviewer)).toBeNull();
   });
 
@@ -87,9 +109,13 @@ describe('saveConversationReference', () => {
 
   test('accepts https and loopback http; a newer turn updates the same conversation and clears unreachability', async () => {
     const me = w.users.colleague;
-    expect(await saveConversationReference(w.db, me, incoming({ conversationId: 'a:c', serviceUrl: 'http://localhost:56150/_connector' }))).toBe('changed');
+    expect(
+      await saveConversationReference(w.db, me, incoming({ conversationId: 'a:c', serviceUrl: 'http://localhost:56150/_connector' })),
+    ).toBe('changed');
     await w.db.user.update({ where: { id: me }, data: { unreachableReason: 'ConversationBlockedByUser' } });
-    expect(await saveConversationReference(w.db, me, incoming({ conversationId: 'a:c', serviceUrl: 'https://smba.trafficmanager.net/emea/' }))).toBe('changed');
+    expect(
+      await saveConversationReference(w.db, me, incoming({ conversationId: 'a:c', serviceUrl: 'https://smba.trafficmanager.net/emea/' })),
+    ).toBe('changed');
     const rows = await w.db.conversationRef.findMany();
     expect(rows).toHaveLength(1);
     expect(rows[0]!.serviceUrl).toBe('https://smba.trafficmanager.net/emea/');
@@ -98,7 +124,10 @@ describe('saveConversationReference', () => {
 });
 
 describe('reachUser', () => {
-  function fakeGraph(result: 'installed' | 'already_installed' | 'no_permission' | 'app_not_in_catalog', chatId = '19:installed-chat@unq.gbl.spaces') {
+  function fakeGraph(
+    result: 'installed' | 'already_installed' | 'no_permission' | 'app_not_in_catalog',
+    chatId = '19:installed-chat@unq.gbl.spaces',
+  ) {
     const calls: string[] = [];
     const graph: ProactiveGraph = {
       installAppForUser: async (aad, catalog) => {
@@ -122,7 +151,10 @@ describe('reachUser', () => {
     await saveConversationReference(w.db, w.users.colleague, incoming());
     await w.db.user.update({ where: { id: w.users.colleague }, data: { unreachableReason: 'BotDisabledByAdmin' } });
     const { graph, calls } = fakeGraph('installed');
-    expect(await reachUser({ db: w.db, graph, teamsAppCatalogId: 'cat-1' }, w.users.colleague)).toEqual({ ok: false, reason: 'BotDisabledByAdmin' });
+    expect(await reachUser({ db: w.db, graph, teamsAppCatalogId: 'cat-1' }, w.users.colleague)).toEqual({
+      ok: false,
+      reason: 'BotDisabledByAdmin',
+    });
     expect(calls).toHaveLength(0);
   });
 
@@ -131,30 +163,43 @@ describe('reachUser', () => {
     expect(await reachUser({ db: w.db, graph, teamsAppCatalogId: 'cat-1' }, w.users.colleague)).toEqual({ ok: false, reason });
   });
 
-  test.each(['installed', 'already_installed'] as const)('installs the app (%s) and stores the chat with the tenant’s last known serviceUrl', async (result) => {
-    await saveConversationReference(w.db, w.users.incentivesAdmin, incoming({ serviceUrl: 'https://smba.trafficmanager.net/amer/' }));
-    const { graph, calls } = fakeGraph(result);
-    const reach = await reachUser({ db: w.db, graph, teamsAppCatalogId: 'cat-1', appId: 'bot-app-id' }, w.users.colleague);
-    expect(reach).toMatchObject({ ok: true, conversationId: '19:installed-chat@unq.gbl.spaces', reference: { serviceUrl: 'https://smba.trafficmanager.net/amer/', bot: { id: '28:bot-app-id' } } });
-    const aad = await userAad(w.users.colleague);
-    expect(calls).toEqual([`install ${aad} cat-1`, `chat ${aad} installation-1`]);
-    expect((await findPersonalConversation(w.db, w.users.colleague))?.conversationId).toBe('19:installed-chat@unq.gbl.spaces');
-    // Next time the stored chat is used, with no Graph call.
-    const again = fakeGraph(result);
-    expect(await reachUser({ db: w.db, graph: again.graph, teamsAppCatalogId: 'cat-1' }, w.users.colleague)).toMatchObject({ ok: true });
-    expect(again.calls).toHaveLength(0);
-  });
+  test.each(['installed', 'already_installed'] as const)(
+    'installs the app (%s) and stores the chat with the tenant’s last known serviceUrl',
+    async (result) => {
+      await saveConversationReference(w.db, w.users.incentivesAdmin, incoming({ serviceUrl: 'https://smba.trafficmanager.net/amer/' }));
+      const { graph, calls } = fakeGraph(result);
+      const reach = await reachUser({ db: w.db, graph, teamsAppCatalogId: 'cat-1', appId: 'bot-app-id' }, w.users.colleague);
+      expect(reach).toMatchObject({
+        ok: true,
+        conversationId: '19:installed-chat@unq.gbl.spaces',
+        reference: { serviceUrl: 'https://smba.trafficmanager.net/amer/', bot: { id: '28:bot-app-id' } },
+      });
+      const aad = await userAad(w.users.colleague);
+      expect(calls).toEqual([`install ${aad} cat-1`, `chat ${aad} installation-1`]);
+      expect((await findPersonalConversation(w.db, w.users.colleague))?.conversationId).toBe('19:installed-chat@unq.gbl.spaces');
+      // Next time the stored chat is used, with no Graph call.
+      const again = fakeGraph(result);
+      expect(await reachUser({ db: w.db, graph: again.graph, teamsAppCatalogId: 'cat-1' }, w.users.colleague)).toMatchObject({ ok: true });
+      expect(again.calls).toHaveLength(0);
+    },
+  );
 
   test('with no serviceUrl known for the tenant, the global Teams endpoint is used', async () => {
     const { graph } = fakeGraph('installed');
-    expect(await reachUser({ db: w.db, graph, teamsAppCatalogId: 'cat-1' }, w.users.colleague)).toMatchObject({ ok: true, reference: { serviceUrl: DEFAULT_TEAMS_SERVICE_URL } });
+    expect(await reachUser({ db: w.db, graph, teamsAppCatalogId: 'cat-1' }, w.users.colleague)).toMatchObject({
+      ok: true,
+      reference: { serviceUrl: DEFAULT_TEAMS_SERVICE_URL },
+    });
   });
 
   test('a user who removed the app is reinstalled through Graph', async () => {
     await saveConversationReference(w.db, w.users.colleague, incoming({ conversationId: 'a:old-chat' }));
     await w.db.user.update({ where: { id: w.users.colleague }, data: { unreachableReason: 'BotNotInConversationRoster' } });
     const { graph } = fakeGraph('installed', 'a:new-chat');
-    expect(await reachUser({ db: w.db, graph, teamsAppCatalogId: 'cat-1' }, w.users.colleague)).toMatchObject({ ok: true, conversationId: 'a:new-chat' });
+    expect(await reachUser({ db: w.db, graph, teamsAppCatalogId: 'cat-1' }, w.users.colleague)).toMatchObject({
+      ok: true,
+      conversationId: 'a:new-chat',
+    });
     expect((await w.db.user.findUniqueOrThrow({ where: { id: w.users.colleague } })).unreachableReason).toBeNull();
   });
 });
@@ -169,18 +214,33 @@ test('the outbox reaches a user with no chat through Graph installation, then th
     getInstalledAppChat: async () => 'a:graph-made-chat',
   };
   await w.db.$transaction((tx) =>
-    enqueueNotification(tx, { recipientId: w.users.reviewer, payload: { kind: 'review_needed', claimId: claim.id, number: claim.number, name: 'Seminar', status: 'SUBMITTED' }, dedupeKey: `review:${claim.id}`, at: new Date() }),
+    enqueueNotification(tx, {
+      recipientId: w.users.reviewer,
+      payload: { kind: 'review_needed', claimId: claim.id, number: claim.number, name: 'Seminar', status: 'SUBMITTED' },
+      dedupeKey: `review:${claim.id}`,
+      at: new Date(),
+    }),
   );
   const worker = startOutboxWorker({
-    db: w.db, adapter, appId: '', graph, teamsAppCatalogId: 'cat-1', autoStart: false, log: silent,
+    db: w.db,
+    adapter,
+    appId: '',
+    graph,
+    teamsAppCatalogId: 'cat-1',
+    autoStart: false,
+    log: silent,
     render: (p, locale) => ({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `${p.kind} ${locale}` }] }),
     config: { pollMs: 20, maxAttempts: 3, tenantRatePerSecond: 100 },
   });
   expect(await worker.drainOnce()).toBe(1);
   await worker.stop();
-  expect(stub.cardsIn('a:graph-made-chat')).toEqual([{ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'review_needed en-US' }] }]);
+  expect(stub.cardsIn('a:graph-made-chat')).toEqual([
+    { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'review_needed en-US' }] },
+  ]);
   const posted = stub.sent('a:graph-made-chat')[0]!;
-  expect(await w.db.claimCard.findMany({ where: { claimId: claim.id } })).toEqual([expect.objectContaining({ conversationId: 'a:graph-made-chat', activityId: posted.activityId, view: 'notice' })]);
+  expect(await w.db.claimCard.findMany({ where: { claimId: claim.id } })).toEqual([
+    expect.objectContaining({ conversationId: 'a:graph-made-chat', activityId: posted.activityId, view: 'notice' }),
+  ]);
 
   const views: string[] = [];
   const result = await updateClaimCards(adapter, '', w.db, claim.id, (view) => {
@@ -195,18 +255,39 @@ test('the outbox reaches a user with no chat through Graph installation, then th
 
   // A failing update is reported, never thrown.
   stub.fail('a:graph-made-chat', { status: 404 });
-  await expect(updateClaimCards(adapter, '', w.db, claim.id, () => ({ type: 'AdaptiveCard' }), { log: silent })).resolves.toEqual({ updated: 0, failed: 1 });
+  await expect(updateClaimCards(adapter, '', w.db, claim.id, () => ({ type: 'AdaptiveCard' }), { log: silent })).resolves.toEqual({
+    updated: 0,
+    failed: 1,
+  });
 });
 
 test('the connector stub answers TeamsInfo.getMember and 1:1 conversation creation like the Bot Connector', async () => {
-  stub.addMember({ id: '29:patti', name: 'Patti Fernandez', aadObjectId: 'aad-patti', email: 'pattif@example.com', tenantId: DEMO_TENANT_ID });
-  const ref = toConversationReference({ channelId: 'msteams', serviceUrl: stub.url, conversation: { id: 'a:any', conversationType: 'personal', tenantId: DEMO_TENANT_ID }, bot: { id: '28:bot' } });
+  stub.addMember({
+    id: '29:patti',
+    name: 'Patti Fernandez',
+    aadObjectId: 'aad-patti',
+    email: 'pattif@example.com',
+    tenantId: DEMO_TENANT_ID,
+  });
+  const ref = toConversationReference({
+    channelId: 'msteams',
+    serviceUrl: stub.url,
+    conversation: { id: 'a:any', conversationType: 'personal', tenantId: DEMO_TENANT_ID },
+    bot: { id: '28:bot' },
+  });
   let member: { name?: string; aadObjectId?: string } | undefined;
   let created: string | undefined;
   await adapter.continueConversationAsync('', ref, async (ctx) => {
     member = await TeamsInfo.getMember(ctx, '29:patti');
-    const client = ctx.turnState.get(adapter.ConnectorClientKey) as { conversations: { createConversation(p: object): Promise<{ id?: string }> } };
-    const res = await client.conversations.createConversation({ isGroup: false, bot: { id: '28:bot', name: 'bot' }, members: [{ id: '29:patti', name: '' }], channelData: { tenant: { id: DEMO_TENANT_ID } } });
+    const client = ctx.turnState.get(adapter.ConnectorClientKey) as {
+      conversations: { createConversation(p: object): Promise<{ id?: string }> };
+    };
+    const res = await client.conversations.createConversation({
+      isGroup: false,
+      bot: { id: '28:bot', name: 'bot' },
+      members: [{ id: '29:patti', name: '' }],
+      channelData: { tenant: { id: DEMO_TENANT_ID } },
+    });
     created = res.id;
   });
   expect(member).toMatchObject({ name: 'Patti Fernandez', aadObjectId: 'aad-patti' });

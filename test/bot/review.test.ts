@@ -1,4 +1,14 @@
-import { ALEX, ISAIAH, MEGAN, PATTI, executeActivity, fileActivity, messageActivity, refreshActivity, type TeamsUser } from '../helpers/activities';
+import {
+  ALEX,
+  ISAIAH,
+  MEGAN,
+  PATTI,
+  executeActivity,
+  fileActivity,
+  messageActivity,
+  refreshActivity,
+  type TeamsUser,
+} from '../helpers/activities';
 import { startBotHarness, type BotHarness } from '../helpers/botHarness';
 import { actions, action, invokeCard, textOf } from '../helpers/cardQuery';
 import { insertClaim } from '../helpers/world';
@@ -50,7 +60,11 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
 
     // The reviewer's queue lists it with its age against the 2-day target.
     await h.post(messageActivity(PATTI, connector.url, 'reviews'));
-    await connector.waitFor((s) => s.cardsIn(conv(PATTI)).some((x) => textOf(x).includes(c.number) && /2/.test(textOf(x)) && actions(x).some((a) => a.verb === 'claim.open')));
+    await connector.waitFor((s) =>
+      s
+        .cardsIn(conv(PATTI))
+        .some((x) => textOf(x).includes(c.number) && /2/.test(textOf(x)) && actions(x).some((a) => a.verb === 'claim.open')),
+    );
 
     // The reviewer opens it: reviewer actions, no partner actions.
     card = await click(PATTI, 'claim.open', { claimId: c.id });
@@ -58,14 +72,19 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
     expect(actions(card).map((a) => a.verb)).not.toContain('claim.submit');
     card = await click(PATTI, 'review.start', action(card, 'review.start').data);
     expect((await claimRow(c.id)).status).toBe('IN_REVIEW');
-    expect(actions(card).map((a) => a.verb)).toEqual(expect.arrayContaining(['review.approve.form', 'review.reject.form', 'review.requestInfo.form', 'review.doc']));
+    expect(actions(card).map((a) => a.verb)).toEqual(
+      expect.arrayContaining(['review.approve.form', 'review.reject.form', 'review.requestInfo.form', 'review.doc']),
+    );
 
     // Needs fix on the proof, with feedback tied to that item.
     const needsFix = action(card, 'review.doc', (d) => d.documentId === proof.id && d.decision === 'NEEDS_FIX');
     const missing = await click(PATTI, 'review.doc', { ...needsFix.data });
     expect(textOf(missing)).toMatch(/fix|feedback|required/i);
     expect(await h.world.db.feedback.count({ where: { claimId: c.id } })).toBe(0);
-    card = await click(PATTI, 'review.doc', { ...action(missing, 'review.doc', (d) => d.documentId === proof.id && d.decision === 'NEEDS_FIX').data, [`feedback_${proof.id}`]: 'The agenda does not show the Microsoft logo' });
+    card = await click(PATTI, 'review.doc', {
+      ...action(missing, 'review.doc', (d) => d.documentId === proof.id && d.decision === 'NEEDS_FIX').data,
+      [`feedback_${proof.id}`]: 'The agenda does not show the Microsoft logo',
+    });
     expect(textOf(card)).toContain('The agenda does not show the Microsoft logo');
     const fb = await h.world.db.feedback.findFirstOrThrow({ where: { claimId: c.id } });
     expect(fb.documentId).toBe(proof.id);
@@ -73,16 +92,27 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
 
     // Request information: the claim goes back to the partner, editable again.
     let form = await click(PATTI, 'review.requestInfo.form', action(card, 'review.requestInfo.form').data);
-    card = await click(PATTI, 'review.requestInfo', { ...action(form, 'review.requestInfo').data, message: 'Please send the final agenda with the logo' });
+    card = await click(PATTI, 'review.requestInfo', {
+      ...action(form, 'review.requestInfo').data,
+      message: 'Please send the final agenda with the logo',
+    });
     expect(textOf(card)).toContain('Action required');
     expect((await claimRow(c.id)).status).toBe('ACTION_REQUIRED');
     await connector.waitFor(() => cardsFor(ALEX, 'Please send the final agenda with the logo').length > 0, 10_000);
     const history = await h.world.db.historyEvent.findMany({ where: { claimId: c.id }, orderBy: { id: 'asc' } });
-    expect(history.map((e) => e.type)).toEqual(expect.arrayContaining(['submitted', 'review_started', 'feedback_given', 'information_requested']));
+    expect(history.map((e) => e.type)).toEqual(
+      expect.arrayContaining(['submitted', 'review_started', 'feedback_given', 'information_requested']),
+    );
     expect(history.find((e) => e.type === 'feedback_given')!.documentId).toBe(proof.id);
 
     // The reviewer cannot edit; the owner replaces the proof; the feedback is resolved.
-    const refused = await click(PATTI, 'metric.add', { claimId: c.id, version: (await claimRow(c.id)).version, idempotencyKey: 'patti-metric-1', name: 'Attendees', value: '1' });
+    const refused = await click(PATTI, 'metric.add', {
+      claimId: c.id,
+      version: (await claimRow(c.id)).version,
+      idempotencyKey: 'patti-metric-1',
+      name: 'Attendees',
+      value: '1',
+    });
     expect(textOf(refused)).toMatch(/role|allowed|cannot/i);
     card = await click(ALEX, 'claim.open', { claimId: c.id });
     expect(textOf(card)).toMatch(/Action required/);
@@ -94,7 +124,13 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
     await click(ALEX, 'doc.add', { ...action(replaceForm, 'doc.add').data, details: 'Final agenda with the Microsoft logo' });
     fileHost.serve('/files/final-agenda.pdf', fixture('invoice.pdf'), 'application/pdf');
     const before = connector.sent(conv(ALEX)).length;
-    await h.post(fileActivity(ALEX, connector.url, { name: 'final-agenda.pdf', downloadUrl: `${fileHost.url}/files/final-agenda.pdf`, fileType: 'pdf' }));
+    await h.post(
+      fileActivity(ALEX, connector.url, {
+        name: 'final-agenda.pdf',
+        downloadUrl: `${fileHost.url}/files/final-agenda.pdf`,
+        fileType: 'pdf',
+      }),
+    );
     await connector.waitFor((s) => s.sent(conv(ALEX)).length > before);
     expect((await h.world.db.feedback.findUniqueOrThrow({ where: { id: fb.id } })).resolvedAt).not.toBeNull();
     expect((await h.world.db.document.findUniqueOrThrow({ where: { id: proof.id } })).removedAt).not.toBeNull();
@@ -137,7 +173,10 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
 
     card = await click(ALEX, 'claim.open', { claimId: c.id });
     form = await click(ALEX, 'claim.dispute.form', action(card, 'claim.dispute.form').data);
-    card = await click(ALEX, 'claim.dispute', { ...action(form, 'claim.dispute').data, reason: 'The invoice date is inside the usage period' });
+    card = await click(ALEX, 'claim.dispute', {
+      ...action(form, 'claim.dispute').data,
+      reason: 'The invoice date is inside the usage period',
+    });
     expect(textOf(card)).toContain('Disputed');
     expect((await claimRow(c.id)).status).toBe('DISPUTED');
     await connector.waitFor((s) => s.cardsIn(conv(PATTI)).some((x) => textOf(x).includes(c.number) && /disput/i.test(textOf(x))), 10_000);
@@ -152,10 +191,19 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
 
   it('refuses through the bot: the owner cannot approve, a colleague cannot submit', async () => {
     const c = await insertClaim(h.world, { status: 'IN_REVIEW', complete: true });
-    const ownerTry = await click(ALEX, 'review.approve', { claimId: c.id, version: c.version, idempotencyKey: 'owner-approve-1', amount: '10' });
+    const ownerTry = await click(ALEX, 'review.approve', {
+      claimId: c.id,
+      version: c.version,
+      idempotencyKey: 'owner-approve-1',
+      amount: '10',
+    });
     expect(textOf(ownerTry)).toMatch(/role|allowed/i);
     const draft = await insertClaim(h.world, { complete: true });
-    const colleagueTry = await click(ISAIAH, 'claim.submit', { claimId: draft.id, version: draft.version, idempotencyKey: 'isaiah-submit-1' });
+    const colleagueTry = await click(ISAIAH, 'claim.submit', {
+      claimId: draft.id,
+      version: draft.version,
+      idempotencyKey: 'isaiah-submit-1',
+    });
     expect(textOf(colleagueTry)).toMatch(/role|allowed|not on this claim/i);
     expect((await claimRow(c.id)).status).toBe('IN_REVIEW');
     expect((await claimRow(draft.id)).status).toBe('EDITING');
@@ -176,7 +224,7 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
     expect(texts.some((x) => /changed/i.test(x))).toBe(true);
   });
 
-  it('updates the claim card already posted in the owner\'s chat when the reviewer decides', async () => {
+  it("updates the claim card already posted in the owner's chat when the reviewer decides", async () => {
     const c = await insertClaim(h.world, { status: 'IN_REVIEW', complete: true, amountMinor: 30_000 });
     const before = connector.sent(conv(ALEX)).length;
     await h.post(messageActivity(ALEX, connector.url, `claim ${c.number}`));
@@ -184,14 +232,17 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
     const posted = connector.sent(conv(ALEX)).at(-1)!;
     expect(textOf(posted.activity.attachments?.[0]?.content)).toMatch(/In review/);
     await click(PATTI, 'review.approve', { claimId: c.id, version: c.version, idempotencyKey: 'approve-updates-1', amount: '300' });
-    await connector.waitFor((s) => s.updates(conv(ALEX), posted.activityId).some((u) => /Approved/.test(textOf(u.activity.attachments?.[0]?.content))), 10_000);
+    await connector.waitFor(
+      (s) => s.updates(conv(ALEX), posted.activityId).some((u) => /Approved/.test(textOf(u.activity.attachments?.[0]?.content))),
+      10_000,
+    );
     // One claim card per claim and conversation is tracked, so updates do not pile up.
     await h.post(messageActivity(ALEX, connector.url, `claim ${c.number}`));
     await connector.waitFor((s) => s.sent(conv(ALEX)).length > before + 1);
     expect(await h.world.db.claimCard.count({ where: { claimId: c.id, conversationId: conv(ALEX), view: 'detail' } })).toBe(1);
   });
 
-  it('answers a card refresh with each viewer\'s own view', async () => {
+  it("answers a card refresh with each viewer's own view", async () => {
     const c = await insertClaim(h.world, { status: 'IN_REVIEW', complete: true });
     const view = async (u: TeamsUser) => {
       const r = await h.post(refreshActivity(u, connector.url, { claimId: c.id }));
@@ -210,7 +261,7 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
   });
 });
 
-describe('bot: review cards go to the reviewers\' channel when one is configured', () => {
+describe("bot: review cards go to the reviewers' channel when one is configured", () => {
   const CHANNEL = '19:claim-reviews@thread.tacv2';
   let h: BotHarness;
   let connector: ConnectorStub;
@@ -225,14 +276,19 @@ describe('bot: review cards go to the reviewers\' channel when one is configured
 
   it('posts the review card to the channel, not to each reviewer', async () => {
     // A reviewer mentions the bot in the channel once, so the channel's conversation reference is stored.
-    const inChannel = { ...messageActivity(PATTI, connector.url, '<at>Co-op Claims</at> help'), conversation: { id: CHANNEL, conversationType: 'channel', tenantId: DEMO_TENANT_ID, isGroup: true } };
+    const inChannel = {
+      ...messageActivity(PATTI, connector.url, '<at>Co-op Claims</at> help'),
+      conversation: { id: CHANNEL, conversationType: 'channel', tenantId: DEMO_TENANT_ID, isGroup: true },
+    };
     await h.post(inChannel);
     await connector.waitFor((s) => s.sent(CHANNEL).length > 0);
     await h.post(messageActivity(PATTI, connector.url, 'help'));
     await connector.waitFor((s) => s.sent(`a:personal-${PATTI.aadObjectId}`).length > 0);
 
     const c = await insertClaim(h.world, { complete: true });
-    const r = await h.post(executeActivity(ALEX, connector.url, 'claim.submit', { claimId: c.id, version: c.version, idempotencyKey: 'channel-submit-1' }));
+    const r = await h.post(
+      executeActivity(ALEX, connector.url, 'claim.submit', { claimId: c.id, version: c.version, idempotencyKey: 'channel-submit-1' }),
+    );
     expect(r.status).toBe(200);
     await connector.waitFor((s) => s.cardsIn(CHANNEL).some((x) => textOf(x).includes(c.number)), 10_000);
     expect(connector.cardsIn(`a:personal-${PATTI.aadObjectId}`).some((x) => textOf(x).includes(c.number))).toBe(false);

@@ -17,7 +17,13 @@ test('runs every job each interval, and a failing job does not stop the others',
     log: silent,
     jobs: [
       { name: 'a', run: async () => ++runs.a! },
-      { name: 'b', run: async () => { runs.b! += 1; throw new Error('boom'); } },
+      {
+        name: 'b',
+        run: async () => {
+          runs.b! += 1;
+          throw new Error('boom');
+        },
+      },
     ],
   });
   await sleep(300);
@@ -32,14 +38,19 @@ test('a slow job never overlaps itself within a process', async () => {
   scheduler = startScheduler({
     intervalSeconds: 0.02,
     log: silent,
-    jobs: [{ name: 'slow', run: async () => {
-      concurrent += 1;
-      maxConcurrent = Math.max(maxConcurrent, concurrent);
-      runs += 1;
-      await sleep(120);
-      concurrent -= 1;
-      return 1;
-    } }],
+    jobs: [
+      {
+        name: 'slow',
+        run: async () => {
+          concurrent += 1;
+          maxConcurrent = Math.max(maxConcurrent, concurrent);
+          runs += 1;
+          await sleep(120);
+          concurrent -= 1;
+          return 1;
+        },
+      },
+    ],
   });
   await sleep(400);
   expect(maxConcurrent).toBe(1);
@@ -55,7 +66,15 @@ test('runOnce reports what each job did; stop waits for a running job and nothin
     log: silent,
     jobs: [
       { name: 'expire-drafts', run: async () => 3 },
-      { name: 'remind', run: async () => { runs += 1; await sleep(100); finished = true; return 0; } },
+      {
+        name: 'remind',
+        run: async () => {
+          runs += 1;
+          await sleep(100);
+          finished = true;
+          return 0;
+        },
+      },
     ],
   });
   expect(await scheduler.runOnce()).toEqual({ 'expire-drafts': 3, remind: 0 });

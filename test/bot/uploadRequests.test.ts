@@ -49,7 +49,10 @@ function driver(h: BotHarness, connector: ConnectorStub) {
   /** Waits for a card in the conversation (delivered by the outbox) whose text matches. */
   const cardArrives = async (conversationId: string, match: RegExp, timeoutMs = 5000) => {
     await connector.waitFor((s) => s.cardsIn(conversationId).some((c) => match.test(textOf(c))), timeoutMs);
-    return connector.cardsIn(conversationId).filter((c) => match.test(textOf(c))).at(-1);
+    return connector
+      .cardsIn(conversationId)
+      .filter((c) => match.test(textOf(c)))
+      .at(-1);
   };
   /** Alex fills the ask form for the claim and sends it; returns the card he gets back. */
   const ask = async (claimId: string, fields: { assigneeId: string; kind?: string; message?: string; dueDate?: string }) => {
@@ -72,7 +75,12 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
   const db = () => h.world.db;
   const snapshot = async () => {
     const c = await db().claim.findUniqueOrThrow({ where: { id: claim.id } });
-    return { version: c.version, status: c.status, docs: await db().document.count({ where: { claimId: claim.id } }), history: await db().historyEvent.count({ where: { claimId: claim.id } }) };
+    return {
+      version: c.version,
+      status: c.status,
+      docs: await db().document.count({ where: { claimId: claim.id } }),
+      history: await db().historyEvent.count({ where: { claimId: claim.id } }),
+    };
   };
   // The test clock stands still, so requests are told apart by their message, not by creation time.
   const requestAsking = (message: string) => db().uploadRequest.findFirstOrThrow({ where: { claimId: claim.id, message } });
@@ -85,7 +93,15 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     claim = await insertClaim(h.world, { ownerId: h.world.users.incentivesUser });
     // Someone of another organisation whose name also matches "isa": the search must never show them.
     const other = await db().organisation.create({ data: { tenantId: '11111111-2222-3333-4444-555555555555', name: 'Fabrikam' } });
-    await db().user.create({ data: { organisationId: other.id, tenantId: other.tenantId, aadObjectId: '00000000-0000-0000-0000-00000000f001', displayName: 'Isabel Outsider', email: 'isabel@fabrikam.example' } });
+    await db().user.create({
+      data: {
+        organisationId: other.id,
+        tenantId: other.tenantId,
+        aadObjectId: '00000000-0000-0000-0000-00000000f001',
+        displayName: 'Isabel Outsider',
+        email: 'isabel@fabrikam.example',
+      },
+    });
     await d.say(ALEX, 'help'); // Alex's 1:1 chat is stored, so he can be told things
   });
   afterAll(async () => {
@@ -99,10 +115,18 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     expect(textOf(form)).toMatch(/Ask a colleague/);
     expect(textOf(form)).toContain(claim.number);
     const picker = findInput(form, 'assigneeId')!;
-    expect((picker.choices as unknown as { dataset?: string } | undefined)).toBeDefined();
+    expect(picker.choices as unknown as { dataset?: string } | undefined).toBeDefined();
     expect(JSON.stringify(picker)).toContain('"dataset":"colleagues"');
-    expect(choicesOf(form, 'assigneeId').map((c) => c.title).join('\n')).toMatch(/Isaiah Langer/);
-    expect(choicesOf(form, 'assigneeId').map((c) => c.title).join('\n')).not.toMatch(/Isabel Outsider|Alex Wilber/);
+    expect(
+      choicesOf(form, 'assigneeId')
+        .map((c) => c.title)
+        .join('\n'),
+    ).toMatch(/Isaiah Langer/);
+    expect(
+      choicesOf(form, 'assigneeId')
+        .map((c) => c.title)
+        .join('\n'),
+    ).not.toMatch(/Isabel Outsider|Alex Wilber/);
 
     const r = await h.post(searchActivity(ALEX, connector.url, 'colleagues', 'isa'));
     expect(r.status).toBe(200);
@@ -122,7 +146,12 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     expect(text).toMatch(/couldn't reach Isaiah Langer yet/i);
     expect(text).not.toMatch(/Request sent/);
     const req = await requestAsking('The venue invoice');
-    expect(req).toMatchObject({ status: 'OPEN', kind: 'INVOICE', assigneeId: h.world.users.colleague, requesterId: h.world.users.incentivesUser });
+    expect(req).toMatchObject({
+      status: 'OPEN',
+      kind: 'INVOICE',
+      assigneeId: h.world.users.colleague,
+      requesterId: h.world.users.incentivesUser,
+    });
     unreachableRequestId = req.id;
     // The outbox cannot deliver his card: it is dead-lettered as unreachable.
     const dedupeKey = `upload_requested:${req.id}:${h.world.users.colleague}`;
@@ -165,7 +194,9 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     fileHost.serve('/files/early.pdf', fixture('invoice.pdf'), 'application/pdf');
     const docs = await db().document.count();
     const before = connector.sent(convOf(ISAIAH)).length;
-    await h.post(fileActivity(ISAIAH, connector.url, { name: 'early.pdf', downloadUrl: `${fileHost.url}/files/early.pdf`, fileType: 'pdf' }));
+    await h.post(
+      fileActivity(ISAIAH, connector.url, { name: 'early.pdf', downloadUrl: `${fileHost.url}/files/early.pdf`, fileType: 'pdf' }),
+    );
     await connector.waitFor((s) => s.sent(convOf(ISAIAH)).length > before);
     const reply = connector.cardsIn(convOf(ISAIAH)).at(-1);
     expect(textOf(reply)).toMatch(/select Upload on it first/);
@@ -180,7 +211,9 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
 
     fileHost.serve('/files/booth.pdf', fixture('invoice.pdf'), 'application/pdf');
     const before = connector.sent(convOf(ISAIAH)).length;
-    const r = await h.post(fileActivity(ISAIAH, connector.url, { name: 'booth.pdf', downloadUrl: `${fileHost.url}/files/booth.pdf`, fileType: 'pdf' }));
+    const r = await h.post(
+      fileActivity(ISAIAH, connector.url, { name: 'booth.pdf', downloadUrl: `${fileHost.url}/files/booth.pdf`, fileType: 'pdf' }),
+    );
     expect(r.status).toBe(200);
     await connector.waitFor((s) => s.sent(convOf(ISAIAH)).length > before);
     const reply = connector.cardsIn(convOf(ISAIAH)).at(-1);
@@ -227,11 +260,19 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     expect(textOf(prompt)).toMatch(/file/i);
     fileHost.serve('/files/hotel.pdf', fixture('invoice.pdf'), 'application/pdf');
     const before = connector.sent(convOf(ISAIAH)).length;
-    await h.post(fileActivity(ISAIAH, connector.url, { name: 'hotel.pdf', downloadUrl: `${fileHost.url}/files/hotel.pdf`, fileType: 'pdf' }));
+    await h.post(
+      fileActivity(ISAIAH, connector.url, { name: 'hotel.pdf', downloadUrl: `${fileHost.url}/files/hotel.pdf`, fileType: 'pdf' }),
+    );
     await connector.waitFor((s) => s.sent(convOf(ISAIAH)).length > before);
     const doc = await db().document.findFirstOrThrow({ where: { claimId: claim.id, kind: 'INVOICE', fileName: 'hotel.pdf' } });
-    expect(doc).toMatchObject({ uploaderId: h.world.users.colleague, fields: expect.objectContaining({ vendor: 'Hotel Seattle', invoiceNumber: 'HS-2026-88', amountMinor: 98_000 }) });
-    expect(await db().uploadRequest.findUniqueOrThrow({ where: { id: req.id } })).toMatchObject({ status: 'FULFILLED', documentId: doc.id });
+    expect(doc).toMatchObject({
+      uploaderId: h.world.users.colleague,
+      fields: expect.objectContaining({ vendor: 'Hotel Seattle', invoiceNumber: 'HS-2026-88', amountMinor: 98_000 }),
+    });
+    expect(await db().uploadRequest.findUniqueOrThrow({ where: { id: req.id } })).toMatchObject({
+      status: 'FULFILLED',
+      documentId: doc.id,
+    });
     await d.cardArrives(convOf(ALEX), /uploaded the invoice/i);
   });
 
@@ -254,7 +295,10 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     const declined = await d.click(ISAIAH, 'upload.decline', { ...decline.data, reason: 'I was not at that event' });
     expect(textOf(declined)).toMatch(/Declined/);
     expect(actions(declined).map((a) => a.verb)).not.toContain('upload.start');
-    expect(await db().uploadRequest.findUniqueOrThrow({ where: { id: req.id } })).toMatchObject({ status: 'DECLINED', declineReason: 'I was not at that event' });
+    expect(await db().uploadRequest.findUniqueOrThrow({ where: { id: req.id } })).toMatchObject({
+      status: 'DECLINED',
+      declineReason: 'I was not at that event',
+    });
     const told = await d.cardArrives(convOf(ALEX), /declined/i);
     expect(textOf(told)).toMatch(/Isaiah Langer declined/);
     expect(textOf(told)).toMatch(/I was not at that event/);
@@ -287,7 +331,10 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     ];
     for (const [verb, data] of attempts) {
       const card = await d.click(ISAIAH, verb, data);
-      expect([verb, textOf(card)]).toEqual([verb, expect.stringMatching(/role needed|not allowed|permission|only|not .*participant|someone else/i)]);
+      expect([verb, textOf(card)]).toEqual([
+        verb,
+        expect.stringMatching(/role needed|not allowed|permission|only|not .*participant|someone else/i),
+      ]);
     }
     expect(await snapshot()).toEqual(before);
     expect(await requestAsking('Attendee count')).toMatchObject({ status: 'OPEN' });
@@ -302,7 +349,10 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     expect(await remindOverdueUploads(h.bot.deps.svc)).toBe(1);
     expect(await remindOverdueUploads(h.bot.deps.svc)).toBe(0); // same interval: no second reminder
     await connector.waitFor(() => reminders() === 1);
-    const card = connector.cardsIn(convOf(ISAIAH)).filter((c) => /Reminder/.test(textOf(c))).at(-1);
+    const card = connector
+      .cardsIn(convOf(ISAIAH))
+      .filter((c) => /Reminder/.test(textOf(c)))
+      .at(-1);
     expect(textOf(card)).toContain(claim.number);
     expect(action(card, 'upload.start').data).toEqual({ uploadRequestId: req.id });
 
@@ -322,7 +372,9 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     expect(textOf(prompt)).toMatch(/file/i);
     fileHost.serve('/files/visitors.csv', fixture('metrics.csv'), 'text/csv');
     const before = connector.sent(convOf(ISAIAH)).length;
-    await h.post(fileActivity(ISAIAH, connector.url, { name: 'visitors.csv', downloadUrl: `${fileHost.url}/files/visitors.csv`, fileType: 'csv' }));
+    await h.post(
+      fileActivity(ISAIAH, connector.url, { name: 'visitors.csv', downloadUrl: `${fileHost.url}/files/visitors.csv`, fileType: 'csv' }),
+    );
     await connector.waitFor((s) => s.sent(convOf(ISAIAH)).length > before);
     const doc = await db().document.findFirstOrThrow({ where: { claimId: claim.id, kind: 'METRIC', fileName: 'visitors.csv' } });
     expect(doc).toMatchObject({ uploaderId: h.world.users.colleague, fields: { name: 'Visitors at the booth', value: '87' } });

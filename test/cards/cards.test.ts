@@ -1,6 +1,20 @@
 import {
-  ACTION_DATA_KEYS, errorMessage, fieldErrors, needsFixInputId, renderAddDocument, renderApproveForm, renderAskColleague, renderClaimDetail,
-  renderCreateClaim, renderHistory, renderNotification, renderReviewQueue, renderUploadRequest, renderWelcome, t, type AdaptiveCard,
+  ACTION_DATA_KEYS,
+  errorMessage,
+  fieldErrors,
+  needsFixInputId,
+  renderAddDocument,
+  renderApproveForm,
+  renderAskColleague,
+  renderClaimDetail,
+  renderCreateClaim,
+  renderHistory,
+  renderNotification,
+  renderReviewQueue,
+  renderUploadRequest,
+  renderWelcome,
+  t,
+  type AdaptiveCard,
 } from '../../cards';
 import { en } from '../../cards/strings/en';
 import { ko } from '../../cards/strings/ko';
@@ -10,7 +24,10 @@ import { actions, findInput, problems, texts } from './validate';
 
 const HANGUL = /[\uac00-\ud7a3]/;
 const titles = (c: AdaptiveCard) => actions(c).map((a) => a.title);
-const verbs = (c: AdaptiveCard) => actions(c).map((a) => a.verb).filter(Boolean);
+const verbs = (c: AdaptiveCard) =>
+  actions(c)
+    .map((a) => a.verb)
+    .filter(Boolean);
 
 describe.each(['en-US', 'ko-KR'])('every card in %s', (locale) => {
   const cards = allCards(locale);
@@ -30,7 +47,18 @@ describe.each(['en-US', 'ko-KR'])('every card in %s', (locale) => {
 describe('claim detail', () => {
   test('an EDITING claim shows the partner Submit, the add buttons and the missing checklist items', () => {
     const card = renderClaimDetail(editingClaim(), 'en-US');
-    expect(titles(card)).toEqual(expect.arrayContaining(['Submit', 'Add invoice', 'Add proof', 'Add metric', 'Create CSR', 'Ask a colleague', 'Cancel claim', 'History']));
+    expect(titles(card)).toEqual(
+      expect.arrayContaining([
+        'Submit',
+        'Add invoice',
+        'Add proof',
+        'Add metric',
+        'Create CSR',
+        'Ask a colleague',
+        'Cancel claim',
+        'History',
+      ]),
+    );
     expect(titles(card)).not.toContain('Approve');
     const all = texts(card);
     expect(all).toContain('✗ Metric: Registered guests');
@@ -48,12 +76,16 @@ describe('claim detail', () => {
 
   test('a reviewer sees Approve / Reject / Request information and per-document review, but not Submit', () => {
     const card = renderClaimDetail(reviewerClaim(), 'en-US');
-    expect(titles(card)).toEqual(expect.arrayContaining(['Approve', 'Reject', 'Request information', 'Accept', 'Needs fix', 'Send feedback']));
+    expect(titles(card)).toEqual(
+      expect.arrayContaining(['Approve', 'Reject', 'Request information', 'Accept', 'Needs fix', 'Send feedback']),
+    );
     expect(titles(card)).not.toContain('Submit');
     expect(titles(card)).not.toContain('Add invoice');
     // The checklist is for the partner while the claim is editable.
     expect(texts(card).some((x) => x.startsWith('✗'))).toBe(false);
-    const needsFix = actions(card).find((a) => a.verb === 'review.doc' && a.data?.decision === 'NEEDS_FIX' && a.data?.documentId === ids.proof);
+    const needsFix = actions(card).find(
+      (a) => a.verb === 'review.doc' && a.data?.decision === 'NEEDS_FIX' && a.data?.documentId === ids.proof,
+    );
     expect(needsFix).toBeDefined();
     expect(findInput(card, needsFixInputId(ids.proof))).toMatchObject({ isRequired: true });
     // An accepted-as-is document offers no Accept again; the proof (NEEDS_FIX) still does.
@@ -90,7 +122,13 @@ describe('claim detail', () => {
 
 describe('forms keep what the user typed and show server-side errors', () => {
   test('create claim re-rendered with errors', () => {
-    const values = { name: 'Spring webinars', amount: '12,5x', activityStart: '2026-03-02', fundAllocationId: ids.allocation, estimatedReach: '1200' };
+    const values = {
+      name: 'Spring webinars',
+      amount: '12,5x',
+      activityStart: '2026-03-02',
+      fundAllocationId: ids.allocation,
+      estimatedReach: '1200',
+    };
     const errors = fieldErrors('en-US', [
       { path: 'amount', code: 'invalid_format', message: 'Enter an amount like 1250 or 1250.50', params: { format: 'regex' } },
       { path: 'activityEnd', code: 'invalid_type', message: 'Invalid input: expected string, received undefined' },
@@ -116,7 +154,16 @@ describe('forms keep what the user typed and show server-side errors', () => {
       { path: 'fields.amount', code: 'invalid_format', message: 'Enter an amount like 1250 or 1250.50', params: { format: 'regex' } },
     ]);
     expect(errors).toEqual({ vendor: '필수 항목입니다.', amount: '1250 또는 1250.50과 같이 금액을 입력하세요.' });
-    const card = renderAddDocument({ kind: 'INVOICE', claim: { id: ids.claim, number: 'CLM-2026-00042', name: 'X', version: 3, currency: 'USD' }, idempotencyKey: KEY, values: { vendor: '', amount: 'abc' }, errors }, 'ko-KR');
+    const card = renderAddDocument(
+      {
+        kind: 'INVOICE',
+        claim: { id: ids.claim, number: 'CLM-2026-00042', name: 'X', version: 3, currency: 'USD' },
+        idempotencyKey: KEY,
+        values: { vendor: '', amount: 'abc' },
+        errors,
+      },
+      'ko-KR',
+    );
     expect(problems(card)).toEqual([]);
     expect(texts(card)).toEqual(expect.arrayContaining(['필수 항목입니다.', '공급업체', '인보이스 번호']));
     expect(findInput(card, 'amount')).toMatchObject({ value: 'abc' });
@@ -124,7 +171,15 @@ describe('forms keep what the user typed and show server-side errors', () => {
   });
 
   test('the approve form is prefilled with the claimed amount and says partial approval is allowed', () => {
-    const card = renderApproveForm({ claim: { id: ids.claim, number: 'CLM-2026-00042', name: 'X', version: 9 }, idempotencyKey: KEY, amountMinor: 1250050, currency: 'USD' }, 'en-US');
+    const card = renderApproveForm(
+      {
+        claim: { id: ids.claim, number: 'CLM-2026-00042', name: 'X', version: 9 },
+        idempotencyKey: KEY,
+        amountMinor: 1250050,
+        currency: 'USD',
+      },
+      'en-US',
+    );
     expect(findInput(card, 'amount')).toMatchObject({ value: '12500.50', isRequired: true });
     expect(texts(card).join('\n')).toContain('partial approval');
     expect(actions(card).find((a) => a.verb === 'review.approve')!.data).toMatchObject({ claimId: ids.claim, version: 9 });
@@ -135,16 +190,33 @@ describe('forms keep what the user typed and show server-side errors', () => {
     const csr = renderAddDocument({ kind: 'CSR', claim, idempotencyKey: KEY }, 'en-US');
     expect(findInput(csr, 'attestation')).toMatchObject({ type: 'Input.Toggle', isRequired: true, valueOn: 'true' });
     expect(verbs(csr)).toContain('csr.generate');
-    const metric = renderAddDocument({ kind: 'METRIC', claim, idempotencyKey: KEY, requiredMetrics: ['Registered guests', 'Attendees'] }, 'en-US');
-    expect(findInput(metric, 'name')).toMatchObject({ type: 'Input.ChoiceSet', style: 'filtered', choices: [{ title: 'Registered guests', value: 'Registered guests' }, { title: 'Attendees', value: 'Attendees' }] });
+    const metric = renderAddDocument(
+      { kind: 'METRIC', claim, idempotencyKey: KEY, requiredMetrics: ['Registered guests', 'Attendees'] },
+      'en-US',
+    );
+    expect(findInput(metric, 'name')).toMatchObject({
+      type: 'Input.ChoiceSet',
+      style: 'filtered',
+      choices: [
+        { title: 'Registered guests', value: 'Registered guests' },
+        { title: 'Attendees', value: 'Attendees' },
+      ],
+    });
     expect(findInput(metric, 'otherName')).toBeDefined();
     expect(verbs(metric)).toContain('metric.add');
   });
 
   test('the colleague picker queries Graph or the bot dataset, with a static fallback list', () => {
-    const base = { claim: { id: ids.claim, number: 'N', name: 'X' }, idempotencyKey: KEY, colleagues: [{ id: ids.colleague, name: 'Isaiah Langer' }] };
+    const base = {
+      claim: { id: ids.claim, number: 'N', name: 'X' },
+      idempotencyKey: KEY,
+      colleagues: [{ id: ids.colleague, name: 'Isaiah Langer' }],
+    };
     const graph = renderAskColleague({ ...base, pickerDataset: 'graph' }, 'en-US');
-    expect(findInput(graph, 'assigneeId')).toMatchObject({ 'choices.data': { type: 'Data.Query', dataset: 'graph.microsoft.com/users' }, choices: [{ title: 'Isaiah Langer', value: ids.colleague }] });
+    expect(findInput(graph, 'assigneeId')).toMatchObject({
+      'choices.data': { type: 'Data.Query', dataset: 'graph.microsoft.com/users' },
+      choices: [{ title: 'Isaiah Langer', value: ids.colleague }],
+    });
     const search = renderAskColleague({ ...base, pickerDataset: 'colleagues' }, 'en-US');
     expect(findInput(search, 'assigneeId')).toMatchObject({ 'choices.data': { type: 'Data.Query', dataset: 'colleagues' } });
     expect(verbs(search)).toContain('upload.ask');
@@ -153,7 +225,9 @@ describe('forms keep what the user typed and show server-side errors', () => {
 
 describe('other cards', () => {
   test('welcome lists the commands, Korean aliases in Korean', () => {
-    expect(texts(renderWelcome({ userName: 'Alex' }, 'en-US'))).toEqual(expect.arrayContaining(['new claim', 'claims', 'claim <number>', 'history <number>', 'help']));
+    expect(texts(renderWelcome({ userName: 'Alex' }, 'en-US'))).toEqual(
+      expect.arrayContaining(['new claim', 'claims', 'claim <number>', 'history <number>', 'help']),
+    );
     const koCard = renderWelcome({ userName: '민준' }, 'ko-KR');
     expect(texts(koCard)).toEqual(expect.arrayContaining(['새 청구', '청구', '청구 <번호>', '기록 <번호>', '도움말']));
     expect(verbs(koCard)).toEqual(['claim.new.form', 'overview.open']);
@@ -223,19 +297,35 @@ describe('strings and errors', () => {
   test('service errors become polite messages in the user language', () => {
     expect(errorMessage('en-US', { kind: 'not_found', code: 'claim' })).toContain("couldn't find that claim");
     expect(errorMessage('ko-KR', { kind: 'forbidden', code: 'not_owner' })).toBe(ko['error.forbidden.not_owner']);
-    expect(errorMessage('en-US', { kind: 'conflict', code: 'transition_not_allowed', details: { params: { status: 'APPROVED' } } })).toBe("This can't be done while the claim is Approved.");
-    expect(errorMessage('ko-KR', { kind: 'conflict', code: 'not_editable', details: { params: { status: 'SUBMITTED' } } })).toContain('제출됨');
+    expect(errorMessage('en-US', { kind: 'conflict', code: 'transition_not_allowed', details: { params: { status: 'APPROVED' } } })).toBe(
+      "This can't be done while the claim is Approved.",
+    );
+    expect(errorMessage('ko-KR', { kind: 'conflict', code: 'not_editable', details: { params: { status: 'SUBMITTED' } } })).toContain(
+      '제출됨',
+    );
     const rules = errorMessage('en-US', {
       kind: 'rule_failed',
       code: 'incomplete',
-      details: { rules: [{ rule: 'invoice_or_csr' }, { rule: 'required_metric', params: { name: 'Attendees' } }, { rule: 'within_remaining', params: { remainingMinor: 250000, currency: 'USD' } }, { rule: 'before_deadline', params: { deadline: '2026-08-14' } }, { rule: 'activity_cap', params: { capMinor: 1875000 } }] },
+      details: {
+        rules: [
+          { rule: 'invoice_or_csr' },
+          { rule: 'required_metric', params: { name: 'Attendees' } },
+          { rule: 'within_remaining', params: { remainingMinor: 250000, currency: 'USD' } },
+          { rule: 'before_deadline', params: { deadline: '2026-08-14' } },
+          { rule: 'activity_cap', params: { capMinor: 1875000 } },
+        ],
+      },
     });
     expect(rules).toContain('- Add a third-party invoice or create a CSR.');
     expect(rules).toContain('- Add the metric "Attendees".');
     expect(rules).toContain('($2,500.00)');
     expect(rules).toContain('Aug 14, 2026');
     expect(rules).toContain('($18,750.00)');
-    const invalid = errorMessage('ko-KR', { kind: 'invalid', code: 'input', details: { issues: [{ path: 'name', code: 'too_big', message: 'Too big', params: { origin: 'string', maximum: 200 } }] } });
+    const invalid = errorMessage('ko-KR', {
+      kind: 'invalid',
+      code: 'input',
+      details: { issues: [{ path: 'name', code: 'too_big', message: 'Too big', params: { origin: 'string', maximum: 200 } }] },
+    });
     expect(invalid).toContain('- 이름: 200자 이하로 입력하세요.');
   });
 
@@ -243,7 +333,9 @@ describe('strings and errors', () => {
     expect(errorMessage('en-US', { kind: 'boom', code: 'TypeError: x is undefined' })).toBe(en['error.generic']);
     expect(errorMessage('ko-KR', { kind: 'not_found', code: 'spaceship' })).toBe(ko['error.not_found.generic']);
     expect(errorMessage('en-US', { kind: 'conflict', code: 'weird' })).toBe(en['error.conflict.generic']);
-    expect(errorMessage('en-US', { kind: 'rule_failed', code: 'incomplete', details: { rules: [{ rule: 'new_rule' }] } })).toContain('A requirement is not met (new_rule).');
+    expect(errorMessage('en-US', { kind: 'rule_failed', code: 'incomplete', details: { rules: [{ rule: 'new_rule' }] } })).toContain(
+      'A requirement is not met (new_rule).',
+    );
   });
 });
 
@@ -253,7 +345,10 @@ describe('the validator itself rejects what Teams would', () => {
     ['an unknown element type', { ...ok, body: [...ok.body, { type: 'Input.Rating', id: 'r' }] }],
     ['a template keyword left behind', { ...ok, body: [{ type: 'TextBlock', text: 'x', $when: '${a}' }] }],
     ['an unexpanded expression', { ...ok, body: [{ type: 'TextBlock', text: '${missing}' }] }],
-    ['entity state in action data', { ...ok, actions: [{ type: 'Action.Execute', title: 'x', verb: 'claim.open', data: { claimId: 'c', status: 'APPROVED' } }] }],
+    [
+      'entity state in action data',
+      { ...ok, actions: [{ type: 'Action.Execute', title: 'x', verb: 'claim.open', data: { claimId: 'c', status: 'APPROVED' } }] },
+    ],
     ['an unknown verb', { ...ok, actions: [{ type: 'Action.Execute', title: 'x', verb: 'claim.explode', data: {} }] }],
     ['a version other than 1.5', { ...ok, version: '1.6' }],
     ['a TextBlock without text', { ...ok, body: [{ type: 'TextBlock', wrap: true }] }],
@@ -274,7 +369,11 @@ describe('size', () => {
   test.each([12, 30])('a busy claim (%i proofs with feedback, reviewer view) stays under 28 KB', (n) => {
     const claim = reviewerClaim();
     const doc = claim.documents[1]!;
-    claim.documents = Array.from({ length: n }, (_, i) => ({ ...doc, id: `d${String(i).padStart(2, '0')}-4e5f-4a6b-9c8d-7e6f5a4b3c2d`, details: `${doc.details} (${i})` }));
+    claim.documents = Array.from({ length: n }, (_, i) => ({
+      ...doc,
+      id: `d${String(i).padStart(2, '0')}-4e5f-4a6b-9c8d-7e6f5a4b3c2d`,
+      details: `${doc.details} (${i})`,
+    }));
     const card = renderClaimDetail(claim, 'ko-KR');
     expect(problems(card)).toEqual([]);
     if (n === 30) expect(texts(card)).toContain('…외 25건');

@@ -24,7 +24,8 @@ function walk(n: Node, visit: (o: Record<string, unknown>) => void): void {
 
 export function problems(card: AdaptiveCard): string[] {
   const out: string[] = [];
-  if (!validateSchema(card)) out.push(...(validateSchema.errors ?? []).map((e) => `schema ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`));
+  if (!validateSchema(card))
+    out.push(...(validateSchema.errors ?? []).map((e) => `schema ${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`));
   const json = JSON.stringify(card);
   if (json.includes('${')) out.push('unexpanded ${...} left in the card');
   if (/"\$(when|data|index|root)"/.test(json)) out.push('template keyword left in the card');
@@ -45,7 +46,8 @@ export function problems(card: AdaptiveCard): string[] {
 export function texts(card: AdaptiveCard): string[] {
   const out: string[] = [];
   walk(card, (o) => {
-    for (const k of ['text', 'title', 'label', 'value', 'placeholder', 'errorMessage']) if (typeof o[k] === 'string') out.push(o[k] as string);
+    for (const k of ['text', 'title', 'label', 'value', 'placeholder', 'errorMessage'])
+      if (typeof o[k] === 'string') out.push(o[k] as string);
   });
   return out;
 }

@@ -1,6 +1,18 @@
 import {
-  formatMoment, renderAddDocument, renderAskSent, renderClaimDetail, renderFilePrompt, renderFileReceived, renderNotification, renderOverview, renderReviewQueue,
-  renderUploadRequest, renderWelcome, type AdaptiveCard, type OverviewView, type ReviewQueueView,
+  formatMoment,
+  renderAddDocument,
+  renderAskSent,
+  renderClaimDetail,
+  renderFilePrompt,
+  renderFileReceived,
+  renderNotification,
+  renderOverview,
+  renderReviewQueue,
+  renderUploadRequest,
+  renderWelcome,
+  type AdaptiveCard,
+  type OverviewView,
+  type ReviewQueueView,
 } from '../../cards';
 import { editingClaim, ids, KEY, reviewerClaim } from './fixtures';
 import { allCards, uploadRequestView } from './samples';
@@ -9,7 +21,10 @@ import { actions, problems, texts } from './validate';
 /** What people saw wrong in the end-to-end review, as they would see it fixed. */
 const titles = (c: AdaptiveCard) => actions(c).map((a) => a.title);
 const joined = (c: AdaptiveCard) => texts(c).join('\n');
-const verbs = (c: AdaptiveCard) => actions(c).map((a) => a.verb).filter(Boolean);
+const verbs = (c: AdaptiveCard) =>
+  actions(c)
+    .map((a) => a.verb)
+    .filter(Boolean);
 const fullChecklist = editingClaim().checklist;
 
 describe('claim detail speaks to the person looking', () => {
@@ -40,9 +55,7 @@ describe('claim detail speaks to the person looking', () => {
     expect(joined(done)).not.toContain('You can submit');
     const ko = renderClaimDetail({ ...reviewerClaim(), checklist: fullChecklist }, 'ko-KR');
     expect(texts(ko)).toContain('완전성 확인');
-    expect(texts(ko)).toContain(
-      '다음 단계: 각 문서를 승인하거나 수정 필요로 표시한 뒤, 청구를 승인·거부하거나 정보를 요청하세요.',
-    );
+    expect(texts(ko)).toContain('다음 단계: 각 문서를 승인하거나 수정 필요로 표시한 뒤, 청구를 승인·거부하거나 정보를 요청하세요.');
   });
 
   test.each(['colleague', 'other'] as const)('a %s is not told to submit and sees no checklist', (viewerRole) => {
@@ -70,13 +83,18 @@ describe('claim detail speaks to the person looking', () => {
     expect(blocks.find((b) => b.text === '✓ At least one proof of execution')?.color ?? 'default').toBe('default');
     expect(blocks.find((b) => b.text === '✗ Metric: Registered guests')?.color).toBe('attention');
     // The "Action required" badge: dark text on its own tinted container.
-    expect(JSON.stringify(card)).toContain('"style":"warning","items":[{"type":"TextBlock","text":"Action required","weight":"bolder","size":"small","color":"default"}]');
+    expect(JSON.stringify(card)).toContain(
+      '"style":"warning","items":[{"type":"TextBlock","text":"Action required","weight":"bolder","size":"small","color":"default"}]',
+    );
   });
 });
 
 describe('documents can be replaced and removed by the partner', () => {
   test('each invoice and proof offers Replace; every document offers Remove with a confirmation', () => {
-    const card = renderClaimDetail(editingClaim({ status: 'ACTION_REQUIRED', allowedActions: ['add_invoice', 'add_proof', 'resubmit', 'history'] }), 'en-US');
+    const card = renderClaimDetail(
+      editingClaim({ status: 'ACTION_REQUIRED', allowedActions: ['add_invoice', 'add_proof', 'resubmit', 'history'] }),
+      'en-US',
+    );
     expect(problems(card)).toEqual([]);
     const replace = actions(card).filter((a) => a.title === 'Replace');
     expect(replace.map((a) => a.data)).toEqual([
@@ -87,11 +105,20 @@ describe('documents can be replaced and removed by the partner', () => {
     expect(titles(card).filter((x) => x === 'Remove')).toHaveLength(2);
     const removes = actions(card).filter((a) => a.verb === 'doc.remove');
     expect(removes.map((a) => a.title)).toEqual(['Yes, remove', 'Yes, remove']);
-    expect(removes[1]!.data).toEqual({ claimId: ids.claim, version: 7, documentId: ids.proof, idempotencyKey: expect.stringMatching(/^9d3f.*:rm:/) });
+    expect(removes[1]!.data).toEqual({
+      claimId: ids.claim,
+      version: 7,
+      documentId: ids.proof,
+      idempotencyKey: expect.stringMatching(/^9d3f.*:rm:/),
+    });
     expect(removes[0]!.data!.idempotencyKey).not.toBe(removes[1]!.data!.idempotencyKey);
     expect(texts(card)).toContain('Remove this document from the claim? It stays in the claim history.');
     // Screen readers hear which document each button is for.
-    expect(actions(card).filter((a) => a.title === 'Remove').map((a) => (a as { tooltip?: string }).tooltip)).toEqual([
+    expect(
+      actions(card)
+        .filter((a) => a.title === 'Remove')
+        .map((a) => (a as { tooltip?: string }).tooltip),
+    ).toEqual([
       'Remove Fabrikam Events · INV-1042 · Mar 25, 2026 · $8,000.00',
       'Remove Invitation email showing Contoso branding and Microsoft Cop…',
     ]);
@@ -99,7 +126,13 @@ describe('documents can be replaced and removed by the partner', () => {
   });
 
   test('a metric can be removed but not replaced; reviewers and colleagues get neither', () => {
-    const metric = { ...editingClaim().documents[0]!, id: ids.metric, kind: 'METRIC' as const, fields: { name: 'Registered guests', value: '120' }, fileName: null };
+    const metric = {
+      ...editingClaim().documents[0]!,
+      id: ids.metric,
+      kind: 'METRIC' as const,
+      fields: { name: 'Registered guests', value: '120' },
+      fileName: null,
+    };
     const partner = renderClaimDetail(editingClaim({ documents: [metric] }), 'en-US');
     expect(titles(partner)).toContain('Remove');
     expect(titles(partner)).not.toContain('Replace');
@@ -115,7 +148,12 @@ describe('documents can be replaced and removed by the partner', () => {
     const doc = base.documents[1]!;
     const kinds = ['INVOICE', 'CSR', 'PROOF', 'METRIC', 'ADDITIONAL_INFO'] as const;
     const documents = kinds.flatMap((kind, k) =>
-      Array.from({ length: 12 }, (_, i) => ({ ...doc, kind, id: `${k}${String(i).padStart(7, '0')}-4e5f-4a6b-9c8d-7e6f5a4b3c2d`, details: `${doc.details} (${i})` })),
+      Array.from({ length: 12 }, (_, i) => ({
+        ...doc,
+        kind,
+        id: `${k}${String(i).padStart(7, '0')}-4e5f-4a6b-9c8d-7e6f5a4b3c2d`,
+        details: `${doc.details} (${i})`,
+      })),
     );
     for (const locale of ['en-US', 'ko-KR']) {
       const card = renderClaimDetail({ ...base, documents }, locale);
@@ -142,8 +180,17 @@ describe('documents can be replaced and removed by the partner', () => {
 
 describe('review queue', () => {
   const row = (over: Partial<ReviewQueueView['items'][number]> = {}): ReviewQueueView['items'][number] => ({
-    claimId: ids.claim, number: 'CLM-2026-00001', name: 'Autumn search ads', status: 'SUBMITTED', programName: 'CSP Indirect Reseller',
-    amountMinor: 80000, currency: 'USD', waitingSince: '2026-11-27T00:00:00Z', ageBusinessDays: 1, targetBusinessDays: 2, ...over,
+    claimId: ids.claim,
+    number: 'CLM-2026-00001',
+    name: 'Autumn search ads',
+    status: 'SUBMITTED',
+    programName: 'CSP Indirect Reseller',
+    amountMinor: 80000,
+    currency: 'USD',
+    waitingSince: '2026-11-27T00:00:00Z',
+    ageBusinessDays: 1,
+    targetBusinessDays: 2,
+    ...over,
   });
 
   test('each row opens its own claim and says which; the count is singular or plural', () => {
@@ -174,20 +221,28 @@ describe('upload request card', () => {
     const all = texts(card);
     expect(all).toContain('Dec 15, 2026');
     expect(all.join('\n')).not.toMatch(/AM|PM/);
-    expect(all).toEqual(expect.arrayContaining(['$12,500.50', 'CSP Indirect Reseller', 'Contoso Korea', 'CLM-2026-00042 · Spring cloud webinar series']));
+    expect(all).toEqual(
+      expect.arrayContaining(['$12,500.50', 'CSP Indirect Reseller', 'Contoso Korea', 'CLM-2026-00042 · Spring cloud webinar series']),
+    );
     const byDate = renderUploadRequest(uploadRequestView({ dueDate: '2026-12-16', dueAt: '2026-12-16T23:59:59.999Z' }), 'ko-KR');
     expect(texts(byDate)).toContain('2026. 12. 16.');
   });
 
   test('without the optional claim details the card still reads well', () => {
-    const card = renderUploadRequest(uploadRequestView({ claim: { id: ids.claim, number: 'CLM-2026-00001', name: 'Ignite booth' } }), 'en-US');
+    const card = renderUploadRequest(
+      uploadRequestView({ claim: { id: ids.claim, number: 'CLM-2026-00001', name: 'Ignite booth' } }),
+      'en-US',
+    );
     expect(problems(card)).toEqual([]);
     expect(texts(card)).not.toContain('Amount');
     expect(texts(card)).toContain('CLM-2026-00001 · Ignite booth');
   });
 
   test('a note (why a click was refused) sits at the top; a fulfilled request thanks the colleague', () => {
-    const card = renderUploadRequest(uploadRequestView({ note: { text: 'This upload request is already closed.', tone: 'attention' } }), 'en-US');
+    const card = renderUploadRequest(
+      uploadRequestView({ note: { text: 'This upload request is already closed.', tone: 'attention' } }),
+      'en-US',
+    );
     expect(problems(card)).toEqual([]);
     expect(texts(card)[0]).toBe('This upload request is already closed.');
     const done = renderUploadRequest(uploadRequestView({ status: 'FULFILLED' }), 'en-US');
@@ -204,18 +259,33 @@ describe('kind names inside sentences are lower case in English', () => {
     expect(joined(renderFilePrompt({ claim, kind: 'PROOF', expiresAt: '2026-11-28T13:00:00Z', maxMb: 25 }, 'en-US'))).toContain(
       'Attach the proof of execution for CLM-2026-00042 · Spring cloud webinar series as a file in this chat.',
     );
-    expect(texts(renderAskSent({ claimId: ids.claim, assigneeName: 'Isaiah Langer', kind: 'INVOICE', dueAt: new Date('2026-12-15T23:59:59.999Z'), reachable: true }, 'en-US'))).toContain(
-      'I asked Isaiah Langer for the invoice by Dec 15, 2026.',
+    expect(
+      texts(
+        renderAskSent(
+          {
+            claimId: ids.claim,
+            assigneeName: 'Isaiah Langer',
+            kind: 'INVOICE',
+            dueAt: new Date('2026-12-15T23:59:59.999Z'),
+            reachable: true,
+          },
+          'en-US',
+        ),
+      ),
+    ).toContain('I asked Isaiah Langer for the invoice by Dec 15, 2026.');
+    expect(joined(renderFileReceived({ claim, kind: 'INVOICE', fileName: 'INV-1042.pdf' }, 'en-US'))).toContain(
+      'INV-1042.pdf was added to CLM-2026-00042 as the invoice.',
     );
-    expect(joined(renderFileReceived({ claim, kind: 'INVOICE', fileName: 'INV-1042.pdf' }, 'en-US'))).toContain('INV-1042.pdf was added to CLM-2026-00042 as the invoice.');
     const base = { claimId: ids.claim, number: 'CLM-2026-00042', name: 'Spring cloud webinar series', uploadRequestId: ids.uploadRequest };
-    expect(joined(renderNotification({ ...base, kind: 'upload_fulfilled', documentKind: 'INVOICE', byName: 'Isaiah Langer' }, 'en-US'))).toContain(
-      'Isaiah Langer uploaded the invoice you asked for on CLM-2026-00042',
+    expect(
+      joined(renderNotification({ ...base, kind: 'upload_fulfilled', documentKind: 'INVOICE', byName: 'Isaiah Langer' }, 'en-US')),
+    ).toContain('Isaiah Langer uploaded the invoice you asked for on CLM-2026-00042');
+    expect(
+      joined(renderNotification({ ...base, kind: 'upload_reminder', documentKind: 'ADDITIONAL_INFO', dueAt: '2026-04-05' }, 'en-US')),
+    ).toContain('The additional information for CLM-2026-00042 · Spring cloud webinar series is due Apr 5, 2026.');
+    expect(joined(renderFilePrompt({ claim, kind: 'PROOF', expiresAt: '2026-11-28T13:00:00Z', maxMb: 25 }, 'ko-KR'))).toContain(
+      '실행 증빙',
     );
-    expect(joined(renderNotification({ ...base, kind: 'upload_reminder', documentKind: 'ADDITIONAL_INFO', dueAt: '2026-04-05' }, 'en-US'))).toContain(
-      'The additional information for CLM-2026-00042 · Spring cloud webinar series is due Apr 5, 2026.',
-    );
-    expect(joined(renderFilePrompt({ claim, kind: 'PROOF', expiresAt: '2026-11-28T13:00:00Z', maxMb: 25 }, 'ko-KR'))).toContain('실행 증빙');
   });
 });
 
@@ -231,45 +301,115 @@ describe('times say their zone', () => {
   test('the file prompt says how long it waits, relative when the bot passes now', () => {
     const absolute = renderFilePrompt({ claim, kind: 'INVOICE', expiresAt: '2026-11-28T13:00:00Z', maxMb: 25 }, 'en-US');
     expect(texts(absolute)).toContain('I wait for it until Nov 28, 2026, 1:00 PM UTC.');
-    const relative = renderFilePrompt({ claim, kind: 'INVOICE', expiresAt: '2026-11-28T13:00:00Z', now: '2026-11-28T12:30:00Z', maxMb: 25 }, 'en-US');
+    const relative = renderFilePrompt(
+      { claim, kind: 'INVOICE', expiresAt: '2026-11-28T13:00:00Z', now: '2026-11-28T12:30:00Z', maxMb: 25 },
+      'en-US',
+    );
     expect(texts(relative)).toContain('I wait for it for the next 30 minutes.');
-    expect(texts(renderFilePrompt({ claim, kind: 'INVOICE', expiresAt: '2026-11-28T13:00:00Z', now: '2026-11-28T12:30:00Z', maxMb: 25 }, 'ko-KR'))).toContain('앞으로 30분 동안 기다립니다.');
+    expect(
+      texts(
+        renderFilePrompt({ claim, kind: 'INVOICE', expiresAt: '2026-11-28T13:00:00Z', now: '2026-11-28T12:30:00Z', maxMb: 25 }, 'ko-KR'),
+      ),
+    ).toContain('앞으로 30분 동안 기다립니다.');
   });
 
   test('notification lines on the card background are readable colours', () => {
     const base = { claimId: ids.claim, number: 'CLM-2026-00042', name: 'Spring cloud webinar series' };
     for (const n of [
-      { ...base, kind: 'status_changed' as const, from: 'IN_REVIEW', to: 'ACTION_REQUIRED', byName: 'Patti Fernandez', reason: 'Please add the URL.' },
-      { ...base, kind: 'status_changed' as const, from: 'IN_REVIEW', to: 'APPROVED', byName: 'Patti Fernandez', amountMinor: 60000, currency: 'USD' },
+      {
+        ...base,
+        kind: 'status_changed' as const,
+        from: 'IN_REVIEW',
+        to: 'ACTION_REQUIRED',
+        byName: 'Patti Fernandez',
+        reason: 'Please add the URL.',
+      },
+      {
+        ...base,
+        kind: 'status_changed' as const,
+        from: 'IN_REVIEW',
+        to: 'APPROVED',
+        byName: 'Patti Fernandez',
+        amountMinor: 60000,
+        currency: 'USD',
+      },
     ]) {
       const card = renderNotification(n, 'en-US');
       expect(JSON.stringify(card)).not.toMatch(/"color":"(good|warning)"/);
     }
-    const actionRequired = renderNotification({ ...base, kind: 'status_changed', from: 'IN_REVIEW', to: 'ACTION_REQUIRED', byName: 'Patti Fernandez' }, 'en-US');
-    expect(JSON.stringify(actionRequired)).toContain('"text":"The reviewer needs more information. Update the claim and resubmit.","color":"attention"');
+    const actionRequired = renderNotification(
+      { ...base, kind: 'status_changed', from: 'IN_REVIEW', to: 'ACTION_REQUIRED', byName: 'Patti Fernandez' },
+      'en-US',
+    );
+    expect(JSON.stringify(actionRequired)).toContain(
+      '"text":"The reviewer needs more information. Update the claim and resubmit.","color":"attention"',
+    );
   });
 });
 
 describe('overview', () => {
   const claims = (approvedMinor?: number | null) => [
-    { status: 'APPROVED' as const, claims: [{ id: 'c-1', number: 'CLM-2026-00001', name: 'Autumn search ads', amountMinor: 80000, approvedMinor, currency: 'USD', updatedAt: '2026-11-28T12:00:00Z' }] },
+    {
+      status: 'APPROVED' as const,
+      claims: [
+        {
+          id: 'c-1',
+          number: 'CLM-2026-00001',
+          name: 'Autumn search ads',
+          amountMinor: 80000,
+          approvedMinor,
+          currency: 'USD',
+          updatedAt: '2026-11-28T12:00:00Z',
+        },
+      ],
+    },
   ];
   const row = (over: Partial<OverviewView['rows'][number]>): OverviewView['rows'][number] => ({
-    allocationId: 'a', locationName: 'Contoso Seattle', partnerId: '4871234', programName: 'CSP Indirect Reseller', period: 'FY27-H1', currency: 'USD',
-    earnedMinor: 450000, claimedMinor: 80000, approvedMinor: 60000, remainingMinor: 370000, claimingDeadline: '2027-02-14', windowOpen: true, ...over,
+    allocationId: 'a',
+    locationName: 'Contoso Seattle',
+    partnerId: '4871234',
+    programName: 'CSP Indirect Reseller',
+    period: 'FY27-H1',
+    currency: 'USD',
+    earnedMinor: 450000,
+    claimedMinor: 80000,
+    approvedMinor: 60000,
+    remainingMinor: 370000,
+    claimingDeadline: '2027-02-14',
+    windowOpen: true,
+    ...over,
   });
 
   test('an approved claim shows the approved amount of the claimed one; without it, the claimed amount', () => {
-    expect(texts(renderOverview({ rows: [], totals: [], myClaims: claims(60000) }, 'en-US'))).toContain('CLM-2026-00001 · Autumn search ads · $600.00 approved of $800.00');
-    expect(texts(renderOverview({ rows: [], totals: [], myClaims: claims(60000) }, 'ko-KR'))).toContain('CLM-2026-00001 · Autumn search ads · US$800.00 중 US$600.00 승인');
-    expect(texts(renderOverview({ rows: [], totals: [], myClaims: claims() }, 'en-US'))).toContain('CLM-2026-00001 · Autumn search ads · $800.00');
-    expect(actions(renderOverview({ rows: [], totals: [], myClaims: claims() }, 'en-US')).find((x) => x.verb === 'claim.open')!.title).toBe('Open CLM-2026-00001');
+    expect(texts(renderOverview({ rows: [], totals: [], myClaims: claims(60000) }, 'en-US'))).toContain(
+      'CLM-2026-00001 · Autumn search ads · $600.00 approved of $800.00',
+    );
+    expect(texts(renderOverview({ rows: [], totals: [], myClaims: claims(60000) }, 'ko-KR'))).toContain(
+      'CLM-2026-00001 · Autumn search ads · US$800.00 중 US$600.00 승인',
+    );
+    expect(texts(renderOverview({ rows: [], totals: [], myClaims: claims() }, 'en-US'))).toContain(
+      'CLM-2026-00001 · Autumn search ads · $800.00',
+    );
+    expect(actions(renderOverview({ rows: [], totals: [], myClaims: claims() }, 'en-US')).find((x) => x.verb === 'claim.open')!.title).toBe(
+      'Open CLM-2026-00001',
+    );
   });
 
   test('periods closed for claims with nothing claimed fold into one toggle; the card stays short', () => {
     const closed = ['Contoso Seattle', 'Contoso Seoul'].flatMap((locationName, i) =>
       ['CSP Indirect Reseller', 'Hosting', 'Surface'].map((programName, j) =>
-        row({ allocationId: `c${i}${j}`, locationName, programName, period: 'FY26-H2', claimedMinor: 0, approvedMinor: 0, remainingMinor: 900000, earnedMinor: 900000, claimingDeadline: '2026-08-14', windowOpen: false }),
+        row({
+          allocationId: `c${i}${j}`,
+          locationName,
+          programName,
+          period: 'FY26-H2',
+          claimedMinor: 0,
+          approvedMinor: 0,
+          remainingMinor: 900000,
+          earnedMinor: 900000,
+          claimingDeadline: '2026-08-14',
+          windowOpen: false,
+        }),
       ),
     );
     const withClaims = row({ allocationId: 'old', period: 'FY26-H1', windowOpen: false, claimingDeadline: '2026-02-14' });

@@ -20,7 +20,6 @@ let alex: PlaygroundPage;
 let isaiah: PlaygroundPage;
 let number = '';
 
-
 beforeAll(async () => {
   files = await serveFiles(FILES);
   stack = await startStack({ botEnv: { DOWNLOAD_ALLOW_LOOPBACK: 'true' } });

@@ -26,7 +26,16 @@ const BOT_MAIN = path.join(ROOT, 'dist', 'bot', 'main.js');
 const PLAYGROUND_CLI = path.join(ROOT, 'node_modules', '@microsoft', 'm365agentsplayground', 'cli.js');
 export const SCREENSHOTS_DIR = path.join(__dirname, 'screenshots');
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /** Top-level Adaptive Cards only (a ShowCard's card renders nested inside its parent). */
 const TOP_CARD = '.ac-adaptiveCard:not(.ac-adaptiveCard .ac-adaptiveCard)';
@@ -65,7 +74,14 @@ export type Stack = {
   stop(): Promise<void>;
 };
 
-export type FileAttachment = { name: string; downloadUrl: string; contentType?: string; fileType?: string; uniqueId?: string; text?: string };
+export type FileAttachment = {
+  name: string;
+  downloadUrl: string;
+  contentType?: string;
+  fileType?: string;
+  uniqueId?: string;
+  text?: string;
+};
 
 // ---------------------------------------------------------------------------------------------
 // processes
@@ -129,7 +145,12 @@ export function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>, diagnose?: () => string | Promise<string>): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | undefined>,
+  diagnose?: () => string | Promise<string>,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -143,7 +164,9 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
     await sleep(250);
   }
   const detail = diagnose ? await Promise.resolve(diagnose()).catch((e: unknown) => String(e)) : '';
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}${detail ? `\n${detail}` : ''}`);
+  throw new Error(
+    `Timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}${detail ? `\n${detail}` : ''}`,
+  );
 }
 class FatalWait extends Error {}
 
@@ -242,7 +265,15 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     const botUrl = `http://127.0.0.1:${port}`;
     if (!opts.botCommand) ensureBuilt();
     database = opts.botCommand ? undefined : await createDatabase();
-    const botEnv: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...opts.botEnv };
+    const botEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'development',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      ...opts.botEnv,
+    };
     delete botEnv.DATABASE_URL;
     if (database) botEnv.DATABASE_URL = database.url;
     const [cmd, ...args] = opts.botCommand ?? [process.execPath, BOT_MAIN];
@@ -266,11 +297,20 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       const configPath = path.join(tmp, `playground-${as.id}.yml`);
       fs.writeFileSync(configPath, configYaml(as.name));
       const stdoutFile = path.join(tmp, `playground-stdout-${as.id}-${Date.now()}.log`);
-      const proc = startGroup(process.execPath, [PLAYGROUND_CLI, '-e', `${botUrl}/api/messages`, '-c', 'msteams', '--disable-telemetry', '-p', String(wantedPort)], {
-        cwd: tmp,
-        env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath, M365_AGENTS_PLAYGROUND_LOGFILE: playgroundLogFile },
-        logFile: stdoutFile,
-      });
+      const proc = startGroup(
+        process.execPath,
+        [PLAYGROUND_CLI, '-e', `${botUrl}/api/messages`, '-c', 'msteams', '--disable-telemetry', '-p', String(wantedPort)],
+        {
+          cwd: tmp,
+          env: {
+            ...process.env,
+            TEAMSAPPTESTER_BROWSER: 'none',
+            M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath,
+            M365_AGENTS_PLAYGROUND_LOGFILE: playgroundLogFile,
+          },
+          logFile: stdoutFile,
+        },
+      );
       // It falls back to a random port when the asked one is taken: believe what it prints.
       const uiPort = await waitFor(
         'the Agents Playground to listen',
@@ -425,14 +465,19 @@ export class PlaygroundPage {
    * after answering (bot/cardUpdates.ts) and a click on the card being replaced is lost.
    */
   async waitForCard(text: Choice, opts: { timeoutMs?: number; quietMs?: number } = {}): Promise<Card> {
-    const found = await waitFor(`a card containing "${String(text)}"`, opts.timeoutMs ?? 30_000, async () => {
-      const count = await this.messages.count();
-      for (let i = count - 1; i >= this.mark; i--) {
-        const card = this.messages.nth(i).locator(TOP_CARD).filter({ hasText: text });
-        if ((await card.count()) > 0) return { locator: card.last(), index: i };
-      }
-      return undefined;
-    }, () => this.transcriptSince());
+    const found = await waitFor(
+      `a card containing "${String(text)}"`,
+      opts.timeoutMs ?? 30_000,
+      async () => {
+        const count = await this.messages.count();
+        for (let i = count - 1; i >= this.mark; i--) {
+          const card = this.messages.nth(i).locator(TOP_CARD).filter({ hasText: text });
+          if ((await card.count()) > 0) return { locator: card.last(), index: i };
+        }
+        return undefined;
+      },
+      () => this.transcriptSince(),
+    );
     await this.quiet(this.messages.nth(found.index), opts.quietMs ?? 700);
     return found;
   }
@@ -468,15 +513,20 @@ export class PlaygroundPage {
 
   /** The newest bot message (text or card) containing `text`, at or after the last thing you did. */
   async waitForMessage(text: string, opts: { timeoutMs?: number } = {}): Promise<Locator> {
-    return waitFor(`a bot message containing "${text}"`, opts.timeoutMs ?? 30_000, async () => {
-      const count = await this.messages.count();
-      for (let i = count - 1; i >= this.mark; i--) {
-        const m = this.messages.nth(i);
-        if ((await m.locator('[aria-label="Message author"]').count()) === 0) continue;
-        if ((await m.filter({ hasText: text }).count()) > 0) return m;
-      }
-      return undefined;
-    }, () => this.transcriptSince());
+    return waitFor(
+      `a bot message containing "${text}"`,
+      opts.timeoutMs ?? 30_000,
+      async () => {
+        const count = await this.messages.count();
+        for (let i = count - 1; i >= this.mark; i--) {
+          const m = this.messages.nth(i);
+          if ((await m.locator('[aria-label="Message author"]').count()) === 0) continue;
+          if ((await m.filter({ hasText: text }).count()) > 0) return m;
+        }
+        return undefined;
+      },
+      () => this.transcriptSince(),
+    );
   }
 
   /** The newest card in the chat. */
@@ -498,7 +548,10 @@ export class PlaygroundPage {
   async clickAction(title: Choice, card?: Card): Promise<void> {
     await this.focus();
     const c = card ?? (await this.latestCard());
-    const button = c.locator.getByRole('button', { name: title, exact: typeof title === 'string' }).filter({ visible: true }).last();
+    const button = c.locator
+      .getByRole('button', { name: title, exact: typeof title === 'string' })
+      .filter({ visible: true })
+      .last();
     await button.click();
     // The answer may replace this very card (Action.Execute) or come as new messages.
     this.mark = c.index;
@@ -586,7 +639,9 @@ export class PlaygroundPage {
     await input.click();
     await input.pressSequentially(typed, { delay: 50 });
     const list = await this.choiceList(input);
-    const option = list.locator('[role=option]').filter({ hasText: choice instanceof RegExp ? choice : new RegExp(`^\\s*${escapeRegExp(choice)}\\s*$`) });
+    const option = list
+      .locator('[role=option]')
+      .filter({ hasText: choice instanceof RegExp ? choice : new RegExp(`^\\s*${escapeRegExp(choice)}\\s*$`) });
     await option.first().click({ timeout: 10_000 });
   }
 
@@ -692,7 +747,10 @@ export class PlaygroundPage {
         // Runs in the browser; the project compiles without the DOM lib.
         const doc = (globalThis as unknown as { document: { querySelectorAll(sel: string): ArrayLike<Box> } }).document;
         const all = Array.from(doc.querySelectorAll('*'));
-        return all.filter((e) => e.scrollHeight > e.clientHeight + 10).map((e) => e.scrollTop).join(',');
+        return all
+          .filter((e) => e.scrollHeight > e.clientHeight + 10)
+          .map((e) => e.scrollTop)
+          .join(',');
       });
       if (now === last) return;
       last = now;
@@ -751,7 +809,9 @@ export class PlaygroundPage {
     // listbox of options (single choice) or a menu of menuitemcheckbox (multi-select).
     const list = await this.choiceList(input);
     for (const t of titles) {
-      const option = list.locator('[role=option], [role=menuitemcheckbox]').filter({ hasText: t instanceof RegExp ? t : new RegExp(`^\\s*${escapeRegExp(t)}\\s*$`) });
+      const option = list
+        .locator('[role=option], [role=menuitemcheckbox]')
+        .filter({ hasText: t instanceof RegExp ? t : new RegExp(`^\\s*${escapeRegExp(t)}\\s*$`) });
       await option.first().click({ timeout: 5000 });
     }
     if (titles.length > 1) await this.pw.keyboard.press('Escape');
@@ -763,7 +823,12 @@ async function labelTarget(scope: Locator, text: Choice): Promise<string | null>
   const pattern = text instanceof RegExp ? { source: text.source, flags: text.flags } : null;
   return scope.locator('label[for]').evaluateAll(
     (labels, { wanted, pattern }) => {
-      const norm = (s: string) => s.replace(/\s+/g, ' ').replace(/\s*\*$/, '').trim().toLowerCase();
+      const norm = (s: string) =>
+        s
+          .replace(/\s+/g, ' ')
+          .replace(/\s*\*$/, '')
+          .trim()
+          .toLowerCase();
       if (pattern) {
         const re = new RegExp(pattern.source, pattern.flags);
         return labels.find((l) => re.test((l.textContent ?? '').trim()))?.getAttribute('for') ?? null;

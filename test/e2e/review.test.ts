@@ -20,7 +20,6 @@ let alex: PlaygroundPage;
 let patti: PlaygroundPage;
 let number = '';
 
-
 beforeAll(async () => {
   // Teams' downloadUrl points at SharePoint; here a file server on this machine plays it.
   files = await serveFiles(FILES);

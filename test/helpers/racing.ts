@@ -8,7 +8,9 @@ import type { World } from './world';
 export function racingServices(w: World): Services {
   let arrived = 0;
   let release!: () => void;
-  const both = new Promise<void>((r) => { release = r; });
+  const both = new Promise<void>((r) => {
+    release = r;
+  });
   const db = new Proxy(w.db, {
     get(target, prop) {
       const v: unknown = Reflect.get(target, prop);

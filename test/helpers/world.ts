@@ -9,8 +9,12 @@ import { freshDatabase, type TestDatabase } from './database';
 /** A settable clock, so deadline and reminder rules can be tested without waiting. */
 export class TestClock implements Clock {
   constructor(public current: Date) {}
-  now() { return new Date(this.current); }
-  advanceDays(n: number) { this.current = new Date(this.current.getTime() + n * 86_400_000); }
+  now() {
+    return new Date(this.current);
+  }
+  advanceDays(n: number) {
+    this.current = new Date(this.current.getTime() + n * 86_400_000);
+  }
 }
 
 export type World = {
@@ -38,12 +42,18 @@ export async function makeWorld(now: Date = TEST_NOW): Promise<World> {
   const db = t.db;
   const org = await db.organisation.findUniqueOrThrow({ where: { tenantId: DEMO_TENANT_ID } });
   const byRole = async (role: Role | null) => {
-    const u = await db.user.findFirstOrThrow({ where: role ? { roles: { some: { role } } } : { roles: { none: {} } }, orderBy: { aadObjectId: 'asc' } });
+    const u = await db.user.findFirstOrThrow({
+      where: role ? { roles: { some: { role } } } : { roles: { none: {} } },
+      orderBy: { aadObjectId: 'asc' },
+    });
     return u.id;
   };
   const seattle = await db.location.findUniqueOrThrow({ where: { partnerId: '4871234' } });
   const csp = await db.program.findUniqueOrThrow({ where: { code: 'CSP_INDIRECT_RESELLER' } });
-  const alloc = await db.fundAllocation.findFirstOrThrow({ where: { locationId: seattle.id, programId: csp.id }, orderBy: { usageStart: 'desc' } });
+  const alloc = await db.fundAllocation.findFirstOrThrow({
+    where: { locationId: seattle.id, programId: csp.id },
+    orderBy: { usageStart: 'desc' },
+  });
   const types = await db.activityType.findMany();
   return {
     t,
@@ -58,7 +68,14 @@ export async function makeWorld(now: Date = TEST_NOW): Promise<World> {
       colleague: await byRole(null),
       reviewer: await byRole('REVIEWER'),
     },
-    allocation: { id: alloc.id, locationId: seattle.id, programId: csp.id, period: alloc.period, currency: alloc.currency, earnedMinor: alloc.earnedMinor },
+    allocation: {
+      id: alloc.id,
+      locationId: seattle.id,
+      programId: csp.id,
+      period: alloc.period,
+      currency: alloc.currency,
+      earnedMinor: alloc.earnedMinor,
+    },
     activityTypes: Object.fromEntries(types.map((a) => [a.code, a.id])),
     close: () => t.drop(),
   };
@@ -70,7 +87,14 @@ export async function makeWorld(now: Date = TEST_NOW): Promise<World> {
  */
 export async function insertClaim(
   w: World,
-  opts: { status?: ClaimStatus; amountMinor?: number; approvedMinor?: number; ownerId?: string; activity?: string; complete?: boolean } = {},
+  opts: {
+    status?: ClaimStatus;
+    amountMinor?: number;
+    approvedMinor?: number;
+    ownerId?: string;
+    activity?: string;
+    complete?: boolean;
+  } = {},
 ): Promise<{ id: string; number: string; version: number }> {
   const activity = opts.activity ?? 'SEMINAR';
   const number = `CLM-2026-T${crypto.randomBytes(3).toString('hex')}`;
@@ -95,8 +119,25 @@ export async function insertClaim(
   });
   if (opts.complete) {
     const doc = (kind: DocumentKind, details: string, fields: object) =>
-      w.db.document.create({ data: { claimId: c.id, kind, details, fields, uploaderId: c.ownerId, fileName: kind === 'METRIC' ? null : `${kind.toLowerCase()}.pdf`, fileKey: kind === 'METRIC' ? null : 'sha256-test', contentType: 'application/pdf', fileSize: 1000 } });
-    await doc('INVOICE', 'Venue hire', { vendor: 'Hotel Seattle', invoiceNumber: 'INV-1', invoiceDate: '2026-09-03', amountMinor: opts.amountMinor ?? 100_000 });
+      w.db.document.create({
+        data: {
+          claimId: c.id,
+          kind,
+          details,
+          fields,
+          uploaderId: c.ownerId,
+          fileName: kind === 'METRIC' ? null : `${kind.toLowerCase()}.pdf`,
+          fileKey: kind === 'METRIC' ? null : 'sha256-test',
+          contentType: 'application/pdf',
+          fileSize: 1000,
+        },
+      });
+    await doc('INVOICE', 'Venue hire', {
+      vendor: 'Hotel Seattle',
+      invoiceNumber: 'INV-1',
+      invoiceDate: '2026-09-03',
+      amountMinor: opts.amountMinor ?? 100_000,
+    });
     await doc('PROOF', 'Agenda and photos of the seminar', {});
     const at = await w.db.activityType.findUniqueOrThrow({ where: { code: activity } });
     for (const m of at.requiredMetrics) await doc('METRIC', '', { name: m, value: '120' });

@@ -213,9 +213,9 @@ describe('ko-kr.json', () => {
 
   it('fails validation for unknown keys, over-long text and keys pointing at missing commands', () => {
     expect(validateLocalization('ko-kr.json', { ...localization, 'name.nickname': '별명' }, manifest)).not.toEqual([]);
-    expect(
-      validateLocalization('ko-kr.json', { ...localization, 'description.short': '가'.repeat(81) }, manifest).join('\n'),
-    ).toMatch(/description\.short/);
+    expect(validateLocalization('ko-kr.json', { ...localization, 'description.short': '가'.repeat(81) }, manifest).join('\n')).toMatch(
+      /description\.short/,
+    );
     const dangling = { ...localization, 'bots[0].commandLists[0].commands[9].description': '없는 명령' };
     expect(validateLocalization('ko-kr.json', dangling, manifest).join('\n')).toMatch(/commands\[9\]/);
     const { ['name.short']: _omitted, ...withoutName } = localization;

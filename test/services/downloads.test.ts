@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import { ALLOWED_TYPES, checkFileType, downloadAttachment, hostAllowed, isInternalAddress, type DownloadOptions } from '../../services/downloads';
+import {
+  ALLOWED_TYPES,
+  checkFileType,
+  downloadAttachment,
+  hostAllowed,
+  isInternalAddress,
+  type DownloadOptions,
+} from '../../services/downloads';
 import { ServiceError } from '../../services/errors';
 import { buildOoxml, fixture } from '../fixtures/files/ooxml';
 import { startFileHost, type FileHost } from '../stubs/fileHost';
@@ -36,9 +43,15 @@ describe('downloadAttachment', () => {
 
   it('refuses a host that is not on the allow-list before connecting', async () => {
     const opts = { ...local, allowLoopback: false };
-    expect(await refusal(downloadAttachment('https://evil.example.com/invoice.pdf', opts))).toEqual({ kind: 'forbidden', code: 'file_host_not_allowed' });
+    expect(await refusal(downloadAttachment('https://evil.example.com/invoice.pdf', opts))).toEqual({
+      kind: 'forbidden',
+      code: 'file_host_not_allowed',
+    });
     // Lookalikes of an allowed wildcard are not subdomains of it.
-    expect(await refusal(downloadAttachment('https://contoso.sharepoint.com.evil.com/a.pdf', opts))).toEqual({ kind: 'forbidden', code: 'file_host_not_allowed' });
+    expect(await refusal(downloadAttachment('https://contoso.sharepoint.com.evil.com/a.pdf', opts))).toEqual({
+      kind: 'forbidden',
+      code: 'file_host_not_allowed',
+    });
     expect(await refusal(downloadAttachment('not a url', opts))).toEqual({ kind: 'forbidden', code: 'file_host_not_allowed' });
   });
 
@@ -47,7 +60,10 @@ describe('downloadAttachment', () => {
     const prod = { allowedHosts: ['127.0.0.1', 'localhost'], allowLoopback: false, maxBytes: MB };
     expect(await refusal(downloadAttachment(`${host.url}/a.pdf`, prod))).toEqual({ kind: 'forbidden', code: 'file_host_not_allowed' });
     // https to an allowed name that resolves to loopback (real DNS resolution of localhost).
-    expect(await refusal(downloadAttachment('https://localhost/a.pdf', prod))).toEqual({ kind: 'forbidden', code: 'file_host_not_allowed' });
+    expect(await refusal(downloadAttachment('https://localhost/a.pdf', prod))).toEqual({
+      kind: 'forbidden',
+      code: 'file_host_not_allowed',
+    });
     expect(host.requests).toHaveLength(0);
   });
 
@@ -60,8 +76,20 @@ describe('downloadAttachment', () => {
       fetchImpl: fetchImpl as unknown as typeof fetch,
       lookup: async () => addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
     });
-    for (const internal of [['10.1.2.3'], ['52.1.1.1', '192.168.0.10'], ['169.254.169.254'], ['172.20.0.1'], ['fd12::1'], ['fe80::1'], ['::ffff:127.0.0.1'], ['0.0.0.0']]) {
-      expect(await refusal(downloadAttachment('https://contoso.sharepoint.com/x.pdf', opts(internal)))).toEqual({ kind: 'forbidden', code: 'file_host_not_allowed' });
+    for (const internal of [
+      ['10.1.2.3'],
+      ['52.1.1.1', '192.168.0.10'],
+      ['169.254.169.254'],
+      ['172.20.0.1'],
+      ['fd12::1'],
+      ['fe80::1'],
+      ['::ffff:127.0.0.1'],
+      ['0.0.0.0'],
+    ]) {
+      expect(await refusal(downloadAttachment('https://contoso.sharepoint.com/x.pdf', opts(internal)))).toEqual({
+        kind: 'forbidden',
+        code: 'file_host_not_allowed',
+      });
     }
     expect(fetchImpl).not.toHaveBeenCalled();
 
@@ -87,7 +115,10 @@ describe('downloadAttachment', () => {
   it('stops reading an oversized body without trusting Content-Length, and closes the connection', async () => {
     host.serveStream('/huge.pdf', 100 * MB);
     const started = Date.now();
-    expect(await refusal(downloadAttachment(`${host.url}/huge.pdf`, { ...local, maxBytes: MB }))).toEqual({ kind: 'invalid', code: 'file_too_large' });
+    expect(await refusal(downloadAttachment(`${host.url}/huge.pdf`, { ...local, maxBytes: MB }))).toEqual({
+      kind: 'invalid',
+      code: 'file_too_large',
+    });
     expect(Date.now() - started).toBeLessThan(2000);
     const outcome = await host.streamEnded('/huge.pdf');
     expect(outcome.completed).toBe(false);
@@ -96,7 +127,10 @@ describe('downloadAttachment', () => {
 
   it('refuses at once when the declared length is already too large', async () => {
     host.serveStream('/declared.pdf', 100 * MB, { declareLength: true });
-    expect(await refusal(downloadAttachment(`${host.url}/declared.pdf`, { ...local, maxBytes: MB }))).toEqual({ kind: 'invalid', code: 'file_too_large' });
+    expect(await refusal(downloadAttachment(`${host.url}/declared.pdf`, { ...local, maxBytes: MB }))).toEqual({
+      kind: 'invalid',
+      code: 'file_too_large',
+    });
     expect((await host.streamEnded('/declared.pdf')).completed).toBe(false);
   });
 
@@ -140,7 +174,19 @@ describe('checkFileType', () => {
 
 describe('address and host rules', () => {
   it('classifies internal addresses', () => {
-    for (const a of ['127.0.0.1', '10.0.0.1', '172.31.255.255', '192.168.1.1', '169.254.169.254', '0.0.0.0', '::1', 'fc00::1', 'fe80::abcd', '::ffff:10.0.0.1']) expect(isInternalAddress(a)).toBe(true);
+    for (const a of [
+      '127.0.0.1',
+      '10.0.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '169.254.169.254',
+      '0.0.0.0',
+      '::1',
+      'fc00::1',
+      'fe80::abcd',
+      '::ffff:10.0.0.1',
+    ])
+      expect(isInternalAddress(a)).toBe(true);
     for (const a of ['52.96.0.1', '172.32.0.1', '2603:1036::1', '8.8.8.8']) expect(isInternalAddress(a)).toBe(false);
   });
 

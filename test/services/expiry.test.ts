@@ -11,7 +11,9 @@ const outbox = (w: World, claimId: string) => w.db.outboxMessage.findMany({ wher
 
 describe('expireDrafts', () => {
   let w: World;
-  beforeAll(async () => { w = await makeWorld(); });
+  beforeAll(async () => {
+    w = await makeWorld();
+  });
   afterAll(() => w.close());
 
   it('expires drafts once the claiming deadline has passed, and only drafts', async () => {
@@ -27,16 +29,26 @@ describe('expireDrafts', () => {
     expect(await expireDrafts(w.svc)).toBe(2);
     expect(await expireDrafts(w.svc)).toBe(0);
 
-    for (const [c, before, ownerId] of [[draft, 'EDITING', w.users.incentivesUser], [returned, 'ACTION_REQUIRED', w.users.incentivesAdmin]] as const) {
+    for (const [c, before, ownerId] of [
+      [draft, 'EDITING', w.users.incentivesUser],
+      [returned, 'ACTION_REQUIRED', w.users.incentivesAdmin],
+    ] as const) {
       expect(await w.db.claim.findUniqueOrThrow({ where: { id: c.id } })).toMatchObject({ status: 'EXPIRED', version: c.version + 1 });
       const h = await history(w, c.id);
       expect(h).toHaveLength(1);
       expect(h[0]).toMatchObject({ type: 'expired', actorKind: 'SYSTEM', actorId: null, statusBefore: before, statusAfter: 'EXPIRED' });
       const out = await outbox(w, c.id);
       expect(out).toHaveLength(1);
-      expect(out[0]).toMatchObject({ recipientId: ownerId, kind: 'status_changed', payload: expect.objectContaining({ from: before, to: 'EXPIRED' }) });
+      expect(out[0]).toMatchObject({
+        recipientId: ownerId,
+        kind: 'status_changed',
+        payload: expect.objectContaining({ from: before, to: 'EXPIRED' }),
+      });
     }
-    for (const [c, status] of [[submitted, 'SUBMITTED'], [rejected, 'REJECTED']] as const) {
+    for (const [c, status] of [
+      [submitted, 'SUBMITTED'],
+      [rejected, 'REJECTED'],
+    ] as const) {
       expect((await w.db.claim.findUniqueOrThrow({ where: { id: c.id } })).status).toBe(status);
       expect(await history(w, c.id)).toHaveLength(0);
     }
@@ -54,10 +66,12 @@ describe('expireDrafts', () => {
 
 describe('warnExpiringDrafts', () => {
   let w: World;
-  beforeAll(async () => { w = await makeWorld(); });
+  beforeAll(async () => {
+    w = await makeWorld();
+  });
   afterAll(() => w.close());
 
-  it('warns each draft\'s owner once, seven days before the deadline', async () => {
+  it("warns each draft's owner once, seven days before the deadline", async () => {
     const draft = await insertClaim(w, { status: 'EDITING' });
     const returned = await insertClaim(w, { status: 'ACTION_REQUIRED' });
     const submitted = await insertClaim(w, { status: 'SUBMITTED' });
@@ -78,7 +92,11 @@ describe('warnExpiringDrafts', () => {
       expect((await history(w, c.id)).map((h) => [h.type, h.actorKind])).toEqual([['expiry_warning_sent', 'SYSTEM']]);
       const out = await outbox(w, c.id);
       expect(out).toHaveLength(1);
-      expect(out[0]).toMatchObject({ recipientId: w.users.incentivesUser, kind: 'expiry_warning', payload: expect.objectContaining({ deadline: '2027-02-14', number: expect.any(String) }) });
+      expect(out[0]).toMatchObject({
+        recipientId: w.users.incentivesUser,
+        kind: 'expiry_warning',
+        payload: expect.objectContaining({ deadline: '2027-02-14', number: expect.any(String) }),
+      });
     }
     expect(await history(w, submitted.id)).toHaveLength(0);
   });
@@ -104,13 +122,21 @@ describe('warnExpiringDrafts', () => {
 
 describe('remindOverdueUploads', () => {
   let w: World;
-  beforeAll(async () => { w = await makeWorld(); });
+  beforeAll(async () => {
+    w = await makeWorld();
+  });
   afterAll(() => w.close());
 
   const owner = () => ({ userId: w.users.incentivesUser });
   const askToday = (claimId: string) =>
-    requestUpload(w.svc, owner(), { claimId, assigneeId: w.users.colleague, kind: 'METRIC', message: 'Attendee count please', dueDate: '2026-11-28' });
-  const reminders = async () => (await w.db.outboxMessage.findMany({ where: { kind: 'upload_reminder' } }));
+    requestUpload(w.svc, owner(), {
+      claimId,
+      assigneeId: w.users.colleague,
+      kind: 'METRIC',
+      message: 'Attendee count please',
+      dueDate: '2026-11-28',
+    });
+  const reminders = async () => await w.db.outboxMessage.findMany({ where: { kind: 'upload_reminder' } });
 
   it('reminds the colleague after the due day, then again only once the interval has passed', async () => {
     w.clock.current = new Date(TEST_NOW);
@@ -130,8 +156,14 @@ describe('remindOverdueUploads', () => {
     expect(await remindOverdueUploads(w.svc)).toBe(0);
     let sent = await reminders();
     expect(sent).toHaveLength(1);
-    expect(sent[0]).toMatchObject({ recipientId: w.users.colleague, claimId: c.id, payload: expect.objectContaining({ uploadRequestId, documentKind: 'METRIC', dueAt: '2026-11-28', number: c.number }) });
-    expect((await w.db.uploadRequest.findUniqueOrThrow({ where: { id: uploadRequestId } })).lastRemindedAt).toEqual(at('2026-11-29T10:00:00Z'));
+    expect(sent[0]).toMatchObject({
+      recipientId: w.users.colleague,
+      claimId: c.id,
+      payload: expect.objectContaining({ uploadRequestId, documentKind: 'METRIC', dueAt: '2026-11-28', number: c.number }),
+    });
+    expect((await w.db.uploadRequest.findUniqueOrThrow({ where: { id: uploadRequestId } })).lastRemindedAt).toEqual(
+      at('2026-11-29T10:00:00Z'),
+    );
 
     w.clock.current = at('2026-11-30T09:00:00Z'); // 23 h later
     expect(await remindOverdueUploads(w.svc)).toBe(0);

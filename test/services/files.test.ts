@@ -13,7 +13,10 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 async function listFiles(dir: string): Promise<string[]> {
   const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath, e.name))).sort();
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
 }
 
 describe('LocalFileStore', () => {
@@ -28,7 +31,13 @@ describe('LocalFileStore', () => {
   it('stores and returns the same bytes, keyed by their sha256', async () => {
     const pdf = fixture('invoice.pdf');
     const stored = await store.put(pdf, { fileName: 'Invoice March.pdf', contentType: 'application/pdf' });
-    expect(stored).toEqual({ fileKey: sha(pdf), fileName: 'Invoice March.pdf', fileSize: pdf.length, contentType: 'application/pdf', sha256: sha(pdf) });
+    expect(stored).toEqual({
+      fileKey: sha(pdf),
+      fileName: 'Invoice March.pdf',
+      fileSize: pdf.length,
+      contentType: 'application/pdf',
+      sha256: sha(pdf),
+    });
     expect((await store.get(stored.fileKey)).equals(pdf)).toBe(true);
     const s = sha(pdf);
     expect(await listFiles(path.join(root, 'files'))).toEqual([path.join(s.slice(0, 2), s.slice(2, 4), s)]);
@@ -97,7 +106,10 @@ describe('SharePointFileStore', () => {
 
   it('uploads a large file through an upload session in 320 KiB-multiple chunks without sending the token', async () => {
     const big = randomBytes(9 * 1024 * 1024 + 123);
-    const stored = await store.put(big, { fileName: 'video-proof.pptx', contentType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation' });
+    const stored = await store.put(big, {
+      fileName: 'video-proof.pptx',
+      contentType: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+    });
     expect(stub.requests.some((r) => r.path.endsWith(':/createUploadSession'))).toBe(true);
     const chunks = stub.requests.filter((r) => r.path.startsWith('/_upload/'));
     expect(chunks.length).toBe(3);
@@ -139,7 +151,9 @@ describe('createFileStore', () => {
     const stub = await startGraphStub();
     try {
       const graph = new Graph(stub.url, async () => 't');
-      expect(createFileStore(loadConfig({ FILE_STORE: 'sharepoint', SHAREPOINT_DRIVE_ID: 'd' }), graph)).toBeInstanceOf(SharePointFileStore);
+      expect(createFileStore(loadConfig({ FILE_STORE: 'sharepoint', SHAREPOINT_DRIVE_ID: 'd' }), graph)).toBeInstanceOf(
+        SharePointFileStore,
+      );
       expect(() => createFileStore(loadConfig({ FILE_STORE: 'sharepoint' }), graph)).toThrow(/SHAREPOINT_DRIVE_ID/);
       expect(() => createFileStore(loadConfig({ FILE_STORE: 'sharepoint', SHAREPOINT_DRIVE_ID: 'd' }), null)).toThrow(/Graph/);
     } finally {

@@ -38,7 +38,13 @@ describe('people', () => {
   it('searches by display name or e-mail with eventual consistency and the selected fields', async () => {
     const found = await graph.searchUsers('meg');
     expect(found.map((u) => u.displayName)).toEqual(['Megan Bowen']);
-    expect(found[0]).toEqual({ id: 'aad-megan', displayName: 'Megan Bowen', mail: 'MeganB@contoso.com', userPrincipalName: 'MeganB@contoso.com', preferredLanguage: 'ko-KR' });
+    expect(found[0]).toEqual({
+      id: 'aad-megan',
+      displayName: 'Megan Bowen',
+      mail: 'MeganB@contoso.com',
+      userPrincipalName: 'MeganB@contoso.com',
+      preferredLanguage: 'ko-KR',
+    });
 
     const req = stub.requests.at(-1)!;
     expect(req.path).toBe('/v1.0/users');
@@ -58,7 +64,12 @@ describe('people', () => {
   });
 
   it('reads a profile, and null for an unknown user', async () => {
-    expect(await graph.getUser(MEGAN.id)).toMatchObject({ id: 'aad-megan', displayName: 'Megan Bowen', mail: 'MeganB@contoso.com', preferredLanguage: 'ko-KR' });
+    expect(await graph.getUser(MEGAN.id)).toMatchObject({
+      id: 'aad-megan',
+      displayName: 'Megan Bowen',
+      mail: 'MeganB@contoso.com',
+      preferredLanguage: 'ko-KR',
+    });
     expect(await graph.getUser(ADELE.id)).toMatchObject({ preferredLanguage: null });
     expect(await graph.getUser('missing')).toBeNull();
   });
@@ -69,7 +80,9 @@ describe('app installation for proactive chats', () => {
     expect(await graph.installAppForUser(ALEX.id, APP)).toEqual({ ok: true, status: 'installed' });
     const post = stub.requests.find((r) => r.method === 'POST')!;
     expect(post.path).toBe('/v1.0/users/aad-alex/teamwork/installedApps');
-    expect(JSON.parse(post.body.toString())).toEqual({ 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${APP}` });
+    expect(JSON.parse(post.body.toString())).toEqual({
+      'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${APP}`,
+    });
 
     expect(await graph.installAppForUser(ALEX.id, APP)).toEqual({ ok: true, status: 'already_installed' });
     expect(stub.installedApps(ALEX.id)).toHaveLength(1);

@@ -14,7 +14,9 @@ import { insertClaim, makeWorld, type World } from '../helpers/world';
 import { racingServices } from '../helpers/racing';
 
 let w: World;
-beforeAll(async () => { w = await makeWorld(); });
+beforeAll(async () => {
+  w = await makeWorld();
+});
 afterAll(() => w.close());
 
 const as = (userId: string) => ({ userId });
@@ -60,7 +62,10 @@ describe('review queue', () => {
     const inReview = await insertClaim(w, { status: 'IN_REVIEW' });
     await w.db.claim.update({ where: { id: inReview.id }, data: { submittedAt: at('2026-11-24') } });
     const dispute = await insertClaim(w, { status: 'DISPUTED' });
-    await w.db.claim.update({ where: { id: dispute.id }, data: { submittedAt: at('2026-10-01'), disputedAt: new Date('2026-11-23T15:00:00Z') } }); // 5 days, target 5
+    await w.db.claim.update({
+      where: { id: dispute.id },
+      data: { submittedAt: at('2026-10-01'), disputedAt: new Date('2026-11-23T15:00:00Z') },
+    }); // 5 days, target 5
     const oldDispute = await insertClaim(w, { status: 'DISPUTED' });
     await w.db.claim.update({ where: { id: oldDispute.id }, data: { submittedAt: at('2026-10-01'), disputedAt: at('2026-11-20') } }); // 6 days > 5
     const draft = await insertClaim(w, { status: 'EDITING' });
@@ -73,7 +78,17 @@ describe('review queue', () => {
     const mine = queue.filter((q) => [fresh.id, late.id, inReview.id, dispute.id, oldDispute.id].includes(q.claimId));
     expect(mine.map((q) => q.claimId)).toEqual([oldDispute.id, late.id, dispute.id, inReview.id, fresh.id]);
     const byId = Object.fromEntries(mine.map((q) => [q.claimId, q]));
-    expect(byId[fresh.id]).toMatchObject({ ageBusinessDays: 1, targetBusinessDays: 2, overdue: false, organisationName: 'Contoso Partners', amountMinor: 100_000, currency: 'USD', status: 'SUBMITTED', number: fresh.number, name: 'Test seminar' });
+    expect(byId[fresh.id]).toMatchObject({
+      ageBusinessDays: 1,
+      targetBusinessDays: 2,
+      overdue: false,
+      organisationName: 'Contoso Partners',
+      amountMinor: 100_000,
+      currency: 'USD',
+      status: 'SUBMITTED',
+      number: fresh.number,
+      name: 'Test seminar',
+    });
     expect(byId[late.id]).toMatchObject({ ageBusinessDays: 5, targetBusinessDays: 2, overdue: true });
     expect(byId[inReview.id]).toMatchObject({ ageBusinessDays: 4, overdue: true, status: 'IN_REVIEW' });
     expect(byId[dispute.id]).toMatchObject({ ageBusinessDays: 5, targetBusinessDays: 5, overdue: false });
@@ -95,17 +110,34 @@ describe('startReview', () => {
     expect(row.reviewStartedAt).toEqual(w.clock.now());
     const h = await history(c.id);
     expect(h).toHaveLength(1);
-    expect(h[0]).toMatchObject({ type: 'review_started', actorId: w.users.reviewer, actorKind: 'REVIEWER', statusBefore: 'SUBMITTED', statusAfter: 'IN_REVIEW' });
+    expect(h[0]).toMatchObject({
+      type: 'review_started',
+      actorId: w.users.reviewer,
+      actorKind: 'REVIEWER',
+      statusBefore: 'SUBMITTED',
+      statusAfter: 'IN_REVIEW',
+    });
     const out = await outbox(c.id);
-    expect(out.map((o) => [o.recipientId, o.kind]).sort()).toEqual([[w.users.colleague, 'status_changed'], [w.users.incentivesUser, 'status_changed']].sort());
+    expect(out.map((o) => [o.recipientId, o.kind]).sort()).toEqual(
+      [
+        [w.users.colleague, 'status_changed'],
+        [w.users.incentivesUser, 'status_changed'],
+      ].sort(),
+    );
     expect(out[0]!.payload).toMatchObject({ from: 'SUBMITTED', to: 'IN_REVIEW', byName: 'Patti Fernandez', number: c.number });
   });
 
   it('refuses a stale card and a claim that is not submitted', async () => {
     const c = await claimIn('SUBMITTED');
-    await expect(startReview(w.svc, reviewer(), { claimId: c.id, version: c.version + 3 })).rejects.toMatchObject({ kind: 'conflict', code: 'stale_version' });
+    await expect(startReview(w.svc, reviewer(), { claimId: c.id, version: c.version + 3 })).rejects.toMatchObject({
+      kind: 'conflict',
+      code: 'stale_version',
+    });
     const d = await claimIn('EDITING');
-    await expect(startReview(w.svc, reviewer(), { claimId: d.id, version: d.version })).rejects.toMatchObject({ kind: 'conflict', code: 'transition_not_allowed' });
+    await expect(startReview(w.svc, reviewer(), { claimId: d.id, version: d.version })).rejects.toMatchObject({
+      kind: 'conflict',
+      code: 'transition_not_allowed',
+    });
     await expectUntouched(d, 'EDITING');
   });
 });
@@ -116,7 +148,13 @@ describe('reviewDocument', () => {
   it('needs-fix requires feedback and writes nothing without it', async () => {
     const c = await claimIn('IN_REVIEW');
     const doc = await proofOf(c.id);
-    const err = await reviewDocument(w.svc, reviewer(), { claimId: c.id, version: c.version, documentId: doc.id, decision: 'NEEDS_FIX', feedback: '   ' }).catch((e) => e);
+    const err = await reviewDocument(w.svc, reviewer(), {
+      claimId: c.id,
+      version: c.version,
+      documentId: doc.id,
+      decision: 'NEEDS_FIX',
+      feedback: '   ',
+    }).catch((e) => e);
     expect(err).toMatchObject({ kind: 'invalid' });
     expect(err.details.issues.map((i: { path: string }) => i.path)).toEqual(['feedback']);
     expect((await proofOf(c.id)).reviewState).toBe('PENDING');
@@ -126,7 +164,13 @@ describe('reviewDocument', () => {
   it('needs-fix leaves feedback tied to the document and tells the partner which document', async () => {
     const c = await claimIn('IN_REVIEW');
     const doc = await proofOf(c.id);
-    const r = await reviewDocument(w.svc, reviewer(), { claimId: c.id, version: c.version, documentId: doc.id, decision: 'NEEDS_FIX', feedback: 'The agenda does not show the Microsoft logo' });
+    const r = await reviewDocument(w.svc, reviewer(), {
+      claimId: c.id,
+      version: c.version,
+      documentId: doc.id,
+      decision: 'NEEDS_FIX',
+      feedback: 'The agenda does not show the Microsoft logo',
+    });
     expect(r).toEqual({ claimId: c.id, version: c.version + 1, status: 'IN_REVIEW' });
     expect(await proofOf(c.id)).toMatchObject({ reviewState: 'NEEDS_FIX', reviewComment: 'The agenda does not show the Microsoft logo' });
     const fb = await w.db.feedback.findMany({ where: { claimId: c.id } });
@@ -138,7 +182,12 @@ describe('reviewDocument', () => {
     const out = await outbox(c.id);
     expect(out.map((o) => o.recipientId).sort()).toEqual([w.users.colleague, w.users.incentivesUser].sort());
     expect(out.every((o) => o.kind === 'feedback')).toBe(true);
-    expect(out[0]!.payload).toMatchObject({ feedbackId: fb[0]!.id, documentId: doc.id, documentLabel: 'Proof of execution: proof.pdf', text: 'The agenda does not show the Microsoft logo' });
+    expect(out[0]!.payload).toMatchObject({
+      feedbackId: fb[0]!.id,
+      documentId: doc.id,
+      documentLabel: 'Proof of execution: proof.pdf',
+      text: 'The agenda does not show the Microsoft logo',
+    });
   });
 
   it('accept marks the document accepted and records it without notifying anyone', async () => {
@@ -151,19 +200,25 @@ describe('reviewDocument', () => {
     expect(await w.db.feedback.count({ where: { claimId: c.id } })).toBe(0);
   });
 
-  it('only while the claim is under review, and only for the claim\'s own documents', async () => {
+  it("only while the claim is under review, and only for the claim's own documents", async () => {
     const c = await claimIn('SUBMITTED');
     const doc = await proofOf(c.id);
-    await expect(reviewDocument(w.svc, reviewer(), { claimId: c.id, version: c.version, documentId: doc.id, decision: 'ACCEPT' })).rejects.toMatchObject({ kind: 'conflict', code: 'not_in_review' });
+    await expect(
+      reviewDocument(w.svc, reviewer(), { claimId: c.id, version: c.version, documentId: doc.id, decision: 'ACCEPT' }),
+    ).rejects.toMatchObject({ kind: 'conflict', code: 'not_in_review' });
     const other = await claimIn('IN_REVIEW');
-    await expect(reviewDocument(w.svc, reviewer(), { claimId: other.id, version: other.version, documentId: doc.id, decision: 'ACCEPT' })).rejects.toMatchObject({ kind: 'not_found', code: 'document' });
+    await expect(
+      reviewDocument(w.svc, reviewer(), { claimId: other.id, version: other.version, documentId: doc.id, decision: 'ACCEPT' }),
+    ).rejects.toMatchObject({ kind: 'not_found', code: 'document' });
     await expectUntouched(other, 'IN_REVIEW');
   });
 
   it('is refused to partner users', async () => {
     const c = await claimIn('IN_REVIEW');
     const doc = await proofOf(c.id);
-    await expect(reviewDocument(w.svc, owner(), { claimId: c.id, version: c.version, documentId: doc.id, decision: 'ACCEPT' })).rejects.toMatchObject({ kind: 'forbidden', code: 'role_required' });
+    await expect(
+      reviewDocument(w.svc, owner(), { claimId: c.id, version: c.version, documentId: doc.id, decision: 'ACCEPT' }),
+    ).rejects.toMatchObject({ kind: 'forbidden', code: 'role_required' });
   });
 });
 
@@ -180,7 +235,10 @@ describe('giveFeedback', () => {
 
   it('requires text', async () => {
     const c = await claimIn('IN_REVIEW');
-    await expect(giveFeedback(w.svc, reviewer(), { claimId: c.id, version: c.version, text: '' })).rejects.toMatchObject({ kind: 'invalid', details: { issues: [expect.objectContaining({ path: 'text' })] } });
+    await expect(giveFeedback(w.svc, reviewer(), { claimId: c.id, version: c.version, text: '' })).rejects.toMatchObject({
+      kind: 'invalid',
+      details: { issues: [expect.objectContaining({ path: 'text' })] },
+    });
     await expectUntouched(c, 'IN_REVIEW');
   });
 });
@@ -193,11 +251,19 @@ describe('requestInformation', () => {
     const fb = await w.db.feedback.findFirstOrThrow({ where: { claimId: c.id } });
     expect(fb).toMatchObject({ documentId: null, text: 'Please add the attendee list' });
     const [h] = await history(c.id);
-    expect(h).toMatchObject({ type: 'information_requested', statusBefore: 'IN_REVIEW', statusAfter: 'ACTION_REQUIRED', feedbackId: fb.id });
+    expect(h).toMatchObject({
+      type: 'information_requested',
+      statusBefore: 'IN_REVIEW',
+      statusAfter: 'ACTION_REQUIRED',
+      feedbackId: fb.id,
+    });
     expect(h!.data).toMatchObject({ message: 'Please add the attendee list', resolvesDispute: false });
     const out = await outbox(c.id);
     expect(out).toHaveLength(2);
-    expect(out[0]).toMatchObject({ kind: 'status_changed', payload: expect.objectContaining({ to: 'ACTION_REQUIRED', reason: 'Please add the attendee list' }) });
+    expect(out[0]).toMatchObject({
+      kind: 'status_changed',
+      payload: expect.objectContaining({ to: 'ACTION_REQUIRED', reason: 'Please add the attendee list' }),
+    });
   });
 
   it('requires a message, and writes nothing without one', async () => {
@@ -229,7 +295,12 @@ describe('approveClaim', () => {
     expect(h).toMatchObject({ type: 'approved', statusBefore: 'IN_REVIEW', statusAfter: 'APPROVED' });
     expect(h!.data).toMatchObject({ amountMinor: 250_000, partial: false, resolvesDispute: false });
     const out = await outbox(c.id);
-    expect(out.map((o) => [o.recipientId, o.kind]).sort()).toEqual([[w.users.colleague, 'status_changed'], [w.users.incentivesUser, 'status_changed']].sort());
+    expect(out.map((o) => [o.recipientId, o.kind]).sort()).toEqual(
+      [
+        [w.users.colleague, 'status_changed'],
+        [w.users.incentivesUser, 'status_changed'],
+      ].sort(),
+    );
     expect(out[0]!.payload).toMatchObject({ to: 'APPROVED', amountMinor: 250_000, currency: 'USD' });
   });
 
@@ -252,14 +323,22 @@ describe('approveClaim', () => {
     expect((await claimRow(c.id)).approvedMinor).toBe(100_000);
   });
 
-  it('resolves a dispute in the partner\'s favour', async () => {
+  it("resolves a dispute in the partner's favour", async () => {
     const c = await claimIn('DISPUTED');
     await approveClaim(w.svc, reviewer(), { claimId: c.id, version: c.version });
     expect((await history(c.id))[0]!.data).toMatchObject({ resolvesDispute: true });
   });
 
   it('two reviewers approving the same version: exactly one wins, the other sees stale_version', async () => {
-    const second = await w.db.user.create({ data: { organisationId: w.orgId, tenantId: 'reviewers', aadObjectId: 'second-reviewer', displayName: 'Second Reviewer', roles: { create: [{ role: 'REVIEWER' }] } } });
+    const second = await w.db.user.create({
+      data: {
+        organisationId: w.orgId,
+        tenantId: 'reviewers',
+        aadObjectId: 'second-reviewer',
+        displayName: 'Second Reviewer',
+        roles: { create: [{ role: 'REVIEWER' }] },
+      },
+    });
     const c = await claimIn('IN_REVIEW');
     const svc = racingServices(w);
     const results = await Promise.allSettled([
@@ -284,7 +363,9 @@ describe('approveClaim', () => {
 
     const d = await claimIn('IN_REVIEW');
     const svc = racingServices(w);
-    const raced = await Promise.all([1, 2].map(() => approveClaim(svc, reviewer(), { claimId: d.id, version: d.version, idempotencyKey: `approve-${d.id}` })));
+    const raced = await Promise.all(
+      [1, 2].map(() => approveClaim(svc, reviewer(), { claimId: d.id, version: d.version, idempotencyKey: `approve-${d.id}` })),
+    );
     expect(raced.map((r) => r.version)).toEqual([d.version + 1, d.version + 1]);
     expect(raced.filter((r) => r.replayed)).toHaveLength(1);
     expect(await history(d.id)).toHaveLength(1);
@@ -300,7 +381,9 @@ describe('rejectClaim', () => {
     const [h] = await history(c.id);
     expect(h).toMatchObject({ type: 'rejected', statusBefore: 'IN_REVIEW', statusAfter: 'REJECTED' });
     expect(h!.data).toMatchObject({ reason: 'Activity is outside the usage period' });
-    expect((await outbox(c.id)).map((o) => o.payload)).toContainEqual(expect.objectContaining({ to: 'REJECTED', reason: 'Activity is outside the usage period' }));
+    expect((await outbox(c.id)).map((o) => o.payload)).toContainEqual(
+      expect.objectContaining({ to: 'REJECTED', reason: 'Activity is outside the usage period' }),
+    );
   });
 
   it('requires a reason and writes nothing without one', async () => {
@@ -313,7 +396,10 @@ describe('rejectClaim', () => {
 
   it('a decision on a terminal claim is refused', async () => {
     const c = await claimIn('APPROVED');
-    await expect(rejectClaim(w.svc, reviewer(), { claimId: c.id, version: c.version, reason: 'Changed my mind' })).rejects.toMatchObject({ kind: 'conflict', code: 'transition_not_allowed' });
+    await expect(rejectClaim(w.svc, reviewer(), { claimId: c.id, version: c.version, reason: 'Changed my mind' })).rejects.toMatchObject({
+      kind: 'conflict',
+      code: 'transition_not_allowed',
+    });
     await expectUntouched(c, 'APPROVED');
   });
 });
@@ -325,38 +411,69 @@ describe('disputeClaim', () => {
     expect(r).toEqual({ claimId: c.id, version: c.version + 1, status: 'DISPUTED' });
     expect((await claimRow(c.id)).disputedAt).toEqual(w.clock.now());
     const [h] = await history(c.id);
-    expect(h).toMatchObject({ type: 'disputed', actorKind: 'USER', actorId: w.users.incentivesUser, statusBefore: 'REJECTED', statusAfter: 'DISPUTED' });
+    expect(h).toMatchObject({
+      type: 'disputed',
+      actorKind: 'USER',
+      actorId: w.users.incentivesUser,
+      statusBefore: 'REJECTED',
+      statusAfter: 'DISPUTED',
+    });
     expect(h!.data).toMatchObject({ reason: 'The invoice shows the dates' });
     const out = await outbox(c.id);
     const reviewers = await w.db.user.findMany({ where: { roles: { some: { role: 'REVIEWER' } } } });
-    expect(out.filter((o) => o.kind === 'review_needed').map((o) => o.recipientId).sort()).toEqual(reviewers.map((u) => u.id).sort());
+    expect(
+      out
+        .filter((o) => o.kind === 'review_needed')
+        .map((o) => o.recipientId)
+        .sort(),
+    ).toEqual(reviewers.map((u) => u.id).sort());
     expect(out.filter((o) => o.kind === 'status_changed').map((o) => o.recipientId)).toEqual([w.users.colleague]);
   });
 
-  it('sends one review card to the reviewers\' channel when one is configured', async () => {
+  it("sends one review card to the reviewers' channel when one is configured", async () => {
     const c = await claimIn('REJECTED');
     const svc = { ...w.svc, settings: { ...w.svc.settings, reviewersConversationId: '19:reviewers@thread.tacv2' } };
     await disputeClaim(svc, as(w.users.incentivesAdmin), { claimId: c.id, version: c.version, reason: 'Please look again' });
     const rn = (await outbox(c.id)).filter((o) => o.kind === 'review_needed');
     expect(rn).toHaveLength(1);
-    expect(rn[0]).toMatchObject({ conversationId: '19:reviewers@thread.tacv2', recipientId: null, payload: expect.objectContaining({ status: 'DISPUTED', number: c.number }) });
+    expect(rn[0]).toMatchObject({
+      conversationId: '19:reviewers@thread.tacv2',
+      recipientId: null,
+      payload: expect.objectContaining({ status: 'DISPUTED', number: c.number }),
+    });
     // The owner did not act this time, so they hear about it.
-    expect((await outbox(c.id)).filter((o) => o.kind === 'status_changed').map((o) => o.recipientId).sort()).toEqual([w.users.colleague, w.users.incentivesUser].sort());
+    expect(
+      (await outbox(c.id))
+        .filter((o) => o.kind === 'status_changed')
+        .map((o) => o.recipientId)
+        .sort(),
+    ).toEqual([w.users.colleague, w.users.incentivesUser].sort());
   });
 
   it('requires a reason', async () => {
     const c = await claimIn('REJECTED');
-    await expect(disputeClaim(w.svc, owner(), { claimId: c.id, version: c.version, reason: '' })).rejects.toMatchObject({ kind: 'invalid', details: { issues: [expect.objectContaining({ path: 'reason' })] } });
+    await expect(disputeClaim(w.svc, owner(), { claimId: c.id, version: c.version, reason: '' })).rejects.toMatchObject({
+      kind: 'invalid',
+      details: { issues: [expect.objectContaining({ path: 'reason' })] },
+    });
     await expectUntouched(c, 'REJECTED');
   });
 
-  it('is for partner staff of the claim\'s organisation only', async () => {
+  it("is for partner staff of the claim's organisation only", async () => {
     const c = await claimIn('REJECTED');
     const input = { claimId: c.id, version: c.version, reason: 'Please reconsider' };
     await expect(disputeClaim(w.svc, reviewer(), input)).rejects.toMatchObject({ kind: 'forbidden', code: 'role_required' });
     await expect(disputeClaim(w.svc, as(w.users.colleague), input)).rejects.toMatchObject({ kind: 'forbidden', code: 'role_required' });
     const org = await w.db.organisation.create({ data: { tenantId: 'fabrikam', name: 'Fabrikam' } });
-    const outsider = await w.db.user.create({ data: { organisationId: org.id, tenantId: 'fabrikam', aadObjectId: 'outsider', displayName: 'Out Sider', roles: { create: [{ role: 'GLOBAL_ADMIN' }] } } });
+    const outsider = await w.db.user.create({
+      data: {
+        organisationId: org.id,
+        tenantId: 'fabrikam',
+        aadObjectId: 'outsider',
+        displayName: 'Out Sider',
+        roles: { create: [{ role: 'GLOBAL_ADMIN' }] },
+      },
+    });
     await expect(disputeClaim(w.svc, as(outsider.id), input)).rejects.toMatchObject({ kind: 'forbidden', code: 'not_in_organisation' });
     await expectUntouched(c, 'REJECTED');
   });
@@ -368,16 +485,31 @@ describe('role matrix', () => {
     const v = { claimId: c.id, version: c.version };
     await expect(approveClaim(w.svc, owner(), v)).rejects.toMatchObject({ kind: 'forbidden', code: 'role_required' });
     await expect(approveClaim(w.svc, as(w.users.globalAdmin), v)).rejects.toMatchObject({ kind: 'forbidden', code: 'role_required' });
-    await expect(rejectClaim(w.svc, as(w.users.incentivesAdmin), { ...v, reason: 'no' })).rejects.toMatchObject({ kind: 'forbidden', code: 'role_required' });
-    await expect(requestInformation(w.svc, as(w.users.colleague), { ...v, message: 'more' })).rejects.toMatchObject({ kind: 'forbidden', code: 'role_required' });
-    await expect(giveFeedback(w.svc, as(w.users.colleague), { ...v, text: 'hm' })).rejects.toMatchObject({ kind: 'forbidden', code: 'role_required' });
+    await expect(rejectClaim(w.svc, as(w.users.incentivesAdmin), { ...v, reason: 'no' })).rejects.toMatchObject({
+      kind: 'forbidden',
+      code: 'role_required',
+    });
+    await expect(requestInformation(w.svc, as(w.users.colleague), { ...v, message: 'more' })).rejects.toMatchObject({
+      kind: 'forbidden',
+      code: 'role_required',
+    });
+    await expect(giveFeedback(w.svc, as(w.users.colleague), { ...v, text: 'hm' })).rejects.toMatchObject({
+      kind: 'forbidden',
+      code: 'role_required',
+    });
     const s = await claimIn('SUBMITTED');
-    await expect(startReview(w.svc, as(w.users.colleague), { claimId: s.id, version: s.version })).rejects.toMatchObject({ kind: 'forbidden', code: 'role_required' });
+    await expect(startReview(w.svc, as(w.users.colleague), { claimId: s.id, version: s.version })).rejects.toMatchObject({
+      kind: 'forbidden',
+      code: 'role_required',
+    });
     await expectUntouched(c, 'IN_REVIEW');
     await expectUntouched(s, 'SUBMITTED');
   });
 
   it('an unknown claim is not found', async () => {
-    await expect(approveClaim(w.svc, reviewer(), { claimId: '5f0c7a8e-6d2f-4c1e-9b0a-1d2e3f405060', version: 1 })).rejects.toMatchObject({ kind: 'not_found', code: 'claim' });
+    await expect(approveClaim(w.svc, reviewer(), { claimId: '5f0c7a8e-6d2f-4c1e-9b0a-1d2e3f405060', version: 1 })).rejects.toMatchObject({
+      kind: 'not_found',
+      code: 'claim',
+    });
   });
 });

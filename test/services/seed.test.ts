@@ -3,7 +3,9 @@ import { makeWorld, type World } from '../helpers/world';
 
 describe('demo seed', () => {
   let w: World;
-  beforeAll(async () => { w = await makeWorld(); });
+  beforeAll(async () => {
+    w = await makeWorld();
+  });
   afterAll(() => w.close());
 
   it('loads one organisation with two locations, three programs, open funds and a user for each role', async () => {

@@ -8,9 +8,13 @@ const failedRules = (e: ServiceError) => e.details.rules!.map((r) => r.rule);
 
 describe('submission', () => {
   let w: World;
-  beforeAll(async () => { w = await makeWorld(); });
+  beforeAll(async () => {
+    w = await makeWorld();
+  });
   afterAll(() => w.close());
-  afterEach(() => { w.clock.current = new Date(TEST_NOW); });
+  afterEach(() => {
+    w.clock.current = new Date(TEST_NOW);
+  });
 
   const submit = (claimId: string, version = 1, userId = w.users.incentivesUser, extra: Record<string, unknown> = {}) =>
     submitClaim(w.svc, { userId }, { claimId, version, ...extra });
@@ -25,7 +29,9 @@ describe('submission', () => {
       expect((await w.db.claim.findUniqueOrThrow({ where: { id: c.id } })).status).toBe('ACTION_REQUIRED');
       // A replacement proof (the old one removed) clears the rule.
       await w.db.document.update({ where: { id: proof.id }, data: { removedAt: TEST_NOW } });
-      await w.db.document.create({ data: { claimId: c.id, kind: 'PROOF', details: 'Agenda with the logo', uploaderId: w.users.incentivesUser } });
+      await w.db.document.create({
+        data: { claimId: c.id, kind: 'PROOF', details: 'Agenda with the logo', uploaderId: w.users.incentivesUser },
+      });
       expect(await submit(c.id)).toMatchObject({ status: 'SUBMITTED' });
     });
 
@@ -46,9 +52,15 @@ describe('submission', () => {
 
     it('posts to the reviewers channel when one is configured', async () => {
       const c = await insertClaim(w, { complete: true });
-      await submitClaim({ ...w.svc, settings: { ...w.svc.settings, reviewersConversationId: '19:reviewers@thread.tacv2' } }, { userId: w.users.incentivesUser }, { claimId: c.id, version: 1 });
+      await submitClaim(
+        { ...w.svc, settings: { ...w.svc.settings, reviewersConversationId: '19:reviewers@thread.tacv2' } },
+        { userId: w.users.incentivesUser },
+        { claimId: c.id, version: 1 },
+      );
       const out = await w.db.outboxMessage.findMany({ where: { claimId: c.id } });
-      expect(out).toEqual([expect.objectContaining({ kind: 'review_needed', conversationId: '19:reviewers@thread.tacv2', recipientId: null })]);
+      expect(out).toEqual([
+        expect.objectContaining({ kind: 'review_needed', conversationId: '19:reviewers@thread.tacv2', recipientId: null }),
+      ]);
     });
 
     it('resubmits from ACTION_REQUIRED as a new review request', async () => {
@@ -110,7 +122,15 @@ describe('submission', () => {
       await w.db.document.updateMany({ where: { claimId: c.id, kind: 'INVOICE' }, data: { removedAt: new Date() } });
       await expectOnly(c.id, 'invoice_or_csr');
       // A CSR instead of an invoice is enough.
-      await w.db.document.create({ data: { claimId: c.id, kind: 'CSR', details: 'In-house design work', fields: { amountMinor: 100_000, currency: 'USD' }, uploaderId: w.users.incentivesUser } });
+      await w.db.document.create({
+        data: {
+          claimId: c.id,
+          kind: 'CSR',
+          details: 'In-house design work',
+          fields: { amountMinor: 100_000, currency: 'USD' },
+          uploaderId: w.users.incentivesUser,
+        },
+      });
       expect((await submit(c.id)).status).toBe('SUBMITTED');
     });
 
@@ -129,10 +149,15 @@ describe('submission', () => {
 
     it('needs each required metric, matched by name in any case', async () => {
       const c = await insertClaim(w, { complete: true, activity: 'TELEMARKETING' });
-      await w.db.document.updateMany({ where: { claimId: c.id, kind: 'METRIC', fields: { path: ['name'], equals: 'Calls made' } }, data: { removedAt: new Date() } });
+      await w.db.document.updateMany({
+        where: { claimId: c.id, kind: 'METRIC', fields: { path: ['name'], equals: 'Calls made' } },
+        data: { removedAt: new Date() },
+      });
       const e = await expectOnly(c.id, 'required_metric');
       expect(e.details.rules![0]!.params).toEqual({ name: 'Calls made' });
-      await w.db.document.create({ data: { claimId: c.id, kind: 'METRIC', fields: { name: 'CALLS MADE', value: '300' }, uploaderId: w.users.incentivesUser } });
+      await w.db.document.create({
+        data: { claimId: c.id, kind: 'METRIC', fields: { name: 'CALLS MADE', value: '300' }, uploaderId: w.users.incentivesUser },
+      });
       expect((await submit(c.id)).status).toBe('SUBMITTED');
     });
 
@@ -143,7 +168,10 @@ describe('submission', () => {
 
     it('needs the amount to fit in the remaining funds (not counting this claim)', async () => {
       // Start from an allocation nothing else holds.
-      await w.db.claim.updateMany({ where: { fundAllocationId: w.allocation.id, status: { in: [...COUNTS_AS_CLAIMED] } }, data: { status: 'CANCELLED' } });
+      await w.db.claim.updateMany({
+        where: { fundAllocationId: w.allocation.id, status: { in: [...COUNTS_AS_CLAIMED] } },
+        data: { status: 'CANCELLED' },
+      });
       await insertClaim(w, { status: 'SUBMITTED', amountMinor: w.allocation.earnedMinor - 50_000 });
       try {
         const c = await insertClaim(w, { complete: true, amountMinor: 60_000 });
@@ -172,7 +200,12 @@ describe('submission', () => {
 
     it('respects the activity cap across the period, counting other claims of that activity', async () => {
       // Customer offers: at most 25% of earned co-op (4,800,000 → 1,200,000).
-      const earlier = await insertClaim(w, { status: 'APPROVED', amountMinor: 900_000, approvedMinor: 800_000, activity: 'CUSTOMER_OFFER' });
+      const earlier = await insertClaim(w, {
+        status: 'APPROVED',
+        amountMinor: 900_000,
+        approvedMinor: 800_000,
+        activity: 'CUSTOMER_OFFER',
+      });
       const c = await insertClaim(w, { complete: true, amountMinor: 500_000, activity: 'CUSTOMER_OFFER' });
       const e = await expectOnly(c.id, 'activity_cap');
       expect(e.details.rules![0]!.params).toMatchObject({ capMinor: 1_200_000, usedMinor: 800_000 });
@@ -182,7 +215,14 @@ describe('submission', () => {
 
     it('needs every invoice in the claim currency', async () => {
       const c = await insertClaim(w, { complete: true });
-      await w.db.document.create({ data: { claimId: c.id, kind: 'INVOICE', fields: { vendor: 'Hotel', invoiceNumber: 'EU-1', invoiceDate: '2026-09-03', amountMinor: 5_000, currency: 'EUR' }, uploaderId: w.users.incentivesUser } });
+      await w.db.document.create({
+        data: {
+          claimId: c.id,
+          kind: 'INVOICE',
+          fields: { vendor: 'Hotel', invoiceNumber: 'EU-1', invoiceDate: '2026-09-03', amountMinor: 5_000, currency: 'EUR' },
+          uploaderId: w.users.incentivesUser,
+        },
+      });
       const e = await expectOnly(c.id, 'single_currency');
       expect(e.details.rules![0]!.params).toEqual({ currency: 'USD', others: ['EUR'] });
     });
@@ -191,9 +231,22 @@ describe('submission', () => {
       const c = await insertClaim(w, { amountMinor: 5_000_000, activity: 'CUSTOMER_OFFER' });
       w.clock.current = new Date('2027-03-01T08:00:00Z');
       const e = await failure(submit(c.id));
-      expect(failedRules(e)).toEqual(['invoice_or_csr', 'proof_present', 'required_metric', 'within_remaining', 'before_deadline', 'activity_cap']);
+      expect(failedRules(e)).toEqual([
+        'invoice_or_csr',
+        'proof_present',
+        'required_metric',
+        'within_remaining',
+        'before_deadline',
+        'activity_cap',
+      ]);
       const tv = await insertClaim(w, { activity: 'TV_RADIO' });
-      expect(failedRules(await failure(submit(tv.id)))).toEqual(['invoice_or_csr', 'proof_present', 'required_metric', 'before_deadline', 'pre_approval_id']);
+      expect(failedRules(await failure(submit(tv.id)))).toEqual([
+        'invoice_or_csr',
+        'proof_present',
+        'required_metric',
+        'before_deadline',
+        'pre_approval_id',
+      ]);
     });
   });
 
@@ -212,8 +265,13 @@ describe('submission', () => {
         now: new Date('2027-02-14T22:00:00Z'),
       });
       expect(rules.map((r) => [r.rule, r.ok])).toEqual([
-        ['invoice_or_csr', true], ['proof_present', true], ['proof_notes', true], ['amount_positive', true],
-        ['within_remaining', true], ['before_deadline', true], ['single_currency', true],
+        ['invoice_or_csr', true],
+        ['proof_present', true],
+        ['proof_notes', true],
+        ['amount_positive', true],
+        ['within_remaining', true],
+        ['before_deadline', true],
+        ['single_currency', true],
       ]);
     });
 
@@ -227,7 +285,10 @@ describe('submission', () => {
         now: TEST_NOW,
       };
       const cap = (capMinor: number | null, capPercentOfEarned: number | null) =>
-        completenessRules({ ...base, activityType: { requiredMetrics: [], requiresPreApproval: false, capMinor, capPercentOfEarned } }).find((r) => r.rule === 'activity_cap');
+        completenessRules({
+          ...base,
+          activityType: { requiredMetrics: [], requiresPreApproval: false, capMinor, capPercentOfEarned },
+        }).find((r) => r.rule === 'activity_cap');
       expect(cap(5000, 20)).toMatchObject({ ok: false, params: { capMinor: 2000 } });
       expect(cap(5000, null)).toMatchObject({ ok: true, params: { capMinor: 5000 } });
       expect(cap(null, null)).toBeUndefined();

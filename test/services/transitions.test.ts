@@ -1,6 +1,14 @@
 import type { ClaimStatus } from '../../prisma/generated/client';
 import type { Actor, CommandResult, Services } from '../../services/context';
-import { approveClaim, disputeClaim, giveFeedback, rejectClaim, requestInformation, reviewDocument, startReview } from '../../services/review';
+import {
+  approveClaim,
+  disputeClaim,
+  giveFeedback,
+  rejectClaim,
+  requestInformation,
+  reviewDocument,
+  startReview,
+} from '../../services/review';
 import { insertClaim, makeWorld, type World } from '../helpers/world';
 
 /**
@@ -8,10 +16,22 @@ import { insertClaim, makeWorld, type World } from '../helpers/world';
  * happens, or the claim is left exactly as it was with the conflict the bot explains.
  */
 let w: World;
-beforeAll(async () => { w = await makeWorld(); });
+beforeAll(async () => {
+  w = await makeWorld();
+});
 afterAll(() => w.close());
 
-const ALL: ClaimStatus[] = ['EDITING', 'SUBMITTED', 'IN_REVIEW', 'ACTION_REQUIRED', 'APPROVED', 'REJECTED', 'DISPUTED', 'EXPIRED', 'CANCELLED'];
+const ALL: ClaimStatus[] = [
+  'EDITING',
+  'SUBMITTED',
+  'IN_REVIEW',
+  'ACTION_REQUIRED',
+  'APPROVED',
+  'REJECTED',
+  'DISPUTED',
+  'EXPIRED',
+  'CANCELLED',
+];
 
 type Case = {
   name: string;
@@ -26,7 +46,13 @@ type Case = {
 const proof = (claimId: string) => w.db.document.findFirstOrThrow({ where: { claimId, kind: 'PROOF' } });
 
 const CASES: Case[] = [
-  { name: 'startReview', actor: () => w.users.reviewer, run: (s, a, c) => startReview(s, a, { claimId: c.id, version: c.version }), allowed: { SUBMITTED: 'IN_REVIEW' }, refusal: 'transition_not_allowed' },
+  {
+    name: 'startReview',
+    actor: () => w.users.reviewer,
+    run: (s, a, c) => startReview(s, a, { claimId: c.id, version: c.version }),
+    allowed: { SUBMITTED: 'IN_REVIEW' },
+    refusal: 'transition_not_allowed',
+  },
   {
     name: 'requestInformation',
     actor: () => w.users.reviewer,
@@ -34,7 +60,13 @@ const CASES: Case[] = [
     allowed: { IN_REVIEW: 'ACTION_REQUIRED', DISPUTED: 'ACTION_REQUIRED' },
     refusal: 'transition_not_allowed',
   },
-  { name: 'approveClaim', actor: () => w.users.reviewer, run: (s, a, c) => approveClaim(s, a, { claimId: c.id, version: c.version }), allowed: { IN_REVIEW: 'APPROVED', DISPUTED: 'APPROVED' }, refusal: 'transition_not_allowed' },
+  {
+    name: 'approveClaim',
+    actor: () => w.users.reviewer,
+    run: (s, a, c) => approveClaim(s, a, { claimId: c.id, version: c.version }),
+    allowed: { IN_REVIEW: 'APPROVED', DISPUTED: 'APPROVED' },
+    refusal: 'transition_not_allowed',
+  },
   {
     name: 'rejectClaim',
     actor: () => w.users.reviewer,
@@ -52,7 +84,14 @@ const CASES: Case[] = [
   {
     name: 'reviewDocument',
     actor: () => w.users.reviewer,
-    run: async (s, a, c) => reviewDocument(s, a, { claimId: c.id, version: c.version, documentId: (await proof(c.id)).id, decision: 'NEEDS_FIX', feedback: 'Blurry photo' }),
+    run: async (s, a, c) =>
+      reviewDocument(s, a, {
+        claimId: c.id,
+        version: c.version,
+        documentId: (await proof(c.id)).id,
+        decision: 'NEEDS_FIX',
+        feedback: 'Blurry photo',
+      }),
     allowed: { IN_REVIEW: 'IN_REVIEW', DISPUTED: 'DISPUTED' },
     refusal: 'not_in_review',
   },
@@ -98,6 +137,8 @@ describe('the dispute round trip', () => {
     expect(r.status).toBe('APPROVED');
     const types = (await w.db.historyEvent.findMany({ where: { claimId: c.id }, orderBy: { id: 'asc' } })).map((h) => h.type);
     expect(types).toEqual(['rejected', 'disputed', 'rejected', 'disputed', 'approved']);
-    await expect(disputeClaim(w.svc, owner, { claimId: c.id, version: r.version, reason: 'More please' })).rejects.toMatchObject({ code: 'transition_not_allowed' });
+    await expect(disputeClaim(w.svc, owner, { claimId: c.id, version: r.version, reason: 'More please' })).rejects.toMatchObject({
+      code: 'transition_not_allowed',
+    });
   });
 });

@@ -13,7 +13,16 @@ let outsiderId: string;
 beforeAll(async () => {
   w = await makeWorld();
   const org = await w.db.organisation.create({ data: { tenantId: 'fabrikam-tenant', name: 'Fabrikam' } });
-  const u = await w.db.user.create({ data: { organisationId: org.id, tenantId: 'fabrikam-tenant', aadObjectId: 'fab-1', displayName: 'Megan From Fabrikam', email: 'megan@fabrikam.example', roles: { create: [{ role: 'GLOBAL_ADMIN' }] } } });
+  const u = await w.db.user.create({
+    data: {
+      organisationId: org.id,
+      tenantId: 'fabrikam-tenant',
+      aadObjectId: 'fab-1',
+      displayName: 'Megan From Fabrikam',
+      email: 'megan@fabrikam.example',
+      roles: { create: [{ role: 'GLOBAL_ADMIN' }] },
+    },
+  });
   outsiderId = u.id;
 });
 afterAll(() => w.close());
@@ -41,7 +50,13 @@ describe('requestUpload', () => {
     expect((await w.db.claim.findUniqueOrThrow({ where: { id: c.id } })).version).toBe(c.version);
 
     const req = await w.db.uploadRequest.findUniqueOrThrow({ where: { id: r.uploadRequestId } });
-    expect(req).toMatchObject({ requesterId: w.users.incentivesUser, assigneeId: w.users.colleague, kind: 'PROOF', status: 'OPEN', message: 'Could you upload the event photos?' });
+    expect(req).toMatchObject({
+      requesterId: w.users.incentivesUser,
+      assigneeId: w.users.colleague,
+      kind: 'PROOF',
+      status: 'OPEN',
+      message: 'Could you upload the event photos?',
+    });
     expect(req.dueAt.toISOString()).toBe('2026-12-04T23:59:59.999Z');
 
     const [h] = await history(c.id);
@@ -52,8 +67,15 @@ describe('requestUpload', () => {
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ recipientId: w.users.colleague, kind: 'upload_requested' });
     expect(out[0]!.payload).toEqual({
-      kind: 'upload_requested', claimId: c.id, number: c.number, name: 'Test seminar', uploadRequestId: req.id,
-      documentKind: 'PROOF', message: 'Could you upload the event photos?', dueAt: '2026-12-04', byName: 'Alex Wilber',
+      kind: 'upload_requested',
+      claimId: c.id,
+      number: c.number,
+      name: 'Test seminar',
+      uploadRequestId: req.id,
+      documentKind: 'PROOF',
+      message: 'Could you upload the event photos?',
+      dueAt: '2026-12-04',
+      byName: 'Alex Wilber',
     });
   });
 
@@ -106,27 +128,45 @@ describe('declineUploadRequest', () => {
     const { uploadRequestId } = await requestUpload(w.svc, owner(), ask(c.id));
     const r = await declineUploadRequest(w.svc, colleague(), { uploadRequestId, reason: 'I was not at that event' });
     expect(r).toMatchObject({ uploadRequestId, requestStatus: 'DECLINED', claimId: c.id, version: c.version });
-    expect(await w.db.uploadRequest.findUniqueOrThrow({ where: { id: uploadRequestId } })).toMatchObject({ status: 'DECLINED', declineReason: 'I was not at that event', closedAt: w.clock.now() });
+    expect(await w.db.uploadRequest.findUniqueOrThrow({ where: { id: uploadRequestId } })).toMatchObject({
+      status: 'DECLINED',
+      declineReason: 'I was not at that event',
+      closedAt: w.clock.now(),
+    });
     expect((await history(c.id)).map((h) => h.type)).toEqual(['upload_requested', 'upload_declined']);
     const declined = (await outbox(c.id)).filter((o) => o.kind === 'upload_declined');
     expect(declined).toHaveLength(1);
-    expect(declined[0]).toMatchObject({ recipientId: w.users.incentivesUser, payload: expect.objectContaining({ reason: 'I was not at that event', byName: 'Isaiah Langer', documentKind: 'PROOF' }) });
+    expect(declined[0]).toMatchObject({
+      recipientId: w.users.incentivesUser,
+      payload: expect.objectContaining({ reason: 'I was not at that event', byName: 'Isaiah Langer', documentKind: 'PROOF' }),
+    });
   });
 
   it('only the person asked can decline, only once, and only with a reason', async () => {
     const c = await insertClaim(w);
     const { uploadRequestId } = await requestUpload(w.svc, owner(), ask(c.id));
-    await expect(declineUploadRequest(w.svc, owner(), { uploadRequestId, reason: 'nope' })).rejects.toMatchObject({ kind: 'forbidden', code: 'upload_request_scope' });
-    await expect(declineUploadRequest(w.svc, as(w.users.incentivesAdmin), { uploadRequestId, reason: 'nope' })).rejects.toMatchObject({ kind: 'forbidden', code: 'upload_request_scope' });
+    await expect(declineUploadRequest(w.svc, owner(), { uploadRequestId, reason: 'nope' })).rejects.toMatchObject({
+      kind: 'forbidden',
+      code: 'upload_request_scope',
+    });
+    await expect(declineUploadRequest(w.svc, as(w.users.incentivesAdmin), { uploadRequestId, reason: 'nope' })).rejects.toMatchObject({
+      kind: 'forbidden',
+      code: 'upload_request_scope',
+    });
     await expect(declineUploadRequest(w.svc, colleague(), { uploadRequestId, reason: '  ' })).rejects.toMatchObject({ kind: 'invalid' });
     expect((await w.db.uploadRequest.findUniqueOrThrow({ where: { id: uploadRequestId } })).status).toBe('OPEN');
     await declineUploadRequest(w.svc, colleague(), { uploadRequestId, reason: 'Not mine' });
-    await expect(declineUploadRequest(w.svc, colleague(), { uploadRequestId, reason: 'Really not mine' })).rejects.toMatchObject({ kind: 'conflict', code: 'upload_request_closed' });
+    await expect(declineUploadRequest(w.svc, colleague(), { uploadRequestId, reason: 'Really not mine' })).rejects.toMatchObject({
+      kind: 'conflict',
+      code: 'upload_request_closed',
+    });
     expect((await history(c.id)).filter((h) => h.type === 'upload_declined')).toHaveLength(1);
   });
 
   it('an unknown request is not found', async () => {
-    await expect(declineUploadRequest(w.svc, colleague(), { uploadRequestId: '5f0c7a8e-6d2f-4c1e-9b0a-1d2e3f405060', reason: 'x' })).rejects.toMatchObject({ kind: 'not_found', code: 'upload_request' });
+    await expect(
+      declineUploadRequest(w.svc, colleague(), { uploadRequestId: '5f0c7a8e-6d2f-4c1e-9b0a-1d2e3f405060', reason: 'x' }),
+    ).rejects.toMatchObject({ kind: 'not_found', code: 'upload_request' });
   });
 });
 
@@ -138,22 +178,33 @@ describe('cancelUploadRequest', () => {
     expect(r.requestStatus).toBe('CANCELLED');
     expect((await history(c.id)).map((h) => h.type)).toEqual(['upload_requested', 'upload_cancelled']);
     expect((await outbox(c.id)).filter((o) => o.kind === 'upload_cancelled').map((o) => o.recipientId)).toEqual([w.users.colleague]);
-    await expect(cancelUploadRequest(w.svc, owner(), { uploadRequestId })).rejects.toMatchObject({ kind: 'conflict', code: 'upload_request_closed' });
+    await expect(cancelUploadRequest(w.svc, owner(), { uploadRequestId })).rejects.toMatchObject({
+      kind: 'conflict',
+      code: 'upload_request_closed',
+    });
   });
 
-  it('a partner admin may cancel someone else\'s request; the colleague asked may not', async () => {
+  it("a partner admin may cancel someone else's request; the colleague asked may not", async () => {
     const c = await insertClaim(w);
     const { uploadRequestId } = await requestUpload(w.svc, owner(), ask(c.id));
-    await expect(cancelUploadRequest(w.svc, colleague(), { uploadRequestId })).rejects.toMatchObject({ kind: 'forbidden', code: 'upload_request_scope' });
+    await expect(cancelUploadRequest(w.svc, colleague(), { uploadRequestId })).rejects.toMatchObject({
+      kind: 'forbidden',
+      code: 'upload_request_scope',
+    });
     await expect(cancelUploadRequest(w.svc, as(outsiderId), { uploadRequestId })).rejects.toMatchObject({ kind: 'forbidden' });
-    await expect(cancelUploadRequest(w.svc, as(w.users.incentivesAdmin), { uploadRequestId })).resolves.toMatchObject({ requestStatus: 'CANCELLED' });
+    await expect(cancelUploadRequest(w.svc, as(w.users.incentivesAdmin), { uploadRequestId })).resolves.toMatchObject({
+      requestStatus: 'CANCELLED',
+    });
   });
 
   it('a declined request cannot be cancelled', async () => {
     const c = await insertClaim(w);
     const { uploadRequestId } = await requestUpload(w.svc, owner(), ask(c.id));
     await declineUploadRequest(w.svc, colleague(), { uploadRequestId, reason: 'Busy' });
-    await expect(cancelUploadRequest(w.svc, owner(), { uploadRequestId })).rejects.toMatchObject({ kind: 'conflict', code: 'upload_request_closed' });
+    await expect(cancelUploadRequest(w.svc, owner(), { uploadRequestId })).rejects.toMatchObject({
+      kind: 'conflict',
+      code: 'upload_request_closed',
+    });
   });
 });
 
@@ -163,17 +214,29 @@ describe('reading upload requests', () => {
     const { uploadRequestId } = await requestUpload(w.svc, owner(), ask(c.id, { kind: 'INVOICE', message: 'The hotel invoice please' }));
     const view = await getUploadRequest(w.svc, colleague(), uploadRequestId);
     expect(view).toMatchObject({
-      id: uploadRequestId, claimId: c.id, claimNumber: c.number, claimName: 'Test seminar', requesterName: 'Alex Wilber', assigneeName: 'Isaiah Langer',
-      kind: 'INVOICE', message: 'The hotel invoice please', dueDate: '2026-12-04', status: 'OPEN', overdue: false,
+      id: uploadRequestId,
+      claimId: c.id,
+      claimNumber: c.number,
+      claimName: 'Test seminar',
+      requesterName: 'Alex Wilber',
+      assigneeName: 'Isaiah Langer',
+      kind: 'INVOICE',
+      message: 'The hotel invoice please',
+      dueDate: '2026-12-04',
+      status: 'OPEN',
+      overdue: false,
     });
     await expect(getUploadRequest(w.svc, owner(), uploadRequestId)).resolves.toMatchObject({ id: uploadRequestId });
     await expect(getUploadRequest(w.svc, as(w.users.globalAdmin), uploadRequestId)).resolves.toMatchObject({ id: uploadRequestId });
-    await expect(getUploadRequest(w.svc, as(w.users.reviewer), uploadRequestId)).rejects.toMatchObject({ kind: 'forbidden', code: 'upload_request_scope' });
+    await expect(getUploadRequest(w.svc, as(w.users.reviewer), uploadRequestId)).rejects.toMatchObject({
+      kind: 'forbidden',
+      code: 'upload_request_scope',
+    });
     await expect(getUploadRequest(w.svc, as(outsiderId), uploadRequestId)).rejects.toMatchObject({ kind: 'forbidden' });
     await expect(getUploadRequest(w.svc, owner(), 'not-an-id')).rejects.toMatchObject({ kind: 'invalid' });
   });
 
-  it('lists the actor\'s open requests, soonest due first', async () => {
+  it("lists the actor's open requests, soonest due first", async () => {
     const c = await insertClaim(w);
     const later = await requestUpload(w.svc, owner(), ask(c.id, { dueDate: '2026-12-20' }));
     const sooner = await requestUpload(w.svc, owner(), ask(c.id, { dueDate: '2026-11-30' }));
@@ -197,7 +260,7 @@ describe('reading upload requests', () => {
 });
 
 describe('searchColleagues', () => {
-  it('finds people of the actor\'s organisation by name or email, never the actor or other organisations', async () => {
+  it("finds people of the actor's organisation by name or email, never the actor or other organisations", async () => {
     expect((await searchColleagues(w.svc, owner(), 'MEG')).map((u) => u.displayName)).toEqual(['Megan Bowen']);
     expect((await searchColleagues(w.svc, owner(), 'isaiahl@')).map((u) => u.id)).toEqual([w.users.colleague]);
     const everyone = await searchColleagues(w.svc, owner(), '');

@@ -18,8 +18,14 @@ module.exports = async function globalSetup() {
   fs.chmodSync(base, 0o755);
   const port = await freePort();
   const pg = new EmbeddedPostgres({
-    databaseDir: path.join(base, 'pg'), user: 'postgres', password: 'postgres', port, persistent: false,
-    createPostgresUser: process.getuid?.() === 0, onLog: () => {}, onError: () => {},
+    databaseDir: path.join(base, 'pg'),
+    user: 'postgres',
+    password: 'postgres',
+    port,
+    persistent: false,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: () => {},
     postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
   });
   await pg.initialise();

@@ -68,7 +68,12 @@ export class ConnectorStub {
   private sockets = new Set<Socket>();
   private hung = new Set<http.ServerResponse>();
   private faults = new Map<string, Array<{ fault: Fault; left: number }>>();
-  private chaosMode: { rate: number; statuses: Array<429 | 503 | 502 | 504 | 412>; random: () => number; retryAfterSeconds: number } | null = null;
+  private chaosMode: {
+    rate: number;
+    statuses: Array<429 | 503 | 502 | 504 | 412>;
+    random: () => number;
+    retryAfterSeconds: number;
+  } | null = null;
   private limits: Array<[number, number]> | null = null;
   private seenKeys = new Map<string, string>();
   private nextId = 1;
@@ -107,7 +112,9 @@ export class ConnectorStub {
 
   /** Every message/update request fails with probability `rate`, with one of `statuses`. */
   chaos(opts: { rate: number; statuses: Array<429 | 503 | 502 | 504 | 412>; seed?: number; retryAfterSeconds?: number } | null): void {
-    this.chaosMode = opts ? { rate: opts.rate, statuses: opts.statuses, random: prng(opts.seed ?? 42), retryAfterSeconds: opts.retryAfterSeconds ?? 1 } : null;
+    this.chaosMode = opts
+      ? { rate: opts.rate, statuses: opts.statuses, random: prng(opts.seed ?? 42), retryAfterSeconds: opts.retryAfterSeconds ?? 1 }
+      : null;
   }
 
   /** Answer 429 (Retry-After) when a conversation exceeds Teams' limits (pass `false` to stop). */
@@ -126,7 +133,9 @@ export class ConnectorStub {
   }
 
   updates(conversationId?: string, activityId?: string): DeliveredMessage[] {
-    return this.updated.filter((u) => (!conversationId || u.conversationId === conversationId) && (!activityId || u.activityId === activityId));
+    return this.updated.filter(
+      (u) => (!conversationId || u.conversationId === conversationId) && (!activityId || u.activityId === activityId),
+    );
   }
 
   /** Messages re-sent with a dedupe key already delivered (the user did not see them again). */
@@ -136,12 +145,16 @@ export class ConnectorStub {
 
   /** Adaptive Card contents of the messages delivered to a conversation, in order. */
   cardsIn(conversationId: string): unknown[] {
-    return this.sent(conversationId).flatMap((d) => (d.activity.attachments ?? []).filter((a) => a.contentType === ADAPTIVE).map((a) => a.content));
+    return this.sent(conversationId).flatMap((d) =>
+      (d.activity.attachments ?? []).filter((a) => a.contentType === ADAPTIVE).map((a) => a.content),
+    );
   }
 
   /** Timestamps of every message request (POST to activities) per conversation, whatever the answer. */
   attemptTimes(conversationId: string): number[] {
-    return this.requests.filter((r) => r.conversationId === conversationId && r.method === 'POST' && r.path.includes('/activities')).map((r) => r.timestamp);
+    return this.requests
+      .filter((r) => r.conversationId === conversationId && r.method === 'POST' && r.path.includes('/activities'))
+      .map((r) => r.timestamp);
   }
 
   async waitFor(predicate: (stub: this) => boolean, timeoutMs = 5000): Promise<void> {
@@ -172,7 +185,8 @@ export class ConnectorStub {
     this.requests.push(rec);
     const seg = path.split('/').filter(Boolean).map(decodeURIComponent);
     // seg: ['v3', 'conversations', id?, 'activities'|'members', sub?]
-    if (seg[0] !== 'v3' || seg[1] !== 'conversations') return this.reply(res, rec, 404, { error: { code: 'NotFound', message: `No route ${method} ${path}` } });
+    if (seg[0] !== 'v3' || seg[1] !== 'conversations')
+      return this.reply(res, rec, 404, { error: { code: 'NotFound', message: `No route ${method} ${path}` } });
 
     if (seg.length === 2 && method === 'POST') return this.createConversation(rec, body, res);
     const conversationId = seg[2]!;
@@ -180,7 +194,10 @@ export class ConnectorStub {
 
     if (seg[3] === 'members' && method === 'GET') {
       const m = seg[4] ? this.members.get(seg[4]) : undefined;
-      if (!m) return this.reply(res, rec, 404, { error: { code: 'MemberNotFoundInConversation', message: 'The member is not in the conversation' } });
+      if (!m)
+        return this.reply(res, rec, 404, {
+          error: { code: 'MemberNotFoundInConversation', message: 'The member is not in the conversation' },
+        });
       return this.reply(res, rec, 200, m);
     }
     if (seg[3] !== 'activities' || (method !== 'POST' && method !== 'PUT')) {
@@ -224,11 +241,19 @@ export class ConnectorStub {
 
   private injectFault(rec: RecordedRequest, conversationId: string, res: http.ServerResponse): boolean {
     if (this.limits) {
-      const times = this.requests.filter((r) => r !== rec && r.conversationId === conversationId && r.method === 'POST').map((r) => r.timestamp);
+      const times = this.requests
+        .filter((r) => r !== rec && r.conversationId === conversationId && r.method === 'POST')
+        .map((r) => r.timestamp);
       for (const [windowMs, max] of this.limits) {
         const inWindow = times.filter((t) => t > rec.timestamp - windowMs).length;
         if (inWindow >= max) {
-          this.reply(res, rec, 429, { error: { code: 'Throttled', message: `More than ${max} requests in ${windowMs} ms` } }, { 'Retry-After': '1' });
+          this.reply(
+            res,
+            rec,
+            429,
+            { error: { code: 'Throttled', message: `More than ${max} requests in ${windowMs} ms` } },
+            { 'Retry-After': '1' },
+          );
           return true;
         }
       }
@@ -250,7 +275,13 @@ export class ConnectorStub {
     }
     switch (fault.status) {
       case 429:
-        this.reply(res, rec, 429, { error: { code: 'Throttled', message: 'Too many requests' } }, { 'Retry-After': String(fault.retryAfterSeconds ?? 1) });
+        this.reply(
+          res,
+          rec,
+          429,
+          { error: { code: 'Throttled', message: 'Too many requests' } },
+          { 'Retry-After': String(fault.retryAfterSeconds ?? 1) },
+        );
         break;
       case 403:
         this.reply(res, rec, 403, { error: { code: fault.subcode, message: `Forbidden: ${fault.subcode}` } });
@@ -259,12 +290,20 @@ export class ConnectorStub {
         this.reply(res, rec, 404, { error: { code: 'ConversationNotFound', message: 'Conversation not found.' } });
         break;
       default:
-        this.reply(res, rec, fault.status, { error: { code: fault.status === 412 ? 'PreconditionFailed' : 'ServiceError', message: `Status ${fault.status}` } });
+        this.reply(res, rec, fault.status, {
+          error: { code: fault.status === 412 ? 'PreconditionFailed' : 'ServiceError', message: `Status ${fault.status}` },
+        });
     }
     return true;
   }
 
-  private reply(res: http.ServerResponse, rec: RecordedRequest | undefined, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  private reply(
+    res: http.ServerResponse,
+    rec: RecordedRequest | undefined,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     if (rec) rec.status = status;
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
     res.end(JSON.stringify(body));

@@ -61,7 +61,10 @@ export async function startFileHost(): Promise<FileHost> {
       return;
     }
     let written = 0;
-    res.writeHead(200, { 'Content-Type': route.contentType, ...(route.declareLength ? { 'Content-Length': String(route.totalBytes) } : {}) });
+    res.writeHead(200, {
+      'Content-Type': route.contentType,
+      ...(route.declareLength ? { 'Content-Length': String(route.totalBytes) } : {}),
+    });
     res.on('close', () => outcomeFor(path).resolve({ bytesWritten: written, completed: res.writableFinished }));
     const pump = () => {
       while (written < route.totalBytes && !res.destroyed) {
@@ -81,7 +84,12 @@ export async function startFileHost(): Promise<FileHost> {
     requests,
     serve: (path, bytes, contentType, opts = {}) => routes.set(path, { kind: 'file', bytes, contentType, redirectTo: opts.redirectTo }),
     serveStream: (path, totalBytes, opts = {}) =>
-      routes.set(path, { kind: 'stream', totalBytes, contentType: opts.contentType ?? 'application/pdf', declareLength: opts.declareLength ?? false }),
+      routes.set(path, {
+        kind: 'stream',
+        totalBytes,
+        contentType: opts.contentType ?? 'application/pdf',
+        declareLength: opts.declareLength ?? false,
+      }),
     streamEnded: (path) => outcomeFor(path).promise,
     close: () =>
       new Promise<void>((resolve) => {

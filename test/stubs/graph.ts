@@ -10,9 +10,22 @@ import http from 'node:http';
 import { createHash, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 
-export type StubUser = { id: string; displayName: string; mail?: string | null; userPrincipalName?: string; preferredLanguage?: string | null };
+export type StubUser = {
+  id: string;
+  displayName: string;
+  mail?: string | null;
+  userPrincipalName?: string;
+  preferredLanguage?: string | null;
+};
 
-export type RecordedRequest = { method: string; path: string; query: URLSearchParams; headers: http.IncomingHttpHeaders; body: Buffer; at: number };
+export type RecordedRequest = {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+  at: number;
+};
 
 export type Fault = { status: number; retryAfter?: number; times: number; method?: string };
 
@@ -58,7 +71,11 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
     }
     const text = JSON.stringify(body);
     // Not chained: restify, loaded in the same test process, patches writeHead to return nothing.
-    res.writeHead(status, { 'Content-Type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8', 'request-id': randomUUID(), ...headers });
+    res.writeHead(status, {
+      'Content-Type': 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8',
+      'request-id': randomUUID(),
+      ...headers,
+    });
     res.end(text);
   };
   const error = (res: http.ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}) =>
@@ -66,7 +83,13 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
   const ctx = (what: string) => `${base}/v1.0/$metadata#${what}`;
 
   const userView = (u: StubUser, select?: string[]) => {
-    const full: Record<string, unknown> = { id: u.id, displayName: u.displayName, mail: u.mail ?? null, userPrincipalName: u.userPrincipalName ?? u.mail ?? `${u.id}@contoso.onmicrosoft.com`, preferredLanguage: u.preferredLanguage ?? null };
+    const full: Record<string, unknown> = {
+      id: u.id,
+      displayName: u.displayName,
+      mail: u.mail ?? null,
+      userPrincipalName: u.userPrincipalName ?? u.mail ?? `${u.id}@contoso.onmicrosoft.com`,
+      preferredLanguage: u.preferredLanguage ?? null,
+    };
     return select ? Object.fromEntries(select.map((f) => [f, full[f] ?? null])) : full;
   };
   const itemView = (i: DriveItem, driveId: string) => ({
@@ -81,7 +104,14 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
   });
   const storeItem = (driveId: string, path: string, bytes: Buffer, contentType: string): { item: DriveItem; created: boolean } => {
     const existing = [...items.values()].find((i) => i.path === `${driveId}/${path}`);
-    const item: DriveItem = existing ?? { id: `01${randomUUID().replace(/-/g, '').toUpperCase().slice(0, 32)}`, name: path.split('/').pop()!, path: `${driveId}/${path}`, bytes, contentType, created: new Date().toISOString() };
+    const item: DriveItem = existing ?? {
+      id: `01${randomUUID().replace(/-/g, '').toUpperCase().slice(0, 32)}`,
+      name: path.split('/').pop()!,
+      path: `${driveId}/${path}`,
+      bytes,
+      contentType,
+      created: new Date().toISOString(),
+    };
     Object.assign(item, { bytes, contentType });
     items.set(item.id, item);
     return { item, created: !existing };
@@ -100,17 +130,36 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
     const method = req.method ?? 'GET';
     const path = decodeURIComponent(url.pathname);
 
-    const fault = faults.find((f) => f.fault.times > 0 && (!f.fault.method || f.fault.method === method) && (typeof f.pattern === 'string' ? path.includes(f.pattern) : f.pattern.test(path)));
+    const fault = faults.find(
+      (f) =>
+        f.fault.times > 0 &&
+        (!f.fault.method || f.fault.method === method) &&
+        (typeof f.pattern === 'string' ? path.includes(f.pattern) : f.pattern.test(path)),
+    );
     if (fault) {
       fault.fault.times--;
-      const code = fault.fault.status === 429 ? 'TooManyRequests' : fault.fault.status === 403 ? 'Forbidden' : fault.fault.status >= 500 ? 'ServiceUnavailable' : 'BadRequest';
-      return error(res, fault.fault.status, code, `Injected fault ${fault.fault.status}`, fault.fault.retryAfter !== undefined ? { 'Retry-After': String(fault.fault.retryAfter) } : {});
+      const code =
+        fault.fault.status === 429
+          ? 'TooManyRequests'
+          : fault.fault.status === 403
+            ? 'Forbidden'
+            : fault.fault.status >= 500
+              ? 'ServiceUnavailable'
+              : 'BadRequest';
+      return error(
+        res,
+        fault.fault.status,
+        code,
+        `Injected fault ${fault.fault.status}`,
+        fault.fault.retryAfter !== undefined ? { 'Retry-After': String(fault.fault.retryAfter) } : {},
+      );
     }
 
     let m: RegExpMatchArray | null;
     // Pre-authenticated URLs: a bearer token here is a client bug (Graph answers 401).
     if ((m = path.match(/^\/_upload\/([\w-]+)$/)) && method === 'PUT') {
-      if (req.headers.authorization) return error(res, 401, 'unauthenticated', 'Upload URLs are pre-authenticated; do not send Authorization');
+      if (req.headers.authorization)
+        return error(res, 401, 'unauthenticated', 'Upload URLs are pre-authenticated; do not send Authorization');
       const session = sessions.get(m[1]);
       if (!session) return error(res, 404, 'itemNotFound', 'The upload session was not found');
       const range = String(req.headers['content-range'] ?? '').match(/^bytes (\d+)-(\d+)\/(\d+)$/);
@@ -118,12 +167,16 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
       const [start, end, total] = range.slice(1).map(Number);
       if (start !== session.receivedBytes) return error(res, 416, 'invalidRange', `Expected range starting at ${session.receivedBytes}`);
       if (end - start + 1 !== body.length) return error(res, 400, 'invalidRequest', 'Content-Range does not match body length');
-      if (end + 1 < total && body.length % CHUNK_UNIT !== 0) return error(res, 400, 'invalidRequest', 'Fragment size must be a multiple of 320 KiB');
+      if (end + 1 < total && body.length % CHUNK_UNIT !== 0)
+        return error(res, 400, 'invalidRequest', 'Fragment size must be a multiple of 320 KiB');
       session.received.push(body);
       session.receivedBytes += body.length;
       session.total = total;
       if (session.receivedBytes < total) {
-        return send(res, 202, { expirationDateTime: new Date(Date.now() + 3600_000).toISOString(), nextExpectedRanges: [`${session.receivedBytes}-`] });
+        return send(res, 202, {
+          expirationDateTime: new Date(Date.now() + 3600_000).toISOString(),
+          nextExpectedRanges: [`${session.receivedBytes}-`],
+        });
       }
       sessions.delete(m[1]);
       const { item, created } = storeItem(session.driveId, session.path, Buffer.concat(session.received), 'application/octet-stream');
@@ -133,7 +186,7 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
       const item = items.get(m[1]);
       if (!item) return error(res, 404, 'itemNotFound', 'The resource could not be found.');
       res.writeHead(200, { 'Content-Type': item.contentType, 'Content-Length': String(item.bytes.length) });
-    res.end(item.bytes);
+      res.end(item.bytes);
       return;
     }
 
@@ -147,16 +200,33 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
     if (p === '/users' && method === 'GET') {
       const search = url.searchParams.get('$search');
       if (search && req.headers.consistencylevel !== 'eventual') {
-        return error(res, 400, 'Request_UnsupportedQuery', "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'");
+        return error(
+          res,
+          400,
+          'Request_UnsupportedQuery',
+          "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+        );
       }
       const top = Number(url.searchParams.get('$top') ?? 100);
       const found = users.filter((u) => !search || matchesSearch(u, search)).slice(0, top);
-      return send(res, 200, { '@odata.context': ctx(select ? `users(${select.join(',')})` : 'users'), value: found.map((u) => userView(u, select)) });
+      return send(res, 200, {
+        '@odata.context': ctx(select ? `users(${select.join(',')})` : 'users'),
+        value: found.map((u) => userView(u, select)),
+      });
     }
     if ((m = p.match(/^\/users\/([^/]+)$/)) && method === 'GET') {
       const u = users.find((x) => x.id === m![1] || x.userPrincipalName === m![1]);
-      if (!u) return error(res, 404, 'Request_ResourceNotFound', `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`);
-      return send(res, 200, { '@odata.context': ctx(select ? `users(${select.join(',')})/$entity` : 'users/$entity'), ...userView(u, select) });
+      if (!u)
+        return error(
+          res,
+          404,
+          'Request_ResourceNotFound',
+          `Resource '${m[1]}' does not exist or one of its queried reference-property objects are not present.`,
+        );
+      return send(res, 200, {
+        '@odata.context': ctx(select ? `users(${select.join(',')})/$entity` : 'users/$entity'),
+        ...userView(u, select),
+      });
     }
     if ((m = p.match(/^\/users\/([^/]+)\/teamwork\/installedApps$/))) {
       const userId = m[1];
@@ -167,16 +237,26 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
         const shown = filter ? list.filter((i) => i.teamsAppId === filter[1].replace(/''/g, "'")) : list;
         return send(res, 200, {
           '@odata.context': ctx(`users('${userId}')/teamwork/installedApps(teamsApp())`),
-          value: shown.map((i) => ({ id: i.installationId, teamsApp: { id: i.teamsAppId, externalId: null, displayName: 'Co-op Claims', distributionMethod: 'organization' } })),
+          value: shown.map((i) => ({
+            id: i.installationId,
+            teamsApp: { id: i.teamsAppId, externalId: null, displayName: 'Co-op Claims', distributionMethod: 'organization' },
+          })),
         });
       }
       if (method === 'POST') {
-        if (opts.installForbidden) return error(res, 403, 'Forbidden', 'Missing role permissions on the request. API requires one of TeamsAppInstallation.ReadWriteForUser.All.');
+        if (opts.installForbidden)
+          return error(
+            res,
+            403,
+            'Forbidden',
+            'Missing role permissions on the request. API requires one of TeamsAppInstallation.ReadWriteForUser.All.',
+          );
         const parsed = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>;
         const bind = String(parsed['teamsApp@odata.bind'] ?? '').match(/\/appCatalogs\/teamsApps\/([^/]+)$/);
         if (!bind) return error(res, 400, 'BadRequest', 'teamsApp@odata.bind is required');
         const appId = bind[1];
-        if (opts.catalogAppIds && !opts.catalogAppIds.includes(appId)) return error(res, 404, 'NotFound', `App '${appId}' was not found in the app catalog.`);
+        if (opts.catalogAppIds && !opts.catalogAppIds.includes(appId))
+          return error(res, 404, 'NotFound', `App '${appId}' was not found in the app catalog.`);
         if (list.some((i) => i.teamsAppId === appId)) return error(res, 409, 'Conflict', 'App is already installed for this user.');
         const installationId = Buffer.from(`${userId}##${appId}`).toString('base64');
         installs.set(userId, [...list, { installationId, teamsAppId: appId }]);
@@ -186,7 +266,13 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
     if ((m = p.match(/^\/users\/([^/]+)\/teamwork\/installedApps\/([^/]+)\/chat$/)) && method === 'GET') {
       const inst = (installs.get(m[1]) ?? []).find((i) => i.installationId === m![2]);
       if (!inst) return error(res, 404, 'NotFound', 'Installation not found');
-      return send(res, 200, { '@odata.context': ctx(`chats/$entity`), id: `19:${m[1]}_${inst.teamsAppId}@unq.gbl.spaces`, topic: null, chatType: 'oneOnOne', createdDateTime: new Date().toISOString() });
+      return send(res, 200, {
+        '@odata.context': ctx(`chats/$entity`),
+        id: `19:${m[1]}_${inst.teamsAppId}@unq.gbl.spaces`,
+        topic: null,
+        chatType: 'oneOnOne',
+        createdDateTime: new Date().toISOString(),
+      });
     }
     if ((m = p.match(/^\/drives\/([^/]+)\/root:\/(.+):\/content$/)) && method === 'PUT') {
       if (body.length > SIMPLE_UPLOAD_LIMIT) return error(res, 413, 'requestTooLarge', 'Use an upload session for files over 4 MB');
@@ -196,7 +282,12 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
     if ((m = p.match(/^\/drives\/([^/]+)\/root:\/(.+):\/createUploadSession$/)) && method === 'POST') {
       const id = randomUUID();
       sessions.set(id, { driveId: m[1], path: m[2], received: [], receivedBytes: 0 });
-      return send(res, 200, { '@odata.context': ctx('microsoft.graph.uploadSession'), uploadUrl: `${base}/_upload/${id}`, expirationDateTime: new Date(Date.now() + 3600_000).toISOString(), nextExpectedRanges: ['0-'] });
+      return send(res, 200, {
+        '@odata.context': ctx('microsoft.graph.uploadSession'),
+        uploadUrl: `${base}/_upload/${id}`,
+        expirationDateTime: new Date(Date.now() + 3600_000).toISOString(),
+        nextExpectedRanges: ['0-'],
+      });
     }
     if ((m = p.match(/^\/drives\/([^/]+)\/items\/([^/]+)\/content$/)) && method === 'GET') {
       if (!items.has(m[2])) return error(res, 404, 'itemNotFound', 'The resource could not be found.');
@@ -213,7 +304,14 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
     req.on('end', () => {
       const url = new URL(req.url ?? '/', base);
       const body = Buffer.concat(chunks);
-      requests.push({ method: req.method ?? 'GET', path: decodeURIComponent(url.pathname), query: url.searchParams, headers: req.headers, body, at: Date.now() });
+      requests.push({
+        method: req.method ?? 'GET',
+        path: decodeURIComponent(url.pathname),
+        query: url.searchParams,
+        headers: req.headers,
+        body,
+        at: Date.now(),
+      });
       try {
         route(req, res, url, body);
       } catch (e) {

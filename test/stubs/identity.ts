@@ -95,7 +95,10 @@ export class IdentityStub {
   /** A token signed by the unpublished key but claiming the published key's id (a forged signature). */
   forgedToken(claims: ChannelClaims): string {
     const now = Math.floor(Date.now() / 1000);
-    return signJwt({ iss: CHANNEL_ISSUER, iat: now, nbf: now, exp: now + 3600, ...claims }, { kid: this.published.kid, privateKey: this.unpublished.privateKey });
+    return signJwt(
+      { iss: CHANNEL_ISSUER, iat: now, nbf: now, exp: now + 3600, ...claims },
+      { kid: this.published.kid, privateKey: this.unpublished.privateKey },
+    );
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -117,13 +120,20 @@ export class IdentityStub {
     if (url.pathname === '/v1/.well-known/keys') {
       this.metadataFetches.push(url.pathname);
       const jwk = this.published.publicKey.export({ format: 'jwk' });
-      return json(200, { keys: [{ kty: 'RSA', use: 'sig', kid: this.published.kid, n: jwk.n, e: jwk.e, endorsements: this.endorsements }] });
+      return json(200, {
+        keys: [{ kty: 'RSA', use: 'sig', kid: this.published.kid, n: jwk.n, e: jwk.e, endorsements: this.endorsements }],
+      });
     }
     if (url.pathname === '/msi/token') {
       // App Service managed identity (api-version 2019-08-01): the secret header proves the caller is on the host.
       const identityHeader = (req.headers['x-identity-header'] as string | undefined) ?? null;
-      this.managedIdentityRequests.push({ resource: url.searchParams.get('resource'), clientId: url.searchParams.get('client_id'), identityHeader });
-      if (identityHeader !== this.identityHeader) return json(401, { error: 'invalid_request', error_description: 'X-IDENTITY-HEADER missing or wrong' });
+      this.managedIdentityRequests.push({
+        resource: url.searchParams.get('resource'),
+        clientId: url.searchParams.get('client_id'),
+        identityHeader,
+      });
+      if (identityHeader !== this.identityHeader)
+        return json(401, { error: 'invalid_request', error_description: 'X-IDENTITY-HEADER missing or wrong' });
       const expiresOn = Math.floor(Date.now() / 1000) + 3600;
       return json(200, {
         access_token: this.managedIdentityToken,
