@@ -26,6 +26,9 @@ const publicCloudWithOpenIdMetadata = (url: string): ConfigurationBotFrameworkAu
   ValidateAuthority: true,
 });
 
+/** The continuation activity botbuilder builds for continueConversationAsync (ActivityEx.getContinuationActivity). */
+const isProactiveTurn = (context: TurnContext) => context.activity?.type === 'event' && context.activity.name === 'ContinueConversation';
+
 /**
  * The adapter authenticates every inbound request (JWT from the Bot Framework) whenever an app id is
  * configured; in local mode it accepts unauthenticated requests and sends without tokens.
@@ -44,11 +47,11 @@ export function createAdapter(config: Config): CloudAdapter {
   const turnLog = log.child({ mod: 'turn' });
   // A failing turn is logged with its stack; the user only ever sees a short apology.
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    // Proactive sends and card updates (continueConversation) fail for reasons the outbox records; no user turn failed.
-    if (context.activity?.type === 'event' && context.activity.name === 'ContinueConversation') {
-      turnLog.warn({ err: error.message }, 'proactive send failed');
-      return;
-    }
+    // A proactive turn (continueConversationAsync: outbox sends, card updates) has no user waiting on it.
+    // Its error must reach the caller: runMiddleware resolves once onTurnError returns, so swallowing it
+    // here made every failed send look delivered (the outbox marked 429/503 answers SENT and never retried).
+    // The caller classifies it (bot/outbox/retryPolicy.ts) and logs it once.
+    if (isProactiveTurn(context)) throw error;
     turnLog.error({ err: error, activityType: context.activity?.type }, 'turn failed');
     if (context.activity?.type === 'message') {
       await context.sendActivity('Sorry, something went wrong on our side. Please try again.').catch(() => undefined);

@@ -15,7 +15,6 @@ export function startBackgroundWork(deps: BotDeps, adapter: CloudAdapter): { sto
     adapter,
     appId: config.bot.appId ?? '',
     config: config.outbox,
-    clock: svc.clock,
     graph: deps.graph,
     teamsAppCatalogId: config.graph.teamsAppCatalogId,
     render: (payload, locale) => renderNotification(notificationPayload.parse(payload), locale),

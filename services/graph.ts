@@ -19,6 +19,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import type { Config } from './config';
+import { parseRetryAfterMs, retryDelayMs } from './retry';
 
 export type TokenProvider = () => Promise<string>;
 
@@ -101,13 +102,10 @@ const USER_FIELDS = ['id', 'displayName', 'mail', 'userPrincipalName', 'preferre
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Retry-After is seconds or an HTTP date; returns seconds, or undefined when absent/garbled. */
+/** Retry-After in seconds (Graph reports it to callers that reschedule), or undefined when absent/garbled. */
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (value === null || value.trim() === '') return undefined;
-  const secs = Number(value);
-  if (Number.isFinite(secs)) return Math.max(0, secs);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, (at - now) / 1000);
+  const ms = parseRetryAfterMs(value, now);
+  return ms === undefined ? undefined : ms / 1000;
 }
 
 /**
@@ -115,13 +113,12 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
  * exponential backoff with jitter. Returns the last response; the caller decides what a failure means.
  */
 export async function sendWithRetry(send: () => Promise<Response>, policy: RetryPolicy = DEFAULT_RETRY): Promise<Response> {
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 1; ; attempt++) {
     const res = await send();
-    if (!RETRY_STATUSES.has(res.status) || attempt >= policy.maxRetries) return res;
-    const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
-    if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterSeconds) return res;
-    const backoff = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-    const delayMs = retryAfter !== undefined ? retryAfter * 1000 : backoff / 2 + Math.random() * (backoff / 2);
+    if (!RETRY_STATUSES.has(res.status) || attempt > policy.maxRetries) return res;
+    const retryAfterMs = parseRetryAfterMs(res.headers.get('retry-after'));
+    if (retryAfterMs !== undefined && retryAfterMs > policy.maxRetryAfterSeconds * 1000) return res;
+    const delayMs = retryDelayMs(attempt, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs }, retryAfterMs);
     await res.body?.cancel().catch(() => undefined); // free the socket before waiting
     await sleep(delayMs);
   }

@@ -84,7 +84,8 @@ export type NotificationPayload = z.infer<typeof notificationPayload>;
 
 /**
  * Queues a notification inside the caller's transaction: it exists if and only if the change that
- * caused it committed. `dedupeKey` must be stable for the same event and recipient.
+ * caused it committed. `dedupeKey` must be stable for the same event and recipient. `at` is the
+ * business time of the change (createdAt); delivery is due at once.
  */
 export async function enqueueNotification(
   tx: Tx,
@@ -99,7 +100,8 @@ export async function enqueueNotification(
       claimId: n.payload.claimId,
       kind: n.payload.kind,
       payload: n.payload,
-      nextAttemptAt: n.at,
+      // Due now on the delivery clock (the wall clock the outbox runs on), whatever business time `at` says.
+      nextAttemptAt: new Date(),
       createdAt: n.at,
     },
     update: {},

@@ -3,7 +3,7 @@ import type { CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { OutboxMessage, OutboxStatus } from '../../prisma/generated/client';
 import type { Config } from '../../services/config';
-import { systemClock, type Clock } from '../../services/context';
+import { systemClock } from '../../services/context';
 import type { Db } from '../../services/db/client';
 import { notificationPayload, type NotificationPayload } from '../../services/notifications';
 import { makeTargetResolver, type DeliveryTarget, type ProactiveGraph, type ResolveTarget } from '../proactive';
@@ -58,7 +58,6 @@ export type OutboxWorkerOptions = {
   teamsAppCatalogId?: string;
   config: Config['outbox'];
   tuning?: Partial<OutboxTuning>;
-  clock?: Clock;
   log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   /** false: no polling loop; only drainOnce() delivers (tests, one-shot tools). Default true. */
   autoStart?: boolean;
@@ -77,7 +76,9 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   const resolveTarget =
     opts.resolveTarget ?? makeTargetResolver({ db, appId, graph: opts.graph, teamsAppCatalogId: opts.teamsAppCatalogId });
   const tuning: OutboxTuning = { ...defaultOutboxTuning, ...opts.tuning };
-  const clock = opts.clock ?? systemClock;
+  // Wall-clock time, never the services' business clock: leases and Retry-After are promises about real
+  // seconds, to Teams and to other replicas (a test's frozen business clock stopped every retry).
+  const clock = systemClock;
   const pacer = new Pacer(config.tenantRatePerSecond, tuning.conversationLimits);
   const backoff = { baseMs: tuning.backoffBaseMs, maxMs: tuning.backoffMaxMs };
   const inflight = new Set<Promise<void>>();

@@ -1,17 +1,20 @@
 import crypto from 'node:crypto';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import pino from 'pino';
+import { createAdapter } from '../../bot/adapter';
+import { loadConfig } from '../../services/config';
 import { DEMO_TENANT_ID } from '../../prisma/seed';
 import { outboxStatus, startOutboxWorker, type OutboxTuning, type OutboxWorker } from '../../bot/outbox/worker';
 import { saveConversationReference } from '../../bot/proactive';
-import { backoffMs, decide } from '../../bot/outbox/retryPolicy';
+import { decide } from '../../bot/outbox/retryPolicy';
+import { backoffMs } from '../../services/retry';
 import type { Config } from '../../services/config';
 import { enqueueNotification, type NotificationPayload } from '../../services/notifications';
 import { insertClaim, makeWorld, type World } from '../helpers/world';
 import { startConnectorStub, type ConnectorStub } from '../stubs/connector';
 
 const silent = pino({ level: 'silent' });
-const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+// The production adapter, with its onTurnError: a bare CloudAdapter once hid failed sends (they looked delivered).
+const adapter = createAdapter(loadConfig({ LOG_LEVEL: 'silent' }));
 
 let w: World;
 let stub: ConnectorStub;

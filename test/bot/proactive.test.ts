@@ -1,6 +1,8 @@
 import crypto from 'node:crypto';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TeamsInfo, type Activity } from 'botbuilder';
+import { TeamsInfo, type Activity } from 'botbuilder';
 import pino from 'pino';
+import { createAdapter } from '../../bot/adapter';
+import { loadConfig } from '../../services/config';
 import { DEMO_TENANT_ID } from '../../prisma/seed';
 import { updateClaimCards } from '../../bot/outbox/claimCards';
 import { startOutboxWorker } from '../../bot/outbox/worker';
@@ -17,7 +19,8 @@ import { insertClaim, makeWorld, type World } from '../helpers/world';
 import { startConnectorStub, type ConnectorStub } from '../stubs/connector';
 
 const silent = pino({ level: 'silent' });
-const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
+// The production adapter, with its onTurnError: a bare CloudAdapter once hid failed sends (they looked delivered).
+const adapter = createAdapter(loadConfig({ LOG_LEVEL: 'silent' }));
 
 let w: World;
 let stub: ConnectorStub;

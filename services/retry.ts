@@ -1,0 +1,31 @@
+/**
+ * The one place that decides how long to wait before trying a remote call again, for every caller
+ * (Microsoft Graph calls in services/graph.ts, proactive delivery in bot/outbox): what the server's
+ * Retry-After says, otherwise exponential backoff with jitter. Which answers are worth retrying is the
+ * caller's knowledge of its service (Teams treats 412 as transient, Graph does not).
+ */
+
+export type BackoffPolicy = { baseMs: number; maxMs: number };
+
+/** Retry-After is delta-seconds or an HTTP date (RFC 9110 §10.2.3); milliseconds from `now`, or undefined when absent or garbled. */
+export function parseRetryAfterMs(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (value == null || value.trim() === '') return undefined;
+  const secs = Number(value);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/**
+ * Exponential backoff with equal jitter for the n-th attempt (1-based): half fixed, half random, so
+ * callers that failed together (replicas, a burst of sends) do not retry in step.
+ */
+export function backoffMs(attempt: number, policy: BackoffPolicy, random: () => number = Math.random): number {
+  const exp = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(exp / 2 + (exp / 2) * random());
+}
+
+/** How long to wait after a failed attempt: the server's Retry-After when it gave one, else backoff. */
+export function retryDelayMs(attempt: number, policy: BackoffPolicy, retryAfterMs?: number, random?: () => number): number {
+  return retryAfterMs ?? backoffMs(attempt, policy, random);
+}
