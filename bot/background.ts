@@ -15,6 +15,8 @@ export function startBackgroundWork(deps: BotDeps, adapter: CloudAdapter): { sto
     adapter,
     appId: config.bot.appId ?? '',
     config: config.outbox,
+    // A send must end well inside the lease, or a second replica could take the row while it is still in flight.
+    tuning: { leaseMs: config.outbox.leaseSeconds * 1000, sendTimeoutMs: Math.min(30_000, (config.outbox.leaseSeconds * 1000) / 3) },
     graph: deps.graph,
     teamsAppCatalogId: config.graph.teamsAppCatalogId,
     render: (payload, locale) => renderNotification(notificationPayload.parse(payload), locale),

@@ -70,7 +70,14 @@ export async function startHttpServer(opts: {
     res.end(file.bytes);
   });
 
-  await new Promise<void>((resolve) => server.listen(opts.port, opts.host, resolve));
+  // A port in use must fail the start with its reason (EADDRINUSE), not crash later as an unhandled 'error' event.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
+  });
   const addr = server.address();
   const port = addr.port;
   return {

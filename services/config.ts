@@ -61,6 +61,8 @@ const envSchema = z.object({
   OUTBOX_POLL_MS: int(500),
   OUTBOX_MAX_ATTEMPTS: int(8),
   OUTBOX_TENANT_RATE_PER_SECOND: int(30),
+  /** How long a replica owns the notifications it claimed; after a crash they are delivered once it runs out. */
+  OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(120),
   PLAYGROUND_USER_AAD_ID: z.string().default('00000000-0000-0000-0000-0000000001'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -100,7 +102,7 @@ export type Config = {
   };
   reviewersConversationId?: string;
   scheduler: { reminderIntervalHours: number; expiryWarningDays: number; intervalSeconds: number };
-  outbox: { pollMs: number; maxAttempts: number; tenantRatePerSecond: number };
+  outbox: { pollMs: number; maxAttempts: number; tenantRatePerSecond: number; leaseSeconds: number };
   playgroundUserAadId: string;
   logLevel: string;
 };
@@ -153,7 +155,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       expiryWarningDays: e.EXPIRY_WARNING_DAYS,
       intervalSeconds: e.SCHEDULER_INTERVAL_SECONDS,
     },
-    outbox: { pollMs: e.OUTBOX_POLL_MS, maxAttempts: e.OUTBOX_MAX_ATTEMPTS, tenantRatePerSecond: e.OUTBOX_TENANT_RATE_PER_SECOND },
+    outbox: {
+      pollMs: e.OUTBOX_POLL_MS,
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      tenantRatePerSecond: e.OUTBOX_TENANT_RATE_PER_SECOND,
+      leaseSeconds: e.OUTBOX_LEASE_SECONDS,
+    },
     playgroundUserAadId: e.PLAYGROUND_USER_AAD_ID,
     logLevel: e.LOG_LEVEL,
   };

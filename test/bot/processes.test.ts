@@ -1,0 +1,196 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { createDb, type Db } from '../../services/db/client';
+import { enqueueNotification } from '../../services/notifications';
+import { messageActivity, type TeamsUser } from '../helpers/activities';
+import { embeddedServer, ensureBuilt, failedStart, isAlive, startBotProcess, tempDataDir, type BotProcess } from '../helpers/botProcess';
+import { startConnectorStub, type ConnectorStub } from '../stubs/connector';
+
+/**
+ * The bot as an operator runs it: `node dist/bot/main.js` (what `npm start` builds and starts) in its
+ * own process, on its own embedded PostgreSQL, killed the way machines die.
+ */
+
+const conv = (u: TeamsUser) => `a:personal-${u.aadObjectId}`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function post(bot: BotProcess, activity: object): Promise<number> {
+  const res = await fetch(`${bot.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(activity),
+  });
+  await res.text();
+  return res.status;
+}
+
+async function waitUntil(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
+  for (const until = Date.now() + timeoutMs; !(await predicate()); await sleep(50)) {
+    if (Date.now() > until) throw new Error(`timed out waiting for: ${what}`);
+  }
+}
+
+const embeddedDb = (dataDir: string): Db => {
+  const server = embeddedServer(dataDir);
+  if (!server) throw new Error('embedded PostgreSQL is not running');
+  return createDb(`postgresql://postgres:postgres@127.0.0.1:${server.port}/postgres`);
+};
+
+beforeAll(() => ensureBuilt(), 120_000);
+
+describe('restart after a crash (kill -9 of npm start)', () => {
+  let connector: ConnectorStub;
+  const dataDirs: string[] = [];
+  const started: BotProcess[] = [];
+  const newDataDir = () => {
+    const d = tempDataDir();
+    dataDirs.push(d);
+    return d;
+  };
+
+  beforeAll(async () => {
+    connector = await startConnectorStub();
+  });
+  // Whatever happened, leave nothing running: our bots by pid, then each data dir's server by its own pid file.
+  afterEach(async () => {
+    for (const b of started.splice(0)) if (isAlive(b.pid)) b.kill('SIGKILL');
+    for (const dataDir of dataDirs.splice(0)) {
+      const server = embeddedServer(dataDir);
+      if (server && isAlive(server.pid)) {
+        process.kill(server.pid, 'SIGINT');
+        await waitUntil('postgres to stop', () => !isAlive(server.pid), 30_000).catch(() => process.kill(server.pid, 'SIGKILL'));
+      }
+      fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
+    }
+  }, 60_000);
+  afterAll(async () => {
+    await connector.close();
+  });
+
+  it('comes up again on its own after kill -9, and every notification claimed by the dead process is delivered', async () => {
+    const dataDir = newDataDir();
+    const env = { DATA_DIR: dataDir, OUTBOX_LEASE_SECONDS: '3', OUTBOX_POLL_MS: '100' };
+    const first = await startBotProcess(env);
+    started.push(first);
+
+    // Ten people talk to the bot, so their chats are known; then 60 notifications are queued for them.
+    const people: TeamsUser[] = Array.from({ length: 10 }, (_, i) => ({ aadObjectId: crypto.randomUUID(), name: `Partner ${i}` }));
+    for (const u of people) expect(await post(first, messageActivity(u, connector.url, 'help'))).toBe(200);
+    await waitUntil('welcome cards', () => people.every((u) => connector.sent(conv(u)).length > 0), 10_000);
+    let db = embeddedDb(dataDir);
+    const users = await db.user.findMany({ where: { aadObjectId: { in: people.map((u) => u.aadObjectId) } } });
+    // Notices about a claim this database does not hold: delivery does not depend on it (only the card-update record does).
+    const claim = { id: crypto.randomUUID(), number: 'CLM-2026-00001' };
+    const keys: string[] = [];
+    // Teams answers slowly, so sends are in flight when the process dies.
+    connector.answerAfter(400);
+    await db.$transaction(async (tx) => {
+      for (let n = 0; n < 6; n++)
+        for (const u of users) {
+          const dedupeKey = `crash-test:${n}:${u.id}`;
+          keys.push(dedupeKey);
+          await enqueueNotification(tx, {
+            recipientId: u.id,
+            dedupeKey,
+            at: new Date(),
+            payload: { kind: 'expiry_warning', claimId: claim.id, number: claim.number, name: `Notice ${n}`, deadline: '2026-12-31' },
+          });
+        }
+    });
+    const deliveredKeys = () => new Set(connector.sent().map((d) => d.activity.channelData?.dedupeKey ?? '')).size - people.length;
+    await waitUntil('some deliveries', () => deliveredKeys() >= 15, 20_000);
+
+    // kill -9 mid-delivery: the process dies, its PostgreSQL keeps running (an orphan holding the data dir).
+    first.kill('SIGKILL');
+    expect(await first.exited).toBeNull();
+    const unansweredAtKill = connector.requests.filter((r) => r.status === 0).length;
+    const orphan = embeddedServer(dataDir);
+    expect(orphan && isAlive(orphan.pid)).toBe(true);
+    // Shown to the user, but the dead process never learnt it: these are the only possible resends.
+    const rowsAtKill = await db.outboxMessage.findMany({ where: { dedupeKey: { in: keys } } });
+    const shownKeys = new Set(connector.sent().map((d) => d.activity.channelData?.dedupeKey));
+    // In flight at the kill: claimed by the dead process and not recorded as sent (Teams may or may not have shown them).
+    const inFlightAtKill = rowsAtKill.filter((r) => r.status === 'PENDING' && r.attempts > 0).length;
+    const shownNotRecorded = rowsAtKill.filter((r) => r.status !== 'SENT' && shownKeys.has(r.dedupeKey)).length;
+    const sentBeforeKill = rowsAtKill.filter((r) => r.status === 'SENT').length;
+    await db.$disconnect();
+    connector.answerAfter(0);
+
+    // The next start on the same data dir comes up by itself: it stops the orphan and starts its own server.
+    const second = await startBotProcess(env);
+    started.push(second);
+    expect(isAlive(orphan!.pid)).toBe(false);
+    expect(second.logs.some((l) => l.msg === 'embedded PostgreSQL left running by a process that died: stopping it')).toBe(true);
+
+    db = embeddedDb(dataDir);
+    try {
+      await waitUntil(
+        'every notification SENT',
+        async () => (await db.outboxMessage.count({ where: { dedupeKey: { in: keys }, status: 'SENT' } })) === keys.length,
+        30_000,
+      );
+      const seen = new Set(connector.sent().map((d) => d.activity.channelData?.dedupeKey));
+      const figures = {
+        tried: keys.length,
+        sentBeforeKill,
+        inFlightAtKill,
+        shownNotRecorded,
+        delivered: keys.filter((k) => seen.has(k)).length,
+        lost: keys.filter((k) => !seen.has(k)).length,
+        duplicated: connector.duplicates(),
+      };
+      console.log(`kill -9 mid-delivery, then restart: ${JSON.stringify(figures)}`);
+      expect(figures.lost).toBe(0);
+      expect(figures.delivered).toBe(keys.length);
+      expect(unansweredAtKill).toBeGreaterThan(0);
+      // Resent only what was shown but not yet recorded when the process died (the stub dedupes it on
+      // channelData.dedupeKey, as a person would not see it twice); nothing already recorded was resent.
+      expect(figures.duplicated).toBe(shownNotRecorded);
+      expect(figures.duplicated).toBeLessThanOrEqual(inFlightAtKill);
+      expect(figures.sentBeforeKill + figures.duplicated).toBeLessThanOrEqual(keys.length);
+    } finally {
+      await db.$disconnect();
+    }
+
+    // A clean stop leaves nothing running.
+    const server = embeddedServer(dataDir)!;
+    second.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    expect(isAlive(server.pid)).toBe(false);
+  }, 120_000);
+
+  it('a start that cannot work says what went wrong and what to do: a second bot on the same data dir, a port in use', async () => {
+    const dataDir = newDataDir();
+    const env = { DATA_DIR: dataDir };
+    const running = await startBotProcess(env);
+    started.push(running);
+    try {
+      const twin = await failedStart(env);
+      expect(twin.code).toBe(1);
+      expect(twin.stderr).toMatch(/What went wrong: Another process \(pid \d+\) is running the embedded PostgreSQL/);
+      expect(twin.stderr).toMatch(/What to do: Two bots cannot share one DATA_DIR/);
+      expect(twin.stderr).not.toMatch(/TypeError|at .*\.js:\d+/);
+      // The running bot was left alone.
+      expect(await fetch(`${running.url}/healthz`).then((r) => r.status)).toBe(200);
+    } finally {
+      running.kill('SIGTERM');
+      await running.exited;
+    }
+
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const busy = await failedStart({ ...env, PORT: String(port) });
+      expect(busy.code).toBe(1);
+      expect(busy.stderr).toContain(`What went wrong: Port ${port} is already in use`);
+      expect(busy.stderr).toMatch(/What to do: Stop the program using that port, or choose another with PORT/);
+      // The failed start stopped the server it had started: the data dir is free again.
+      await waitUntil('embedded server stopped', () => !embeddedServer(dataDir), 10_000);
+    } finally {
+      blocker.close();
+    }
+  }, 120_000);
+});
