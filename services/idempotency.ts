@@ -1,9 +1,20 @@
 import type { Prisma, Tx } from './db/client';
 
 /**
- * Runs `fn` once per key inside the caller's transaction. A repeated key returns the stored result;
- * two concurrent requests with the same key race on the primary key, and the loser's transaction
- * fails with a unique violation (the caller retries and then sees the stored result).
+ * Runs `fn` once per key inside the caller's transaction; a repeated key returns the stored result.
+ * Call it first in the transaction.
+ *
+ * A double click sends the same key twice at once. Both transactions used to look for the key, find
+ * nothing, run the command, and race on the key's primary key: the loser failed with a unique
+ * violation (the user saw "something went wrong"), or first on the claim's version (a false "this
+ * claim changed"). Now the key is locked first (a transaction-scoped advisory lock on its hash), so
+ * the second click waits until the first commits, then finds its stored result and replays it: both
+ * clicks answer with the same result, as a repeated click does. If the first rolls back, the second
+ * runs the command itself. Different keys never wait on each other (except on a 64-bit hash collision,
+ * which only serialises them).
+ *
+ * Keys are stored per user and command: a card's key seen by someone else (a shared channel card), or
+ * reused for another verb, is a different entry instead of a collision.
  */
 export async function once<T extends Prisma.InputJsonValue>(
   tx: Tx,
@@ -12,11 +23,11 @@ export async function once<T extends Prisma.InputJsonValue>(
   fn: () => Promise<T>,
 ): Promise<{ result: T; replayed: boolean }> {
   if (!key) return { result: await fn(), replayed: false };
-  const prior = await tx.idempotencyKey.findUnique({ where: { key } });
-  if (prior && prior.userId === scope.userId && prior.command === scope.command) {
-    return { result: prior.result as T, replayed: true };
-  }
+  const stored = `${scope.userId}:${scope.command}:${key}`;
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${stored}, 0))`;
+  const prior = await tx.idempotencyKey.findUnique({ where: { key: stored } });
+  if (prior) return { result: prior.result as T, replayed: true };
   const result = await fn();
-  await tx.idempotencyKey.create({ data: { key, userId: scope.userId, command: scope.command, result } });
+  await tx.idempotencyKey.create({ data: { key: stored, userId: scope.userId, command: scope.command, result } });
   return { result, replayed: false };
 }
