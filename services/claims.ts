@@ -460,11 +460,14 @@ export async function getClaimDetail(svc: Services, actor: Actor, claimId: strin
 
 /** "CLM-2026-00042" (any case) → claim id; partner staff find only their organisation's claims, reviewers any. */
 export async function findClaimIdByNumber(svc: Services, actor: Actor, number: string): Promise<string> {
-  const n = parseInput(z.string().trim().min(1).max(40), number);
+  // Claim numbers are written in upper case (CLM-2026-00042); what the user typed is matched exactly after
+  // upper-casing it. Never a case-insensitive `equals`: Prisma sends that as ILIKE without escaping, so
+  // "claim %" or "claim _" opened somebody's claim and "claim \" failed in PostgreSQL.
+  const n = parseInput(z.string().trim().min(1).max(40), number).toUpperCase();
   const p = await loadPrincipal(svc.db, actor.userId);
   // Numbers are unique per organisation; a reviewer sees every organisation, so prefer their own and refuse to guess between others.
   const found = await svc.db.claim.findMany({
-    where: { number: { equals: n, mode: 'insensitive' }, ...(isReviewer(p) ? {} : { organisationId: p.organisationId }) },
+    where: { number: n, ...(isReviewer(p) ? {} : { organisationId: p.organisationId }) },
     select: { id: true, organisationId: true },
     take: 10,
   });

@@ -343,11 +343,13 @@ export async function listOpenUploadRequestsFor(svc: Services, actor: Actor): Pr
 export async function searchColleagues(svc: Services, actor: Actor, query: unknown): Promise<Colleague[]> {
   const q = parseInput(searchColleaguesInput, query ?? '');
   const p = await loadPrincipal(svc.db, actor.userId);
+  // Prisma's `contains` is a LIKE pattern it does not escape: "%" listed everyone, a trailing "\" failed in PostgreSQL.
+  const like = q.replace(/[\\%_]/g, '\\$&');
   return svc.db.user.findMany({
     where: {
       organisationId: p.organisationId,
       id: { not: p.userId },
-      ...(q ? { OR: [{ displayName: { contains: q, mode: 'insensitive' } }, { email: { contains: q, mode: 'insensitive' } }] } : {}),
+      ...(q ? { OR: [{ displayName: { contains: like, mode: 'insensitive' } }, { email: { contains: like, mode: 'insensitive' } }] } : {}),
     },
     select: { id: true, displayName: true, email: true },
     orderBy: { displayName: 'asc' },

@@ -97,7 +97,7 @@ export async function insertClaim(
   } = {},
 ): Promise<{ id: string; number: string; version: number }> {
   const activity = opts.activity ?? 'SEMINAR';
-  const number = `CLM-2026-T${crypto.randomBytes(3).toString('hex')}`;
+  const number = `CLM-2026-T${crypto.randomBytes(3).toString('hex').toUpperCase()}`;
   const c = await w.db.claim.create({
     data: {
       number,
