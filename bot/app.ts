@@ -15,7 +15,7 @@ import { createFileStore } from '../services/files';
 import { createGraph, type GraphOptions } from '../services/graph';
 import { log } from '../services/log';
 import { resolveUser } from '../services/users';
-import { createAdapter } from './adapter';
+import { createAdapter, invokeError } from './adapter';
 import { parseCommand } from './commands';
 import { ACTIONS } from './handlers';
 import { errorReply, messageReply } from './handlers/common';
@@ -136,7 +136,9 @@ export class CoopBot extends TeamsActivityHandler {
       const body = await searchColleaguesInvoke(ctx, a.value);
       return { status: StatusCodes.OK, body };
     }
-    return super.onInvokeActivity(context);
+    // Nothing else is implemented; botbuilder would answer 501 (a server error) to a request that is simply not for us.
+    turnLog.warn({ name: typeof a.name === 'string' ? a.name.slice(0, 100) : null }, 'invoke this bot does not handle (400)');
+    return { status: StatusCodes.BAD_REQUEST, body: invokeError(400, 'NotSupported', 'This bot does not handle that request.') };
   }
 
   /** Installing stores the conversation reference (so notifications can reach the user); the welcome comes with conversationUpdate. */
@@ -155,9 +157,17 @@ export class CoopBot extends TeamsActivityHandler {
 
   /** Parses the verb's data with its schema and runs its handler; every failure becomes a card, never a stack trace. */
   private async runAction(ctx: HandlerContext, verb: string, data: Record<string, unknown>): Promise<Reply> {
-    const def = ACTIONS[verb];
+    // Own entries only: "constructor" or "__proto__" must not find Object.prototype's members.
+    const def = Object.hasOwn(ACTIONS, verb) ? ACTIONS[verb] : undefined;
     if (!def) return messageReply(ctx, 'bot.unknownAction');
-    const parsed = def.schema.safeParse(data);
+    let parsed: ReturnType<typeof def.schema.safeParse>;
+    try {
+      parsed = def.schema.safeParse(data);
+    } catch (e) {
+      // zod throws (rather than reporting an issue) for some schema shapes, e.g. an intersection whose sides disagree.
+      turnLog.warn({ verb, err: (e as Error).message }, 'card data could not be checked');
+      return messageReply(ctx, 'bot.cardOutdated');
+    }
     if (!parsed.success) {
       turnLog.warn({ verb, issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'malformed card data');
       return messageReply(ctx, 'bot.cardOutdated');
@@ -212,6 +222,7 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
   const http = await startHttpServer({
     adapter,
     bot,
+    config,
     db,
     port: config.port,
     host: config.host,

@@ -1,18 +1,75 @@
 import restify from 'restify';
-import type { CloudAdapter } from 'botbuilder';
 import type { ActivityHandler } from 'botbuilder';
 import type { Db } from '../services/db/client';
 import { log } from '../services/log';
+import { checkActivity } from './activityEnvelope';
+import { NotAuthenticated, invokeError, isLocalMode, type CoopAdapter } from './adapter';
+import type { Config } from '../services/config';
 
 export type RunningServer = { url: string; port: number; close: () => Promise<void> };
+
+const httpLog = log.child({ mod: 'http' });
+
+/** Fixed answers: nothing from the request or from an exception is ever echoed to the caller. */
+const UNAUTHORIZED = { error: { code: 'Unauthorized', message: 'Authentication is required.' } };
+const BAD_REQUEST = 'The request is not a valid Bot Framework activity.';
+const MAX_BODY_BYTES = 1024 * 1024;
+
+type Answer = { status: number; body?: unknown };
+
+/**
+ * POST /api/messages, from raw bytes to the turn. Each step answers for itself: not JSON or not an
+ * activity → 400 (an invoke: an error invoke response), no valid token → 401 with a fixed body, then
+ * the turn (its failures are onTurnError's). Every refusal is one warning line, never a stack.
+ */
+async function answerActivity(adapter: CoopAdapter, bot: ActivityHandler, authenticated: boolean, req: restify.Request): Promise<Answer> {
+  const remote = req.socket?.remoteAddress;
+  const badRequest = (isInvoke: boolean, why: string, fields?: string[]): Answer => {
+    httpLog.warn({ remote, why, fields }, 'malformed activity refused (400)');
+    return {
+      status: 400,
+      body: isInvoke ? invokeError(400, 'BadRequest', BAD_REQUEST) : { error: { code: 'BadRequest', message: BAD_REQUEST } },
+    };
+  };
+  const authHeader = typeof req.headers.authorization === 'string' ? req.headers.authorization : '';
+  if (authenticated && !/^Bearer \S+$/i.test(authHeader)) {
+    httpLog.warn(
+      { remote, reason: authHeader ? 'not a bearer token' : 'no Authorization header' },
+      'request refused: not authenticated (401)',
+    );
+    return { status: 401, body: UNAUTHORIZED };
+  }
+  if (!req.is('application/json')) return badRequest(false, `content type ${String(req.headers['content-type'] ?? 'none').slice(0, 100)}`);
+  let body: unknown;
+  try {
+    const raw: unknown = req.body;
+    body = JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : typeof raw === 'string' ? raw : '');
+  } catch {
+    return badRequest(false, 'body is not JSON');
+  }
+  const checked = checkActivity(body);
+  if (!checked.ok) return badRequest(checked.isInvoke, 'not an activity', checked.fields);
+  const activity = checked.activity;
+  let auth;
+  try {
+    auth = await adapter.authenticate(activity, authHeader);
+  } catch (e) {
+    const reason = e instanceof NotAuthenticated ? e.reason : String(e);
+    httpLog.warn({ remote, reason }, 'request refused: not authenticated (401)');
+    return { status: 401, body: UNAUTHORIZED };
+  }
+  const invoke = await adapter.runTurn(auth, activity, (context) => bot.run(context));
+  return invoke ? { status: invoke.status, body: invoke.body } : { status: 200 };
+}
 
 /**
  * restify: POST /api/messages through the CloudAdapter, GET /healthz (process and database up).
  * `close` stops accepting connections and waits for in-flight turns to finish.
  */
 export async function startHttpServer(opts: {
-  adapter: CloudAdapter;
+  adapter: CoopAdapter;
   bot: ActivityHandler;
+  config: Config;
   db: Db;
   port: number;
   host: string;
@@ -24,14 +81,23 @@ export async function startHttpServer(opts: {
   ) => Promise<{ bytes: Buffer; fileName: string; contentType: string } | null>;
 }): Promise<RunningServer> {
   const server = restify.createServer({ name: 'coop-claims' });
-  server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
+  // Raw bytes only: the activity is parsed (and refused with 400) by answerActivity, not by a plugin that echoes parser errors.
+  server.use(restify.plugins.bodyReader({ maxBodySize: MAX_BODY_BYTES }));
+  const authenticated = !isLocalMode(opts.config);
   let inFlight = 0;
   let draining: (() => void) | null = null;
 
   server.post('/api/messages', async (req, res) => {
     inFlight++;
     try {
-      await opts.adapter.process(req, res, (context) => opts.bot.run(context));
+      const answer = await answerActivity(opts.adapter, opts.bot, authenticated, req).catch((e: unknown): Answer => {
+        // Only a fault of ours gets here (the turn's own errors are onTurnError's); still no detail leaves.
+        httpLog.error({ err: e }, 'activity not processed');
+        return { status: 500, body: { error: { code: 'InternalServerError', message: 'Something went wrong on our side.' } } };
+      });
+      res.status(answer.status);
+      if (answer.body !== undefined) res.json(answer.body);
+      else res.end();
     } finally {
       inFlight--;
       if (inFlight === 0 && draining) draining();

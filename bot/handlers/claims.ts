@@ -31,6 +31,7 @@ import {
   formErrors,
   newIdempotencyKey,
   typedValues,
+  versionedForm,
   versionedRef,
 } from './common';
 
@@ -105,7 +106,7 @@ export const claimActions = {
 
   'claim.edit.form': action(claimRef.passthrough(), (ctx, d) => editFormReply(ctx, d.claimId)),
 
-  'claim.update': action(formData.and(versionedRef), async (ctx, d) =>
+  'claim.update': action(versionedForm, async (ctx, d) =>
     commandThenDetail(
       ctx,
       d.claimId,

@@ -18,11 +18,18 @@ export const actor = (ctx: HandlerContext) => ({ userId: ctx.user.id });
 export const claimRef = z.object({ claimId: z.string().uuid() });
 export const versionedRef = z.object({
   claimId: z.string().uuid(),
-  version: z.coerce.number().int().positive(),
+  // An int4 column: a larger number is a stale or forged card, not a database error.
+  version: z.coerce.number().int().positive().max(2_147_483_647),
   idempotencyKey: z.string().max(100).optional(),
 });
 /** Forms send their inputs merged into the action data; the service parses them with its own schema. */
 export const formData = z.record(z.string(), z.unknown());
+/**
+ * A form on a claim: its reference and version plus the inputs. Not `formData.and(versionedRef)`: zod
+ * throws "Unmergable intersection" when the two sides disagree, and a card sending version "3" made
+ * them disagree (the record keeps "3", the reference coerces it to 3).
+ */
+export const versionedForm = versionedRef.catchall(z.unknown());
 
 export function messageReply(
   ctx: HandlerContext,

@@ -16,6 +16,7 @@ import {
   messageReply,
   newIdempotencyKey,
   typedValues,
+  versionedForm,
   versionedRef,
 } from './common';
 
@@ -60,7 +61,7 @@ export const documentActions = {
 
   /** Files: the description first, then the bot waits (in the database) for the next file the user sends in 1:1 chat. */
   'doc.add': action(
-    formData.and(versionedRef).and(z.object({ kind: z.enum(['INVOICE', 'PROOF', 'METRIC', 'ADDITIONAL_INFO']) })),
+    versionedRef.extend({ kind: z.enum(['INVOICE', 'PROOF', 'METRIC', 'ADDITIONAL_INFO']) }).catchall(z.unknown()),
     async (ctx, d) => {
       const { claimId, version, kind, details, documentId, replacesDocumentId = documentId, uploadRequestId, ...rest } = d;
       try {
@@ -101,10 +102,10 @@ export const documentActions = {
     },
   ),
 
-  'csr.generate': action(formData.and(versionedRef), (ctx, d) =>
+  'csr.generate': action(versionedForm, (ctx, d) =>
     commandThenDetail(ctx, d.claimId, () => generateCsr(ctx.deps.svc, actor(ctx), d), 'documentAdded', backToForm(ctx, d, 'CSR')),
   ),
-  'metric.add': action(formData.and(versionedRef), (ctx, d) => {
+  'metric.add': action(versionedForm, (ctx, d) => {
     // The metric name comes from the list of required metrics or, for any other metric, the free text box.
     const name = typeof d.otherName === 'string' && d.otherName.trim() ? d.otherName : d.name;
     return commandThenDetail(
@@ -115,7 +116,7 @@ export const documentActions = {
       backToForm(ctx, d, 'METRIC'),
     );
   }),
-  'info.add': action(formData.and(versionedRef), (ctx, d) =>
+  'info.add': action(versionedForm, (ctx, d) =>
     commandThenDetail(
       ctx,
       d.claimId,

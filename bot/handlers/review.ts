@@ -21,7 +21,7 @@ import {
 } from '../../services/review';
 import { action } from '../actions';
 import type { HandlerContext, Reply } from '../turn';
-import { actor, commandThenDetail, formData, formErrors, newIdempotencyKey, typedValues, versionedRef } from './common';
+import { actor, commandThenDetail, formErrors, newIdempotencyKey, typedValues, versionedForm, versionedRef } from './common';
 
 export async function reviewQueueReply(ctx: HandlerContext): Promise<Reply> {
   const items = await getReviewQueue(ctx.deps.svc, actor(ctx));
@@ -66,7 +66,7 @@ export const reviewActions = {
 
   // Per-document Accept / Needs fix; the feedback text comes from that document's own input.
   'review.doc': action(
-    formData.and(versionedRef).and(z.object({ documentId: z.string().uuid(), decision: z.enum(['ACCEPT', 'NEEDS_FIX']) })),
+    versionedRef.extend({ documentId: z.string().uuid(), decision: z.enum(['ACCEPT', 'NEEDS_FIX']) }).catchall(z.unknown()),
     (ctx, d) => {
       const feedback = d[needsFixInputId(d.documentId)];
       return commandThenDetail(
@@ -87,7 +87,7 @@ export const reviewActions = {
   ),
 
   'review.requestInfo.form': action(claimForm, (ctx, d) => requestInfoForm(ctx, d.claimId)),
-  'review.requestInfo': action(formData.and(versionedRef), (ctx, d) =>
+  'review.requestInfo': action(versionedForm, (ctx, d) =>
     commandThenDetail(
       ctx,
       d.claimId,
@@ -97,15 +97,15 @@ export const reviewActions = {
     ),
   ),
   'review.approve.form': action(claimForm, (ctx, d) => approveForm(ctx, d.claimId)),
-  'review.approve': action(formData.and(versionedRef), (ctx, d) =>
+  'review.approve': action(versionedForm, (ctx, d) =>
     commandThenDetail(ctx, d.claimId, () => approveClaim(ctx.deps.svc, actor(ctx), d), 'approved', again(ctx, approveForm, d)),
   ),
   'review.reject.form': action(claimForm, (ctx, d) => rejectForm(ctx, d.claimId)),
-  'review.reject': action(formData.and(versionedRef), (ctx, d) =>
+  'review.reject': action(versionedForm, (ctx, d) =>
     commandThenDetail(ctx, d.claimId, () => rejectClaim(ctx.deps.svc, actor(ctx), d), 'rejected', again(ctx, rejectForm, d)),
   ),
   'claim.dispute.form': action(claimForm, (ctx, d) => disputeForm(ctx, d.claimId)),
-  'claim.dispute': action(formData.and(versionedRef), (ctx, d) =>
+  'claim.dispute': action(versionedForm, (ctx, d) =>
     commandThenDetail(ctx, d.claimId, () => disputeClaim(ctx.deps.svc, actor(ctx), d), 'disputed', again(ctx, disputeForm, d)),
   ),
 };
