@@ -4,7 +4,7 @@ import { ALEX, executeActivity, messageActivity, type TeamsUser } from '../helpe
 import { startBotHarness, type BotHarness } from '../helpers/botHarness';
 import { invokeCard, textOf } from '../helpers/cardQuery';
 import { startConnectorStub, type ConnectorStub } from '../stubs/connector';
-import { startIdentityStub, type IdentityStub } from '../stubs/identity';
+import { HOSTILE_TOKENS, startIdentityStub, type IdentityStub } from '../stubs/identity';
 
 /**
  * Authenticated mode (issue #3), over HTTP against the real server: every inbound request must carry a
@@ -19,8 +19,8 @@ describe('bot: authenticated mode', () => {
   beforeAll(async () => {
     identity = await startIdentityStub();
     connector = await startConnectorStub();
-    // botbuilder prints every refused token to console.error; the assertions say what matters.
-    consoleError = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    // botbuilder prints refused tokens (a stack, the key set) to console.error; the bot must keep them out of its output.
+    consoleError = jest.spyOn(console, 'error');
   });
   afterAll(async () => {
     consoleError.mockRestore();
@@ -70,16 +70,19 @@ describe('bot: authenticated mode', () => {
 
     const valid = () => identity.channelToken({ aud: APP_ID, serviceurl: connector.url });
 
-    /** Each refused request: nobody created, nothing sent, no conversation remembered. */
-    async function expectRefused(token: string | undefined, expectedStatus = 401) {
+    /** Each refused request: 401 with the same fixed body, nobody created, nothing sent, no conversation remembered, nothing printed. */
+    async function expectRefused(token: string | undefined) {
       const u = newcomer();
       const sentBefore = connector.requests.length;
+      const printed = consoleError.mock.calls.length;
       const r = await deliver(h, messageActivity(u, connector.url, 'help'), token);
       const inv = await deliver(h, executeActivity(u, connector.url, 'overview.open', {}), token);
       await settle();
-      expect(r.status).toBe(expectedStatus);
-      expect(inv.status).toBe(expectedStatus);
-      expect(JSON.stringify(inv.body)).not.toContain('application/vnd.microsoft.card.adaptive');
+      for (const x of [r, inv]) {
+        expect(x.status).toBe(401);
+        expect(x.body).toEqual({ error: { code: 'Unauthorized', message: 'Authentication is required.' } });
+      }
+      expect(consoleError.mock.calls.length).toBe(printed);
       expect(await userExists(h, u)).toBe(false);
       expect(await h.world.db.conversationRef.count({ where: { conversationId: convOf(u) } })).toBe(0);
       expect(connector.requests.length).toBe(sentBefore);
@@ -95,6 +98,10 @@ describe('bot: authenticated mode', () => {
 
     it('refuses a token whose signature does not match the published key it names', async () => {
       await expectRefused(identity.forgedToken({ aud: APP_ID, serviceurl: connector.url }));
+    });
+
+    it.each(HOSTILE_TOKENS)('refuses a hostile token (%s) with 401 and a fixed body', async (kind) => {
+      await expectRefused(identity.hostileTokens({ aud: APP_ID, serviceurl: connector.url })[kind]);
     });
 
     it('refuses a token issued for another bot (wrong audience, 401)', async () => {

@@ -4,9 +4,12 @@ import net from 'node:net';
 import path from 'node:path';
 import { createDb, type Db } from '../../services/db/client';
 import { enqueueNotification } from '../../services/notifications';
-import { messageActivity, type TeamsUser } from '../helpers/activities';
+import { DEMO_TENANT_ID } from '../../prisma/seed';
+import { executeActivity, messageActivity, type TeamsUser } from '../helpers/activities';
+import { freshDatabase } from '../helpers/database';
 import { embeddedServer, ensureBuilt, failedStart, isAlive, startBotProcess, tempDataDir, type BotProcess } from '../helpers/botProcess';
 import { startConnectorStub, type ConnectorStub } from '../stubs/connector';
+import { HOSTILE_TOKENS, startIdentityStub } from '../stubs/identity';
 
 /**
  * The bot as an operator runs it: `node dist/bot/main.js` (what `npm start` builds and starts) in its
@@ -16,10 +19,10 @@ import { startConnectorStub, type ConnectorStub } from '../stubs/connector';
 const conv = (u: TeamsUser) => `a:personal-${u.aadObjectId}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function post(bot: BotProcess, activity: object): Promise<number> {
+async function post(bot: BotProcess, activity: object, token?: string): Promise<number> {
   const res = await fetch(`${bot.url}/api/messages`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(activity),
   });
   await res.text();
@@ -193,4 +196,63 @@ describe('restart after a crash (kill -9 of npm start)', () => {
       blocker.close();
     }
   }, 120_000);
+});
+
+describe("an operator's log under attack", () => {
+  it('each refused request (hostile token, malformed activity) is one warning line, with no stack and nothing on stderr', async () => {
+    const [identity, connector, database] = await Promise.all([startIdentityStub(), startConnectorStub(), freshDatabase()]);
+    const APP_ID = crypto.randomUUID();
+    let bot: BotProcess | undefined;
+    try {
+      bot = await startBotProcess({
+        DATABASE_URL: database.url,
+        MicrosoftAppId: APP_ID,
+        MicrosoftAppPassword: 'not-a-real-secret',
+        MicrosoftAppType: 'SingleTenant',
+        MicrosoftAppTenantId: DEMO_TENANT_ID,
+        BOT_OPENID_METADATA_URL: identity.openIdMetadataUrl,
+        FILE_LINK_SECRET: crypto.randomBytes(32).toString('hex'),
+      });
+      const u: TeamsUser = { aadObjectId: crypto.randomUUID(), name: 'Mallory' };
+      const claims = { aud: APP_ID, serviceurl: connector.url };
+      const valid = identity.channelToken(claims);
+      // Warm up: the key set is fetched once; a served request logs nothing at warn.
+      expect(await post(bot, executeActivity(u, connector.url, 'overview.open', {}), valid)).toBe(200);
+      const warnings = () => bot!.logs.filter((l) => l.level >= 40);
+      const stderrBefore = bot.stderr();
+
+      const refusals: Array<[string, () => Promise<number>, number]> = [
+        ...HOSTILE_TOKENS.map((kind): [string, () => Promise<number>, number] => [
+          kind,
+          () => post(bot!, messageActivity(u, connector.url, 'help'), identity.hostileTokens(claims)[kind]),
+          401,
+        ]),
+        ['no token', () => post(bot!, messageActivity(u, connector.url, 'help')), 401],
+        ['from as a string', () => post(bot!, { ...messageActivity(u, connector.url, 'help'), from: 'x' }, valid), 400],
+        ['no type', () => post(bot!, { ...messageActivity(u, connector.url, 'help'), type: undefined }, valid), 400],
+      ];
+      for (const [what, send, status] of refusals) {
+        const before = warnings().length;
+        expect([what, await send()]).toEqual([what, status]);
+        await waitUntil(`the warning for ${what}`, () => warnings().length > before, 5_000);
+        await sleep(100);
+        const added = warnings().slice(before);
+        expect([what, added.length]).toEqual([what, 1]);
+        expect(JSON.stringify(added[0])).not.toMatch(/\bat \S+ \(|\.js:\d+|BEGIN PUBLIC KEY|"stack"/);
+      }
+      // botbuilder's own console.error output (stacks, the key set) never reaches the terminal.
+      expect(
+        bot
+          .stderr()
+          .slice(stderrBefore.length)
+          .replace(/\(node:\d+\)[^\n]*\n|\(Use `node --trace-deprecation[^\n]*\n/g, ''),
+      ).toBe('');
+    } finally {
+      if (bot) {
+        bot.kill('SIGTERM');
+        await bot.exited;
+      }
+      await Promise.all([identity.close(), connector.close(), database.drop()]);
+    }
+  }, 90_000);
 });

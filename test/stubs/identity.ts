@@ -42,6 +42,18 @@ export function signJwt(payload: Record<string, unknown>, key: { kid: string; pr
   return `${input}.${signature}`;
 }
 
+/** Tokens an attacker would try (IdentityStub.hostileTokens makes each). */
+export const HOSTILE_TOKENS = [
+  'alg none (unsigned)',
+  'HS256 signed with the public key',
+  'nbf an hour ahead',
+  'signature stripped',
+  'signature of another key',
+  'payload tampered after signing',
+  'not a JWT',
+] as const;
+export type HostileToken = (typeof HOSTILE_TOKENS)[number];
+
 export type ManagedIdentityRequest = { resource: string | null; clientId: string | null; identityHeader: string | null };
 
 export class IdentityStub {
@@ -99,6 +111,25 @@ export class IdentityStub {
       { iss: CHANNEL_ISSUER, iat: now, nbf: now, exp: now + 3600, ...claims },
       { kid: this.published.kid, privateKey: this.unpublished.privateKey },
     );
+  }
+
+  /** Hostile variants of a valid channel token, each refused for a different reason. */
+  hostileTokens(claims: ChannelClaims): Record<HostileToken, string> {
+    const now = Math.floor(Date.now() / 1000);
+    const payload = { iss: CHANNEL_ISSUER, iat: now, nbf: now, exp: now + 3600, ...claims };
+    const valid = this.channelToken(claims);
+    const [header, body] = valid.split('.');
+    const hmacInput = `${b64url({ alg: 'HS256', typ: 'JWT', kid: this.published.kid })}.${b64url(payload)}`;
+    const publicPem = this.published.publicKey.export({ type: 'spki', format: 'pem' });
+    return {
+      'alg none (unsigned)': `${b64url({ alg: 'none', typ: 'JWT', kid: this.published.kid })}.${b64url(payload)}.`,
+      'HS256 signed with the public key': `${hmacInput}.${crypto.createHmac('sha256', publicPem).update(hmacInput).digest('base64url')}`,
+      'nbf an hour ahead': this.channelToken({ ...claims, nbf: now + 3600 }),
+      'signature stripped': `${header}.${body}.`,
+      'signature of another key': this.forgedToken(claims),
+      'payload tampered after signing': `${header}.${b64url({ ...payload, aud: crypto.randomUUID() })}.${valid.split('.')[2]}`,
+      'not a JWT': 'not-a-token',
+    };
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
