@@ -88,14 +88,32 @@ export function fieldErrors(locale: string, issues: ErrorIssue[] | undefined): R
   return out;
 }
 
+/** "$3,000.00 per usage period (the greater of 10% of earned co-op or $3,000.00)": a cap and where it comes from. */
+function capText(locale: string, p: Record<string, unknown>, money: (v: unknown) => string): string {
+  const percent = num(p.percentOfEarned);
+  const fixed = num(p.fixedMinor);
+  let basis = '';
+  if (percent !== null && fixed !== null) basis = t(locale, 'cap.greater', { percent, fixed: money(fixed) });
+  else if (percent !== null) basis = t(locale, 'cap.percent', { percent });
+  if (basis && str(p.exceptionProgram)) basis = t(locale, 'cap.exception', { program: str(p.exceptionProgram), basis });
+  const amount = t(locale, p.per === 'claim' ? 'cap.perClaim' : 'cap.perPeriod', { cap: money(p.capMinor) });
+  return basis ? t(locale, 'cap.withBasis', { amount, basis }) : amount;
+}
+
 function ruleParams(locale: string, r: ErrorRule): Record<string, string> {
   const p = r.params ?? {};
   const currency = str(p.currency) || 'USD';
   const money = (v: unknown) => (num(v) === null ? '' : formatMoney(num(v)!, currency, locale));
+  const usedByOthers = num(p.usedMinor) ?? 0;
   return {
     name: str(p.name),
     remaining: money(p.remainingMinor),
-    cap: money(p.capMinor),
+    cap: num(p.capMinor) === null ? '' : capText(locale, p, money),
+    // Only a per-period cap is shared with other claims; saying so tells the partner what is left.
+    capDetail:
+      usedByOthers > 0 && p.per !== 'claim'
+        ? t(locale, 'cap.used', { used: money(usedByOthers), left: money(Math.max(0, (num(p.capMinor) ?? 0) - usedByOthers)) })
+        : '',
     deadline: typeof p.deadline === 'string' || p.deadline instanceof Date ? formatDate(p.deadline, locale) : '',
     rule: r.rule,
   };

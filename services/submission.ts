@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ActivityType, Claim, Document, FundAllocation } from '../prisma/generated/client';
+import type { ActivityType, Claim, Document, FundAllocation, Program } from '../prisma/generated/client';
 import { bumpVersion } from './claimHelpers';
 import type { Actor, CommandResult, Services } from './context';
 import type { Db, Tx } from './db/client';
@@ -21,7 +21,7 @@ export type CompletenessInput = {
   documents: Array<Pick<Document, 'kind' | 'details' | 'fields'> & Partial<Pick<Document, 'reviewState'>>>;
   activityType: Pick<ActivityType, 'requiredMetrics' | 'requiresPreApproval' | 'rules'>;
   /** The claim's program: caps have per-program exceptions (Surface). */
-  programCode: string;
+  program: Pick<Program, 'code' | 'name'>;
   allocation: Pick<FundAllocation, 'earnedMinor' | 'claimingDeadline' | 'currency'>;
   /** Remaining co-op on the allocation, not counting this claim. */
   remainingMinor: number;
@@ -66,7 +66,7 @@ export function completenessRules(i: CompletenessInput): ChecklistItem[] {
   });
   if (at.requiresPreApproval) rules.push({ rule: 'pre_approval_id', ok: !!claim.preApprovalId?.trim() });
   const caps = applicableCaps(parseActivityRules(at.rules), {
-    programCode: i.programCode,
+    programCode: i.program.code,
     earnedMinor: i.allocation.earnedMinor,
     currency: i.allocation.currency,
   });
@@ -84,7 +84,7 @@ export function completenessRules(i: CompletenessInput): ChecklistItem[] {
         currency: claim.currency,
         ...(percent ? { percentOfEarned: percent.percentOfEarned } : {}),
         ...(fixed ? { fixedMinor: fixed.amountMinor } : {}),
-        ...(cap.exceptionFor ? { exceptionFor: cap.exceptionFor } : {}),
+        ...(cap.exceptionFor ? { exceptionProgram: i.program.name } : {}),
       },
     });
   }
@@ -109,7 +109,10 @@ export async function loadCompletenessInput(db: Db | Tx, claim: Claim, now: Date
       where: { claimId: claim.id, removedAt: null },
       select: { kind: true, details: true, fields: true, reviewState: true },
     }),
-    db.fundAllocation.findUniqueOrThrow({ where: { id: claim.fundAllocationId }, include: { program: { select: { code: true } } } }),
+    db.fundAllocation.findUniqueOrThrow({
+      where: { id: claim.fundAllocationId },
+      include: { program: { select: { code: true, name: true } } },
+    }),
     remainingMinor(db, claim.fundAllocationId, claim.id),
     db.claim.groupBy({
       by: ['status'],
@@ -127,7 +130,7 @@ export async function loadCompletenessInput(db: Db | Tx, claim: Claim, now: Date
     claim,
     documents,
     activityType,
-    programCode: allocation.program.code,
+    program: allocation.program,
     allocation,
     remainingMinor: remaining,
     activityUsedMinor,

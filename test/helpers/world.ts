@@ -95,24 +95,29 @@ export async function insertClaim(
     ownerId?: string;
     activity?: string;
     complete?: boolean;
+    /** Another allocation than `w.allocation` (see `allocationFor`). */
+    allocation?: World['allocation'];
+    activityStart?: string;
+    activityEnd?: string;
   } = {},
 ): Promise<{ id: string; number: string; version: number }> {
   const activity = opts.activity ?? 'SEMINAR';
   const number = `CLM-2026-T${crypto.randomBytes(3).toString('hex')}`;
+  const alloc = opts.allocation ?? w.allocation;
   const c = await w.db.claim.create({
     data: {
       number,
       organisationId: w.orgId,
-      locationId: w.allocation.locationId,
-      programId: w.allocation.programId,
-      fundAllocationId: w.allocation.id,
+      locationId: alloc.locationId,
+      programId: alloc.programId,
+      fundAllocationId: alloc.id,
       activityTypeId: w.activityTypes[activity]!,
       ownerId: opts.ownerId ?? w.users.incentivesUser,
       name: 'Test seminar',
       amountMinor: opts.amountMinor ?? 100_000,
-      currency: w.allocation.currency,
-      activityStart: new Date('2026-09-01'),
-      activityEnd: new Date('2026-09-02'),
+      currency: alloc.currency,
+      activityStart: new Date(opts.activityStart ?? '2026-09-01'),
+      activityEnd: new Date(opts.activityEnd ?? '2026-09-02'),
       status: opts.status ?? 'EDITING',
       approvedMinor: opts.approvedMinor ?? null,
       submittedAt: opts.status && opts.status !== 'EDITING' ? w.clock.now() : null,
@@ -144,4 +149,13 @@ export async function insertClaim(
     for (const m of at.requiredMetrics) await doc('METRIC', '', { name: m, value: '120' });
   }
   return { id: c.id, number: c.number, version: c.version };
+}
+
+/** The current-period allocation of a demo program at a location (Seattle by default). */
+export async function allocationFor(w: World, programCode: string, partnerId = '4871234'): Promise<World['allocation']> {
+  const a = await w.db.fundAllocation.findFirstOrThrow({
+    where: { program: { code: programCode }, location: { partnerId } },
+    orderBy: { usageStart: 'desc' },
+  });
+  return { id: a.id, locationId: a.locationId, programId: a.programId, period: a.period, currency: a.currency, earnedMinor: a.earnedMinor };
 }

@@ -259,7 +259,7 @@ describe('submission', () => {
           { kind: 'PROOF', details: 'Agenda', fields: {} },
         ],
         activityType: { requiredMetrics: [], requiresPreApproval: false, rules: {} },
-        programCode: 'HOSTING',
+        program: { code: 'HOSTING', name: 'Hosting' },
         allocation: { earnedMinor: 10_000, claimingDeadline: new Date('2027-02-14'), currency: 'USD' },
         remainingMinor: 1000,
         activityUsedMinor: 0,
@@ -280,7 +280,7 @@ describe('submission', () => {
       const base = {
         claim: { amountMinor: 3000, currency: 'USD', preApprovalId: null },
         documents: [],
-        programCode: 'HOSTING',
+        program: { code: 'HOSTING', name: 'Hosting' },
         allocation: { earnedMinor: 10_000, claimingDeadline: new Date('2027-02-14'), currency: 'USD' },
         remainingMinor: 10_000,
         activityUsedMinor: 0,
