@@ -84,7 +84,8 @@ async function authoriseUpload(
       throw forbidden('upload_request_scope', `This request asks for ${request.kind}, not ${kind}`, { requested: request.kind, kind });
   } else if (!isPartnerOn(p, claim)) {
     const asked = await tx.uploadRequest.count({ where: { claimId: claim.id, assigneeId: p.userId, status: 'OPEN' } });
-    if (asked > 0) throw invalid([{ path: 'uploadRequestId', code: 'required', message: 'Answer the upload request you were sent' }]);
+    if (asked > 0)
+      throw invalid([{ path: 'uploadRequestId', code: 'answer_upload_request', message: 'Answer the upload request you were sent' }]);
     requirePartnerOn(p, claim);
   }
   assertEditable(claim.status);

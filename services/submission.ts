@@ -68,7 +68,7 @@ function evidenceRules(i: CompletenessInput, atRules: ActivityRules): ChecklistI
     if (outside.length === 0) rules.push({ rule: 'invoice_dates', ok: true, params: w });
     for (const d of outside)
       rules.push({
-        rule: 'invoice_dates',
+        rule: 'invoice_date',
         ok: false,
         params: { ...w, invoiceNumber: str(fieldOf(d, 'invoiceNumber')), invoiceDate: str(fieldOf(d, 'invoiceDate')) },
       });
@@ -82,7 +82,7 @@ function evidenceRules(i: CompletenessInput, atRules: ActivityRules): ChecklistI
       const on = found.blockedBy ?? found.onUnsubmittedDraft;
       if (!on) continue;
       duplicates.push({
-        rule: found.blockedBy ? 'invoice_unique' : 'invoice_on_unsubmitted_draft',
+        rule: found.blockedBy ? 'invoice_duplicate' : 'invoice_on_unsubmitted_draft',
         ok: !found.blockedBy,
         params: {
           invoiceNumber: str(fieldOf(d, 'invoiceNumber')),

@@ -97,11 +97,12 @@ describe('evidence rules', () => {
         where: { id: c.id },
         data: { activityStart: new Date('2026-10-10'), activityEnd: new Date('2026-10-11') },
       });
-      const lines = await line(c.id, 'invoice_dates');
+      expect(await line(c.id, 'invoice_dates')).toEqual([]);
+      const lines = await line(c.id, 'invoice_date');
       expect(lines).toEqual([
         expect.objectContaining({ ok: false, params: expect.objectContaining({ invoiceDate: '2026-09-01', earliest: '2026-09-10' }) }),
       ]);
-      expect(failed(await failure(submit(c.id)))).toEqual(['invoice_dates']);
+      expect(failed(await failure(submit(c.id)))).toEqual(['invoice_date']);
     });
   });
 
@@ -177,7 +178,7 @@ describe('evidence rules', () => {
       await w.db.document.updateMany({ where: { claimId: b.id, kind: 'INVOICE' }, data: { fields: docA.fields as object } });
       expect(await line(a.id, 'invoice_unique')).toEqual([{ rule: 'invoice_unique', ok: true }]);
       const e = await failure(submit(b.id));
-      expect(failed(e)).toEqual(['invoice_unique']);
+      expect(failed(e)).toEqual(['invoice_duplicate']);
       expect(e.details.rules![0]!.params).toMatchObject({ claimNumber: a.number, status: 'EDITING' });
       expect((await submit(a.id)).status).toBe('SUBMITTED');
     });
