@@ -8,7 +8,7 @@ import { isoDate } from './periods';
  * The facts on a claim's evidence (invoices, CSRs, proofs) and the rules that hold them against the
  * claim. One definition: the add forms refuse with these (services/documents.ts, pendingUploads.ts)
  * and the completeness checklist and submit report them (services/submission.ts). docs/domain.md
- * "Evidence" explains each decision.
+ * "Evidence decisions" explains each one.
  */
 
 /** Days before the activity's first day an invoice may be dated: deposits and prepayments (docs/domain.md). */
