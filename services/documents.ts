@@ -454,10 +454,16 @@ async function csrView(tx: Tx, p: Principal, claim: Claim, csr: CsrStatement, no
 /**
  * Step 1 of a CSR: check the form (every line's arithmetic, the currency) and the claim, and return
  * what its PDF shows. Nothing is written; the bot renders the PDF, stores it, then calls `generateCsr`.
+ * A card whose CSR was already generated (the same idempotency key: a second click) gets
+ * `{ alreadyGenerated: true }`, as `generateCsr` would replay it, instead of "the claim changed".
  */
-export async function previewCsr(svc: Services, actor: Actor, input: unknown): Promise<CsrDocumentView> {
-  const { claimId, version, idempotencyKey: _key, ...csr } = parseInput(csrCommandInput, input);
+export async function previewCsr(svc: Services, actor: Actor, input: unknown): Promise<CsrDocumentView | { alreadyGenerated: true }> {
+  const { claimId, version, idempotencyKey, ...csr } = parseInput(csrCommandInput, input);
   return svc.db.$transaction(async (tx) => {
+    if (idempotencyKey) {
+      const prior = await tx.idempotencyKey.findUnique({ where: { key: idempotencyKey } });
+      if (prior && prior.userId === actor.userId && prior.command === 'generateCsr') return { alreadyGenerated: true as const };
+    }
     const { p, claim } = await claimFor(tx, actor, claimId);
     requirePartnerOn(p, claim);
     requireVersion(claim, version);

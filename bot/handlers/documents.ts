@@ -115,6 +115,7 @@ export const documentActions = {
       async () => {
         const input = csrInputFromForm(d);
         const view = await previewCsr(ctx.deps.svc, actor(ctx), input);
+        if ('alreadyGenerated' in view) return;
         const pdf = await renderCsrPdf(view, ctx.locale);
         const file = await ctx.deps.files.put(pdf, { fileName: csrFileName(view), contentType: 'application/pdf' });
         return generateCsr(ctx.deps.svc, actor(ctx), { ...input, file });

@@ -1,5 +1,5 @@
 import { getClaimDetail } from '../../services/claims';
-import { previewCsr } from '../../services/documents';
+import { generateCsr, previewCsr } from '../../services/documents';
 import type { ServiceError } from '../../services/errors';
 import { findDuplicate, invoiceNumberKey, vendorKey } from '../../services/evidence';
 import { beginFileUpload, completeFileUpload } from '../../services/pendingUploads';
@@ -334,6 +334,7 @@ describe('evidence rules', () => {
         alex(),
         await csrInput(c.id, [{ item: 'Staff hours', quantity: '10', unitCost: '15', total: '150' }]),
       );
+      if ('alreadyGenerated' in view) throw new Error('nothing was generated yet');
       // The CSR total against the claimed amount: 50.00 of the 200.00 claimed is not covered yet.
       expect(view.evidence).toEqual({
         otherInvoicesMinor: 0,
@@ -343,6 +344,19 @@ describe('evidence rules', () => {
         uncoveredMinor: 5_000,
       });
       expect(view.csr.totalMinor).toBe(15_000);
+    });
+
+    it('a second click on the same CSR card is told the CSR exists, not that the claim changed', async () => {
+      const c = await insertClaim(w, { amountMinor: 15_000 });
+      const input = {
+        ...(await csrInput(c.id, [{ item: 'Staff hours', quantity: '10', unitCost: '15', total: '150' }])),
+        idempotencyKey: 'csr-twice-1',
+      };
+      const file = { fileKey: 'k', fileName: 'CSR.pdf', fileSize: 10, contentType: 'application/pdf', sha256: 'd'.repeat(64) };
+      await generateCsr(w.svc, alex(), { ...input, file });
+      expect(await previewCsr(w.svc, alex(), input)).toEqual({ alreadyGenerated: true });
+      expect(await generateCsr(w.svc, alex(), { ...input, file })).toMatchObject({ replayed: true });
+      expect(await w.db.document.count({ where: { claimId: c.id, kind: 'CSR' } })).toBe(1);
     });
 
     it('shows a stored CSR whose lines do not add up (made before the check) on the checklist', async () => {
