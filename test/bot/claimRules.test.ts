@@ -195,6 +195,32 @@ describe('bot: every claim rule said where the partner acts, in English and Kore
       expect(textOf(refused)).toContain({ en: '$250.00 more than the evidence', ko: '증빙보다 US$250.00 많습니다' }[lang]);
     });
 
+    it('shows a cap with where it comes from, and an invoice another claim already holds, as checklist lines', async () => {
+      const seeding = await insertClaim(h.world, { activity: 'SEEDING', amountMinor: 480_001, complete: true });
+      const capCard = await click(u, 'claim.open', { claimId: seeding.id });
+      expect(textOf(capCard)).toContain(
+        {
+          en: "✗ Within this activity's cap of $4,800.00 per usage period (the greater of 10% of earned co-op or $3,000.00)",
+          ko: '✗ 이 활동의 한도 사용 기간당 US$4,800.00(적립된 공동 마케팅 자금의 10% 또는 US$3,000.00 중 큰 금액) 이내',
+        }[lang],
+      );
+      const first = await insertClaim(h.world, { complete: true });
+      const second = await insertClaim(h.world, { complete: true });
+      const held = await h.world.db.document.findFirstOrThrow({ where: { claimId: first.id, kind: 'INVOICE' } });
+      // The same invoice copied onto a later draft (as before the add form checked it).
+      await h.world.db.document.updateMany({
+        where: { claimId: second.id, kind: 'INVOICE' },
+        data: { fields: held.fields as object, createdAt: new Date(held.createdAt.getTime() + 1000) },
+      });
+      const dupCard = await click(u, 'claim.open', { claimId: second.id });
+      expect(textOf(dupCard)).toContain(
+        {
+          en: `✗ Invoice INV-${first.number} is already on claim ${first.number} (Editing)`,
+          ko: `✗ 인보이스 INV-${first.number}이(가) 이미 청구 ${first.number}(작성 중)에 있음`,
+        }[lang],
+      );
+    });
+
     it('says a CSR line that does not add up on that line', async () => {
       const c = await insertClaim(h.world);
       const form = await openForm(u, c.id, 'CSR');
