@@ -23,6 +23,7 @@ export const VERBS = {
   docAdd: 'doc.add',
   docRemove: 'doc.remove',
   csrGenerate: 'csr.generate',
+  csrAddLine: 'csr.addLine',
   metricAdd: 'metric.add',
   infoAdd: 'info.add',
   uploadCancelPending: 'upload.cancelPending',
@@ -55,6 +56,8 @@ export type ActionData = {
   decision?: 'ACCEPT' | 'NEEDS_FIX';
   focus?: string;
   before?: string;
+  /** CSR form: how many line rows it shows ("Add a line" asks for one more). */
+  lines?: number;
 };
 export const ACTION_DATA_KEYS: readonly (keyof ActionData)[] = [
   'claimId',
@@ -66,6 +69,7 @@ export const ACTION_DATA_KEYS: readonly (keyof ActionData)[] = [
   'decision',
   'focus',
   'before',
+  'lines',
 ];
 
 export type ExecuteSpec = {

@@ -51,6 +51,8 @@ export { renderClaimDetail, type ClaimDetailView, type ClaimDocumentView, type C
 // 4. Documents: add form per kind, "send me the file", "file received"
 export {
   renderAddDocument,
+  csrInputFromForm,
+  documentFormNeeds,
   renderFilePrompt,
   renderFileReceived,
   type AddDocumentView,

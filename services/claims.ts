@@ -29,7 +29,11 @@ const clearableReach = z.preprocess(blankToNull, z.coerce.number().int().nonnega
 const realDate = (d: unknown): d is Date => d instanceof Date && !Number.isNaN(d.getTime());
 const datesInOrder = (v: { activityStart?: unknown; activityEnd?: unknown }) =>
   !realDate(v.activityStart) || !realDate(v.activityEnd) || v.activityStart <= v.activityEnd;
-const datesOrderIssue = { path: ['activityEnd'], message: 'The end date must not be before the start date' };
+const datesOrderIssue = {
+  path: ['activityEnd'],
+  message: 'The end date must not be before the start date',
+  params: { code: 'dates_out_of_order' },
+};
 
 export const createClaimInput = z
   .object({
@@ -90,12 +94,12 @@ function fieldIssues(c: ClaimFields, alloc: FundAllocation, program: Program, at
       });
     }
   }
-  if (c.activityStart > c.activityEnd) issues.push({ path: 'activityEnd', code: 'custom', message: datesOrderIssue.message });
+  if (c.activityStart > c.activityEnd) issues.push({ path: 'activityEnd', code: 'dates_out_of_order', message: datesOrderIssue.message });
   if (program.subItems.length > 0) {
     if (!c.surfaceSubItem)
       issues.push({
         path: 'surfaceSubItem',
-        code: 'required',
+        code: 'sub_item_required',
         message: `Choose one of ${program.subItems.join(', ')}`,
         params: { options: program.subItems },
       });
@@ -110,7 +114,12 @@ function fieldIssues(c: ClaimFields, alloc: FundAllocation, program: Program, at
     issues.push({ path: 'surfaceSubItem', code: 'not_applicable', message: `${program.name} has no sub-items` });
   }
   if (at.requiresPreApproval && !c.preApprovalId)
-    issues.push({ path: 'preApprovalId', code: 'required', message: `${at.name} needs the pre-approval ID Microsoft issued` });
+    issues.push({
+      path: 'preApprovalId',
+      code: 'pre_approval_required',
+      message: `${at.name} needs the pre-approval ID Microsoft issued`,
+      params: { activity: at.name, activityKo: at.nameKo },
+    });
   return issues;
 }
 
@@ -151,6 +160,8 @@ export async function createClaim(svc: Services, actor: Actor, input: unknown): 
     }
     const at = await tx.activityType.findUnique({ where: { id: i.activityTypeId } });
     if (!at) throw notFound('activity_type', i.activityTypeId);
+    // A form shown before the catalogue changed offers a revision that new claims no longer use.
+    if (at.retiredAt) throw conflict('activity_type_retired', `${at.name} was updated in the catalogue since the form was shown`);
     const values = {
       activityStart: i.activityStart,
       activityEnd: i.activityEnd,
@@ -500,7 +511,7 @@ export async function getCreateOptions(svc: Services, actor: Actor): Promise<Cre
       include: { location: true, program: true },
       orderBy: [{ location: { name: 'asc' } }, { program: { name: 'asc' } }, { usageStart: 'desc' }],
     }),
-    svc.db.activityType.findMany({ orderBy: [{ category: 'asc' }, { name: 'asc' }] }),
+    svc.db.activityType.findMany({ where: { retiredAt: null }, orderBy: [{ category: 'asc' }, { name: 'asc' }] }),
   ]);
   const sums = await allocationSums(
     svc.db,

@@ -6,11 +6,22 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import type { Config } from './config';
 import { notFound } from './errors';
 import type { Graph } from './graph';
+import { fields } from './input';
 
 export type StoredFile = { fileKey: string; fileName: string; fileSize: number; contentType: string; sha256: string };
+
+/** A stored file as a command receives it (the bot stores the bytes first, then hands the service this). */
+export const storedFileInput = z.object({
+  fileKey: fields.text(500),
+  fileName: fields.text(255),
+  fileSize: z.number().int().nonnegative(),
+  contentType: fields.text(200),
+  sha256: z.string().regex(/^[a-f0-9]{64}$/i),
+});
 
 export interface FileStore {
   put(bytes: Buffer, meta: { fileName: string; contentType: string }): Promise<StoredFile>;

@@ -23,11 +23,18 @@ export async function once<T extends Prisma.InputJsonValue>(
   fn: () => Promise<T>,
 ): Promise<{ result: T; replayed: boolean }> {
   if (!key) return { result: await fn(), replayed: false };
-  const stored = `${scope.userId}:${scope.command}:${key}`;
+  const stored = storedKey(key, scope);
   await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${stored}, 0))`;
   const prior = await tx.idempotencyKey.findUnique({ where: { key: stored } });
   if (prior) return { result: prior.result as T, replayed: true };
   const result = await fn();
   await tx.idempotencyKey.create({ data: { key: stored, userId: scope.userId, command: scope.command, result } });
   return { result, replayed: false };
+}
+
+const storedKey = (key: string, scope: { userId: string; command: string }) => `${scope.userId}:${scope.command}:${key}`;
+
+/** True when this user already applied `command` with this key (a step that runs before `once`, e.g. a preview). */
+export async function alreadyApplied(tx: Tx, key: string, scope: { userId: string; command: string }): Promise<boolean> {
+  return (await tx.idempotencyKey.count({ where: { key: storedKey(key, scope) } })) > 0;
 }

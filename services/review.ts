@@ -280,7 +280,7 @@ export const reviewDocumentInput = z
   })
   .superRefine((v, ctx) => {
     if (v.decision === 'NEEDS_FIX' && !v.feedback) {
-      ctx.addIssue({ code: 'custom', path: ['feedback'], message: 'Say what needs to be fixed' });
+      ctx.addIssue({ code: 'custom', path: ['feedback'], message: 'Say what needs to be fixed', params: { code: 'feedback_required' } });
     }
   });
 

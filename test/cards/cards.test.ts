@@ -312,7 +312,7 @@ describe('strings and errors', () => {
           { rule: 'required_metric', params: { name: 'Attendees' } },
           { rule: 'within_remaining', params: { remainingMinor: 250000, currency: 'USD' } },
           { rule: 'before_deadline', params: { deadline: '2026-08-14' } },
-          { rule: 'activity_cap', params: { capMinor: 1875000 } },
+          { rule: 'activity_cap', params: { per: 'usage_period', capMinor: 1875000, usedMinor: 0 } },
         ],
       },
     });
@@ -320,7 +320,7 @@ describe('strings and errors', () => {
     expect(rules).toContain('- Add the metric "Attendees".');
     expect(rules).toContain('($2,500.00)');
     expect(rules).toContain('Aug 14, 2026');
-    expect(rules).toContain('($18,750.00)');
+    expect(rules).toContain("- The amount is over this activity's cap of $18,750.00 per usage period.");
     const invalid = errorMessage('ko-KR', {
       kind: 'invalid',
       code: 'input',

@@ -51,10 +51,10 @@ test('Alex builds a complete claim (CSR, metric, proof file) and submits it', as
   await alex.clickAction('Create CSR', claim);
   const csrForm = await alex.waitForCard('Generate CSR');
   await alex.fillInput('Description of work', 'Campaign set-up and bid management by our marketing team', csrForm);
-  await alex.fillInput('Expense type', 'Internal staff time', csrForm);
-  await alex.fillInput('Quantity', 8, csrForm);
-  await alex.fillInput('Rate per unit (USD)', '100', csrForm);
-  await alex.fillInput('Amount (USD)', '800', csrForm);
+  await alex.fillInput('Line 1 · Expense type', 'Internal staff time', csrForm);
+  await alex.fillInput('Line 1 · Quantity', 8, csrForm);
+  await alex.fillInput('Line 1 · Unit cost (USD)', '100', csrForm);
+  await alex.fillInput('Line 1 · Line total (USD)', '800', csrForm);
   await alex.fillInput('Certified by (name and title)', 'Alex Wilber, Marketing lead', csrForm);
   await alex.setToggle('I certify that this statement is true', true, csrForm);
   await alex.clickAction('Generate CSR', csrForm);
@@ -72,6 +72,9 @@ test('Alex builds a complete claim (CSR, metric, proof file) and submits it', as
   const proofForm = await alex.waitForCard('Add proof of execution');
   expect(await text(proofForm)).toContain('The proof must show: Screenshot and landing-page URL');
   await alex.fillInput('Explanatory note', 'Screenshot of the live ad', proofForm);
+  // Digital advertising needs a screenshot and the landing-page URL: this proof is both.
+  await alex.fillInput('What this proof shows', ['Screenshot', 'Landing-page URL'], proofForm);
+  await alex.fillInput('Link (optional)', 'https://contoso.example/m365-offer', proofForm);
   await alex.screenshot('review-01-proof-form', proofForm);
   await alex.clickAction('Continue and send the file', proofForm);
   const prompt = await alex.waitForCard('Send me the file');
@@ -169,6 +172,7 @@ test('Patti requests information; Alex is told, sees Action required with the fe
   await alex.clickAction('Replace', alex.section(mine, 'Screenshot of the live ad', 'Replace'));
   const proofForm = await alex.waitForCard('Replace the proof of execution');
   await alex.fillInput('Explanatory note', 'Screenshot of the live ad with the landing-page URL bar', proofForm);
+  await alex.fillInput('What this proof shows', ['Screenshot', 'Landing-page URL'], proofForm);
   await alex.fillInput('Link (optional)', 'https://contoso.example/m365-offer', proofForm);
   await alex.clickAction('Continue and send the file', proofForm);
   await alex.waitForCard('Send me the file');

@@ -142,7 +142,7 @@ describe('claims', () => {
         where: { locationId: w.allocation.locationId, period: w.allocation.period, program: { code: 'SURFACE' } },
       });
       const missing = await failure(createClaim(w.svc, { userId: w.users.incentivesUser }, seminar(w, { fundAllocationId: surface.id })));
-      expect(missing.details.issues).toEqual([expect.objectContaining({ path: 'surfaceSubItem', code: 'required' })]);
+      expect(missing.details.issues).toEqual([expect.objectContaining({ path: 'surfaceSubItem', code: 'sub_item_required' })]);
       const wrong = await failure(
         createClaim(w.svc, { userId: w.users.incentivesUser }, seminar(w, { fundAllocationId: surface.id, surfaceSubItem: 'XBOX' })),
       );
@@ -161,7 +161,7 @@ describe('claims', () => {
       const e = await failure(
         createClaim(w.svc, { userId: w.users.incentivesUser }, seminar(w, { activityTypeId: w.activityTypes.TV_RADIO, preApprovalId: '' })),
       );
-      expect(e.details.issues).toEqual([expect.objectContaining({ path: 'preApprovalId', code: 'required' })]);
+      expect(e.details.issues).toEqual([expect.objectContaining({ path: 'preApprovalId', code: 'pre_approval_required' })]);
       const ok = await createClaim(
         w.svc,
         { userId: w.users.incentivesUser },
