@@ -28,7 +28,10 @@ const DEMO_EARNED: Record<string, number> = { CSP_INDIRECT_RESELLER: 4_800_000, 
 export async function seedDemo(db: Db, now: Date): Promise<boolean> {
   if (await db.organisation.findUnique({ where: { tenantId: DEMO_TENANT_ID } })) return false;
   await applyReferenceData(db, now);
-  await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
+    // Two replicas starting together on an empty database: one loads the demo, the other waits and finds it.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended('coop-claims:demo-seed', 0))`;
+    if (await tx.organisation.findUnique({ where: { tenantId: DEMO_TENANT_ID } })) return false;
     const org = await tx.organisation.create({ data: { tenantId: DEMO_TENANT_ID, name: 'Contoso Partners' } });
     const seattle = await tx.location.create({
       data: { organisationId: org.id, partnerId: '4871234', name: 'Contoso Seattle', country: 'US' },
@@ -71,6 +74,6 @@ export async function seedDemo(db: Db, now: Date): Promise<boolean> {
         },
       });
     }
+    return true;
   });
-  return true;
 }

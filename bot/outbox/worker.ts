@@ -80,7 +80,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   // Wall-clock time, never the services' business clock: leases and Retry-After are promises about real
   // seconds, to Teams and to other replicas (a test's frozen business clock stopped every retry).
   const clock = systemClock;
-  const pacer = new Pacer(config.tenantRatePerSecond, tuning.conversationLimits);
+  const pacer = new Pacer(db, config.tenantRatePerSecond, tuning.conversationLimits);
   const backoff = { baseMs: tuning.backoffBaseMs, maxMs: tuning.backoffMaxMs };
   const inflight = new Set<Promise<void>>();
   let inflightRows = 0;
@@ -188,7 +188,9 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     } catch (e) {
       const err = describeError(e);
       const d = decide(err, row.attempts, config.maxAttempts, backoff);
-      if (err.status === 429) pacer.pause(target.conversationId, Date.now() + (d.action === 'retry' ? d.delayMs : 0));
+      // Every replica holds this conversation until Teams' Retry-After has passed.
+      if (err.status === 429 && d.action === 'retry')
+        await pacer.pause(target.conversationId, d.delayMs).catch((e: unknown) => log.warn({ err: e }, 'could not pause the conversation'));
       if (d.action === 'retry') return retryLater(row, d.delayMs, d.error);
       await dead(row, d.error);
       if (d.unreachableReason && target.userId) {
@@ -212,6 +214,7 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
       log.warn({ outboxId: row.id }, 'notification sent, but its lease had passed to another attempt');
       return;
     }
+    log.debug({ outboxId: row.id, dedupeKey: row.dedupeKey, attempts: row.attempts }, 'notification sent');
     // Claim notices are updated in place later (updateClaimCards). Recorded apart from SENT: failing
     // to remember a card must never make a delivered message look unsent (it would be sent again).
     if (activityId && payload.claimId) {

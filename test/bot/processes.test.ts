@@ -29,8 +29,8 @@ async function post(bot: BotProcess, activity: object, token?: string): Promise<
   return res.status;
 }
 
-async function waitUntil(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
-  for (const until = Date.now() + timeoutMs; !(await predicate()); await sleep(50)) {
+async function waitUntil(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 50): Promise<void> {
+  for (const until = Date.now() + timeoutMs; !(await predicate()); await sleep(everyMs)) {
     if (Date.now() > until) throw new Error(`timed out waiting for: ${what}`);
   }
 }
@@ -255,4 +255,151 @@ describe("an operator's log under attack", () => {
       await Promise.all([identity.close(), connector.close(), database.drop()]);
     }
   }, 90_000);
+});
+
+describe('two replicas on one database', () => {
+  it('deliver every notification once, within Teams limits for both together, and run scheduled work once', async () => {
+    const [connector, database] = await Promise.all([startConnectorStub(), freshDatabase({ migrate: false })]);
+    connector.enforceTeamsLimits();
+    const dirs = [tempDataDir(), tempDataDir()];
+    const bots: BotProcess[] = [];
+    const TENANT_RATE = 20;
+    try {
+      // Both start together on an empty database: migrations and the demo data are applied once.
+      const env = (i: number) => ({
+        DATABASE_URL: database.url,
+        DATA_DIR: dirs[i]!,
+        LOG_LEVEL: 'debug',
+        OUTBOX_POLL_MS: '100',
+        OUTBOX_LEASE_SECONDS: '6',
+        OUTBOX_TENANT_RATE_PER_SECOND: String(TENANT_RATE),
+        SCHEDULER_INTERVAL_SECONDS: '1',
+      });
+      bots.push(...(await Promise.all([startBotProcess(env(0)), startBotProcess(env(1))])));
+      const db = database.db;
+      expect(await db.organisation.count()).toBe(1);
+
+      // People talk to either replica (a load balancer would spread them).
+      const busy: TeamsUser[] = Array.from({ length: 3 }, (_, i) => ({ aadObjectId: crypto.randomUUID(), name: `Busy ${i}` }));
+      const quiet: TeamsUser[] = Array.from({ length: 20 }, (_, i) => ({ aadObjectId: crypto.randomUUID(), name: `Quiet ${i}` }));
+      const people = [...busy, ...quiet];
+      for (const [i, u] of people.entries()) expect(await post(bots[i % 2]!, messageActivity(u, connector.url, 'help'))).toBe(200);
+      await waitUntil('welcome cards', () => people.every((u) => connector.sent(conv(u)).length > 0), 15_000);
+      const users = new Map(
+        (await db.user.findMany({ where: { aadObjectId: { in: people.map((u) => u.aadObjectId) } } })).map((x) => [x.aadObjectId, x.id]),
+      );
+
+      // Scheduled work: five drafts whose claiming deadline has passed; each must expire once.
+      const alloc = await db.fundAllocation.findFirstOrThrow({ include: { location: true } });
+      const activityType = await db.activityType.findFirstOrThrow({ where: { code: 'SEMINAR' }, orderBy: { id: 'desc' } });
+      await db.fundAllocation.update({ where: { id: alloc.id }, data: { claimingDeadline: new Date(Date.now() - 3 * 86_400_000) } });
+      const owner = users.get(busy[0]!.aadObjectId)!;
+      const drafts = await Promise.all(
+        Array.from({ length: 5 }, (_, i) =>
+          db.claim.create({
+            data: {
+              number: `CLM-2026-R${i}${crypto.randomBytes(2).toString('hex').toUpperCase()}`,
+              organisationId: alloc.location.organisationId,
+              locationId: alloc.locationId,
+              programId: alloc.programId,
+              fundAllocationId: alloc.id,
+              activityTypeId: activityType.id,
+              ownerId: owner,
+              name: `Late draft ${i}`,
+              amountMinor: 10_000,
+              currency: alloc.currency,
+              activityStart: new Date('2026-09-01'),
+              activityEnd: new Date('2026-09-02'),
+              status: 'EDITING',
+            },
+          }),
+        ),
+      );
+
+      // Notifications in waves while both replicas poll: 20 each to three busy chats, 2 each to twenty quiet ones.
+      const keys: string[] = [];
+      const claimRef = { claimId: drafts[0]!.id, number: drafts[0]!.number };
+      for (let wave = 0; wave < 5; wave++) {
+        await db.$transaction(async (tx) => {
+          for (const u of people) {
+            const n = busy.includes(u) ? 4 : wave < 2 ? 1 : 0;
+            for (let k = 0; k < n; k++) {
+              const dedupeKey = `replicas:${wave}:${k}:${u.aadObjectId}`;
+              keys.push(dedupeKey);
+              await enqueueNotification(tx, {
+                recipientId: users.get(u.aadObjectId)!,
+                dedupeKey,
+                at: new Date(),
+                payload: { kind: 'expiry_warning', ...claimRef, name: `Notice ${wave}.${k}`, deadline: '2026-12-31' },
+              });
+            }
+          }
+        });
+        await sleep(300);
+      }
+      await waitUntil(
+        'every notification SENT and every draft expired',
+        async () =>
+          (await db.outboxMessage.count({ where: { dedupeKey: { in: keys }, status: 'SENT' } })) === keys.length &&
+          (await db.claim.count({ where: { id: { in: drafts.map((d) => d.id) }, status: 'EXPIRED' } })) === drafts.length,
+        60_000,
+        // Polls gently: this process also plays the Bot Connector, and its clock stamps each arrival.
+        500,
+      );
+      await sleep(1500); // a late duplicate would arrive now
+
+      const ours = connector.requests.filter((r) =>
+        keys.includes((r.body as { channelData?: { dedupeKey?: string } })?.channelData?.dedupeKey ?? ''),
+      );
+      const perKey = new Map<string, number>();
+      for (const d of connector.sent()) {
+        const k = d.activity.channelData?.dedupeKey ?? '';
+        if (keys.includes(k)) perKey.set(k, (perKey.get(k) ?? 0) + 1);
+      }
+      const sentBy = bots.map((b) => b.logs.filter((l) => l.msg === 'notification sent' && keys.includes(String(l.dedupeKey))).length);
+      const times = ours.map((r) => r.timestamp).sort((a, b) => a - b);
+      let maxPerSecond = 0;
+      for (let i = 0, j = 0; i < times.length; i++) {
+        while (times[i]! - times[j]! >= 1000) j++;
+        maxPerSecond = Math.max(maxPerSecond, i - j + 1);
+      }
+      const figures = {
+        tried: keys.length,
+        delivered: perKey.size,
+        lost: keys.length - perKey.size,
+        duplicated: connector.duplicates() + [...perKey.values()].filter((n) => n > 1).length,
+        throttled429: connector.requests.filter((r) => r.status === 429).length,
+        sentByReplica: sentBy,
+        maxTenantSendsInOneSecond: maxPerSecond,
+      };
+      console.log(`two replicas on one database: ${JSON.stringify(figures)}`);
+      expect(figures).toMatchObject({ tried: 100, delivered: 100, lost: 0, duplicated: 0, throttled429: 0 });
+      // Both replicas delivered (the test proves sharing, not one replica doing everything), and together stayed under the tenant rate.
+      expect(Math.min(...sentBy)).toBeGreaterThan(5);
+      expect(sentBy[0]! + sentBy[1]!).toBe(100);
+      // Under the shared tenant rate (two replicas pacing alone would reach twice it). Arrivals are stamped
+      // by this test process on busy cores, so one request of jitter is allowed.
+      expect(maxPerSecond).toBeLessThanOrEqual(TENANT_RATE + 1);
+
+      // Each draft expired once: one history event, one notice to its owner, one run per job and period.
+      for (const d of drafts) {
+        expect(await db.historyEvent.count({ where: { claimId: d.id, type: 'expired' } })).toBe(1);
+        expect(await db.outboxMessage.count({ where: { claimId: d.id, kind: 'status_changed' } })).toBe(1);
+      }
+      const expiryRows = await db.outboxMessage.findMany({ where: { claimId: { in: drafts.map((d) => d.id) }, kind: 'status_changed' } });
+      await waitUntil(
+        'expiry notices SENT',
+        async () => (await db.outboxMessage.count({ where: { id: { in: expiryRows.map((r) => r.id) }, status: 'SENT' } })) === 5,
+        10_000,
+      );
+      for (const row of expiryRows)
+        expect(connector.sent(conv(busy[0]!)).filter((m) => m.activity.channelData?.dedupeKey === row.dedupeKey)).toHaveLength(1);
+      expect(connector.duplicates()).toBe(0);
+    } finally {
+      for (const b of bots) b.kill('SIGTERM');
+      await Promise.all(bots.map((b) => b.exited));
+      await Promise.all([connector.close(), database.drop()]);
+      for (const d of dirs) fs.rmSync(path.dirname(d), { recursive: true, force: true });
+    }
+  }, 120_000);
 });
