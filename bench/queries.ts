@@ -8,7 +8,7 @@ import { PrismaClient } from '../prisma/generated/client';
 import { getClaimDetail, getHistory } from '../services/claims';
 import { defaultServiceSettings, systemClock, type Services } from '../services/context';
 import { getOverview } from '../services/funds';
-import { getReviewQueue } from '../services/review';
+import { getReviewQueue } from '../services/reviewQueue';
 import { projectRoot } from '../services/paths';
 import { type BenchPostgres } from './lib/postgres';
 import { type PartResult } from './lib/report';

@@ -21,7 +21,8 @@ import { ACTIONS } from './handlers';
 import { errorReply, messageReply } from './handlers/common';
 import { handleFileMessage } from './handlers/files';
 import { runTextCommand } from './handlers/text';
-import { redeliverWaitingRequests, searchColleaguesInvoke } from './handlers/uploadRequests';
+import { redeliverWaitingRequests } from './handlers/uploadRequests';
+import { searchInvoke } from './handlers/search';
 import { helpReply } from './handlers/help';
 import { saveConversationReference } from './proactive';
 import { startHttpServer } from './server';
@@ -133,7 +134,7 @@ export class CoopBot extends TeamsActivityHandler {
     if (a.name === 'application/search') {
       const ctx = await this.handlerContext(context);
       if (!ctx) return { status: 403 };
-      const body = await searchColleaguesInvoke(ctx, a.value);
+      const body = await searchInvoke(ctx, a.value);
       return { status: StatusCodes.OK, body };
     }
     return super.onInvokeActivity(context);

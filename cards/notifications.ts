@@ -20,7 +20,15 @@ export type NotificationView =
   | (Base & { kind: 'upload_cancelled'; uploadRequestId: string; documentKind: string; byName: string })
   | (Base & { kind: 'upload_reminder'; uploadRequestId: string; documentKind: string; dueAt: string })
   | (Base & { kind: 'expiry_warning'; deadline: string })
-  | (Base & { kind: 'review_needed'; status: string });
+  | (Base & { kind: 'review_needed'; status: string })
+  | (Base & { kind: 'review_assigned'; status: string; byName: string })
+  | (Base & {
+      kind: 'review_reminder' | 'review_escalated';
+      status: string;
+      ageBusinessDays: number;
+      targetBusinessDays: number;
+      reviewerName?: string;
+    });
 
 const statusLabel = (locale: string, s: string) => (hasKey(`status.${s}`) ? t(locale, `status.${s}` as StringKey) : s);
 /** A kind named inside a sentence: lower-case in English ("uploaded the invoice you asked for"). */
@@ -163,5 +171,29 @@ export function renderNotification(
         lines: [t(locale, 'notify.review_needed.text', { name: n.name, status: statusLabel(locale, n.status) })],
         actions: open(),
       });
+    case 'review_assigned':
+      return renderNotice({
+        title: t(locale, 'notify.review_assigned.title', { number: n.number }),
+        badge: { text: statusLabel(locale, n.status), tone: statusTone(n.status) },
+        lines: [t(locale, 'notify.review_assigned.text', { by: n.byName, name: n.name, status: statusLabel(locale, n.status) })],
+        actions: [...open(), execute(t(locale, 'common.reviewQueue'), 'reviews.open', {})],
+      });
+    case 'review_reminder':
+    case 'review_escalated': {
+      const reminder = n.kind === 'review_reminder';
+      const params = { name: n.name, days: n.ageBusinessDays, target: n.targetBusinessDays };
+      return renderNotice({
+        title: t(locale, reminder ? 'notify.review_reminder.title' : 'notify.review_escalated.title', { number: n.number }),
+        titleTone: reminder ? 'warning' : 'attention',
+        badge: { text: statusLabel(locale, n.status), tone: statusTone(n.status) },
+        lines: [
+          t(locale, reminder ? 'notify.review_reminder.text' : 'notify.review_escalated.text', params),
+          n.reviewerName
+            ? { text: t(locale, 'notify.review.owner', { name: n.reviewerName }), subtle: true }
+            : { text: t(locale, reminder ? 'notify.review_reminder.unassigned' : 'notify.review.noOwner'), tone: 'attention' },
+        ],
+        actions: [...open(), execute(t(locale, 'common.reviewQueue'), 'reviews.open', {})],
+      });
+    }
   }
 }

@@ -79,6 +79,34 @@ export const notificationPayload = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('expiry_warning'), claimId: z.string(), number: z.string(), name: z.string(), deadline: z.string() }),
   z.object({ kind: z.literal('review_needed'), claimId: z.string(), number: z.string(), name: z.string(), status: z.string() }),
+  z.object({
+    kind: z.literal('review_assigned'),
+    claimId: z.string(),
+    number: z.string(),
+    name: z.string(),
+    status: z.string(),
+    byName: z.string(),
+  }),
+  z.object({
+    kind: z.literal('review_reminder'),
+    claimId: z.string(),
+    number: z.string(),
+    name: z.string(),
+    status: z.string(),
+    ageBusinessDays: z.number().int(),
+    targetBusinessDays: z.number().int(),
+    reviewerName: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('review_escalated'),
+    claimId: z.string(),
+    number: z.string(),
+    name: z.string(),
+    status: z.string(),
+    ageBusinessDays: z.number().int(),
+    targetBusinessDays: z.number().int(),
+    reviewerName: z.string().optional(),
+  }),
 ]);
 export type NotificationPayload = z.infer<typeof notificationPayload>;
 

@@ -2,7 +2,14 @@ import type { ActionTable } from '../actions';
 import { claimActions } from './claims';
 import { documentActions } from './documents';
 import { reviewActions } from './review';
+import { reviewWorkloadActions } from './reviewWorkload';
 import { uploadRequestActions } from './uploadRequests';
 
 /** Every Action.Execute verb the bot answers (cards/actions.ts VERBS lists what the cards emit). */
-export const ACTIONS: ActionTable = { ...claimActions, ...documentActions, ...reviewActions, ...uploadRequestActions };
+export const ACTIONS: ActionTable = {
+  ...claimActions,
+  ...documentActions,
+  ...reviewActions,
+  ...reviewWorkloadActions,
+  ...uploadRequestActions,
+};

@@ -7,7 +7,7 @@ import type { HandlerContext, Reply } from '../turn';
 import { actor, detailReply, messageReply } from './common';
 import { createFormReply, overviewReply, historyReply } from './claims';
 import { helpReply } from './help';
-import { reviewQueueReply } from './review';
+import { reviewQueueReply } from './reviewWorkload';
 
 export async function runTextCommand(ctx: HandlerContext, cmd: TextCommand): Promise<Reply> {
   switch (cmd.name) {
