@@ -30,6 +30,7 @@ import { startBackgroundWork } from './background';
 import { makeClaimChanged } from './cardUpdates';
 import { recordClaimCard } from './outbox/claimCards';
 import { verifyDocumentLink } from './documentLinks';
+import { registerExportRoutes } from './exportRoutes';
 import type { BotDeps, HandlerContext, Reply, TurnUser } from './turn';
 
 const turnLog = log.child({ mod: 'bot' });
@@ -226,6 +227,7 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
         contentType: doc.contentType ?? 'application/octet-stream',
       };
     },
+    routes: (server) => registerExportRoutes(server, deps),
   });
   const background = startBackgroundWork(deps, adapter);
   return {

@@ -90,5 +90,7 @@ export { renderAssignReview, type AssignReviewView } from './reviewAssign';
 export { renderMessage, renderError, type MessageView } from './notice';
 // Admins: notification outbox status
 export { renderOutboxStatus, type OutboxStatusView } from './outboxStatus';
+// 13. Export ready (signed download link)
+export { renderExportReady, type ExportReadyView } from './exports';
 // Read-only summary for people who are not on a claim
 export { renderClaimSummary, type ClaimSummaryView } from './claimSummary';

@@ -1,6 +1,7 @@
 import type { ActionTable } from '../actions';
 import { claimActions } from './claims';
 import { documentActions } from './documents';
+import { exportActions } from './exports';
 import { reviewActions } from './review';
 import { reviewWorkloadActions } from './reviewWorkload';
 import { uploadRequestActions } from './uploadRequests';
@@ -9,6 +10,7 @@ import { uploadRequestActions } from './uploadRequests';
 export const ACTIONS: ActionTable = {
   ...claimActions,
   ...documentActions,
+  ...exportActions,
   ...reviewActions,
   ...reviewWorkloadActions,
   ...uploadRequestActions,

@@ -2,6 +2,7 @@ import {
   renderAddDocument,
   renderApproveForm,
   renderAskColleague,
+  renderExportReady,
   renderAssignReview,
   renderAskSent,
   renderClaimDetail,
@@ -471,6 +472,31 @@ export function allCards(locale: string): Array<[string, AdaptiveCard]> {
           pageCount: 3,
           filter: { owner: 'all', age: 'overdue', programId: ids.allocation },
           options: { organisations: [{ id: ids.activity, name: 'Contoso Partners' }], programs: [{ id: ids.allocation, name: 'CSP' }] },
+        },
+        locale,
+      ),
+    ],
+    [
+      'exportReady (claim)',
+      renderExportReady(
+        {
+          kind: 'claim',
+          claim: claimRef,
+          url: 'https://claims.example.com/exports/claim/x/y/1767225600/sig',
+          expiresAt: '2026-04-02T09:00:00Z',
+        },
+        locale,
+      ),
+    ],
+    [
+      'exportReady (claims)',
+      renderExportReady(
+        {
+          kind: 'claims',
+          organisationName: 'Contoso Partners',
+          claimCount: 128,
+          url: 'https://claims.example.com/exports/claims/x/y/1767225600/sig',
+          expiresAt: '2026-04-02T09:00:00Z',
         },
         locale,
       ),
