@@ -601,6 +601,8 @@ export const en = {
   'error.conflict.not_in_review_queue': 'This claim is {status}: it is not waiting for a reviewer, so its review cannot be reassigned.',
   'error.forbidden.export_not_allowed':
     "Only the claim's owner, its organisation's incentives or global admins, and reviewers can export it.",
+  'error.conflict.activity_type_retired':
+    'The activity catalogue was updated since this form was shown. Type "new claim" and choose the activity again.',
   'error.rule_failed.claiming_window_closed': 'The claiming window for this period is closed.',
   'summary.owner': 'Owner',
   'summary.readOnly': 'You are not on this claim, so you see only its status.',

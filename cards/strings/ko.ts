@@ -586,6 +586,7 @@ export const ko: { readonly [K in StringKey]: string } = {
   'error.conflict.ambiguous_claim_number': '같은 번호의 청구가 여러 조직에 있습니다. 검토 대기열에서 여세요.',
   'error.conflict.not_in_review_queue': '이 청구는 {status} 상태로 검토 대기 중이 아니어서 재배정할 수 없습니다.',
   'error.forbidden.export_not_allowed': '청구 소유자, 해당 조직의 인센티브 관리자 또는 전역 관리자, 검토자만 내보낼 수 있습니다.',
+  'error.conflict.activity_type_retired': '이 양식을 연 뒤 활동 목록이 변경되었습니다. "새 청구"를 입력하고 활동을 다시 선택하세요.',
   'error.rule_failed.claiming_window_closed': '이 기간의 청구 기간이 종료되었습니다.',
   'summary.owner': '소유자',
   'summary.readOnly': '이 청구의 참여자가 아니므로 상태만 볼 수 있습니다.',
