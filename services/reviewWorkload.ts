@@ -3,7 +3,7 @@ import type { ClaimStatus } from '../prisma/generated/client';
 import { loadPrincipal, requireRole } from './authz';
 import { businessDaysBetween, reviewTargetDays } from './businessDays';
 import type { Actor, CommandResult, Services } from './context';
-import { Prisma, type Tx } from './db/client';
+import { Prisma, type Db, type Tx } from './db/client';
 import { conflict, invalid, notFound } from './errors';
 import { recordHistory } from './history';
 import { once } from './idempotency';
@@ -148,24 +148,16 @@ type Candidate = {
 };
 
 /** Waiting claims older than `factor` × their target, matching `extra`, oldest first. */
-function overdueCandidates(svc: Services, now: Date, factor: number, extra: Prisma.Sql): Promise<Candidate[]> {
+function overdueCandidates(db: Db | Tx, now: Date, factor: number, extra: Prisma.Sql, limit = BATCH): Promise<Candidate[]> {
   const first = waitedAtLeastCutoff(now, reviewTargetDays('SUBMITTED') * factor + 1);
   const dispute = waitedAtLeastCutoff(now, reviewTargetDays('DISPUTED') * factor + 1);
-  return svc.db.$queryRaw<Candidate[]>`
+  return db.$queryRaw<Candidate[]>`
     SELECT id, number, name, status, "organisationId", "reviewerId", "submittedAt", "disputedAt", "createdAt" FROM "Claim"
     WHERE status IN ('SUBMITTED', 'IN_REVIEW', 'DISPUTED')
       AND ((status <> 'DISPUTED' AND ${WAITING} < ${first}) OR (status = 'DISPUTED' AND ${WAITING} < ${dispute}))
       AND ${extra}
     ORDER BY ${WAITING}, number
-    LIMIT ${BATCH}`;
-}
-
-/** Every reviewer, or the reviewers' channel when one is configured: who hears about a review nobody owns. */
-async function reviewTeamTargets(tx: Tx, svc: Services): Promise<Array<{ recipientId?: string; conversationId?: string; key: string }>> {
-  const channel = svc.settings.reviewersConversationId;
-  if (channel) return [{ conversationId: channel, key: 'channel' }];
-  const reviewers = await tx.user.findMany({ where: { roles: { some: { role: 'REVIEWER' } } }, select: { id: true } });
-  return reviewers.map((r) => ({ recipientId: r.id, key: r.id }));
+    LIMIT ${limit}`;
 }
 
 /**
@@ -190,79 +182,132 @@ export async function reviewTeamAdmins(tx: Tx, claimOrganisationId: string): Pro
   return reviewers.map((r) => r.id);
 }
 
+/** Claims listed by name in one reminder card; the rest are counted (the queue's "past the target" filter shows them all). */
+const DIGEST_LISTED = 5;
+/** Claims one reminder run looks at (the queue holds a few thousand at most). */
+const REMINDER_LIMIT = 5000;
+
+type DigestItem = {
+  claimId: string;
+  number: string;
+  name: string;
+  status: ClaimStatus;
+  ageBusinessDays: number;
+  targetBusinessDays: number;
+};
+const digestPart = (items: DigestItem[]) => ({ count: items.length, claims: items.slice(0, DIGEST_LISTED) });
+
 /**
- * Reminds the owner of each review past its target, once per business day (none on weekends).
- * A review nobody owns reminds the review team (the channel, or every reviewer). Returns how many
- * claims were reminded by this call.
+ * Reminds the owner of every review past its target, once per business day (none on Saturdays and
+ * Sundays): one card per person and day listing their overdue reviews, not one card per claim (a
+ * reviewer with forty claims gets one message). Reviews nobody owns are listed to the whole team
+ * (the reviewers' channel when configured, else every reviewer). Each claim gets its History row.
+ *
+ * Once across replicas: a run holds a transaction-scoped advisory lock, so runs of every replica
+ * take turns; each stamps the claims it reminds (`reviewRemindedAt`) in the same transaction as the
+ * cards and History rows, and the next run (on any replica) finds only claims not stamped today.
+ * Returns how many claims were reminded.
  */
 export async function remindOverdueReviews(svc: Services): Promise<number> {
   const now = svc.clock.now();
   if (isWeekend(now)) return 0;
-  const today = new Date(`${isoDate(now)}T00:00:00.000Z`);
+  const day = isoDate(now);
+  const today = new Date(`${day}T00:00:00.000Z`);
   const notToday = Prisma.sql`("reviewRemindedAt" IS NULL OR "reviewRemindedAt" < ${today})`;
-  const candidates = await overdueCandidates(svc, now, 1, notToday);
-  let acted = 0;
-  for (const c of candidates) {
-    const waitingSince = waitingSinceOf(c);
-    const done = await svc.db.$transaction(async (tx) => {
-      // The first replica's stamp makes the condition false for the second; a decision or a new wait meanwhile does too.
-      const r = await tx.claim.updateMany({
-        where: { ...sameWait(c), OR: [{ reviewRemindedAt: null }, { reviewRemindedAt: { lt: today } }] },
+  return svc.db.$transaction(
+    async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('remind-overdue-reviews'))`;
+      const candidates = await overdueCandidates(tx, now, 1, notToday, REMINDER_LIMIT);
+      if (candidates.length === 0) return 0;
+      await tx.claim.updateMany({
+        where: { id: { in: candidates.map((c) => c.id) }, OR: [{ reviewRemindedAt: null }, { reviewRemindedAt: { lt: today } }] },
         data: { reviewRemindedAt: now },
       });
-      if (r.count === 0) return false;
-      const current = await tx.claim.findUniqueOrThrow({
-        where: { id: c.id },
-        select: { reviewerId: true, reviewer: { select: { displayName: true } } },
+      const owners = await tx.user.findMany({
+        where: { id: { in: [...new Set(candidates.flatMap((c) => (c.reviewerId ? [c.reviewerId] : [])))] } },
+        select: { id: true, displayName: true },
       });
-      const age = businessDaysBetween(waitingSince, now);
-      const target = reviewTargetDays(c.status);
-      const payload: NotificationPayload = {
-        kind: 'review_reminder',
-        claimId: c.id,
-        number: c.number,
-        name: c.name,
-        status: c.status,
-        ageBusinessDays: age,
-        targetBusinessDays: target,
-        ...(current.reviewer ? { reviewerName: current.reviewer.displayName } : {}),
+      const ownerName = new Map(owners.map((o) => [o.id, o.displayName]));
+      const items = candidates.map((c) => {
+        const waitingSince = waitingSinceOf(c);
+        return {
+          claim: c,
+          item: {
+            claimId: c.id,
+            number: c.number,
+            name: c.name,
+            status: c.status,
+            ageBusinessDays: businessDaysBetween(waitingSince, now),
+            targetBusinessDays: reviewTargetDays(c.status),
+          } satisfies DigestItem,
+        };
+      });
+      await tx.historyEvent.createMany({
+        data: items.map(({ claim: c, item: i }) => {
+          const owner = c.reviewerId ? (ownerName.get(c.reviewerId) ?? null) : null;
+          return {
+            claimId: c.id,
+            actorId: null,
+            actorKind: 'SYSTEM' as const,
+            type: 'review_reminder_sent',
+            summary: owner
+              ? `Reminded ${owner}: waiting ${i.ageBusinessDays} business days (target ${i.targetBusinessDays})`
+              : `Reminded the review team: waiting ${i.ageBusinessDays} business days (target ${i.targetBusinessDays}), nobody owns the review`,
+            data: {
+              ageBusinessDays: i.ageBusinessDays,
+              targetBusinessDays: i.targetBusinessDays,
+              reviewerId: c.reviewerId,
+              reviewerName: owner,
+            },
+            statusBefore: c.status,
+            statusAfter: c.status,
+            createdAt: now,
+          };
+        }),
+      });
+      const unassigned = items.filter((x) => !x.claim.reviewerId).map((x) => x.item);
+      const byOwner = new Map<string, DigestItem[]>();
+      for (const x of items) if (x.claim.reviewerId) byOwner.set(x.claim.reviewerId, [...(byOwner.get(x.claim.reviewerId) ?? []), x.item]);
+      const digest = (owned: DigestItem[], team: DigestItem[]): NotificationPayload => {
+        const first = owned[0] ?? team[0]!;
+        return {
+          kind: 'review_reminder',
+          claimId: first.claimId,
+          number: first.number,
+          name: first.name,
+          owned: digestPart(owned),
+          unassigned: digestPart(team),
+        };
       };
-      const day = isoDate(now);
-      const targets = current.reviewerId
-        ? [{ recipientId: current.reviewerId, key: current.reviewerId }]
-        : await reviewTeamTargets(tx, svc);
-      for (const t of targets) {
+      const channel = svc.settings.reviewersConversationId;
+      // Everyone who owns an overdue review, and (without a channel) every reviewer when some have no owner.
+      const people = new Set(byOwner.keys());
+      if (unassigned.length && channel) {
         await enqueueNotification(tx, {
-          recipientId: t.recipientId,
-          conversationId: t.conversationId,
-          payload,
-          dedupeKey: `review_reminder:${c.id}:${day}:${t.key}`,
+          conversationId: channel,
+          payload: digest([], unassigned),
+          dedupeKey: `review_reminder:${day}:channel`,
+          at: now,
+        });
+      } else if (unassigned.length) {
+        for (const r of await tx.user.findMany({ where: { roles: { some: { role: 'REVIEWER' } } }, select: { id: true } }))
+          people.add(r.id);
+      }
+      for (const id of people) {
+        const team = channel ? [] : unassigned;
+        const owned = byOwner.get(id) ?? [];
+        if (owned.length + team.length === 0) continue;
+        await enqueueNotification(tx, {
+          recipientId: id,
+          payload: digest(owned, team),
+          dedupeKey: `review_reminder:${day}:${id}`,
           at: now,
         });
       }
-      await recordHistory(tx, {
-        claimId: c.id,
-        actorId: null,
-        actorKind: 'SYSTEM',
-        type: 'review_reminder_sent',
-        summary: current.reviewer
-          ? `Reminded ${current.reviewer.displayName}: waiting ${age} business days (target ${target})`
-          : `Reminded the review team: waiting ${age} business days (target ${target}), nobody owns the review`,
-        data: {
-          ageBusinessDays: age,
-          targetBusinessDays: target,
-          reviewerId: current.reviewerId,
-          reviewerName: current.reviewer?.displayName ?? null,
-        },
-        statusBefore: c.status,
-        statusAfter: c.status,
-        at: now,
-      });
-      return true;
-    });
-    if (done) acted++;
-  }
-  return acted;
+      return candidates.length;
+    },
+    { timeout: 60_000 },
+  );
 }
 
 /**
@@ -273,7 +318,7 @@ export async function escalateOverdueReviews(svc: Services): Promise<number> {
   const now = svc.clock.now();
   if (isWeekend(now)) return 0;
   const notThisWait = Prisma.sql`("reviewEscalatedAt" IS NULL OR "reviewEscalatedAt" < ${WAITING})`;
-  const candidates = await overdueCandidates(svc, now, 2, notThisWait);
+  const candidates = await overdueCandidates(svc.db, now, 2, notThisWait);
   let acted = 0;
   for (const c of candidates) {
     const waitingSince = waitingSinceOf(c);

@@ -110,31 +110,49 @@ describe('bot: reviewer workload', () => {
 
   it('reminds the owner of an overdue review once a business day and escalates after twice the target, from the running scheduler', async () => {
     const late = await insertClaim(h.world, { status: 'IN_REVIEW' });
-    await h.world.db.claim.update({ where: { id: late.id }, data: { submittedAt: new Date('2026-11-25T09:00Z'), reviewerId: nestorId } });
     const stale = await insertClaim(h.world, { status: 'SUBMITTED' });
-    await h.world.db.claim.update({ where: { id: stale.id }, data: { submittedAt: new Date('2026-11-20T09:00Z') } });
+    // Both become overdue at once (the running scheduler could otherwise see one before the other).
+    await h.world.db.$transaction([
+      h.world.db.claim.update({ where: { id: late.id }, data: { submittedAt: new Date('2026-11-25T09:00Z'), reviewerId: nestorId } }),
+      h.world.db.claim.update({ where: { id: stale.id }, data: { submittedAt: new Date('2026-11-20T09:00Z') } }),
+    ]);
 
-    await connector.waitFor(() => cardsFor(NESTOR, `Reminder: ${late.number} is past its review target`).length > 0, 15_000);
-    const reminder = cardsFor(NESTOR, `Reminder: ${late.number}`)[0];
-    expect(textOf(reminder)).toContain('has waited 3 business days for review. The target is 2.');
-    // Nobody owns `stale`: the team hears about it, and it is past twice the target, so the admins too
-    // (the demo has no separate review organisation, so every reviewer).
+    // One reminder card for Nestor: his own overdue review, and the one nobody owns.
+    const reminderFor = (u: TeamsUser) => connector.cardsIn(conv(u)).filter((x) => textOf(x).startsWith('Reminder:'));
+    await connector.waitFor(() => reminderFor(NESTOR).length > 0 && reminderFor(PATTI).length > 0, 15_000);
+    const nestorsCard = textOf(reminderFor(NESTOR)[0]);
+    expect(nestorsCard).toContain('Reminder: 2 reviews are past their target');
+    expect(nestorsCard).toContain(`**Yours (1)**\n${late.number} · Test seminar: 3 business days (target 2)`);
+    expect(nestorsCard).toContain(`**Nobody owns these yet (1)**\n${stale.number} · Test seminar: 6 business days (target 2)`);
+    expect(actions(reminderFor(NESTOR)[0]).map((a) => a.title)).toEqual(
+      expect.arrayContaining(['My overdue reviews', 'Unassigned overdue', `Open ${late.number}`]),
+    );
+    expect(textOf(reminderFor(PATTI)[0])).toContain('Reminder: a review is past its target');
+    // "My overdue reviews" opens the queue filtered that way.
+    const mine = action(reminderFor(NESTOR)[0], 'reviews.open', (d) => (d.filter as { owner?: string })?.owner === 'mine');
+    const queue = await click(NESTOR, mine.verb, mine.data);
+    expect(textOf(queue)).toContain('Filtered: Mine · Past the target');
+    expect(textOf(queue)).toContain(late.number);
+    expect(textOf(queue)).not.toContain(stale.number);
+
+    // Nobody owns `stale` and it is past twice the target: the admins are told (the demo has no
+    // separate review organisation, so every reviewer).
     await connector.waitFor(() => cardsFor(PATTI, `Escalation: ${stale.number}`).length > 0, 15_000);
     expect(textOf(cardsFor(PATTI, `Escalation: ${stale.number}`)[0])).toContain('Nobody owns this review.');
-    await connector.waitFor(() => cardsFor(PATTI, `Reminder: ${stale.number}`).length > 0, 15_000);
 
     // More scheduler runs on the same day change nothing.
     await new Promise((r) => setTimeout(r, 2500));
-    expect(cardsFor(NESTOR, `Reminder: ${late.number}`)).toHaveLength(1);
+    expect(reminderFor(NESTOR)).toHaveLength(1);
     expect(cardsFor(PATTI, `Escalation: ${stale.number}`)).toHaveLength(1);
     const types = (await h.world.db.historyEvent.findMany({ where: { claimId: stale.id } })).map((e) => e.type).sort();
     expect(types).toEqual(['review_escalated', 'review_reminder_sent']);
     const history = await click(PATTI, 'claim.history', { claimId: stale.id });
     expect(textOf(history)).toContain("more than twice the target of 2. The review team's admins were told.");
+    expect(textOf(history)).toContain('Nobody owns the review: the review team was reminded.');
 
     // The next business day: one more reminder, no second escalation.
     h.world.clock.current = new Date('2026-12-01T10:00:00.000Z');
-    await connector.waitFor(() => cardsFor(NESTOR, `Reminder: ${late.number}`).length === 2, 15_000);
+    await connector.waitFor(() => reminderFor(NESTOR).length === 2, 15_000);
     expect(cardsFor(PATTI, `Escalation: ${stale.number}`)).toHaveLength(1);
     h.world.clock.current = new Date(MONDAY);
   });

@@ -284,8 +284,43 @@ export const notifications: NotificationView[] = [
   { ...base, kind: 'expiry_warning', deadline: '2026-08-14' },
   { ...base, kind: 'review_needed', status: 'SUBMITTED' },
   { ...base, kind: 'review_assigned', status: 'IN_REVIEW', byName: 'Patti Fernandez' },
-  { ...base, kind: 'review_reminder', status: 'IN_REVIEW', ageBusinessDays: 3, targetBusinessDays: 2, reviewerName: 'Nestor Wilke' },
-  { ...base, kind: 'review_reminder', status: 'SUBMITTED', ageBusinessDays: 3, targetBusinessDays: 2 },
+  {
+    ...base,
+    kind: 'review_reminder',
+    owned: {
+      count: 7,
+      claims: [1, 2, 3, 4, 5].map((i) => ({
+        claimId: `c${i}`,
+        number: `CLM-2026-0004${i}`,
+        name: `Campaign ${i}`,
+        status: 'IN_REVIEW',
+        ageBusinessDays: 3 + i,
+        targetBusinessDays: 2,
+      })),
+    },
+    unassigned: {
+      count: 1,
+      claims: [{ claimId: 'c9', number: 'CLM-2026-00049', name: 'Dispute', status: 'DISPUTED', ageBusinessDays: 6, targetBusinessDays: 5 }],
+    },
+  },
+  {
+    ...base,
+    kind: 'review_reminder',
+    owned: { count: 0, claims: [] },
+    unassigned: {
+      count: 1,
+      claims: [
+        {
+          claimId: ids.claim,
+          number: 'CLM-2026-00042',
+          name: 'Spring cloud webinar series',
+          status: 'SUBMITTED',
+          ageBusinessDays: 3,
+          targetBusinessDays: 2,
+        },
+      ],
+    },
+  },
   { ...base, kind: 'review_escalated', status: 'DISPUTED', ageBusinessDays: 11, targetBusinessDays: 5, reviewerName: 'Nestor Wilke' },
 ];
 

@@ -173,42 +173,66 @@ describe('review ownership', () => {
 });
 
 describe('reminders', () => {
-  it('reminds the owner once per business day past the target, in history; none on time, none at the weekend', async () => {
+  beforeEach(async () => {
+    await w.db.outboxMessage.deleteMany({ where: { kind: 'review_reminder' } });
+  });
+  /** The reminder cards of `day`, by recipient. */
+  const reminders = async (day: string) =>
+    Object.fromEntries(
+      (await w.db.outboxMessage.findMany({ where: { dedupeKey: { startsWith: `review_reminder:${day}:` } } })).map((m) => [
+        m.recipientId ?? m.conversationId,
+        m.payload as {
+          owned: { count: number; claims: Array<{ number: string }> };
+          unassigned: { count: number; claims: Array<{ number: string }> };
+        },
+      ]),
+    );
+
+  it('sends each owner one card a business day listing their reviews past the target, and a history row per claim', async () => {
     const late = await waiting('IN_REVIEW', '2026-11-25', { reviewerId: nestor }); // Monday: 3 > 2
+    const later = await waiting('IN_REVIEW', '2026-11-24', { reviewerId: nestor }); // 4 > 2
     const onTime = await waiting('IN_REVIEW', '2026-11-26', { reviewerId: nestor }); // 2 = target
-    expect(await remindOverdueReviews(w.svc)).toBe(1);
+    expect(await remindOverdueReviews(w.svc)).toBe(2);
     expect(await remindOverdueReviews(w.svc)).toBe(0); // same day: nothing more
     w.clock.current = new Date('2026-11-30T23:59:00Z');
     expect(await remindOverdueReviews(w.svc)).toBe(0);
-    const sent = await outbox(late.id, 'review_reminder');
-    expect(sent.map((m) => m.recipientId)).toEqual([nestor]);
-    expect(sent[0]!.payload).toMatchObject({ ageBusinessDays: 3, targetBusinessDays: 2, reviewerName: 'Nestor Wilke' });
+    const monday = await reminders('2026-11-30');
+    expect(Object.keys(monday)).toEqual([nestor]);
+    expect(monday[nestor]!.owned).toMatchObject({ count: 2, claims: [{ number: later.number }, { number: late.number }] });
+    expect(monday[nestor]!.unassigned.count).toBe(0);
     expect(await history(late.id, 'review_reminder_sent')).toHaveLength(1);
-    expect(await outbox(onTime.id, 'review_reminder')).toHaveLength(0);
+    expect((await history(later.id, 'review_reminder_sent'))[0]!.summary).toBe('Reminded Nestor Wilke: waiting 4 business days (target 2)');
+    expect(await history(onTime.id, 'review_reminder_sent')).toHaveLength(0);
 
-    w.clock.current = new Date('2026-12-01T08:00:00Z'); // Tuesday: both overdue now
-    expect(await remindOverdueReviews(w.svc)).toBe(2);
-    expect(await outbox(late.id, 'review_reminder')).toHaveLength(2);
+    w.clock.current = new Date('2026-12-01T08:00:00Z'); // Tuesday: all three overdue now
+    expect(await remindOverdueReviews(w.svc)).toBe(3);
+    expect((await reminders('2026-12-01'))[nestor]!.owned.count).toBe(3);
+    expect(await history(late.id, 'review_reminder_sent')).toHaveLength(2);
     w.clock.current = new Date('2026-12-05T08:00:00Z'); // Saturday
     expect(await remindOverdueReviews(w.svc)).toBe(0);
   });
 
-  it('reminds the whole team of a review nobody owns, and stops once the claim is decided', async () => {
-    const c = await waiting('SUBMITTED', '2026-11-24');
-    expect(await remindOverdueReviews(w.svc)).toBe(1);
-    expect((await outbox(c.id, 'review_reminder')).map((m) => m.recipientId).sort()).toEqual([nestor, w.users.reviewer].sort());
-    expect((await history(c.id, 'review_reminder_sent'))[0]!.summary).toMatch(/review team/);
-    await w.db.claim.update({ where: { id: c.id }, data: { status: 'APPROVED' } });
+  it('lists reviews nobody owns to every reviewer, in the same card as their own; stops once the claim is decided', async () => {
+    const unowned = await waiting('SUBMITTED', '2026-11-24');
+    const nestors = await waiting('IN_REVIEW', '2026-11-25', { reviewerId: nestor });
+    expect(await remindOverdueReviews(w.svc)).toBe(2);
+    const sent = await reminders('2026-11-30');
+    expect(Object.keys(sent).sort()).toEqual([nestor, w.users.reviewer].sort());
+    expect(sent[nestor]).toMatchObject({ owned: { count: 1, claims: [{ number: nestors.number }] }, unassigned: { count: 1 } });
+    expect(sent[w.users.reviewer]).toMatchObject({ owned: { count: 0 }, unassigned: { count: 1, claims: [{ number: unowned.number }] } });
+    expect((await history(unowned.id, 'review_reminder_sent'))[0]!.summary).toMatch(/review team/);
+    await w.db.claim.updateMany({ where: { id: { in: [unowned.id, nestors.id] } }, data: { status: 'APPROVED' } });
     w.clock.current = new Date('2026-12-01T08:00:00Z');
     expect(await remindOverdueReviews(w.svc)).toBe(0);
+    expect(await reminders('2026-12-01')).toEqual({});
   });
 
-  it('two schedulers racing remind once', async () => {
+  it('two schedulers racing remind once: one card per person, one history row per claim', async () => {
     const c = await waiting('IN_REVIEW', '2026-11-20', { reviewerId: w.users.reviewer });
     const replicas = racingServices(w);
     const [a, b] = await Promise.all([remindOverdueReviews(replicas), remindOverdueReviews(replicas)]);
     expect(a + b).toBe(1);
-    expect(await outbox(c.id, 'review_reminder')).toHaveLength(1);
+    expect(await w.db.outboxMessage.count({ where: { kind: 'review_reminder' } })).toBe(1);
     expect(await history(c.id, 'review_reminder_sent')).toHaveLength(1);
   });
 });
