@@ -18,10 +18,11 @@ import { commandTransaction } from './review';
  * reminders and escalations for reviews past their target (2 business days for a first review,
  * 5 for a dispute; services/businessDays.ts).
  *
- * Reminders and escalations follow services/expiry.ts: every replica's scheduler runs them, and
- * each acts on a claim only through an UPDATE whose condition the first writer makes false
- * (PostgreSQL re-checks it once the row lock is released), so two schedulers racing act once.
- * They never bump the claim's version: nothing a partner or reviewer edits changed.
+ * Every replica's scheduler runs the reminders and escalations, and two racing act once: an
+ * escalation, like services/expiry.ts, acts on a claim only through an UPDATE whose condition the
+ * first writer makes false (PostgreSQL re-checks it once the row lock is released); a reminder run
+ * (one card per person, many claims) holds an advisory lock and stamps what it reminded. Neither
+ * bumps the claim's version: nothing a partner or reviewer edits changed.
  */
 
 const BATCH = 200;
