@@ -220,48 +220,51 @@ export async function openClaimArchive(svc: Services, files: FileStore, actor: A
   }
 
   addBuffer('history.csv', historyCsv(history));
-  const summary = await renderSummaryPdf({
-    number: claim.number,
-    name: claim.name,
-    status: STATUS_WORDS[claim.status] ?? claim.status,
-    facts: [
-      ['Organisation', claim.organisation.name],
-      ['Location', `${claim.location.name} (partner ID ${claim.location.partnerId})`],
-      ['Program', `${claim.program.name} (${claim.program.code})`],
-      ['Usage period', claim.allocation.period],
-      ['Activity', claim.activityType.name],
-      ['Activity dates', `${dateOnly(claim.activityStart)} to ${dateOnly(claim.activityEnd)}`],
-      ...(claim.preApprovalId ? ([['Pre-approval ID', claim.preApprovalId]] as Array<[string, string]>) : []),
-      ['Owner', claim.owner.displayName],
-      ['Reviewer', claim.reviewer?.displayName ?? '-'],
-      ['Created', dateOnly(claim.createdAt)],
-      ['Submitted', dateOnly(claim.submittedAt) || '-'],
-      ['Decided', dateOnly(claim.decidedAt) || '-'],
-    ],
-    amounts: [
-      ['Claimed', money(claim.amountMinor, claim.currency)],
-      ['Approved', money(claim.approvedMinor, claim.currency) || '-'],
-      ['Invoices (active)', money(invoiceTotal(claim.documents), claim.currency)],
-    ],
-    decisions: history
-      .filter((h) => DECISION_TYPES[h.type])
-      .map((h) => {
-        const d = (h.data ?? {}) as Record<string, unknown>;
-        const amount = typeof d.amountMinor === 'number' ? ` ${money(d.amountMinor, claim.currency)}` : '';
-        return {
-          at: h.createdAt,
-          who: h.actor?.displayName ?? (h.actorKind === 'SYSTEM' ? 'System' : '-'),
-          what: `${DECISION_TYPES[h.type]}${h.type === 'approved' ? amount : ''}`,
-          reason: str(d.reason) || str(d.message) || null,
-        };
-      }),
-    documents: (Object.keys(KIND_NAME) as DocumentKind[])
-      .map((k) => [KIND_NAME[k], withFiles.filter((d) => d.kind === k && !d.removedAt).length] as [string, number])
-      .concat([['Removed or replaced', withFiles.filter((d) => d.removedAt).length]])
-      .filter(([, n]) => n > 0),
-    exportedAt: now,
-    exportedBy: p.displayName,
-  });
+  const summary = await renderSummaryPdf(
+    {
+      number: claim.number,
+      name: claim.name,
+      status: STATUS_WORDS[claim.status] ?? claim.status,
+      facts: [
+        ['Organisation', claim.organisation.name],
+        ['Location', `${claim.location.name} (partner ID ${claim.location.partnerId})`],
+        ['Program', `${claim.program.name} (${claim.program.code})`],
+        ['Usage period', claim.allocation.period],
+        ['Activity', claim.activityType.name],
+        ['Activity dates', `${dateOnly(claim.activityStart)} to ${dateOnly(claim.activityEnd)}`],
+        ...(claim.preApprovalId ? ([['Pre-approval ID', claim.preApprovalId]] as Array<[string, string]>) : []),
+        ['Owner', claim.owner.displayName],
+        ['Reviewer', claim.reviewer?.displayName ?? '-'],
+        ['Created', dateOnly(claim.createdAt)],
+        ['Submitted', dateOnly(claim.submittedAt) || '-'],
+        ['Decided', dateOnly(claim.decidedAt) || '-'],
+      ],
+      amounts: [
+        ['Claimed', money(claim.amountMinor, claim.currency)],
+        ['Approved', money(claim.approvedMinor, claim.currency) || '-'],
+        ['Invoices (active)', money(invoiceTotal(claim.documents), claim.currency)],
+      ],
+      decisions: history
+        .filter((h) => DECISION_TYPES[h.type])
+        .map((h) => {
+          const d = (h.data ?? {}) as Record<string, unknown>;
+          const amount = typeof d.amountMinor === 'number' ? ` ${money(d.amountMinor, claim.currency)}` : '';
+          return {
+            at: h.createdAt,
+            who: h.actor?.displayName ?? (h.actorKind === 'SYSTEM' ? 'System' : '-'),
+            what: `${DECISION_TYPES[h.type]}${h.type === 'approved' ? amount : ''}`,
+            reason: str(d.reason) || str(d.message) || null,
+          };
+        }),
+      documents: (Object.keys(KIND_NAME) as DocumentKind[])
+        .map((k) => [KIND_NAME[k], withFiles.filter((d) => d.kind === k && !d.removedAt).length] as [string, number])
+        .concat([['Removed or replaced', withFiles.filter((d) => d.removedAt).length]])
+        .filter(([, n]) => n > 0),
+      exportedAt: now,
+      exportedBy: p.displayName,
+    },
+    svc.settings.pdfFonts,
+  );
   addBuffer('summary.pdf', summary, false);
   // Last, once every file has gone through its hash: yazl calls this only after the entries before it.
   zip.addReadStreamLazy('manifest.sha256', { mtime: now }, (cb) => {
