@@ -650,6 +650,7 @@ export const en = {
   'issue.too_big.amount': 'Must be at most {maximum}.',
   'issue.too_small.amount': 'Must be at least {minimum}.',
   'issue.answer_upload_request': 'You were asked for this document: press Upload on the request you were sent.',
+  'issue.not_reviewer': 'Pick someone of the review team: only reviewers can own a review.',
   'issue.invalid_type': 'This value is missing or in the wrong form.',
   'issue.invalid_format': "This doesn't look right.",
   'issue.invalid_format.email': 'Enter an email address.',

@@ -637,6 +637,7 @@ export const ko: { readonly [K in StringKey]: string } = {
   'issue.too_big.amount': '{maximum} 이하여야 합니다.',
   'issue.too_small.amount': '{minimum} 이상이어야 합니다.',
   'issue.answer_upload_request': '요청받은 문서입니다. 받은 요청에서 업로드를 누르세요.',
+  'issue.not_reviewer': '검토 팀의 사람을 선택하세요. 검토자만 검토를 맡을 수 있습니다.',
   'issue.invalid_type': '값이 없거나 형식이 올바르지 않습니다.',
   'issue.invalid_format': '형식이 올바르지 않습니다.',
   'issue.invalid_format.email': '이메일 주소를 입력하세요.',
