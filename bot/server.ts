@@ -79,6 +79,8 @@ export async function startHttpServer(opts: {
     expires: string,
     signature: string,
   ) => Promise<{ bytes: Buffer; fileName: string; contentType: string } | null>;
+  /** More GET routes (e.g. export downloads, bot/exportRoutes.ts). */
+  routes?: (server: restify.Server) => void;
 }): Promise<RunningServer> {
   const server = restify.createServer({ name: 'coop-claims' });
   // Raw bytes only: the activity is parsed (and refused with 400) by answerActivity, not by a plugin that echoes parser errors.
@@ -135,6 +137,8 @@ export async function startHttpServer(opts: {
     });
     res.end(file.bytes);
   });
+
+  opts.routes?.(server);
 
   // A port in use must fail the start with its reason (EADDRINUSE), not crash later as an unhandled 'error' event.
   await new Promise<void>((resolve, reject) => {

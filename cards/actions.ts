@@ -1,4 +1,4 @@
-import type { DocumentKind } from './types';
+import type { ClaimStatus, DocumentKind } from './types';
 
 /**
  * Every `Action.Execute` verb the cards emit. The bot routes on these (bot/actions.ts); the data of
@@ -42,6 +42,10 @@ export const VERBS = {
   reviewApprove: 'review.approve',
   reviewRejectForm: 'review.reject.form',
   reviewReject: 'review.reject',
+  reviewAssignForm: 'review.assign.form',
+  reviewAssign: 'review.assign',
+  claimExport: 'claim.export',
+  claimsExport: 'claims.export',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -58,6 +62,18 @@ export type ActionData = {
   before?: string;
   /** CSR form: how many line rows it shows ("Add a line" asks for one more). */
   lines?: number;
+  /** Review queue: the filter a page was read with, and the page (1-based). */
+  filter?: QueueFilterData;
+  page?: number;
+};
+
+/** The review queue's filter as card data (services/reviewQueue.ts reviewQueueInput parses it). */
+export type QueueFilterData = {
+  organisationId?: string;
+  programId?: string;
+  status?: ClaimStatus;
+  owner?: 'all' | 'mine' | 'unassigned';
+  age?: 'any' | 'overdue' | 'escalated' | '1' | '2' | '5' | '10';
 };
 export const ACTION_DATA_KEYS: readonly (keyof ActionData)[] = [
   'claimId',
@@ -70,6 +86,8 @@ export const ACTION_DATA_KEYS: readonly (keyof ActionData)[] = [
   'focus',
   'before',
   'lines',
+  'filter',
+  'page',
 ];
 
 export type ExecuteSpec = {

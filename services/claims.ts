@@ -360,7 +360,10 @@ export function allowedActionsFor(status: ClaimStatus, v: Omit<Viewer, 'role'> &
   if (v.reviewer) {
     if (status === 'SUBMITTED') out.push('start_review');
     if (status === 'IN_REVIEW' || status === 'DISPUTED') out.push('review_document', 'request_information', 'approve', 'reject');
+    if (status === 'SUBMITTED' || status === 'IN_REVIEW' || status === 'DISPUTED') out.push('assign_review');
   }
+  // Retention export (services/exports.ts): the owner, the organisation's admins and reviewers.
+  if (v.owner || v.admin || v.reviewer) out.push('export');
   if ((v.partner || v.reviewer) && !TERMINAL.includes(status)) out.push('comment');
   if (!v.partner && v.openRequest && isEditable(status)) out.push('upload_requested');
   out.push('history');
@@ -381,6 +384,7 @@ export async function getClaimDetail(svc: Services, actor: Actor, claimId: strin
       allocation: true,
       activityType: true,
       owner: { select: { id: true, displayName: true } },
+      reviewer: { select: { id: true, displayName: true } },
       documents: { where: { removedAt: null }, orderBy: { createdAt: 'asc' }, include: { uploader: { select: { displayName: true } } } },
       feedback: { orderBy: { createdAt: 'asc' }, include: { reviewer: { select: { displayName: true } } } },
       comments: { orderBy: { createdAt: 'desc' }, take: 5, include: { author: { select: { displayName: true } } } },
@@ -424,6 +428,7 @@ export async function getClaimDetail(svc: Services, actor: Actor, claimId: strin
     surfaceSubItem: c.surfaceSubItem,
     estimatedReach: c.estimatedReach,
     owner: { id: c.owner.id, name: c.owner.displayName },
+    reviewer: c.reviewer ? { id: c.reviewer.id, name: c.reviewer.displayName } : null,
     submittedAt: c.submittedAt,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,

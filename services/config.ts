@@ -54,6 +54,8 @@ const envSchema = z.object({
   /** Signs document links; set it (same value on every replica) in production. */
   FILE_LINK_SECRET: z.string().min(16).optional(),
   FILE_LINK_DAYS: int(7),
+  /** How long an export download link (a claim's ZIP, the organisation's claims CSV) works. */
+  EXPORT_LINK_HOURS: int(24),
   REVIEWERS_CONVERSATION_ID: z.string().optional(),
   REMINDER_INTERVAL_HOURS: int(24),
   EXPIRY_WARNING_DAYS: int(7),
@@ -99,6 +101,7 @@ export type Config = {
     publicBaseUrl: string;
     linkSecret: string;
     linkDays: number;
+    exportLinkHours: number;
   };
   reviewersConversationId?: string;
   scheduler: { reminderIntervalHours: number; expiryWarningDays: number; intervalSeconds: number };
@@ -148,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       // Local mode has no secret to derive from; links then only need to survive this machine.
       linkSecret: e.FILE_LINK_SECRET ?? e.MicrosoftAppPassword ?? 'local-development-only-link-secret',
       linkDays: e.FILE_LINK_DAYS,
+      exportLinkHours: Math.max(1, e.EXPORT_LINK_HOURS),
     },
     reviewersConversationId: e.REVIEWERS_CONVERSATION_ID,
     scheduler: {

@@ -34,7 +34,7 @@ describe.each(['en-US', 'ko-KR'])('every card in %s', (locale) => {
   test.each(cards.map(([name, card]) => [name, card] as const))('%s is a valid Adaptive Card 1.5 under 28 KB', (_name, card) => {
     expect(problems(card)).toEqual([]);
   });
-  test('action data carries only ids, version, idempotency key, kind, decision, focus, before', () => {
+  test('action data carries only ids, version, idempotency key, kind, decision, focus, before, queue filter and page', () => {
     for (const [, card] of cards) {
       for (const a of actions(card)) {
         if (a.type !== 'Action.Execute') continue;
@@ -271,7 +271,8 @@ describe('other cards', () => {
     const all = texts(card);
     expect(all.indexOf('CLM-2026-00042 · Spring cloud webinar series')).toBeLessThan(all.indexOf('CLM-2026-00050 · Print ads'));
     expect(all).toEqual(expect.arrayContaining(['Overdue', 'On time', '4 business days waiting (target 2)']));
-    expect(verbs(renderReviewQueue({ items: [] }, 'en-US'))).toEqual([]);
+    // An empty queue offers only its filter (Apply).
+    expect(verbs(renderReviewQueue({ items: [] }, 'en-US'))).toEqual(['reviews.open']);
   });
 });
 

@@ -201,11 +201,11 @@ describe('review queue', () => {
     expect(open).toMatchObject({ title: 'Open CLM-2026-00001', data: { claimId: ids.claim } });
     const two = renderReviewQueue({ items: [row(), row({ claimId: 'q2', number: 'CLM-2026-00002' })] }, 'en-US');
     expect(texts(two)).toContain('2 claims, oldest first');
-    expect(titles(two)).toEqual(['Open CLM-2026-00001', 'Open CLM-2026-00002']);
+    expect(titles(two)).toEqual(['Open CLM-2026-00001', 'Open CLM-2026-00002', 'Filter', 'Apply']);
     expect(texts(two)).toContain('CSP Indirect Reseller · $800.00');
     const ko = renderReviewQueue({ items: [row({ locationName: 'Contoso Seoul' })] }, 'ko-KR');
     expect(texts(ko)).toContain('청구 1건, 오래된 순');
-    expect(titles(ko)).toEqual(['CLM-2026-00001 열기']);
+    expect(titles(ko)).toEqual(['CLM-2026-00001 열기', '필터', '적용']);
     expect(texts(ko)).toContain('Contoso Seoul · CSP Indirect Reseller · US$800.00');
   });
 
@@ -295,6 +295,9 @@ describe('times say their zone', () => {
     expect(formatMoment('2026-11-28T13:00:00Z', 'en-US')).toBe('Nov 28, 2026, 1:00 PM UTC');
     expect(formatMoment('2026-11-28T13:00:00Z', 'en-US', 'Asia/Seoul')).toBe('Nov 28, 2026, 10:00 PM');
     expect(formatMoment('2026-11-28T13:00:00Z', 'ko-KR')).toContain('UTC');
+    // A Korean partner reads Korean or a 24-hour clock, never the English 'PM 1:00'.
+    expect(formatMoment('2026-11-28T13:00:00Z', 'ko-KR')).toBe('2026년 11월 28일 13:00 UTC');
+    expect(formatMoment('2026-11-28T13:00:00Z', 'ko-KR', 'Asia/Seoul')).not.toMatch(/AM|PM/);
     expect(formatMoment('2026-11-28T13:00:00Z', 'en-US', 'Not/AZone')).toBe('Nov 28, 2026, 1:00 PM UTC');
   });
 

@@ -108,15 +108,26 @@ test('Patti is told, finds the claim in her queue, starts the review and marks t
   const queueText = await text(queue);
   expect(queueText).toContain(`${number} · Autumn search ads`);
   expect(queueText).toMatch(/CSP Indirect Reseller · \$800\.00/);
+  expect(queueText).toContain('Unassigned');
   await patti.screenshot('review-06-queue', queue);
+  // The queue's filter: the reviews nobody owns yet.
+  await patti.clickAction('Filter', queue);
+  await patti.chooseChoice('Owner', 'Unassigned', queue);
+  await patti.screenshot('review-06b-queue-filter', queue);
+  await patti.clickAction('Apply', queue);
+  const filtered = await patti.waitForCard('Filtered: Unassigned');
+  expect(await text(filtered)).toContain(`${number} · Autumn search ads`);
+  await patti.screenshot('review-06c-queue-filtered', filtered);
 
-  await patti.clickItem(number, queue);
+  await patti.clickItem(number, filtered);
   const review = await patti.waitForCard(/Start review/);
   await patti.screenshot('review-07-review-card', review);
   await patti.clickAction('Start review', review);
   const inReview = await patti.waitForCard('Next: accept or mark each document');
   const inReviewText = await text(inReview);
   expect(inReviewText).toContain('In review');
+  // Starting the review made it Patti's.
+  expect(inReviewText).toMatch(/Reviewer\s*Patti Fernandez/);
   for (const b of ['Approve', 'Request information', 'Reject']) {
     await expect(inReview.locator.getByRole('button', { name: b, exact: true }).count()).resolves.toBe(1);
   }
@@ -213,4 +224,12 @@ test('Patti approves part of the amount; Alex is told and his overview shows the
   expect(overviewText).toMatch(/Approved\n\$600\.00/);
   expect(overviewText).toContain(`${number} · Autumn search ads`);
   await alex.screenshot('review-20-overview', overview);
+
+  // For the records (24 months): the claim's export, a download link for Alex only.
+  await alex.sendText(`claim ${number}`);
+  const decided = await alex.waitForCard(/search ads\s*Approved/);
+  await alex.clickAction('Export claim', decided);
+  const exported = await alex.waitForCard(`Export of ${number} is ready`);
+  expect(await text(exported)).toContain('Download ZIP');
+  await alex.screenshot('review-21-export', exported);
 });

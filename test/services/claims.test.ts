@@ -356,6 +356,7 @@ describe('claims', () => {
         'ask_colleague',
         'submit',
         'cancel',
+        'export',
         'comment',
         'history',
       ]);
@@ -372,21 +373,25 @@ describe('claims', () => {
         ).allowedActions;
       expect(await actions('ACTION_REQUIRED')).toContain('resubmit');
       expect(await actions('ACTION_REQUIRED')).not.toContain('cancel');
-      expect(await actions('REJECTED')).toEqual(['dispute', 'comment', 'history']);
-      expect(await actions('APPROVED')).toEqual(['history']);
+      expect(await actions('REJECTED')).toEqual(['dispute', 'export', 'comment', 'history']);
+      expect(await actions('APPROVED')).toEqual(['export', 'history']);
+      // The organisation's admins may export it too.
+      expect(await actions('APPROVED', w.users.incentivesAdmin)).toEqual(['export', 'history']);
     });
 
     it('shows a reviewer the review actions for the status', async () => {
       const sub = await insertClaim(w, { status: 'SUBMITTED' });
       const d1 = await getClaimDetail(w.svc, { userId: w.users.reviewer }, sub.id);
       expect(d1.viewerRole).toBe('reviewer');
-      expect(d1.allowedActions).toEqual(['start_review', 'comment', 'history']);
+      expect(d1.allowedActions).toEqual(['start_review', 'assign_review', 'export', 'comment', 'history']);
       const rev = await insertClaim(w, { status: 'DISPUTED' });
       expect((await getClaimDetail(w.svc, { userId: w.users.reviewer }, rev.id)).allowedActions).toEqual([
         'review_document',
         'request_information',
         'approve',
         'reject',
+        'assign_review',
+        'export',
         'comment',
         'history',
       ]);
