@@ -289,7 +289,10 @@ test('notifications to a stored channel conversation are delivered there', async
   await settled();
   expect(stub.cardsIn(channelId)).toHaveLength(1);
   const row = await w.db.outboxMessage.findFirstOrThrow();
-  expect(await w.db.claimCard.findFirst({ where: { conversationId: channelId, activityId: row.activityId! } })).toMatchObject({
+  // The card is remembered just after the row is marked SENT.
+  const card = () => w.db.claimCard.findFirst({ where: { conversationId: channelId, activityId: row.activityId! } });
+  for (let i = 0; i < 50 && !(await card()); i++) await new Promise((r) => setTimeout(r, 20));
+  expect(await card()).toMatchObject({
     claimId: claim.id,
     view: 'notice',
   });

@@ -45,35 +45,30 @@ beforeAll(() => ensureBuilt(), 120_000);
 
 describe('restart after a crash (kill -9 of npm start)', () => {
   let connector: ConnectorStub;
-  const dataDirs: string[] = [];
+  // One data dir for both tests (creating one costs an initdb); the second starts from what the first left.
+  const dataDir = tempDataDir();
   const started: BotProcess[] = [];
-  const newDataDir = () => {
-    const d = tempDataDir();
-    dataDirs.push(d);
-    return d;
-  };
+
+  /** Our bots by pid, then the data dir's server by its own pid file: nothing left running. */
+  async function stopEverything() {
+    for (const b of started.splice(0)) if (isAlive(b.pid)) b.kill('SIGKILL');
+    const server = embeddedServer(dataDir);
+    if (server && isAlive(server.pid)) {
+      process.kill(server.pid, 'SIGINT');
+      await waitUntil('postgres to stop', () => !isAlive(server.pid), 30_000).catch(() => process.kill(server.pid, 'SIGKILL'));
+    }
+  }
 
   beforeAll(async () => {
     connector = await startConnectorStub();
   });
-  // Whatever happened, leave nothing running: our bots by pid, then each data dir's server by its own pid file.
-  afterEach(async () => {
-    for (const b of started.splice(0)) if (isAlive(b.pid)) b.kill('SIGKILL');
-    for (const dataDir of dataDirs.splice(0)) {
-      const server = embeddedServer(dataDir);
-      if (server && isAlive(server.pid)) {
-        process.kill(server.pid, 'SIGINT');
-        await waitUntil('postgres to stop', () => !isAlive(server.pid), 30_000).catch(() => process.kill(server.pid, 'SIGKILL'));
-      }
-      fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
-    }
-  }, 60_000);
   afterAll(async () => {
+    await stopEverything();
     await connector.close();
-  });
+    fs.rmSync(path.dirname(dataDir), { recursive: true, force: true });
+  }, 60_000);
 
   it('comes up again on its own after kill -9, and every notification claimed by the dead process is delivered', async () => {
-    const dataDir = newDataDir();
     const env = { DATA_DIR: dataDir, OUTBOX_LEASE_SECONDS: '3', OUTBOX_POLL_MS: '100' };
     const first = await startBotProcess(env);
     started.push(first);
@@ -165,7 +160,7 @@ describe('restart after a crash (kill -9 of npm start)', () => {
   }, 120_000);
 
   it('a start that cannot work says what went wrong and what to do: a second bot on the same data dir, a port in use', async () => {
-    const dataDir = newDataDir();
+    await stopEverything(); // whatever the first test left behind
     const env = { DATA_DIR: dataDir };
     const running = await startBotProcess(env);
     started.push(running);
