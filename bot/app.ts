@@ -28,6 +28,7 @@ import { saveConversationReference } from './proactive';
 import { startHttpServer } from './server';
 import { startBackgroundWork } from './background';
 import { makeClaimChanged } from './cardUpdates';
+import { Pacer } from './outbox/pacing';
 import { recordClaimCard } from './outbox/claimCards';
 import { verifyDocumentLink } from './documentLinks';
 import { registerExportRoutes } from './exportRoutes';
@@ -219,7 +220,9 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
   const graph = createGraph(config, opts.graph);
   const adapter = createAdapter(config);
   const base = { svc, config, graph, files: createFileStore(config, graph) };
-  const deps: BotDeps = { ...base, claimChanged: makeClaimChanged(base, adapter) };
+  // Card updates are paced with the outbox's sends (the same PostgreSQL send log, so across replicas too).
+  const cardPacer = new Pacer(db, config.outbox.tenantRatePerSecond);
+  const deps: BotDeps = { ...base, claimChanged: makeClaimChanged(base, adapter, cardPacer) };
   const bot = new CoopBot(deps);
   const http = await startHttpServer({
     adapter,
@@ -249,6 +252,7 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
     close: async () => {
       await http.close();
       await background.stop();
+      await cardPacer.stop();
     },
   };
 }

@@ -4,6 +4,7 @@ import { getClaimDetail } from '../services/claims';
 import { isServiceError } from '../services/errors';
 import { log } from '../services/log';
 import { updateClaimCards } from './outbox/claimCards';
+import type { Pacer } from './outbox/pacing';
 import { newIdempotencyKey, refreshUsersForClaim, withDocumentLinks } from './handlers/common';
 import type { BotDeps } from './turn';
 
@@ -14,7 +15,7 @@ const cardLog = log.child({ mod: 'card-updates' });
  * person in that conversation (their own actions, or a read-only summary). Runs after the invoke
  * response; a card that cannot be rendered for its viewer is left as it is.
  */
-export function makeClaimChanged(deps: Omit<BotDeps, 'claimChanged'>, adapter: CloudAdapter): BotDeps['claimChanged'] {
+export function makeClaimChanged(deps: Omit<BotDeps, 'claimChanged'>, adapter: CloudAdapter, pacer: Pacer): BotDeps['claimChanged'] {
   return (claimId, exceptConversationId) => {
     void (async () => {
       const db = deps.svc.db;
@@ -54,7 +55,7 @@ export function makeClaimChanged(deps: Omit<BotDeps, 'claimChanged'>, adapter: C
         db,
         claimId,
         (view, ref) => (view === 'detail' ? (cards.get(ref.conversation?.id ?? '') ?? null) : null),
-        { log: cardLog },
+        { log: cardLog, pacer },
       );
     })().catch((e: Error) => cardLog.warn({ err: e.message, claimId }, 'claim cards not updated'));
   };

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../services/db/client';
 import { parseStoredReference, toConversationReference } from '../proactive';
 import { replaceCard } from './connector';
+import type { Pacer } from './pacing';
 
 /**
  * When a claim changes, every card already posted for it (detail, review, notice) is replaced in
@@ -15,7 +16,8 @@ export async function updateClaimCards(
   db: Db,
   claimId: string,
   renderFor: (view: string, conversationRef: Partial<ConversationReference>) => object | null,
-  opts: { log?: Pick<Logger, 'warn'>; timeoutMs?: number } = {},
+  /** pacer: updates count against Teams' per-conversation limits like messages do, on every replica. */
+  opts: { log?: Pick<Logger, 'warn'>; timeoutMs?: number; pacer?: Pacer } = {},
 ): Promise<{ updated: number; failed: number }> {
   let updated = 0;
   let failed = 0;
@@ -31,7 +33,13 @@ export async function updateClaimCards(
       try {
         const content = renderFor(card.view, reference);
         if (!content) continue;
-        await replaceCard(adapter, appId, reference, card.activityId, content, opts.timeoutMs ?? 15_000);
+        const timeoutMs = opts.timeoutMs ?? 15_000;
+        const update = () => replaceCard(adapter, appId, reference, card.activityId, content, timeoutMs);
+        if (opts.pacer) {
+          // Waits at most a minute for its turn: a card that far behind is refreshed by the next change or click.
+          const paced = await opts.pacer.schedule(stored.conversation.tenantId, card.conversationId, Date.now() + 60_000, update);
+          if (!paced.sent) throw new Error('Teams limits leave no room for this update within a minute');
+        } else await update();
         updated += 1;
       } catch (e) {
         failed += 1;

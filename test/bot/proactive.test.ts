@@ -5,6 +5,7 @@ import { createAdapter } from '../../bot/adapter';
 import { loadConfig } from '../../services/config';
 import { DEMO_TENANT_ID } from '../../prisma/seed';
 import { updateClaimCards } from '../../bot/outbox/claimCards';
+import { Pacer } from '../../bot/outbox/pacing';
 import { startOutboxWorker } from '../../bot/outbox/worker';
 import {
   DEFAULT_TEAMS_SERVICE_URL,
@@ -295,4 +296,24 @@ test('the connector stub answers TeamsInfo.getMember and 1:1 conversation creati
   });
   expect(member).toMatchObject({ name: 'Patti Fernandez', aadObjectId: 'aad-patti' });
   expect(created).toMatch(/^a:personal-/);
+});
+
+test('card updates in one chat are paced with the sends, so Teams never throttles them', async () => {
+  stub.enforceTeamsLimits();
+  try {
+    const conversationId = `a:card-updates-${crypto.randomUUID()}`;
+    expect(await saveConversationReference(w.db, null, incoming({ conversationId, conversationType: 'channel' }))).toBe('changed');
+    const claims = await Promise.all(Array.from({ length: 12 }, () => insertClaim(w)));
+    for (const [i, c] of claims.entries())
+      await w.db.claimCard.create({ data: { claimId: c.id, conversationId, activityId: `1:${i}`, view: 'detail' } });
+    const pacer = new Pacer(w.db, 100);
+    const card = () => ({ type: 'AdaptiveCard', version: '1.5', body: [] });
+    const results = await Promise.all(claims.map((c) => updateClaimCards(adapter, '', w.db, c.id, card, { log: silent, pacer })));
+    await pacer.stop();
+    expect(results.every((r) => r.updated === 1 && r.failed === 0)).toBe(true);
+    expect(stub.updates(conversationId)).toHaveLength(12);
+    expect(stub.requests.filter((r) => r.conversationId === conversationId && r.status === 429)).toHaveLength(0);
+  } finally {
+    stub.enforceTeamsLimits(false);
+  }
 });

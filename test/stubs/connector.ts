@@ -261,7 +261,8 @@ export class ConnectorStub {
   private injectFault(rec: RecordedRequest, conversationId: string, res: http.ServerResponse): boolean {
     if (this.limits) {
       const times = this.requests
-        .filter((r) => r !== rec && r.conversationId === conversationId && r.method === 'POST')
+        // Teams counts every request to the conversation: messages and card updates alike.
+        .filter((r) => r !== rec && r.conversationId === conversationId && (r.method === 'POST' || r.method === 'PUT'))
         .map((r) => r.timestamp);
       for (const [windowMs, max] of this.limits) {
         const inWindow = times.filter((t) => t > rec.timestamp - windowMs).length;
