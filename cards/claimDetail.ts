@@ -1,6 +1,6 @@
 import detailTemplate from './templates/claimDetail.json';
 import { actionData, actionKey, execute, needsFixInputId, type ExecuteSpec } from './actions';
-import { documentFile, documentTitle } from './documentSummary';
+import { documentLinks, documentTitle } from './documentSummary';
 import { checklistLabel } from './errors';
 import {
   badgeTextTone,
@@ -59,7 +59,10 @@ export type ClaimDocumentView = {
   details: string;
   fields: Record<string, unknown>;
   fileName: string | null;
+  /** The web link given with the document (not the stored file). */
   url: string | null;
+  /** The stored file's signed link (the bot adds it); without it the file name is shown unlinked. */
+  fileUrl?: string | null;
   uploaderName: string;
   createdAt: Moment;
   reviewState: ReviewState;
@@ -215,7 +218,7 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
       hasMore: docs.length < all.length,
       more: t(locale, 'overview.more', { count: all.length - docs.length }),
       docs: docs.map((d) => {
-        const file = documentFile(d, locale);
+        const { file, link } = documentLinks(d, locale);
         const title = documentTitle(d, locale);
         const details = compact || title === d.details ? '' : d.details;
         return {
@@ -224,6 +227,8 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
           hasDetails: Boolean(details),
           file,
           hasFile: Boolean(file),
+          link,
+          hasLink: Boolean(link),
           hasMeta: !compact,
           meta: t(locale, 'detail.doc.addedBy', { name: d.uploaderName, date: formatMoment(d.createdAt, locale, tz) }),
           reviewLabel: t(locale, `review.${d.reviewState}`),

@@ -41,7 +41,10 @@ export type DocumentView = {
   fileName: string | null;
   contentType: string | null;
   fileSize: number | null;
+  /** The web link the uploader gave (e.g. a proof's landing page); never the stored file. */
   url: string | null;
+  /** The stored file's signed link: added by the bot (bot/documentLinks.ts), which holds the signing secret. */
+  fileUrl?: string | null;
   uploaderName: string;
   createdAt: Date;
   reviewState: ReviewState;

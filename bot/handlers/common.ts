@@ -60,11 +60,14 @@ export async function detailReply(ctx: HandlerContext, claimId: string, note?: D
   return { card, claimId, view: 'detail' };
 }
 
-/** Stored files get a signed link, so reviewers and the owner can open every document from the card. */
+/**
+ * Stored files get a signed link, so reviewers and the owner can open every document from the card.
+ * It sits beside the web link a proof may also carry (`url`), never in its place.
+ */
 export function withDocumentLinks(config: Config, detail: ClaimDetail, now: Date): ClaimDetail {
   return {
     ...detail,
-    documents: detail.documents.map((d) => (d.hasFile && !d.url ? { ...d, url: documentLink(config.files, d.id, now) } : d)),
+    documents: detail.documents.map((d) => (d.hasFile ? { ...d, fileUrl: documentLink(config.files, d.id, now) } : d)),
   };
 }
 

@@ -133,7 +133,7 @@ export const en = {
   'detail.noDocuments': 'None yet',
   'detail.doc.addedBy': '{name} · {date}',
   'detail.doc.file': 'File: {file}',
-  'detail.doc.link': 'Link: {url}',
+  'detail.doc.link': 'Web link: {url}',
   'detail.doc.feedback': 'Reviewer: {text}',
   'detail.feedback': 'Reviewer feedback',
   'detail.feedback.item': '{reviewer} · {date}',

@@ -129,7 +129,7 @@ export const ko: { readonly [K in StringKey]: string } = {
   'detail.noDocuments': '아직 없음',
   'detail.doc.addedBy': '{name} · {date}',
   'detail.doc.file': '파일: {file}',
-  'detail.doc.link': '링크: {url}',
+  'detail.doc.link': '웹 링크: {url}',
   'detail.doc.feedback': '검토자: {text}',
   'detail.feedback': '검토자 피드백',
   'detail.feedback.item': '{reviewer} · {date}',
