@@ -70,6 +70,17 @@ export type ClaimDocumentView = {
   openFeedback: Array<{ id: string; text: string; reviewerName: string; createdAt: Moment }>;
 };
 
+/** A decision behind the claim's status and its reason (services/views.ts DecisionView). */
+export type ClaimDecisionView = {
+  kind: 'approved' | 'rejected' | 'information_requested' | 'disputed';
+  byName: string;
+  at: Moment;
+  reason: string | null;
+  amountMinor?: number;
+  claimedMinor?: number;
+  feedbackId?: string;
+};
+
 export type ClaimDetailView = {
   id: string;
   number: string;
@@ -99,6 +110,8 @@ export type ClaimDetailView = {
   comments: Array<{ id: string; text: string; authorName: string; createdAt: Moment }>;
   commentCount: number;
   openUploadRequests: Array<{ id: string; assigneeName: string; kind: DocumentKind; dueAt: Moment }>;
+  /** Why the claim is where it is (oldest first): shown to everyone who sees the card, with the reason. */
+  decisions?: ClaimDecisionView[];
   checklist: Array<{ rule: string; ok: boolean; params?: Record<string, unknown> }>;
   allowedActions: readonly ClaimAction[];
   viewerRole: ViewerRole;
@@ -280,8 +293,11 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
     };
   });
 
+  // A request for information is both a decision and claim-level feedback: shown once, as the decision.
+  const decisions = vm.decisions ?? [];
+  const shownAsDecision = new Set(decisions.map((d) => d.feedbackId).filter(Boolean));
   const feedback = vm.feedback
-    .filter((f) => !f.resolved)
+    .filter((f) => !f.resolved && !shownAsDecision.has(f.id))
     .map((f) => ({
       text: f.text,
       hasDocument: Boolean(f.documentId && docLabelById.has(f.documentId)),
@@ -346,6 +362,8 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
     noteText: note?.text ?? '',
     noteTone: badgeTextTone(note?.tone ?? 'default'),
     noteStyle: note?.tone ?? 'default',
+    hasDecisions: decisions.length > 0,
+    decisions: decisions.map((d) => decisionLine(d, vm.currency, locale, tz)),
     facts,
     description: vm.description,
     hasDescription: Boolean(vm.description),
@@ -395,6 +413,45 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
       data: actionData({ ...ref, idempotencyKey: key('cancel') }),
     },
   });
+}
+
+const DECISION_TONE: Record<ClaimDecisionView['kind'], Tone> = {
+  approved: 'good',
+  rejected: 'attention',
+  information_requested: 'warning',
+  disputed: 'warning',
+};
+
+/** "Rejected by Patti Fernandez · Nov 28, 2026" and "Reason: …", in the tone of the decision. */
+export function decisionLine(d: ClaimDecisionView, currency: string, locale: string, tz: string | undefined) {
+  const params = { name: d.byName, date: formatMoment(d.at, locale, tz) };
+  const partial = d.kind === 'approved' && d.amountMinor !== undefined && d.claimedMinor !== undefined && d.amountMinor < d.claimedMinor;
+  const title =
+    d.kind === 'approved' && d.amountMinor !== undefined
+      ? partial
+        ? t(locale, 'detail.decision.approvedPart', {
+            ...params,
+            amount: formatMoney(d.amountMinor, currency, locale),
+            claimed: formatMoney(d.claimedMinor!, currency, locale),
+          })
+        : t(locale, 'detail.decision.approved', { ...params, amount: formatMoney(d.amountMinor, currency, locale) })
+      : t(locale, `detail.decision.${d.kind === 'approved' ? 'approvedPlain' : d.kind}`, params);
+  const label =
+    d.kind === 'disputed'
+      ? 'detail.decision.argument'
+      : d.kind === 'information_requested'
+        ? 'detail.decision.request'
+        : partial
+          ? 'detail.decision.cut'
+          : 'detail.decision.reason';
+  const tone = DECISION_TONE[d.kind];
+  return {
+    title,
+    style: tone,
+    tone: badgeTextTone(tone),
+    hasReason: Boolean(d.reason),
+    reason: d.reason ? t(locale, label, { text: d.reason }) : '',
+  };
 }
 
 /** Enough of a uuid to tell a claim's documents apart inside one card's keys (keeps the card small). */

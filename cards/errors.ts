@@ -74,7 +74,8 @@ export function issueMessage(locale: string, issue: ErrorIssue): string {
       if (DATE_FIELDS.has(field)) return t(locale, 'issue.invalid_format.date');
       return t(locale, 'issue.custom');
     default:
-      return t(locale, 'issue.generic');
+      // A rule of our own with a sentence in the string tables (e.g. `partial_needs_reason`).
+      return tDyn(locale, `issue.${issue.code}`, 'issue.generic');
   }
 }
 

@@ -20,12 +20,26 @@ export type NotificationView =
   | (Base & { kind: 'upload_cancelled'; uploadRequestId: string; documentKind: string; byName: string })
   | (Base & { kind: 'upload_reminder'; uploadRequestId: string; documentKind: string; dueAt: string })
   | (Base & { kind: 'expiry_warning'; deadline: string })
-  | (Base & { kind: 'review_needed'; status: string });
+  | (Base & { kind: 'review_needed'; status: string; reason?: string });
 
 const statusLabel = (locale: string, s: string) => (hasKey(`status.${s}`) ? t(locale, `status.${s}` as StringKey) : s);
 /** A kind named inside a sentence: lower-case in English ("uploaded the invoice you asked for"). */
 const kindLabel = (locale: string, k: string) => (hasKey(`kindInline.${k}`) ? t(locale, `kindInline.${k}` as StringKey) : k);
 const DOCUMENT_KINDS = new Set(['INVOICE', 'CSR', 'PROOF', 'METRIC', 'ADDITIONAL_INFO']);
+
+/** The reason as the claim card labels it: a cut's reason, a dispute's argument, a request as written. */
+function reasonLine(locale: string, status: string, reason: string): string {
+  switch (status) {
+    case 'ACTION_REQUIRED':
+      return reason;
+    case 'APPROVED':
+      return t(locale, 'detail.decision.cut', { text: reason });
+    case 'DISPUTED':
+      return t(locale, 'detail.decision.argument', { text: reason });
+    default:
+      return t(locale, 'notify.status_changed.reason', { reason });
+  }
+}
 
 export function renderNotification(
   n: NotificationView,
@@ -53,12 +67,7 @@ export function renderNotification(
         subtitle: n.name,
         badge: { text: to, tone: statusTone(n.to) },
         lines,
-        quote: n.reason
-          ? {
-              text: n.to === 'ACTION_REQUIRED' ? n.reason : t(locale, 'notify.status_changed.reason', { reason: n.reason }),
-              tone: 'attention',
-            }
-          : undefined,
+        quote: n.reason ? { text: reasonLine(locale, n.to, n.reason), tone: n.to === 'APPROVED' ? 'emphasis' : 'attention' } : undefined,
         actions: open(),
       });
     }
@@ -161,6 +170,7 @@ export function renderNotification(
         title: t(locale, 'notify.review_needed.title', { number: n.number }),
         badge: { text: statusLabel(locale, n.status), tone: statusTone(n.status) },
         lines: [t(locale, 'notify.review_needed.text', { name: n.name, status: statusLabel(locale, n.status) })],
+        quote: n.reason ? { text: reasonLine(locale, n.status, n.reason), tone: 'warning' } : undefined,
         actions: open(),
       });
   }

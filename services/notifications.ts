@@ -78,7 +78,15 @@ export const notificationPayload = z.discriminatedUnion('kind', [
     dueAt: z.string(),
   }),
   z.object({ kind: z.literal('expiry_warning'), claimId: z.string(), number: z.string(), name: z.string(), deadline: z.string() }),
-  z.object({ kind: z.literal('review_needed'), claimId: z.string(), number: z.string(), name: z.string(), status: z.string() }),
+  z.object({
+    kind: z.literal('review_needed'),
+    claimId: z.string(),
+    number: z.string(),
+    name: z.string(),
+    status: z.string(),
+    /** For a dispute: the partner's argument. */
+    reason: z.string().optional(),
+  }),
 ]);
 export type NotificationPayload = z.infer<typeof notificationPayload>;
 

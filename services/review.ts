@@ -65,8 +65,17 @@ export async function notifyReviewers(
   status: ClaimStatus,
   eventKey: string | number,
   at: Date,
+  /** A dispute's argument: the reviewers read it in the notification itself. */
+  reason?: string,
 ): Promise<void> {
-  const payload: NotificationPayload = { kind: 'review_needed', claimId: claim.id, number: claim.number, name: claim.name, status };
+  const payload: NotificationPayload = {
+    kind: 'review_needed',
+    claimId: claim.id,
+    number: claim.number,
+    name: claim.name,
+    status,
+    ...(reason ? { reason } : {}),
+  };
   const channel = svc.settings.reviewersConversationId;
   if (channel) {
     await enqueueNotification(tx, { conversationId: channel, payload, dedupeKey: `review_needed:${claim.id}:${eventKey}:channel`, at });
@@ -420,9 +429,17 @@ export async function requestInformation(svc: Services, actor: Actor, input: unk
   });
 }
 
-export const approveClaimInput = z.object({ ...claimRef, amount: z.preprocess(blankToUndefined, fields.amountMinor.optional()) });
+export const approveClaimInput = z.object({
+  ...claimRef,
+  amount: z.preprocess(blankToUndefined, fields.amountMinor.optional()),
+  /** Why less than the claimed amount is approved: required for a partial approval, kept with the decision. */
+  reason: z.preprocess(blankToUndefined, z.string().trim().max(2000).optional()),
+});
 
-/** IN_REVIEW or DISPUTED → APPROVED, for the full claimed amount or a part of it (0 < approved ≤ claimed). */
+/**
+ * IN_REVIEW or DISPUTED → APPROVED, for the full claimed amount or a part of it (0 < approved ≤ claimed).
+ * A cut always says why: the partner reads the reason on the claim card and in the notification.
+ */
 export async function approveClaim(svc: Services, actor: Actor, input: unknown): Promise<CommandResult> {
   const i = parseInput(approveClaimInput, input);
   return claimCommand(svc, actor, 'approveClaim', i, asReviewer, async ({ tx, p, claim, at }) => {
@@ -434,10 +451,22 @@ export async function approveClaim(svc: Services, actor: Actor, input: unknown):
           path: 'amount',
           code: 'too_big',
           message: 'The approved amount cannot exceed the claimed amount',
-          params: { maximum: claim.amountMinor, currency: claim.currency },
+          params: { maximum: claim.amountMinor, currency: claim.currency, limit: 'claimed' },
         },
       ]);
     }
+    const partial = approved < claim.amountMinor;
+    if (partial && !i.reason) {
+      throw invalid([
+        {
+          path: 'reason',
+          code: 'partial_needs_reason',
+          message: 'Say why less than the claimed amount is approved',
+          params: { claimedMinor: claim.amountMinor, currency: claim.currency },
+        },
+      ]);
+    }
+    const reason = partial ? i.reason : undefined;
     const version = await bumpVersion(tx, claim.id, i.version, { status: to, approvedMinor: approved, decidedAt: at });
     await recordHistory(tx, {
       claimId: claim.id,
@@ -449,14 +478,22 @@ export async function approveClaim(svc: Services, actor: Actor, input: unknown):
         amountMinor: approved,
         claimedMinor: claim.amountMinor,
         currency: claim.currency,
-        partial: approved < claim.amountMinor,
+        partial,
+        ...(reason ? { reason } : {}),
         resolvesDispute: claim.status === 'DISPUTED',
       },
       statusBefore: claim.status,
       statusAfter: to,
       at,
     });
-    await notifyParticipants(tx, claim.id, p.userId, statusPayload(claim, to, p.displayName, { amountMinor: approved }), version, at);
+    await notifyParticipants(
+      tx,
+      claim.id,
+      p.userId,
+      statusPayload(claim, to, p.displayName, { amountMinor: approved, reason }),
+      version,
+      at,
+    );
     return { claimId: claim.id, version, status: to };
   });
 }
@@ -509,7 +546,7 @@ export async function disputeClaim(svc: Services, actor: Actor, input: unknown):
       at,
     });
     await notifyParticipants(tx, claim.id, p.userId, statusPayload(claim, to, p.displayName, { reason: i.reason }), version, at);
-    await notifyReviewers(tx, svc, claim, to, version, at);
+    await notifyReviewers(tx, svc, claim, to, version, at, i.reason);
     return { claimId: claim.id, version, status: to };
   });
 }

@@ -61,6 +61,21 @@ export type FeedbackView = {
   createdAt: Date;
 };
 export type CommentView = { id: string; text: string; authorName: string; createdAt: Date };
+
+/**
+ * A decision that explains the claim's current status, with its reason: the approval (and why it
+ * was cut), the rejection, the request for information, or the partner's dispute of a rejection.
+ */
+export type DecisionView = {
+  kind: 'approved' | 'rejected' | 'information_requested' | 'disputed';
+  byName: string;
+  at: Date;
+  reason: string | null;
+  amountMinor?: number;
+  claimedMinor?: number;
+  /** The claim-level feedback row that carries a request for information (the card shows it once). */
+  feedbackId?: string;
+};
 export type UploadRequestView = { id: string; assigneeId: string; assigneeName: string; kind: DocumentKind; message: string; dueAt: Date };
 
 export type ClaimDetail = {
@@ -105,6 +120,8 @@ export type ClaimDetail = {
   comments: CommentView[];
   commentCount: number;
   openUploadRequests: UploadRequestView[];
+  /** Why the claim is where it is, oldest first: for a disputed claim the rejection, then the dispute. */
+  decisions: DecisionView[];
   checklist: ChecklistItem[];
   allowedActions: ClaimAction[];
   viewerRole: ViewerRole;

@@ -40,7 +40,14 @@ function formAction(render: FormRender) {
     const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), claimId);
     return {
       card: render(
-        { claim: detail, amountMinor: detail.amountMinor, currency: detail.currency, idempotencyKey: newIdempotencyKey(), ...state },
+        {
+          claim: detail,
+          amountMinor: detail.amountMinor,
+          currency: detail.currency,
+          decisions: detail.decisions,
+          idempotencyKey: newIdempotencyKey(),
+          ...state,
+        },
         ctx.locale,
       ),
       claimId,

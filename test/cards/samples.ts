@@ -22,6 +22,7 @@ import {
   renderUploadRequest,
   renderWelcome,
   type AdaptiveCard,
+  type ClaimDetailView,
   type CreateClaimView,
   type HistoryView,
   type NotificationView,
@@ -283,6 +284,22 @@ export const notifications: NotificationView[] = [
   { ...base, kind: 'review_needed', status: 'SUBMITTED' },
 ];
 
+/** A rejection and the partner's dispute of it, as a disputed claim's card shows them. */
+export const disputeDecisions: NonNullable<ClaimDetailView['decisions']> = [
+  {
+    kind: 'rejected',
+    byName: 'Patti Fernandez',
+    at: '2026-04-03T09:00:00Z',
+    reason: 'The seminar ran before the usage period started.',
+  },
+  {
+    kind: 'disputed',
+    byName: 'Alex Wilber',
+    at: '2026-04-04T10:00:00Z',
+    reason: 'The seminar ran on 2 March, inside the usage period: see the agenda.',
+  },
+];
+
 /** Every card of the product with realistic data, by name. */
 export function allCards(locale: string): Array<[string, AdaptiveCard]> {
   const form = { claim: claimRef, idempotencyKey: KEY };
@@ -328,6 +345,10 @@ export function allCards(locale: string): Array<[string, AdaptiveCard]> {
         locale,
       ),
     ],
+    [
+      'claimDetail (disputed, reviewer)',
+      renderClaimDetail({ ...reviewerClaim(), status: 'DISPUTED', decisions: disputeDecisions }, locale, { timeZone: 'Asia/Seoul' }),
+    ],
     ...(['INVOICE', 'PROOF', 'METRIC', 'CSR', 'ADDITIONAL_INFO'] as const).map(
       (kind) =>
         [
@@ -347,7 +368,7 @@ export function allCards(locale: string): Array<[string, AdaptiveCard]> {
     ['filePrompt', renderFilePrompt({ claim: claimRef, kind: 'INVOICE', expiresAt: '2026-03-26T10:15:00Z', maxMb: 25 }, locale)],
     ['fileReceived', renderFileReceived({ claim: claimRef, kind: 'INVOICE', fileName: 'INV-1042.pdf' }, locale)],
     ['comment', renderCommentForm(form, locale)],
-    ['dispute', renderDisputeForm(form, locale)],
+    ['dispute', renderDisputeForm({ ...form, decisions: disputeDecisions.slice(0, 1) }, locale)],
     ['requestInfo', renderRequestInfoForm(form, locale)],
     ['approve', renderApproveForm({ ...form, amountMinor: 1250050, currency: 'USD' }, locale)],
     ['reject', renderRejectForm(form, locale)],

@@ -1,6 +1,7 @@
 import { renderClaimDetail, type AdaptiveCard } from '../../cards';
 import { editingClaim, ids, reviewerClaim } from './fixtures';
-import { problems, texts } from './validate';
+import { allCards, disputeDecisions } from './samples';
+import { findInput, problems, texts } from './validate';
 
 /** Issue #11's walk-through, card by card: what a partner or reviewer was missing, now on the card. */
 const joined = (c: AdaptiveCard) => texts(c).join('\n');
@@ -21,5 +22,71 @@ describe('a proof with a stored file and a web link', () => {
     const text = joined(renderClaimDetail(editingClaim(), 'en-US'));
     expect(text).toContain('File: invitation.png');
     expect(text).not.toContain('[invitation.png](https://contoso.example');
+  });
+});
+
+describe('decisions and their reasons', () => {
+  test('a disputed claim shows the rejection with its reason and the dispute with its argument, in both languages', () => {
+    const card = renderClaimDetail({ ...reviewerClaim(), status: 'DISPUTED', decisions: disputeDecisions }, 'en-US');
+    expect(problems(card)).toEqual([]);
+    const text = joined(card);
+    expect(text).toContain('Rejected by Patti Fernandez');
+    expect(text).toContain('Reason: The seminar ran before the usage period started.');
+    expect(text).toContain('Rejection disputed by Alex Wilber');
+    expect(text).toContain('Argument: The seminar ran on 2 March');
+    expect(joined(renderClaimDetail({ ...reviewerClaim(), status: 'DISPUTED', decisions: disputeDecisions }, 'ko-KR'))).toContain(
+      '이의 내용: The seminar ran on 2 March',
+    );
+  });
+
+  test('a request for information is shown once, as the decision, not again as feedback', () => {
+    const message = 'Please add the attendee list.';
+    const claim = editingClaim({
+      status: 'ACTION_REQUIRED',
+      feedback: [
+        {
+          id: ids.feedback,
+          text: message,
+          reviewerName: 'Patti Fernandez',
+          documentId: null,
+          resolved: false,
+          createdAt: '2026-04-03T09:00:00Z',
+        },
+      ],
+      decisions: [
+        { kind: 'information_requested', byName: 'Patti Fernandez', at: '2026-04-03T09:00:00Z', reason: message, feedbackId: ids.feedback },
+      ],
+    });
+    const text = joined(renderClaimDetail(claim, 'en-US'));
+    expect(text).toContain(`Request: ${message}`);
+    expect(text.split(message)).toHaveLength(2);
+  });
+
+  test('a partial approval says how much of what was claimed, and why', () => {
+    const claim = editingClaim({
+      status: 'APPROVED',
+      approvedMinor: 600000,
+      decisions: [
+        {
+          kind: 'approved',
+          byName: 'Patti Fernandez',
+          at: '2026-04-03T09:00:00Z',
+          reason: 'One night only.',
+          amountMinor: 600000,
+          claimedMinor: 1250050,
+        },
+      ],
+    });
+    const text = joined(renderClaimDetail(claim, 'en-US'));
+    expect(text).toContain('Approved $6,000.00 of $12,500.50 by Patti Fernandez');
+    expect(text).toContain('Why less was approved: One night only.');
+  });
+
+  test('the approve form asks for the reason of a cut; the dispute form shows the rejection it answers', () => {
+    const [, approve] = allCards('en-US').find(([n]) => n === 'approve')!;
+    expect(findInput(approve, 'reason')).toMatchObject({ type: 'Input.Text', isMultiline: true });
+    expect(joined(approve)).toContain('Required when you approve less than $12,500.50');
+    const [, dispute] = allCards('en-US').find(([n]) => n === 'dispute')!;
+    expect(joined(dispute)).toContain('Reason: The seminar ran before the usage period started.');
   });
 });

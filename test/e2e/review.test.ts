@@ -193,14 +193,18 @@ test('Patti approves part of the amount; Alex is told and his overview shows the
   const approveForm = await patti.waitForCard('Approved amount (USD)');
   expect(await patti.inputValue('Approved amount (USD)', approveForm)).toMatch(/^800(\.00)?$/);
   await patti.fillInput('Approved amount (USD)', '600', approveForm);
+  // A cut needs its reason: the partner reads it on the claim and in the notification.
+  await patti.fillInput('Reason for approving less', 'Only three of the four weeks ran with Microsoft content.', approveForm);
   await patti.screenshot('review-17-approve-form', approveForm);
   await patti.clickAction('Approve', approveForm);
   const approved = await patti.waitForCard(/search ads\s*Approved/);
   expect(await text(approved)).toContain('$600.00');
+  expect(await text(approved)).toContain('Why less was approved: Only three of the four weeks');
   await patti.screenshot('review-18-approved', approved);
 
   const told = await alex.waitForCard(`${number} is now Approved`);
   expect(await text(told)).toContain('Approved amount: $600.00');
+  expect(await text(told)).toContain('Why less was approved: Only three of the four weeks');
   await alex.screenshot('review-19-partner-approved-notice', told);
 
   await alex.sendText('claims');
