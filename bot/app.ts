@@ -18,7 +18,7 @@ import { resolveUser } from '../services/users';
 import { createAdapter } from './adapter';
 import { parseCommand } from './commands';
 import { ACTIONS } from './handlers';
-import { errorReply, messageReply } from './handlers/common';
+import { claimIdOf, errorReply, messageReply } from './handlers/common';
 import { handleFileMessage } from './handlers/files';
 import { runTextCommand } from './handlers/text';
 import { redeliverWaitingRequests, searchColleaguesInvoke } from './handlers/uploadRequests';
@@ -156,22 +156,24 @@ export class CoopBot extends TeamsActivityHandler {
   /** Parses the verb's data with its schema and runs its handler; every failure becomes a card, never a stack trace. */
   private async runAction(ctx: HandlerContext, verb: string, data: Record<string, unknown>): Promise<Reply> {
     const def = ACTIONS[verb];
-    if (!def) return messageReply(ctx, 'bot.unknownAction');
+    // A card of a claim that fails still leads back to the claim ("Open claim").
+    const claimId = claimIdOf(data);
+    if (!def) return messageReply(ctx, 'bot.unknownAction', {}, { claimId });
     const parsed = def.schema.safeParse(data);
     if (!parsed.success) {
       turnLog.warn({ verb, issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'malformed card data');
-      return messageReply(ctx, 'bot.cardOutdated');
+      return messageReply(ctx, 'bot.cardOutdated', {}, { claimId });
     }
-    return this.safely(ctx, () => def.handle(ctx, parsed.data));
+    return this.safely(ctx, () => def.handle(ctx, parsed.data), claimId);
   }
 
-  private async safely(ctx: HandlerContext, fn: () => Promise<Reply>): Promise<Reply> {
+  private async safely(ctx: HandlerContext, fn: () => Promise<Reply>, claimId?: string): Promise<Reply> {
     try {
       return await fn();
     } catch (e) {
-      if (isServiceError(e)) return errorReply(ctx, e);
+      if (isServiceError(e)) return errorReply(ctx, e, claimId);
       turnLog.error({ err: e }, 'handler failed');
-      return messageReply(ctx, 'bot.internalError', {}, { tone: 'attention' });
+      return messageReply(ctx, 'bot.internalError', {}, { tone: 'attention', claimId });
     }
   }
 

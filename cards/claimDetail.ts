@@ -266,6 +266,7 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
           canAccept: d.reviewState !== 'ACCEPTED',
           accept: {
             title: t(locale, 'detail.doc.accept'),
+            tooltip: t(locale, 'detail.doc.accept.tooltip', { document: clip(title) }),
             verb: 'review.doc',
             data: actionData({
               ...ref,
@@ -276,8 +277,10 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
           },
           needsFix: {
             title: t(locale, 'detail.doc.needsFix'),
+            tooltip: t(locale, 'detail.doc.needsFix.tooltip', { document: clip(title) }),
             inputId: needsFixInputId(d.id),
-            label: t(locale, 'detail.doc.needsFix.label'),
+            // The input says which document the feedback is about: the ShowCard opens under the row, not beside it.
+            label: t(locale, 'detail.doc.needsFix.labelFor', { document: clip(title) }),
             error: t(locale, 'detail.doc.needsFix.error'),
             send: t(locale, 'detail.doc.needsFix.send'),
             verb: 'review.doc',

@@ -1,5 +1,5 @@
 import { formatDate, formatMoney } from './format';
-import { t } from './strings';
+import { hasKey, t, type StringKey } from './strings';
 import type { DocumentKind } from './types';
 
 /** The parts of a document a card shows; `fields` is the kind's structured data (services/documents.ts). */
@@ -62,4 +62,16 @@ function markdownUrl(url: string): string {
     // Already-encoded or malformed: encode what is there.
   }
   return encodeURI(decoded).replace(/\(/g, '%28').replace(/\)/g, '%29');
+}
+
+/**
+ * A document named in history or a notification: "Proof of execution: agenda.pdf" with the kind in
+ * the reader's language; events recorded before kinds were stored fall back to their English label.
+ */
+export function documentRefLabel(locale: string, ref: { documentKind?: unknown; documentName?: unknown; documentLabel?: unknown }): string {
+  const kind =
+    typeof ref.documentKind === 'string' && hasKey(`kind.${ref.documentKind}`) ? t(locale, `kind.${ref.documentKind}` as StringKey) : '';
+  const name = typeof ref.documentName === 'string' ? ref.documentName : '';
+  if (kind) return name ? `${kind}: ${name}` : kind;
+  return typeof ref.documentLabel === 'string' ? ref.documentLabel : '';
 }

@@ -48,10 +48,14 @@ export function issueMessage(locale: string, issue: ErrorIssue): string {
     const shown = kind === 'date' && num(value) !== null ? formatDate(new Date(num(value)!), locale) : str(value);
     return t(locale, `issue.${prefix}.${kind}` as StringKey, { [bound]: shown });
   };
+  // An amount's limit is money: say it ("at most $1,000.00, the amount claimed"), never just "check this value".
+  const limitMoney = num(p.maximum) !== null && str(p.currency) ? formatMoney(num(p.maximum)!, str(p.currency), locale) : '';
   switch (issue.code) {
     case 'too_small':
       return sized('too_small', 'minimum');
     case 'too_big':
+      if (AMOUNT_FIELDS.has(field) && limitMoney)
+        return t(locale, p.limit === 'claimed' ? 'issue.too_big.claimed' : 'issue.too_big.money', { maximum: limitMoney });
       return sized('too_big', 'maximum');
     case 'invalid_type':
       return /undefined|required/i.test(issue.message ?? '') ? t(locale, 'issue.required') : t(locale, 'issue.invalid_type');

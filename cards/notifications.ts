@@ -1,4 +1,5 @@
 import { execute } from './actions';
+import { documentRefLabel } from './documentSummary';
 import { formatDate, formatDueDate, formatMoney, statusTone } from './format';
 import { renderNotice } from './notice';
 import { hasKey, t, type StringKey } from './strings';
@@ -13,7 +14,16 @@ import type { AdaptiveCard, DocumentKind, RenderOptions } from './types';
 type Base = { claimId: string; number: string; name: string };
 export type NotificationView =
   | (Base & { kind: 'status_changed'; from: string; to: string; byName: string; amountMinor?: number; currency?: string; reason?: string })
-  | (Base & { kind: 'feedback'; feedbackId: string; documentId?: string; documentLabel?: string; text: string; byName: string })
+  | (Base & {
+      kind: 'feedback';
+      feedbackId: string;
+      documentId?: string;
+      documentLabel?: string;
+      documentKind?: string;
+      documentName?: string;
+      text: string;
+      byName: string;
+    })
   | (Base & { kind: 'upload_requested'; uploadRequestId: string; documentKind: string; message: string; dueAt: string; byName: string })
   | (Base & { kind: 'upload_fulfilled'; uploadRequestId: string; documentKind: string; byName: string })
   | (Base & { kind: 'upload_declined'; uploadRequestId: string; documentKind: string; reason: string; byName: string })
@@ -77,7 +87,9 @@ export function renderNotification(
         titleTone: 'attention',
         lines: [
           t(locale, 'notify.feedback.text', { by: n.byName, name: n.name }),
-          ...(n.documentLabel ? [{ text: t(locale, 'notify.feedback.on', { document: n.documentLabel }), subtle: true }] : []),
+          ...(documentRefLabel(locale, n)
+            ? [{ text: t(locale, 'notify.feedback.on', { document: documentRefLabel(locale, n) }), subtle: true }]
+            : []),
         ],
         quote: { text: n.text, tone: 'attention' },
         actions: open(n.documentId ?? n.feedbackId),

@@ -26,6 +26,8 @@ export const notificationPayload = z.discriminatedUnion('kind', [
     feedbackId: z.string(),
     documentId: z.string().optional(),
     documentLabel: z.string().optional(),
+    documentKind: z.string().optional(),
+    documentName: z.string().optional(),
     text: z.string(),
     byName: z.string(),
   }),

@@ -95,13 +95,26 @@ const KIND_LABEL: Record<Document['kind'], string> = {
   ADDITIONAL_INFO: 'Additional information',
 };
 
-/** A short human name for a document in notifications, e.g. "Proof of execution: agenda.pdf". */
-export function documentLabel(doc: Pick<Document, 'kind' | 'fileName' | 'details' | 'fields'>): string {
+/** What tells a document apart from others of its kind: its file, metric name or the start of its note. */
+export function documentName(doc: Pick<Document, 'kind' | 'fileName' | 'details' | 'fields'>): string | null {
   const f = doc.fields as Record<string, unknown> | null;
   const metricName = doc.kind === 'METRIC' && f && typeof f.name === 'string' ? f.name : null;
-  const what = doc.fileName || metricName || doc.details.slice(0, 60) || null;
+  return doc.fileName || metricName || doc.details.slice(0, 60) || null;
+}
+
+/** A short human name for a document in logs and English summaries, e.g. "Proof of execution: agenda.pdf". */
+export function documentLabel(doc: Pick<Document, 'kind' | 'fileName' | 'details' | 'fields'>): string {
+  const what = documentName(doc);
   return what ? `${KIND_LABEL[doc.kind]}: ${what}` : KIND_LABEL[doc.kind];
 }
+
+/** The document as history and notifications name it; cards put the kind in the reader's language. */
+const documentRef = (doc: Pick<Document, 'id' | 'kind' | 'fileName' | 'details' | 'fields'>) => ({
+  documentId: doc.id,
+  documentLabel: documentLabel(doc),
+  documentKind: doc.kind,
+  ...(documentName(doc) ? { documentName: documentName(doc)! } : {}),
+});
 
 type ClaimCommandInput = { claimId: string; version: number; idempotencyKey?: string };
 type ClaimCommandCtx = { tx: Tx; p: Principal; claim: Claim; at: Date };
@@ -313,7 +326,7 @@ export async function reviewDocument(svc: Services, actor: Actor, input: unknown
         actorKind: 'REVIEWER',
         type: 'document_accepted',
         summary: `Accepted ${label}`,
-        data: { documentLabel: label, ...(comment ? { comment } : {}) },
+        data: { ...documentRef(doc), ...(comment ? { comment } : {}) },
         documentId: doc.id,
         at,
       });
@@ -326,7 +339,7 @@ export async function reviewDocument(svc: Services, actor: Actor, input: unknown
         actorKind: 'REVIEWER',
         type: 'feedback_given',
         summary: `Feedback on ${label}`,
-        data: { feedbackId: fb.id, documentId: doc.id, documentLabel: label, text, needsFix: true },
+        data: { feedbackId: fb.id, ...documentRef(doc), text, needsFix: true },
         documentId: doc.id,
         feedbackId: fb.id,
         at,
@@ -341,8 +354,7 @@ export async function reviewDocument(svc: Services, actor: Actor, input: unknown
           number: claim.number,
           name: claim.name,
           feedbackId: fb.id,
-          documentId: doc.id,
-          documentLabel: label,
+          ...documentRef(doc),
           text,
           byName: p.displayName,
         },
@@ -377,7 +389,7 @@ export async function giveFeedback(svc: Services, actor: Actor, input: unknown):
       actorKind: 'REVIEWER',
       type: 'feedback_given',
       summary: label ? `Feedback on ${label}` : 'Feedback on the claim',
-      data: { feedbackId: fb.id, text: i.text, ...(doc ? { documentId: doc.id, documentLabel: label } : {}) },
+      data: { feedbackId: fb.id, text: i.text, ...(doc ? documentRef(doc) : {}) },
       documentId: doc?.id,
       feedbackId: fb.id,
       at,
@@ -392,7 +404,7 @@ export async function giveFeedback(svc: Services, actor: Actor, input: unknown):
         number: claim.number,
         name: claim.name,
         feedbackId: fb.id,
-        ...(doc ? { documentId: doc.id, documentLabel: label } : {}),
+        ...(doc ? documentRef(doc) : {}),
         text: i.text,
         byName: p.displayName,
       },

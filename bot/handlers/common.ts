@@ -38,9 +38,19 @@ export function messageReply(
   };
 }
 
-export function errorReply(ctx: HandlerContext, e: ServiceError): Reply {
-  return { card: renderError(e, ctx.locale) };
+/**
+ * A refused action as a card. When it came from a card of a claim (an old card, typically), the
+ * card offers "Open claim", the way back to what the claim is now, unless the claim itself is
+ * what cannot be found or seen.
+ */
+export function errorReply(ctx: HandlerContext, e: ServiceError, claimId?: string): Reply {
+  const dead = e.kind === 'forbidden' || (e.kind === 'not_found' && e.code === 'claim');
+  return { card: renderError(e, ctx.locale, claimId && !dead ? { claimId } : {}) };
 }
+
+/** The claim a card's action data names, if it is a well-formed id (the data is untrusted). */
+export const claimIdOf = (data: Record<string, unknown>): string | undefined =>
+  typeof data.claimId === 'string' && z.string().uuid().safeParse(data.claimId).success ? data.claimId : undefined;
 
 /** Values the user typed, as strings, for a form re-rendered after a validation error. */
 export function typedValues(data: Record<string, unknown>): Record<string, string> {

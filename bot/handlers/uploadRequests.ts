@@ -342,7 +342,14 @@ export const uploadRequestActions = {
 
   'upload.cancel': action(z.object({ uploadRequestId: z.string().uuid() }).passthrough(), async (ctx, d) => {
     const view = await getUploadRequest(ctx.deps.svc, actor(ctx), d.uploadRequestId);
-    await cancelUploadRequest(ctx.deps.svc, actor(ctx), d);
+    try {
+      await cancelUploadRequest(ctx.deps.svc, actor(ctx), d);
+    } catch (e) {
+      // Withdrawn or answered meanwhile (an old card): the claim as it is now, saying why nothing happened.
+      if (isServiceError(e) && (e.kind === 'conflict' || e.kind === 'forbidden'))
+        return detailReply(ctx, view.claimId, { tone: 'attention', text: refusal(ctx, e) });
+      throw e;
+    }
     ctx.deps.claimChanged(view.claimId, ctx.conversation.id);
     return detailReply(ctx, view.claimId, 'saved');
   }),

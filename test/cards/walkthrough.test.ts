@@ -1,6 +1,6 @@
-import { renderClaimDetail, type AdaptiveCard } from '../../cards';
+import { issueMessage, renderClaimDetail, renderHistory, type AdaptiveCard } from '../../cards';
 import { editingClaim, ids, reviewerClaim } from './fixtures';
-import { allCards, disputeDecisions } from './samples';
+import { allCards, disputeDecisions, historyView } from './samples';
 import { findInput, problems, texts } from './validate';
 
 /** Issue #11's walk-through, card by card: what a partner or reviewer was missing, now on the card. */
@@ -88,5 +88,30 @@ describe('decisions and their reasons', () => {
     expect(joined(approve)).toContain('Required when you approve less than $12,500.50');
     const [, dispute] = allCards('en-US').find(([n]) => n === 'dispute')!;
     expect(joined(dispute)).toContain('Reason: The seminar ran before the usage period started.');
+  });
+});
+
+describe('plain words', () => {
+  test('history names the document of feedback and the colleague of a request, in the reader’s language', () => {
+    const en = joined(renderHistory(historyView, 'en-US'));
+    expect(en).toContain('On: Proof of execution: invitation.png');
+    expect(en).toContain('Asked Isaiah Langer for the metric, due Apr 5, 2026');
+    const ko = joined(renderHistory(historyView, 'ko-KR'));
+    expect(ko).toContain('대상: 실행 증빙: invitation.png');
+    expect(ko).toContain('Isaiah Langer님에게 지표 요청');
+  });
+
+  test('an amount above its limit says the limit in money', () => {
+    const issue = { path: 'amount', code: 'too_big', params: { maximum: 100000, currency: 'USD', limit: 'claimed' } };
+    expect(issueMessage('en-US', issue)).toBe('You can approve at most the amount claimed, $1,000.00.');
+    expect(issueMessage('ko-KR', issue)).toContain('US$1,000.00');
+    expect(issueMessage('en-US', { ...issue, params: { maximum: 5000, currency: 'USD' } })).toBe('Must be at most $50.00.');
+  });
+
+  test('Accept and Needs fix say which document they act on', () => {
+    const card = renderClaimDetail(reviewerClaim(), 'en-US');
+    const json = JSON.stringify(card);
+    expect(json).toContain('"tooltip":"Accept Fabrikam Events · INV-1042 · Mar 25, 2026 · $8,000.00"');
+    expect(json).toContain('"tooltip":"Mark Invitation email showing Contoso branding and Microsoft Cop… as needing a fix"');
   });
 });

@@ -121,7 +121,7 @@ test('Patti is told, finds the claim in her queue, starts the review and marks t
   // "Needs fix" on the proof only: the feedback is tied to that document.
   const proofRow = patti.section(inReview, 'Screenshot of the live ad', 'Needs fix');
   await patti.clickAction('Needs fix', proofRow);
-  await patti.fillInput('What needs fixing?', 'The screenshot must show the landing-page URL.', proofRow);
+  await patti.fillInput('What needs fixing in Screenshot of the live ad?', 'The screenshot must show the landing-page URL.', proofRow);
   await patti.screenshot('review-08-needs-fix', proofRow);
   await patti.clickAction('Send feedback', proofRow);
   const withFeedback = await patti.waitForCard('The screenshot must show the landing-page URL.');
