@@ -21,6 +21,12 @@ export type AddDocumentView = FormState & {
   proofGuidance?: string;
   /** The document this one replaces (the claim card's Replace button); the submit carries it as `documentId`. */
   replacesDocumentId?: string | null;
+  /**
+   * A colleague answering an upload request: the requester's instruction is shown apart, above the
+   * form, and is never the document's note (the colleague writes their own). Additional information
+   * then comes as a file too.
+   */
+  request?: { requesterName: string; message: string } | null;
 };
 
 const VERB_BY_KIND: Record<DocumentKind, Verb> = {
@@ -92,7 +98,7 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
           label: t(locale, 'doc.note.label'),
           required: true,
           errorMessage: t(locale, 'doc.note.error'),
-          help: t(locale, 'doc.note.help'),
+          help: t(locale, vm.request ? 'doc.note.help.request' : 'doc.note.help'),
           multiline: true,
           maxLength: 2000,
         },
@@ -212,6 +218,21 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
       submit = t(locale, 'doc.submit.csr');
       break;
     case 'ADDITIONAL_INFO':
+      if (vm.request) {
+        fields = [
+          {
+            kind: 'text',
+            id: 'details',
+            label: t(locale, 'doc.details.label'),
+            placeholder: t(locale, 'doc.details.placeholder.info'),
+            multiline: true,
+            maxLength: 2000,
+          },
+        ];
+        footnote = t(locale, 'doc.fileNext');
+        submit = t(locale, 'doc.submit.file');
+        break;
+      }
       fields = [
         {
           kind: 'text',
@@ -226,7 +247,7 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
       submit = t(locale, 'doc.submit.info');
       break;
   }
-  const verb = VERB_BY_KIND[vm.kind];
+  const verb = vm.request && vm.kind === 'ADDITIONAL_INFO' ? 'doc.add' : VERB_BY_KIND[vm.kind];
   const replaces = vm.replacesDocumentId || undefined;
   const kindInline = t(locale, `kindInline.${vm.kind}`);
   return renderForm(
@@ -234,6 +255,9 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
       title: replaces ? t(locale, 'doc.form.replace', { kind: kindInline }) : t(locale, `doc.form.${vm.kind}`),
       subtitle: t(locale, 'doc.form.for', { number: vm.claim.number, name: vm.claim.name }),
       intro: replaces ? [t(locale, 'doc.replace.intro', { kind: kindInline }), intro].filter(Boolean).join('\n\n') : intro,
+      quotes: vm.request
+        ? [{ title: t(locale, 'doc.request.asked', { name: vm.request.requesterName }), text: vm.request.message, tone: 'emphasis' }]
+        : undefined,
       footnote,
       fields,
       actions: [

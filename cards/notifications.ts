@@ -12,8 +12,19 @@ import type { AdaptiveCard, DocumentKind, RenderOptions } from './types';
  * does not depend on services/).
  */
 type Base = { claimId: string; number: string; name: string };
+export type Audience = 'partner' | 'reviewer' | 'colleague';
 export type NotificationView =
-  | (Base & { kind: 'status_changed'; from: string; to: string; byName: string; amountMinor?: number; currency?: string; reason?: string })
+  | (Base & {
+      kind: 'status_changed';
+      from: string;
+      to: string;
+      byName: string;
+      amountMinor?: number;
+      currency?: string;
+      reason?: string;
+      /** The reader's part in the claim (services/notifications.ts); absent on older rows = the partner. */
+      audience?: Audience;
+    })
   | (Base & {
       kind: 'feedback';
       feedbackId: string;
@@ -23,8 +34,10 @@ export type NotificationView =
       documentName?: string;
       text: string;
       byName: string;
+      audience?: Audience;
     })
   | (Base & { kind: 'upload_requested'; uploadRequestId: string; documentKind: string; message: string; dueAt: string; byName: string })
+  | (Base & { kind: 'upload_reached'; uploadRequestId: string; documentKind: string; assigneeName: string })
   | (Base & { kind: 'upload_fulfilled'; uploadRequestId: string; documentKind: string; byName: string })
   | (Base & { kind: 'upload_declined'; uploadRequestId: string; documentKind: string; reason: string; byName: string })
   | (Base & { kind: 'upload_cancelled'; uploadRequestId: string; documentKind: string; byName: string })
@@ -71,7 +84,14 @@ export function renderNotification(
           tone: 'good',
         });
       }
-      if (n.to === 'ACTION_REQUIRED') lines.push({ text: t(locale, 'notify.status_changed.infoRequested'), tone: 'attention' });
+      // What happens next, said to this reader: only the partner can update and resubmit, or dispute.
+      const reader = n.audience ?? 'partner';
+      if (n.to === 'ACTION_REQUIRED' && reader !== 'reviewer')
+        lines.push({
+          text: t(locale, reader === 'colleague' ? 'notify.status_changed.infoRequested.colleague' : 'notify.status_changed.infoRequested'),
+          tone: reader === 'colleague' ? undefined : 'attention',
+        });
+      if (n.to === 'REJECTED' && reader === 'partner') lines.push(t(locale, 'notify.status_changed.rejected.partner'));
       return renderNotice({
         title: t(locale, 'notify.status_changed.title', { number: n.number, to }),
         subtitle: n.name,
@@ -110,6 +130,20 @@ export function renderNotification(
         locale,
         opts,
       );
+    case 'upload_reached':
+      return renderNotice({
+        title: t(locale, 'notify.upload_reached.title', { name: n.assigneeName }),
+        titleTone: 'good',
+        lines: [
+          t(locale, 'notify.upload_reached.text', {
+            assignee: n.assigneeName,
+            kind: kindLabel(locale, n.documentKind),
+            number: n.number,
+            name: n.name,
+          }),
+        ],
+        actions: open(),
+      });
     case 'upload_fulfilled':
       return renderNotice({
         title: t(locale, 'notify.upload_fulfilled.title'),

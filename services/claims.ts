@@ -306,7 +306,7 @@ export async function cancelClaim(svc: Services, actor: Actor, input: unknown): 
 // Queries
 // ---------------------------------------------------------------------------------------------
 
-type Viewer = { role: ViewerRole; partner: boolean; reviewer: boolean; admin: boolean; openRequest: boolean };
+type Viewer = { role: ViewerRole; partner: boolean; reviewer: boolean; colleague: boolean; admin: boolean; openRequest: boolean };
 
 /** Who may read a claim: its organisation's partner staff in scope, reviewers, and colleagues asked to upload to it. */
 async function viewerOf(db: Db | Tx, p: Principal, claim: Claim): Promise<Viewer> {
@@ -322,6 +322,7 @@ async function viewerOf(db: Db | Tx, p: Principal, claim: Claim): Promise<Viewer
     role: partner ? 'partner' : reviewer ? 'reviewer' : 'colleague',
     partner,
     reviewer,
+    colleague: !partner && !reviewer,
     admin: partner && hasRole(p, ['INCENTIVES_ADMIN', 'GLOBAL_ADMIN'], claimScope(claim)),
     openRequest: requests.some((r) => r.status === 'OPEN'),
   };
@@ -350,7 +351,8 @@ export function allowedActionsFor(status: ClaimStatus, v: Omit<Viewer, 'role'> &
     if (status === 'SUBMITTED') out.push('start_review');
     if (status === 'IN_REVIEW' || status === 'DISPUTED') out.push('review_document', 'request_information', 'approve', 'reject');
   }
-  if ((v.partner || v.reviewer) && !TERMINAL.includes(status)) out.push('comment');
+  // Colleagues asked for a document talk on the claim too (services/documents.ts addComment allows them).
+  if ((v.partner || v.reviewer || v.colleague) && !TERMINAL.includes(status)) out.push('comment');
   if (!v.partner && v.openRequest && isEditable(status)) out.push('upload_requested');
   out.push('history');
   return out;

@@ -73,6 +73,12 @@ export const graphUserSchema = z.object({
     .nullable()
     .optional()
     .transform((v) => v ?? null),
+  /** "Member" or "Guest": guests are people of other organisations invited into the tenant. */
+  userType: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
 });
 export type GraphUser = z.infer<typeof graphUserSchema>;
 
@@ -97,7 +103,11 @@ export const SIMPLE_UPLOAD_MAX_BYTES = 4 * 1024 * 1024;
 /** Upload-session chunks must be multiples of 320 KiB (Graph rule); 10 × 320 KiB ≈ 3.3 MB per request. */
 export const UPLOAD_CHUNK_BYTES = 10 * 320 * 1024;
 
-const USER_FIELDS = ['id', 'displayName', 'mail', 'userPrincipalName', 'preferredLanguage'];
+const USER_FIELDS = ['id', 'displayName', 'mail', 'userPrincipalName', 'preferredLanguage', 'userType'];
+
+/** A guest account (another organisation's person invited into the tenant): never one of the partner's colleagues. */
+export const isGuest = (u: { userType: string | null; userPrincipalName: string | null }) =>
+  u.userType === 'Guest' || (u.userPrincipalName ?? '').includes('#EXT#');
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -10,7 +10,7 @@ import { recordHistory } from './history';
 import { once } from './idempotency';
 import { fields, parseInput } from './input';
 import { transition } from './lifecycle';
-import { claimParticipants, enqueueNotification, type NotificationPayload } from './notifications';
+import { claimAudience, enqueueNotification, type NotificationPayload } from './notifications';
 
 // ---------------------------------------------------------------------------------------------
 // Shared command plumbing (also used by uploadRequests.ts)
@@ -39,19 +39,27 @@ function requireVersion(claim: Claim, version: number): void {
   }
 }
 
-/** Queues `payload` to everyone on the claim except the actor (who sees the result in their card). */
+/**
+ * Queues `payload` to everyone on the claim except the actor (who sees the result in their card),
+ * each with their part in it, so the card says what they (not the owner) can do next.
+ */
 export async function notifyParticipants(
   tx: Tx,
   claimId: string,
   exceptUserId: string | null,
-  payload: NotificationPayload,
+  payload: Extract<NotificationPayload, { kind: 'status_changed' | 'feedback' }>,
   eventKey: string | number,
   at: Date,
 ): Promise<number> {
   let n = 0;
-  for (const recipientId of await claimParticipants(tx, claimId)) {
+  for (const { id: recipientId, audience } of await claimAudience(tx, claimId)) {
     if (recipientId === exceptUserId) continue;
-    await enqueueNotification(tx, { recipientId, payload, dedupeKey: `${payload.kind}:${claimId}:${eventKey}:${recipientId}`, at });
+    await enqueueNotification(tx, {
+      recipientId,
+      payload: { ...payload, audience },
+      dedupeKey: `${payload.kind}:${claimId}:${eventKey}:${recipientId}`,
+      at,
+    });
     n++;
   }
   return n;
@@ -157,7 +165,7 @@ const statusPayload = (
   to: ClaimStatus,
   byName: string,
   extra: { amountMinor?: number; reason?: string } = {},
-): NotificationPayload => ({
+): Extract<NotificationPayload, { kind: 'status_changed' }> => ({
   kind: 'status_changed',
   claimId: claim.id,
   number: claim.number,

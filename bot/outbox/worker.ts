@@ -62,6 +62,8 @@ export type OutboxWorkerOptions = {
   log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   /** false: no polling loop; only drainOnce() delivers (tests, one-shot tools). Default true. */
   autoStart?: boolean;
+  /** Runs after a notification is recorded as sent (e.g. telling an asker their request finally arrived); failures are only logged. */
+  afterSent?: (payload: NotificationPayload) => Promise<unknown>;
 };
 
 export type OutboxWorker = {
@@ -209,6 +211,13 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     if (done.count === 0) {
       log.warn({ outboxId: row.id }, 'notification sent, but its lease had passed to another attempt');
       return;
+    }
+    if (opts.afterSent) {
+      try {
+        await opts.afterSent(payload);
+      } catch (e) {
+        log.warn({ err: e, outboxId: row.id, kind: row.kind }, 'follow-up after a delivered notification failed');
+      }
     }
     // Claim notices are updated in place later (updateClaimCards). Recorded apart from SENT: failing
     // to remember a card must never make a delivered message look unsent (it would be sent again).

@@ -281,6 +281,17 @@ export const notifications: NotificationView[] = [
     byName: 'Alex Wilber',
   },
   { ...base, kind: 'upload_fulfilled', uploadRequestId: ids.uploadRequest, documentKind: 'METRIC', byName: 'Isaiah Langer' },
+  { ...base, kind: 'upload_reached', uploadRequestId: ids.uploadRequest, documentKind: 'INVOICE', assigneeName: 'Isaiah Langer' },
+  {
+    ...base,
+    kind: 'status_changed',
+    from: 'IN_REVIEW',
+    to: 'ACTION_REQUIRED',
+    byName: 'Patti Fernandez',
+    reason: 'Please add the attendee list.',
+    audience: 'colleague',
+  },
+  { ...base, kind: 'review_needed', status: 'DISPUTED', reason: 'The seminar ran inside the usage period.' },
   {
     ...base,
     kind: 'upload_declined',
@@ -376,6 +387,31 @@ export function allCards(locale: string): Array<[string, AdaptiveCard]> {
           ),
         ] as [string, AdaptiveCard],
     ),
+    [
+      'addDocument PROOF (colleague answering a request)',
+      renderAddDocument(
+        {
+          kind: 'PROOF',
+          claim: { ...claimRef, currency: 'USD' },
+          idempotencyKey: KEY,
+          proofGuidance: 'Invitation, agenda and event photos',
+          request: { requesterName: 'Alex Wilber', message: 'Photos of the booth, please' },
+        },
+        locale,
+      ),
+    ],
+    [
+      'addDocument ADDITIONAL_INFO (colleague answering a request)',
+      renderAddDocument(
+        {
+          kind: 'ADDITIONAL_INFO',
+          claim: { ...claimRef, currency: 'USD' },
+          idempotencyKey: KEY,
+          request: { requesterName: 'Alex Wilber', message: 'The attendee list' },
+        },
+        locale,
+      ),
+    ],
     ['filePrompt', renderFilePrompt({ claim: claimRef, kind: 'INVOICE', expiresAt: '2026-03-26T10:15:00Z', maxMb: 25 }, locale)],
     ['fileReceived', renderFileReceived({ claim: claimRef, kind: 'INVOICE', fileName: 'INV-1042.pdf' }, locale)],
     ['comment', renderCommentForm(form, locale)],

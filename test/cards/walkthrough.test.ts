@@ -1,4 +1,4 @@
-import { issueMessage, renderClaimDetail, renderHistory, type AdaptiveCard } from '../../cards';
+import { issueMessage, renderClaimDetail, renderHistory, renderNotification, type AdaptiveCard } from '../../cards';
 import { editingClaim, ids, reviewerClaim } from './fixtures';
 import { allCards, disputeDecisions, historyView } from './samples';
 import { findInput, problems, texts } from './validate';
@@ -113,5 +113,30 @@ describe('plain words', () => {
     const json = JSON.stringify(card);
     expect(json).toContain('"tooltip":"Accept Fabrikam Events · INV-1042 · Mar 25, 2026 · $8,000.00"');
     expect(json).toContain('"tooltip":"Mark Invitation email showing Contoso branding and Microsoft Cop… as needing a fix"');
+  });
+});
+
+describe('colleagues', () => {
+  test("a colleague's describe form shows the request apart and asks for their own note", () => {
+    const [, card] = allCards('en-US').find(([n]) => n === 'addDocument PROOF (colleague answering a request)')!;
+    const text = joined(card);
+    expect(text).toContain('Alex Wilber asked you:');
+    expect(text).toContain('Photos of the booth, please');
+    expect(findInput(card, 'details')).toMatchObject({ isRequired: true });
+    expect(findInput(card, 'details')?.value).toBeUndefined();
+    const [, info] = allCards('en-US').find(([n]) => n === 'addDocument ADDITIONAL_INFO (colleague answering a request)')!;
+    expect(findInput(info, 'details')).toBeDefined();
+    expect(joined(info)).toContain('Next I ask you to send the file here in this chat.');
+  });
+
+  test('notifications speak to their reader: a colleague is never told to resubmit', () => {
+    const base = { claimId: ids.claim, number: 'CLM-2026-00042', name: 'Spring cloud webinar series' };
+    const n = { ...base, kind: 'status_changed' as const, from: 'IN_REVIEW', to: 'ACTION_REQUIRED', byName: 'Patti Fernandez' };
+    expect(joined(renderNotification({ ...n, audience: 'partner' }, 'en-US'))).toContain('Update the claim and resubmit.');
+    const colleague = joined(renderNotification({ ...n, audience: 'colleague' }, 'en-US'));
+    expect(colleague).not.toMatch(/resubmit/i);
+    expect(colleague).toContain('asked the claim owner for more information');
+    expect(joined(renderNotification({ ...n, to: 'REJECTED', audience: 'colleague' }, 'ko-KR'))).not.toContain('이의를 제기할 수');
+    expect(joined(renderNotification({ ...n, to: 'REJECTED', audience: 'partner' }, 'ko-KR'))).toContain('이의를 제기할 수');
   });
 });
