@@ -291,6 +291,8 @@ export type FilePromptView = {
   expiresAt: Moment;
   maxMb: number;
   now?: Moment;
+  /** Sent to the 1:1 chat because the document was chosen in a channel or group chat: the prompt says so. */
+  movedHere?: boolean;
 };
 
 /** Waits up to this long are said in minutes; longer ones as a moment. */
@@ -309,11 +311,16 @@ export function renderFilePrompt(vm: FilePromptView, locale: string, opts: Rende
     title: t(locale, 'filePrompt.title'),
     titleTone: 'accent',
     lines: [
+      ...(vm.movedHere ? [{ text: t(locale, 'filePrompt.movedHere'), subtle: true }] : []),
       t(locale, 'filePrompt.text', { kind: t(locale, `kindInline.${vm.kind}`), number: vm.claim.number, name: vm.claim.name }),
       { text: t(locale, 'filePrompt.types', { maxMb: vm.maxMb }), subtle: true },
       { text: waitLine(vm, locale, opts.timeZone), subtle: true },
     ],
-    actions: [execute(t(locale, 'filePrompt.cancel'), 'upload.cancelPending', { claimId: vm.claim.id })],
+    actions: [
+      execute(t(locale, 'filePrompt.cancel'), 'upload.cancelPending', { claimId: vm.claim.id }),
+      // Arriving on its own in the 1:1 chat, the prompt also leads to the claim it is for.
+      ...(vm.movedHere ? [execute(t(locale, 'common.openClaim'), 'claim.open', { claimId: vm.claim.id })] : []),
+    ],
   });
 }
 
@@ -324,6 +331,26 @@ export function renderFileReceived(vm: FileReceivedView, locale: string): Adapti
     title: t(locale, 'fileReceived.title'),
     titleTone: 'good',
     lines: [t(locale, 'fileReceived.text', { file: vm.fileName, number: vm.claim.number, kind: t(locale, `kindInline.${vm.kind}`) })],
+    actions: [execute(t(locale, 'common.openClaim'), 'claim.open', { claimId: vm.claim.id })],
+  });
+}
+
+/**
+ * In a channel or group chat, where Teams hands no files to bots: the line left there instead of a
+ * file prompt. Either the prompt went to the person's 1:1 chat, or they have no 1:1 chat with the
+ * bot yet and nothing waits for a file.
+ */
+export type FileElsewhereView = { claim: Pick<ClaimRef, 'id' | 'number' | 'name'>; kind: DocumentKind; userName: string; sent: boolean };
+
+export function renderFileElsewhere(vm: FileElsewhereView, locale: string): AdaptiveCard {
+  const params = { name: vm.userName, kind: t(locale, `kindInline.${vm.kind}`), number: vm.claim.number, claim: vm.claim.name };
+  return renderNotice({
+    title: t(locale, vm.sent ? 'fileElsewhere.title' : 'fileElsewhere.noChat.title'),
+    titleTone: vm.sent ? 'accent' : 'warning',
+    lines: [
+      t(locale, vm.sent ? 'fileElsewhere.text' : 'fileElsewhere.noChat.text', params),
+      { text: t(locale, vm.sent ? 'fileElsewhere.why' : 'fileElsewhere.noChat.how', params), subtle: true },
+    ],
     actions: [execute(t(locale, 'common.openClaim'), 'claim.open', { claimId: vm.claim.id })],
   });
 }

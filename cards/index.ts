@@ -53,9 +53,11 @@ export {
   renderAddDocument,
   renderFilePrompt,
   renderFileReceived,
+  renderFileElsewhere,
   type AddDocumentView,
   type FilePromptView,
   type FileReceivedView,
+  type FileElsewhereView,
 } from './documentForms';
 // 5. Small claim forms and cancel confirmation
 export {

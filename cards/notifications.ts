@@ -1,4 +1,5 @@
 import { execute } from './actions';
+import { renderFilePrompt } from './documentForms';
 import { documentRefLabel } from './documentSummary';
 import { formatDate, formatDueDate, formatMoney, statusTone } from './format';
 import { renderNotice } from './notice';
@@ -42,6 +43,7 @@ export type NotificationView =
   | (Base & { kind: 'upload_declined'; uploadRequestId: string; documentKind: string; reason: string; byName: string })
   | (Base & { kind: 'upload_cancelled'; uploadRequestId: string; documentKind: string; byName: string })
   | (Base & { kind: 'upload_reminder'; uploadRequestId: string; documentKind: string; dueAt: string })
+  | (Base & { kind: 'file_prompt'; documentKind: string; expiresAt: string; maxMb: number })
   | (Base & { kind: 'expiry_warning'; deadline: string })
   | (Base & { kind: 'review_needed'; status: string; reason?: string });
 
@@ -204,6 +206,19 @@ export function renderNotification(
           ...open(),
         ],
       });
+    case 'file_prompt':
+      // Asked for in a channel or group chat: the prompt comes here, to the 1:1 chat, where files reach the bot.
+      return renderFilePrompt(
+        {
+          claim: { id: n.claimId, number: n.number, name: n.name },
+          kind: (DOCUMENT_KINDS.has(n.documentKind) ? n.documentKind : 'ADDITIONAL_INFO') as DocumentKind,
+          expiresAt: n.expiresAt,
+          maxMb: n.maxMb,
+          movedHere: true,
+        },
+        locale,
+        opts,
+      );
     case 'expiry_warning':
       return renderNotice({
         title: t(locale, 'notify.expiry_warning.title', { number: n.number }),

@@ -99,6 +99,15 @@ export const notificationPayload = z.discriminatedUnion('kind', [
     documentKind: z.string(),
     dueAt: z.string(),
   }),
+  z.object({
+    kind: z.literal('file_prompt'),
+    claimId: z.string(),
+    number: z.string(),
+    name: z.string(),
+    documentKind: z.string(),
+    expiresAt: z.string(),
+    maxMb: z.number(),
+  }),
   z.object({ kind: z.literal('expiry_warning'), claimId: z.string(), number: z.string(), name: z.string(), deadline: z.string() }),
   z.object({
     kind: z.literal('review_needed'),

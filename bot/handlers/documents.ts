@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { renderAddDocument, renderCommentForm, renderFilePrompt } from '../../cards';
+import { renderAddDocument, renderCommentForm } from '../../cards';
 import { getClaimDetail } from '../../services/claims';
 import { addAdditionalInfo, addComment, addMetric, generateCsr, removeDocument } from '../../services/documents';
 import { isServiceError } from '../../services/errors';
 import { beginFileUpload, cancelPendingUpload } from '../../services/pendingUploads';
 import { action } from '../actions';
 import type { HandlerContext, Reply } from '../turn';
+import { askForFile } from './filePrompt';
 import {
   actor,
   claimRef,
@@ -58,34 +59,32 @@ export const documentActions = {
     addFormReply(ctx, d.claimId, d.kind, {}, d.documentId),
   ),
 
-  /** Files: the description first, then the bot waits (in the database) for the next file the user sends in 1:1 chat. */
+  /**
+   * Files: the description first, then the bot waits (in the database) for the next file the user
+   * sends in 1:1 chat; asked for elsewhere, the prompt goes to that chat (filePrompt.ts).
+   */
   'doc.add': action(
     formData.and(versionedRef).and(z.object({ kind: z.enum(['INVOICE', 'PROOF', 'METRIC', 'ADDITIONAL_INFO']) })),
     async (ctx, d) => {
       const { claimId, version, kind, details, documentId, replacesDocumentId = documentId, uploadRequestId, ...rest } = d;
       try {
-        const pending = await beginFileUpload(ctx.deps.svc, actor(ctx), {
-          claimId,
-          version,
-          kind,
-          details: typeof details === 'string' ? details : '',
-          fields: rest,
-          replacesDocumentId,
-          uploadRequestId,
-        });
         const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), claimId);
-        return {
-          card: renderFilePrompt(
+        return await askForFile(ctx, detail, kind, (opts) =>
+          beginFileUpload(
+            ctx.deps.svc,
+            actor(ctx),
             {
-              claim: detail,
-              kind: pending.kind,
-              expiresAt: pending.expiresAt,
-              now: ctx.deps.svc.clock.now(),
-              maxMb: Math.round(ctx.deps.config.files.maxBytes / 1048576),
+              claimId,
+              version,
+              kind,
+              details: typeof details === 'string' ? details : '',
+              fields: rest,
+              replacesDocumentId,
+              uploadRequestId,
             },
-            ctx.locale,
+            opts,
           ),
-        };
+        );
       } catch (e) {
         if (isServiceError(e) && e.kind === 'invalid')
           return addFormReply(

@@ -1,14 +1,5 @@
 import { z } from 'zod';
-import {
-  errorView,
-  renderAddDocument,
-  t,
-  renderAskColleague,
-  renderAskSent,
-  renderFilePrompt,
-  renderUploadRequest,
-  type AdaptiveCard,
-} from '../../cards';
+import { errorView, renderAddDocument, t, renderAskColleague, renderAskSent, renderUploadRequest, type AdaptiveCard } from '../../cards';
 import type { UploadRequestView } from '../../services/uploadRequests';
 import { getClaimDetail, getClaimSummary, type ClaimSummary } from '../../services/claims';
 import { isServiceError, invalid, type ServiceError } from '../../services/errors';
@@ -28,6 +19,7 @@ import { resolveUser } from '../../services/users';
 import { action } from '../actions';
 import { reachUser } from '../proactive';
 import type { BotDeps, HandlerContext, Reply } from '../turn';
+import { askForFile } from './filePrompt';
 import { actor, claimRef, detailReply, formData, formErrors, newIdempotencyKey, typedValues } from './common';
 
 /** Our own people search (application/search) answers with `user:<id>`; Teams' Graph picker answers with AAD object ids. */
@@ -321,26 +313,21 @@ export const uploadRequestActions = {
       // The metric form offers the required metric names and a free-text alternative (as metric.add reads it).
       if (view.kind === 'METRIC' && typeof otherName === 'string' && otherName.trim()) fields.name = otherName;
       try {
-        const pending = await beginFileUpload(ctx.deps.svc, actor(ctx), {
-          claimId: view.claimId,
-          kind: view.kind,
-          // The colleague's own words; the request's instruction stays on the request.
-          details: typeof details === 'string' ? details : '',
-          fields,
-          uploadRequestId: view.id,
-        });
-        return {
-          card: renderFilePrompt(
+        return await askForFile(ctx, { id: view.claimId, number: view.claimNumber, name: view.claimName }, view.kind, (opts) =>
+          beginFileUpload(
+            ctx.deps.svc,
+            actor(ctx),
             {
-              claim: { id: view.claimId, number: view.claimNumber, name: view.claimName },
-              kind: pending.kind,
-              expiresAt: pending.expiresAt,
-              now: ctx.deps.svc.clock.now(),
-              maxMb: Math.round(ctx.deps.config.files.maxBytes / 1048576),
+              claimId: view.claimId,
+              kind: view.kind,
+              // The colleague's own words; the request's instruction stays on the request.
+              details: typeof details === 'string' ? details : '',
+              fields,
+              uploadRequestId: view.id,
             },
-            ctx.locale,
+            opts,
           ),
-        };
+        );
       } catch (e) {
         if (isServiceError(e) && e.kind === 'invalid')
           return describeFormReply(ctx, view, { values: typedValues(inputs), errors: formErrors(ctx, e) });

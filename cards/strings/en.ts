@@ -282,6 +282,15 @@ export const en = {
   'filePrompt.types': 'PDF, PNG, JPEG, Word, Excel, PowerPoint or CSV, up to {maxMb} MB.',
   'filePrompt.expires': 'I wait for it until {time}.',
   'filePrompt.cancel': 'Cancel',
+  'filePrompt.movedHere': 'You chose this document in a group chat or channel; files reach me only here, in our 1:1 chat.',
+  'fileElsewhere.title': 'Send the file in our 1:1 chat',
+  'fileElsewhere.text': '{name}, I sent you a message in our 1:1 chat: attach the {kind} for {number} · {claim} there.',
+  'fileElsewhere.why': 'Teams gives files to apps only in a 1:1 chat, so nothing waits for a file here.',
+  'fileElsewhere.noChat.title': 'Open a 1:1 chat with me first',
+  'fileElsewhere.noChat.text': '{name}, Teams gives files to apps only in a 1:1 chat, and we have none yet. Nothing waits for a file here.',
+  'fileElsewhere.noChat.how':
+    'Open Co-op Claims in Teams (Apps, then Co-op Claims, then Chat), type the claim number {number}, and add the {kind} from the claim there.',
+  'upload.onlyPersonal': 'Files reach me only in our 1:1 chat. Open a chat with Co-op Claims and send the file there.',
   'fileReceived.title': 'File received',
   'fileReceived.text': '{file} was added to {number} as the {kind}.',
 

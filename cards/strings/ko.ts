@@ -277,6 +277,16 @@ export const ko: { readonly [K in StringKey]: string } = {
   'filePrompt.types': 'PDF, PNG, JPEG, Word, Excel, PowerPoint 또는 CSV, 최대 {maxMb}MB.',
   'filePrompt.expires': '{time}까지 기다립니다.',
   'filePrompt.cancel': '취소',
+  'filePrompt.movedHere': '그룹 채팅이나 채널에서 이 문서를 선택하셨습니다. 파일은 이곳, 1:1 채팅에서만 받을 수 있습니다.',
+  'fileElsewhere.title': '1:1 채팅에서 파일을 보내 주세요',
+  'fileElsewhere.text': '{name}님, 1:1 채팅으로 메시지를 보냈습니다. {number} · {claim}의 {kind}을(를) 그곳에 첨부해 주세요.',
+  'fileElsewhere.why': 'Teams는 1:1 채팅에서만 앱에 파일을 전달하므로 여기서는 파일을 기다리지 않습니다.',
+  'fileElsewhere.noChat.title': '먼저 저와 1:1 채팅을 열어 주세요',
+  'fileElsewhere.noChat.text':
+    '{name}님, Teams는 1:1 채팅에서만 앱에 파일을 전달하는데 아직 저와의 채팅이 없습니다. 여기서는 파일을 기다리지 않습니다.',
+  'fileElsewhere.noChat.how':
+    'Teams에서 Co-op Claims를 열고(앱 > Co-op Claims > 채팅) 청구 번호 {number}을(를) 입력한 뒤 그곳에서 {kind}을(를) 추가하세요.',
+  'upload.onlyPersonal': '파일은 1:1 채팅에서만 받을 수 있습니다. Co-op Claims와 채팅을 열고 그곳에서 파일을 보내 주세요.',
   'fileReceived.title': '파일을 받았습니다',
   'fileReceived.text': '{file} 파일이 {number}에 {kind}(으)로 추가되었습니다.',
 
