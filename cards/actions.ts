@@ -17,6 +17,7 @@ export const VERBS = {
   claimDisputeForm: 'claim.dispute.form',
   claimDispute: 'claim.dispute',
   claimHistory: 'claim.history',
+  claimDocuments: 'claim.documents',
   overviewOpen: 'overview.open',
   reviewsOpen: 'reviews.open',
   docAddForm: 'doc.add.form',
@@ -55,6 +56,8 @@ export type ActionData = {
   decision?: 'ACCEPT' | 'NEEDS_FIX';
   focus?: string;
   before?: string;
+  /** A page of a documents card (1-based). */
+  page?: number;
 };
 export const ACTION_DATA_KEYS: readonly (keyof ActionData)[] = [
   'claimId',
@@ -66,6 +69,7 @@ export const ACTION_DATA_KEYS: readonly (keyof ActionData)[] = [
   'decision',
   'focus',
   'before',
+  'page',
 ];
 
 export type ExecuteSpec = {

@@ -20,6 +20,7 @@ import {
 import { isServiceError } from '../../services/errors';
 import { getOverview } from '../../services/funds';
 import { submitClaim } from '../../services/submission';
+import { DOCUMENT_KINDS } from '../../cards/types';
 import { action } from '../actions';
 import type { HandlerContext, Reply } from '../turn';
 import {
@@ -27,7 +28,9 @@ import {
   claimRef,
   commandThenDetail,
   detailReply,
+  documentsReply,
   formData,
+  fromDocumentsPage,
   formErrors,
   newIdempotencyKey,
   typedValues,
@@ -101,6 +104,11 @@ export const claimActions = {
 
   'claim.history': action(claimRef.extend({ before: z.string().regex(/^\d+$/).optional() }).passthrough(), (ctx, d) =>
     historyReply(ctx, d.claimId, d.before),
+  ),
+
+  // Every document of one kind, a page at a time (the claim card shows the newest few).
+  'claim.documents': action(claimRef.extend({ kind: z.enum(DOCUMENT_KINDS), page: fromDocumentsPage.shape.page }).passthrough(), (ctx, d) =>
+    documentsReply(ctx, d.claimId, d.kind, d.page ?? 1),
   ),
 
   'claim.edit.form': action(claimRef.passthrough(), (ctx, d) => editFormReply(ctx, d.claimId)),

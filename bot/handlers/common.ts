@@ -1,11 +1,23 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { errorView, fieldErrors, renderClaimDetail, renderError, renderMessage, t, type NoteKey, type StringKey } from '../../cards';
+import {
+  errorView,
+  fieldErrors,
+  renderClaimDetail,
+  renderClaimDocuments,
+  renderError,
+  renderMessage,
+  t,
+  type DocumentKind,
+  type NoteKey,
+  type StringKey,
+} from '../../cards';
 import { getClaimDetail } from '../../services/claims';
 import { isServiceError, type ServiceError } from '../../services/errors';
 import type { Config } from '../../services/config';
 import type { Db } from '../../services/db/client';
 import type { ClaimDetail } from '../../services/views';
+import { DOCUMENT_KINDS } from '../../cards/types';
 import { documentLink } from '../documentLinks';
 import type { HandlerContext, Reply } from '../turn';
 
@@ -91,26 +103,64 @@ export async function commandThenDetail(
   run: () => Promise<unknown>,
   success: NoteKey,
   onInvalid?: (e: ServiceError) => Reply | Promise<Reply>,
+  /** The card to answer with (default: the claim card); a documents card answers with its page. */
+  view: (note: DetailNote) => Promise<Reply> = (note) => detailReply(ctx, claimId, note),
 ): Promise<Reply> {
   try {
     await run();
   } catch (e) {
     if (isServiceError(e) && e.kind === 'conflict' && e.code === 'stale_version') {
-      return detailReply(ctx, claimId, 'changed');
+      return view('changed');
     }
     if (isServiceError(e) && (e.kind === 'invalid' || e.kind === 'rule_failed') && onInvalid) return onInvalid(e);
     if (isServiceError(e) && (e.kind === 'conflict' || e.kind === 'rule_failed' || e.kind === 'invalid')) {
       const v = errorView(ctx.locale, e);
-      return detailReplyWithLines(ctx, claimId, v.text, v.lines);
+      return view({ text: [v.text, ...v.lines.map((l) => `- ${l}`)].join('\n'), tone: 'attention' });
     }
     throw e;
   }
   ctx.deps.claimChanged(claimId, ctx.conversation.id);
-  return detailReply(ctx, claimId, success);
+  return view(success);
 }
 
-const detailReplyWithLines = (ctx: HandlerContext, claimId: string, text: string, lines: string[]) =>
-  detailReply(ctx, claimId, { text: [text, ...lines.map((l) => `- ${l}`)].join('\n'), tone: 'attention' });
+/** A document button on a documents card carries its kind and page: the answer is that page again. */
+export const fromDocumentsPage = z.object({
+  kind: z.enum(DOCUMENT_KINDS).optional(),
+  page: z.coerce.number().int().min(1).max(10_000).optional(),
+});
+
+/** Where a document action answers: its documents page when it came from one, else the claim card. */
+export function backTo(
+  ctx: HandlerContext,
+  d: { claimId: string } & z.infer<typeof fromDocumentsPage>,
+): ((note: DetailNote) => Promise<Reply>) | undefined {
+  const { kind, page } = d;
+  return kind && page ? (note) => documentsReply(ctx, d.claimId, kind, page, note) : undefined;
+}
+
+/** One kind's documents card, at `page`, for this user (signed file links, their own buttons). */
+export async function documentsReply(
+  ctx: HandlerContext,
+  claimId: string,
+  kind: DocumentKind,
+  page: number,
+  note?: DetailNote,
+): Promise<Reply> {
+  const detail = withDocumentLinks(ctx.deps.config, await getClaimDetail(ctx.deps.svc, actor(ctx), claimId), ctx.deps.svc.clock.now());
+  const card = renderClaimDocuments(
+    {
+      claim: detail,
+      kind,
+      documents: detail.documents.filter((d) => d.kind === kind),
+      page,
+      allowedActions: detail.allowedActions,
+      idempotencyKey: newIdempotencyKey(),
+      note: note ?? null,
+    },
+    ctx.locale,
+  );
+  return { card };
+}
 
 export const formErrors = (ctx: HandlerContext, e: ServiceError) => fieldErrors(ctx.locale, e.details.issues);
 

@@ -11,8 +11,10 @@ import {
   actor,
   claimRef,
   commandThenDetail,
+  backTo,
   detailReply,
   formData,
+  fromDocumentsPage,
   formErrors,
   messageReply,
   newIdempotencyKey,
@@ -123,8 +125,8 @@ export const documentActions = {
       backToForm(ctx, d, 'ADDITIONAL_INFO'),
     ),
   ),
-  'doc.remove': action(versionedRef.extend({ documentId: z.string().uuid() }).passthrough(), (ctx, d) =>
-    commandThenDetail(ctx, d.claimId, () => removeDocument(ctx.deps.svc, actor(ctx), d), 'saved'),
+  'doc.remove': action(versionedRef.extend({ documentId: z.string().uuid() }).and(fromDocumentsPage), (ctx, d) =>
+    commandThenDetail(ctx, d.claimId, () => removeDocument(ctx.deps.svc, actor(ctx), d), 'saved', undefined, backTo(ctx, d)),
   ),
 
   'comment.form': action(claimRef.passthrough(), async (ctx, d) => {

@@ -21,7 +21,17 @@ import {
 } from '../../services/review';
 import { action } from '../actions';
 import type { HandlerContext, Reply } from '../turn';
-import { actor, commandThenDetail, formData, formErrors, newIdempotencyKey, typedValues, versionedRef } from './common';
+import {
+  actor,
+  backTo,
+  commandThenDetail,
+  formData,
+  formErrors,
+  fromDocumentsPage,
+  newIdempotencyKey,
+  typedValues,
+  versionedRef,
+} from './common';
 
 export async function reviewQueueReply(ctx: HandlerContext): Promise<Reply> {
   const items = await getReviewQueue(ctx.deps.svc, actor(ctx));
@@ -73,7 +83,10 @@ export const reviewActions = {
 
   // Per-document Accept / Needs fix; the feedback text comes from that document's own input.
   'review.doc': action(
-    formData.and(versionedRef).and(z.object({ documentId: z.string().uuid(), decision: z.enum(['ACCEPT', 'NEEDS_FIX']) })),
+    formData
+      .and(versionedRef)
+      .and(z.object({ documentId: z.string().uuid(), decision: z.enum(['ACCEPT', 'NEEDS_FIX']) }))
+      .and(fromDocumentsPage),
     (ctx, d) => {
       const feedback = d[needsFixInputId(d.documentId)];
       return commandThenDetail(
@@ -89,6 +102,8 @@ export const reviewActions = {
             idempotencyKey: d.idempotencyKey,
           }),
         d.decision === 'ACCEPT' ? 'documentAccepted' : 'feedbackSent',
+        undefined,
+        backTo(ctx, d),
       );
     },
   ),

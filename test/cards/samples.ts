@@ -4,6 +4,7 @@ import {
   renderAskColleague,
   renderAskSent,
   renderClaimDetail,
+  renderClaimDocuments,
   renderCommentForm,
   renderConfirmCancel,
   renderCreateClaim,
@@ -308,6 +309,17 @@ export const notifications: NotificationView[] = [
   { ...base, kind: 'review_needed', status: 'SUBMITTED' },
 ];
 
+/** `n` proofs like the fixture's, each its own document (a trade show's photos). */
+export function manyProofs(n: number): ClaimDetailView['documents'] {
+  const proof = editingClaim().documents[1]!;
+  return Array.from({ length: n }, (_, i) => ({
+    ...proof,
+    id: `d${String(i).padStart(7, '0')}-4e5f-4a6b-9c8d-7e6f5a4b3c2d`,
+    details: `${proof.details} (photo ${i + 1})`,
+    fileName: `photo-${i + 1}.jpg`,
+  }));
+}
+
 /** A rejection and the partner's dispute of it, as a disputed claim's card shows them. */
 export const disputeDecisions: NonNullable<ClaimDetailView['decisions']> = [
   {
@@ -372,6 +384,29 @@ export function allCards(locale: string): Array<[string, AdaptiveCard]> {
     [
       'claimDetail (disputed, reviewer)',
       renderClaimDetail({ ...reviewerClaim(), status: 'DISPUTED', decisions: disputeDecisions }, locale, { timeZone: 'Asia/Seoul' }),
+    ],
+    [
+      'claimDocuments (reviewer, page 2 of 3)',
+      renderClaimDocuments(
+        {
+          claim: claimRef,
+          kind: 'PROOF',
+          documents: manyProofs(25),
+          page: 2,
+          allowedActions: reviewerClaim().allowedActions,
+          idempotencyKey: KEY,
+          note: 'documentAccepted',
+        },
+        locale,
+        { timeZone: 'Asia/Seoul' },
+      ),
+    ],
+    [
+      'claimDocuments (partner, none)',
+      renderClaimDocuments(
+        { claim: claimRef, kind: 'METRIC', documents: [], page: 1, allowedActions: editingClaim().allowedActions, idempotencyKey: KEY },
+        locale,
+      ),
     ],
     ...(['INVOICE', 'PROOF', 'METRIC', 'CSR', 'ADDITIONAL_INFO'] as const).map(
       (kind) =>

@@ -1,7 +1,7 @@
-import { issueMessage, renderClaimDetail, renderHistory, renderNotification, type AdaptiveCard } from '../../cards';
+import { issueMessage, renderClaimDetail, renderClaimDocuments, renderHistory, renderNotification, type AdaptiveCard } from '../../cards';
 import { editingClaim, ids, reviewerClaim } from './fixtures';
-import { allCards, disputeDecisions, historyView } from './samples';
-import { findInput, problems, texts } from './validate';
+import { allCards, disputeDecisions, historyView, manyProofs } from './samples';
+import { actions, findInput, problems, texts } from './validate';
 
 /** Issue #11's walk-through, card by card: what a partner or reviewer was missing, now on the card. */
 const joined = (c: AdaptiveCard) => texts(c).join('\n');
@@ -138,5 +138,47 @@ describe('colleagues', () => {
     expect(colleague).toContain('asked the claim owner for more information');
     expect(joined(renderNotification({ ...n, to: 'REJECTED', audience: 'colleague' }, 'ko-KR'))).not.toContain('이의를 제기할 수');
     expect(joined(renderNotification({ ...n, to: 'REJECTED', audience: 'partner' }, 'ko-KR'))).toContain('이의를 제기할 수');
+  });
+});
+
+describe('claims with many documents', () => {
+  test('the claim card shows the newest of each kind and a button to all of them', () => {
+    const claim = { ...reviewerClaim(), documents: manyProofs(41) };
+    const card = renderClaimDetail(claim, 'en-US');
+    expect(problems(card)).toEqual([]);
+    expect(joined(card)).toMatch(/The latest [1-5] of 41/);
+    const all = actions(card).find((a) => a.verb === 'claim.documents')!;
+    expect(all).toMatchObject({ title: 'Show all 41', data: { claimId: ids.claim, kind: 'PROOF' } });
+  });
+
+  test('the documents card pages through all of them, oldest first, each with its buttons carrying the page', () => {
+    const [, card] = allCards('en-US').find(([n]) => n === 'claimDocuments (reviewer, page 2 of 3)')!;
+    const text = joined(card);
+    expect(text).toContain('Proof of execution (25)');
+    expect(text).toContain('11–20 of 25, oldest first · page 2 of 3');
+    expect(text).toContain('photo-11.jpg');
+    expect(text).not.toContain('photo-21.jpg');
+    expect(text).toContain('Document accepted.');
+    const accepts = actions(card).filter((a) => a.verb === 'review.doc' && a.data?.decision === 'ACCEPT');
+    expect(accepts).toHaveLength(10);
+    expect(accepts[0]!.data).toMatchObject({ kind: 'PROOF', page: 2, version: 7 });
+    const paging = actions(card).filter((a) => a.verb === 'claim.documents');
+    expect(paging.map((a) => [a.title, a.data?.page])).toEqual([
+      ['Previous page', 1],
+      ['Next page', 3],
+    ]);
+    // A page past the end shows the last one.
+    const last = renderClaimDocuments(
+      {
+        claim: { id: ids.claim, number: 'CLM-2026-00042', name: 'x', version: 7 },
+        kind: 'PROOF',
+        documents: manyProofs(25),
+        page: 9,
+        allowedActions: [],
+        idempotencyKey: 'k',
+      },
+      'en-US',
+    );
+    expect(joined(last)).toContain('21–25 of 25');
   });
 });
