@@ -169,12 +169,24 @@ export type FundsRow = {
   earnedMinor: number;
   claimedMinor: number;
   approvedMinor: number;
+  /** What can still be claimed: earned − claimed while the claiming window is open, else 0. */
   remainingMinor: number;
+  /** What the closed window left unclaimed (forfeited): earned − claimed once the deadline passed, else 0. */
+  expiredMinor: number;
   claimingDeadline: string;
   windowOpen: boolean;
 };
 
-export type FundsTotals = { currency: string; earnedMinor: number; claimedMinor: number; approvedMinor: number; remainingMinor: number };
+export type FundsTotals = {
+  currency: string;
+  earnedMinor: number;
+  claimedMinor: number;
+  approvedMinor: number;
+  /** Claimable now: open windows only. */
+  remainingMinor: number;
+  /** Left unclaimed in windows already closed: never added to what remains. */
+  expiredMinor: number;
+};
 
 export type ClaimSummary = {
   id: string;
@@ -184,12 +196,27 @@ export type ClaimSummary = {
   approvedMinor: number | null;
   currency: string;
   updatedAt: Date;
+  ownerName: string;
+};
+
+/** What an admin may narrow the organisation's claims to; `selected` echoes the filter applied. */
+export type OverviewFilters = {
+  locations: Array<{ id: string; name: string }>;
+  programs: Array<{ id: string; name: string }>;
+  owners: Array<{ id: string; name: string }>;
+  selected: { locationId?: string; programId?: string; ownerId?: string };
 };
 
 export type FundsOverview = {
   rows: FundsRow[];
   /** One entry per currency: amounts in different currencies are never added up. */
   totals: FundsTotals[];
-  /** The actor's own claims, grouped by status in lifecycle order; empty groups are left out. */
-  myClaims: Array<{ status: ClaimStatus; claims: ClaimSummary[] }>;
+  /**
+   * Claims grouped by status in lifecycle order (empty groups left out), at most a few each with
+   * `total` counting all: the actor's own, or for incentives and global admins the organisation's
+   * claims in their scope (then `claimsScope` is 'organisation' and `filters` are offered).
+   */
+  myClaims: Array<{ status: ClaimStatus; claims: ClaimSummary[]; total: number }>;
+  claimsScope: 'mine' | 'organisation';
+  filters?: OverviewFilters;
 };

@@ -45,8 +45,10 @@ export async function createFormReply(
   return { card: renderCreateClaim({ ...options, ...state, idempotencyKey: newIdempotencyKey() }, ctx.locale) };
 }
 
-export async function overviewReply(ctx: HandlerContext): Promise<Reply> {
-  const overview = await getOverview(ctx.deps.svc, actor(ctx));
+/** The funds overview; an admin's filter (location, program, owner) comes from the card's inputs. */
+export async function overviewReply(ctx: HandlerContext, filter: Record<string, unknown> = {}): Promise<Reply> {
+  const { locationId, programId, ownerId } = filter;
+  const overview = await getOverview(ctx.deps.svc, actor(ctx), { locationId, programId, ownerId });
   return { card: renderOverview(overview, ctx.locale) };
 }
 
@@ -71,7 +73,7 @@ async function editFormReply(
 
 export const claimActions = {
   'claim.new.form': action(z.object({}).passthrough(), (ctx) => createFormReply(ctx)),
-  'overview.open': action(z.object({}).passthrough(), (ctx) => overviewReply(ctx)),
+  'overview.open': action(z.object({}).passthrough(), (ctx, d) => overviewReply(ctx, d)),
 
   'claim.create': action(formData, async (ctx, data) => {
     try {

@@ -152,6 +152,52 @@ export const overviewView: OverviewView = {
   ],
 };
 
+/** An incentives admin's overview: a closed period that left funds unclaimed, the organisation's claims, a filter applied. */
+export const adminOverview: OverviewView = {
+  rows: [
+    { ...overviewView.rows[0]!, expiredMinor: 0 },
+    {
+      ...overviewView.rows[0]!,
+      allocationId: 'x3',
+      period: 'FY26-H1',
+      claimingDeadline: '2026-02-14',
+      windowOpen: false,
+      claimedMinor: 800000,
+      approvedMinor: 800000,
+      remainingMinor: 0,
+      expiredMinor: 3200000,
+    },
+  ],
+  totals: [{ ...overviewView.totals[0]!, earnedMinor: 8000000, claimedMinor: 2300000, approvedMinor: 1300000, expiredMinor: 3200000 }],
+  myClaims: [
+    {
+      status: 'SUBMITTED',
+      total: 12,
+      claims: [
+        {
+          id: ids.claim,
+          number: 'CLM-2026-00042',
+          name: 'Spring cloud webinar series',
+          amountMinor: 1250050,
+          currency: 'USD',
+          updatedAt: '2026-11-20T09:00:00Z',
+          ownerName: 'Alex Wilber',
+        },
+      ],
+    },
+  ],
+  claimsScope: 'organisation',
+  filters: {
+    locations: [{ id: 'a1b2c3d4-0000-4000-8000-000000000001', name: 'Contoso Korea' }],
+    programs: [{ id: 'a1b2c3d4-0000-4000-8000-000000000002', name: 'CSP Indirect Reseller' }],
+    owners: [
+      { id: 'a1b2c3d4-0000-4000-8000-000000000003', name: 'Alex Wilber' },
+      { id: 'a1b2c3d4-0000-4000-8000-000000000004', name: 'Megan Bowen' },
+    ],
+    selected: { ownerId: 'a1b2c3d4-0000-4000-8000-000000000003' },
+  },
+};
+
 export const historyView: HistoryView = {
   claim: { id: ids.claim, number: 'CLM-2026-00042', name: 'Spring cloud webinar series' },
   items: [
@@ -461,6 +507,7 @@ export function allCards(locale: string): Array<[string, AdaptiveCard]> {
     ['confirmCancel', renderConfirmCancel(form, locale)],
     ['overview', renderOverview(overviewView, locale)],
     ['overview (empty)', renderOverview({ rows: [], totals: [], myClaims: [] }, locale)],
+    ['overview (admin, filtered)', renderOverview(adminOverview, locale)],
     ['history', renderHistory(historyView, locale)],
     ['history (empty)', renderHistory({ claim: historyView.claim, items: [], nextCursor: null }, locale)],
     [

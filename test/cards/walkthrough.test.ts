@@ -182,3 +182,65 @@ describe('claims with many documents', () => {
     expect(joined(last)).toContain('21–25 of 25');
   });
 });
+
+describe('funds at a glance', () => {
+  const [, card] = allCards('en-US').find(([n]) => n === 'overview (admin, filtered)')!;
+  const charts = (c: AdaptiveCard) => {
+    const out: Array<Record<string, unknown>> = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') {
+        const o = v as Record<string, unknown>;
+        if (typeof o.type === 'string' && o.type.startsWith('Chart.')) out.push(o);
+        Object.values(o).forEach(walk);
+      }
+    };
+    walk(c);
+    return out;
+  };
+
+  test('each fund is a stacked bar and each currency total a gauge, each falling back to the same figures as text', () => {
+    expect(problems(card)).toEqual([]);
+    const found = charts(card);
+    expect(found.map((c) => c.type)).toEqual(['Chart.HorizontalBar.Stacked', 'Chart.HorizontalBar.Stacked', 'Chart.Gauge']);
+    const [open, closed, gauge] = found;
+    expect(JSON.stringify(open!.data)).toContain('"legend":"Remaining $25,000.00"');
+    expect(JSON.stringify(closed!.data)).toContain('"legend":"Expired unclaimed $32,000.00"');
+    expect(texts(closed!.fallback as AdaptiveCard)).toEqual(expect.arrayContaining(['Expired unclaimed', '$32,000.00']));
+    expect(gauge).toMatchObject({ min: 0, value: 23000, valueFormat: 'Percentage' });
+    expect(texts(gauge!.fallback as AdaptiveCard)).toEqual(expect.arrayContaining(['Remaining', '$25,000.00']));
+    expect(joined(card)).toContain('Expired unclaimed in periods already closed for claims: $32,000.00 (not part of what remains).');
+  });
+
+  test('an admin reads the organisation’s claims with owners and the filter applied', () => {
+    const text = joined(card);
+    expect(text).toContain('Claims in your organisation');
+    expect(text).toContain('Submitted (12)');
+    expect(text).toContain('CLM-2026-00042 · Spring cloud webinar series · $12,500.50 · Alex Wilber');
+    expect(text).toContain('…and 11 more');
+    expect(text).toContain('Showing: Alex Wilber');
+    expect(findInput(card, 'ownerId')).toMatchObject({ value: 'a1b2c3d4-0000-4000-8000-000000000003' });
+  });
+
+  test.each([
+    ['a chart property Teams does not document', { values: [] }],
+    ['a colour outside the chart palette', { data: [{ title: 'x', data: [{ legend: 'a', value: 1, color: 'blue' }] }] }],
+    ['a chart without its text fallback', { fallback: undefined }],
+    ['a fallback that is not an element', { fallback: { type: 'Chart.Unknown' } }],
+  ])('the validator rejects %s', (_name, change) => {
+    const broken = JSON.parse(JSON.stringify(card)) as AdaptiveCard;
+    const chart = charts(broken)[0]!;
+    Object.assign(chart, change);
+    if ('fallback' in change && change.fallback === undefined) delete chart.fallback;
+    expect(problems(broken).length).toBeGreaterThan(0);
+  });
+
+  test('the validator rejects a gauge value format other than percentage or fraction', () => {
+    const broken = JSON.parse(JSON.stringify(card)) as AdaptiveCard;
+    Object.assign(
+      charts(broken).find((c) => c.type === 'Chart.Gauge')!,
+      { valueFormat: 'Decimal' },
+    );
+    expect(problems(broken).join('\n')).toMatch(/valueFormat|allowed values/);
+  });
+});
