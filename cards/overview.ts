@@ -122,7 +122,16 @@ export function renderOverview(vm: OverviewView, locale: string): AdaptiveCard {
         figures: figures(r, r.windowOpen),
         chart: {
           title: t(locale, 'overview.chart.fund', { title: rowTitle(r), earned: money(r.earnedMinor, r.currency) }),
-          data: [{ title: t(locale, 'overview.chart.earned', { amount: money(r.earnedMinor, r.currency) }), data: segments(parts(r)) }],
+          // The bar's own line is what a charting client shows in words: what is left (or lost) of what was earned.
+          data: [
+            {
+              title: t(locale, r.windowOpen ? 'overview.chart.barOpen' : 'overview.chart.barClosed', {
+                amount: money(r.windowOpen ? r.remainingMinor : (r.expiredMinor ?? 0), r.currency),
+                earned: money(r.earnedMinor, r.currency),
+              }),
+              data: segments(parts(r)),
+            },
+          ],
         },
         expiry: t(locale, r.windowOpen ? 'overview.expires' : 'overview.notOpen', { date: formatDate(r.claimingDeadline, locale) }),
       })),

@@ -71,6 +71,11 @@ export type Stack = {
   openAs(who: string): Promise<PlaygroundPage>;
   /** Last lines the bot printed (for failure messages). */
   botLog(lines?: number): string;
+  /**
+   * Runs SQL on the bot's database, to set up what would take many clicks (a claim with dozens of
+   * documents, a decision made earlier). Only with the test server jest starts (TEST_ADMIN_DATABASE_URL).
+   */
+  sql<R extends Record<string, unknown> = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
   stop(): Promise<void>;
 };
 
@@ -376,6 +381,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       switchUser,
       openAs,
       botLog: (lines = 40) => tail(botLogFile, lines),
+      sql: async <R extends Record<string, unknown>>(text: string, values: unknown[] = []) => {
+        if (!database) throw new Error('stack.sql needs the test database server (run under jest)');
+        const c = new Client({ connectionString: database.url });
+        await c.connect();
+        try {
+          return (await c.query<R>(text, values)).rows;
+        } finally {
+          await c.end();
+        }
+      },
       stop,
     };
   } catch (e) {
@@ -727,13 +742,14 @@ export class PlaygroundPage {
   }
 
   /** Saves a PNG of the page under test/e2e/screenshots/<name>.png. */
-  async screenshot(name: string, card?: Card): Promise<string> {
+  async screenshot(name: string, card?: Card, opts: { top?: boolean } = {}): Promise<string> {
     await this.focus();
     fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
     const file = path.join(SCREENSHOTS_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
     await this.settle();
-    // Bottom-aligned so the message above the card (usually what you typed) stays in the picture.
-    if (card) await card.locator.evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    // Bottom-aligned so the message above the card (usually what you typed) stays in the picture;
+    // `top` shows the head of a card taller than the window instead.
+    if (card) await card.locator.evaluate((el, top) => el.scrollIntoView({ block: top ? 'start' : 'end' }), opts.top ?? false);
     await this.pw.screenshot({ path: file });
     return file;
   }
