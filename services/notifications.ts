@@ -6,6 +6,20 @@ import type { Tx } from './db/client';
 export const AUDIENCES = ['partner', 'reviewer', 'colleague'] as const;
 export type Audience = (typeof AUDIENCES)[number];
 const audience = z.enum(AUDIENCES).optional();
+/** Reviews past their target in a daily reminder: how many, and the oldest few by name. */
+const reviewDigestPart = z.object({
+  count: z.number().int(),
+  claims: z.array(
+    z.object({
+      claimId: z.string(),
+      number: z.string(),
+      name: z.string(),
+      status: z.string(),
+      ageBusinessDays: z.number().int(),
+      targetBusinessDays: z.number().int(),
+    }),
+  ),
+});
 
 /**
  * What a notification says, as data. The outbox worker renders it with a card from cards/ in the
@@ -117,6 +131,34 @@ export const notificationPayload = z.discriminatedUnion('kind', [
     status: z.string(),
     /** For a dispute: the partner's argument. */
     reason: z.string().optional(),
+  }),
+  z.object({
+    kind: z.literal('review_assigned'),
+    claimId: z.string(),
+    number: z.string(),
+    name: z.string(),
+    status: z.string(),
+    byName: z.string(),
+  }),
+  z.object({
+    kind: z.literal('review_reminder'),
+    /** The first claim listed (the outbox files the message under it). */
+    claimId: z.string(),
+    number: z.string(),
+    name: z.string(),
+    /** One card per person and day: their own overdue reviews, and those nobody owns. */
+    owned: reviewDigestPart,
+    unassigned: reviewDigestPart,
+  }),
+  z.object({
+    kind: z.literal('review_escalated'),
+    claimId: z.string(),
+    number: z.string(),
+    name: z.string(),
+    status: z.string(),
+    ageBusinessDays: z.number().int(),
+    targetBusinessDays: z.number().int(),
+    reviewerName: z.string().optional(),
   }),
 ]);
 export type NotificationPayload = z.infer<typeof notificationPayload>;

@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { errorView, renderAddDocument, t, renderAskColleague, renderAskSent, renderUploadRequest, type AdaptiveCard } from '../../cards';
+import {
+  documentFormNeeds,
+  errorView,
+  renderAddDocument,
+  t,
+  renderAskColleague,
+  renderAskSent,
+  renderUploadRequest,
+  type AdaptiveCard,
+} from '../../cards';
 import type { UploadRequestView } from '../../services/uploadRequests';
 import { getClaimDetail, getClaimSummary, type ClaimSummary } from '../../services/claims';
 import { isServiceError, invalid, type ServiceError } from '../../services/errors';
@@ -200,6 +209,7 @@ async function describeFormReply(
       idempotencyKey: newIdempotencyKey(),
       requiredMetrics: detail.activityType.requiredMetrics,
       proofGuidance: detail.activityType.proofGuidance,
+      ...documentFormNeeds(detail.checklist),
       request: { requesterName: view.requesterName, message: view.message },
       ...state,
     },

@@ -39,7 +39,7 @@ describe('bot: files asked for outside the 1:1 chat', () => {
     expect(r.status).toBe(200);
     return invokeCard(r.body);
   }
-  const invoice = { vendor: 'Hotel Seattle', invoiceNumber: 'HS-77', invoiceDate: '2026-09-03', amount: '1000.00', details: 'Venue' };
+  const invoice = { vendor: 'Hotel Seattle', invoiceNumber: 'HS-77', invoiceDate: '2026-09-02', amount: '1000.00', details: 'Venue' };
 
   it('"Add invoice" in a channel sends the file prompt to the 1:1 chat, says so in the channel, and the file sent there lands', async () => {
     const c = await insertClaim(h.world);
