@@ -206,7 +206,6 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
       expiryWarningDays: config.scheduler.expiryWarningDays,
       reminderIntervalHours: config.scheduler.reminderIntervalHours,
       reviewersConversationId: config.reviewersConversationId,
-      pdfFonts: config.files.pdfFonts,
     },
   };
   const graph = createGraph(config, opts.graph);

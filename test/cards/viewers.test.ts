@@ -297,6 +297,9 @@ describe('times say their zone', () => {
     expect(formatMoment('2026-11-28T13:00:00Z', 'en-US')).toBe('Nov 28, 2026, 1:00 PM UTC');
     expect(formatMoment('2026-11-28T13:00:00Z', 'en-US', 'Asia/Seoul')).toBe('Nov 28, 2026, 10:00 PM');
     expect(formatMoment('2026-11-28T13:00:00Z', 'ko-KR')).toContain('UTC');
+    // A Korean partner reads Korean or a 24-hour clock, never the English 'PM 1:00'.
+    expect(formatMoment('2026-11-28T13:00:00Z', 'ko-KR')).toBe('2026년 11월 28일 13:00 UTC');
+    expect(formatMoment('2026-11-28T13:00:00Z', 'ko-KR', 'Asia/Seoul')).not.toMatch(/AM|PM/);
     expect(formatMoment('2026-11-28T13:00:00Z', 'en-US', 'Not/AZone')).toBe('Nov 28, 2026, 1:00 PM UTC');
   });
 
