@@ -14,6 +14,8 @@ import { isServiceError } from '../services/errors';
 import { createFileStore } from '../services/files';
 import { createGraph, type GraphOptions } from '../services/graph';
 import { log } from '../services/log';
+import { instanceSecret, LOCAL_LINK_SECRET } from '../services/instanceSecrets';
+import { readinessCheck } from '../services/readiness';
 import { resolveUser } from '../services/users';
 import { createAdapter } from './adapter';
 import { parseCommand } from './commands';
@@ -29,7 +31,7 @@ import { startBackgroundWork } from './background';
 import { makeClaimChanged } from './cardUpdates';
 import { recordClaimCard } from './outbox/claimCards';
 import { verifyDocumentLink } from './documentLinks';
-import type { BotDeps, HandlerContext, Reply, TurnUser } from './turn';
+import type { BotConfig, BotDeps, HandlerContext, Reply, TurnUser } from './turn';
 
 const turnLog = log.child({ mod: 'bot' });
 const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
@@ -193,7 +195,11 @@ export type RunningBot = { url: string; port: number; adapter: CloudAdapter; dep
 
 /** Wires configuration, services, adapter, HTTP server and background work (outbox, scheduler). */
 export async function startBot(opts: { config: Config; db: Db; clock?: Clock; graph?: GraphOptions }): Promise<RunningBot> {
-  const { config, db } = opts;
+  const { db } = opts;
+  // Authenticated mode always brings FILE_LINK_SECRET (services/config.ts refuses to start without it);
+  // local mode signs with a random key this database keeps, the same for every replica on it.
+  const linkSecret = opts.config.files.linkSecret ?? (await instanceSecret(db, LOCAL_LINK_SECRET));
+  const config: BotConfig = { ...opts.config, files: { ...opts.config.files, linkSecret } };
   const svc: Services = {
     db,
     clock: opts.clock ?? systemClock,
@@ -212,7 +218,7 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
   const http = await startHttpServer({
     adapter,
     bot,
-    db,
+    readiness: readinessCheck({ db, clock: svc.clock, outboxStuckAfterSeconds: config.readiness.outboxStuckAfterSeconds }),
     port: config.port,
     host: config.host,
     openDocument: async (documentId, expires, signature) => {
