@@ -15,7 +15,8 @@ import { createFileStore } from '../services/files';
 import { createGraph, type GraphOptions } from '../services/graph';
 import { log } from '../services/log';
 import { instanceSecret, LOCAL_LINK_SECRET } from '../services/instanceSecrets';
-import { readinessCheck } from '../services/readiness';
+import { outboxDepth, readinessCheck } from '../services/readiness';
+import { flushTelemetry, noteTurn, observeOutboxDepth } from '../services/telemetry';
 import { resolveUser } from '../services/users';
 import { createAdapter } from './adapter';
 import { parseCommand } from './commands';
@@ -49,6 +50,7 @@ export class CoopBot extends TeamsActivityHandler {
     const aadObjectId = a.from?.aadObjectId ?? a.from?.id;
     if (!tenantId || !aadObjectId) {
       turnLog.warn({ type: a.type }, 'activity without tenant or user: ignored');
+      noteTurn({ outcome: 'ignored' });
       return null;
     }
     let user: TurnUser;
@@ -78,6 +80,7 @@ export class CoopBot extends TeamsActivityHandler {
     } catch (e) {
       if (isServiceError(e) && e.code === 'tenant_not_allowed') {
         turnLog.warn({ tenantId }, 'activity from a tenant that is not allowed: refused');
+        noteTurn({ outcome: 'tenant_not_allowed' });
         return null;
       }
       throw e;
@@ -112,7 +115,9 @@ export class CoopBot extends TeamsActivityHandler {
       const { verb, ...data } = a.value as { verb: string };
       reply = await this.runAction(ctx, verb, data);
     } else {
-      reply = await this.safely(ctx, () => runTextCommand(ctx, parseCommand(a.text)));
+      const command = parseCommand(a.text);
+      noteTurn({ command: command.name });
+      reply = await this.safely(ctx, () => runTextCommand(ctx, command));
     }
     await this.post(context, ctx, reply);
   }
@@ -157,11 +162,16 @@ export class CoopBot extends TeamsActivityHandler {
 
   /** Parses the verb's data with its schema and runs its handler; every failure becomes a card, never a stack trace. */
   private async runAction(ctx: HandlerContext, verb: string, data: Record<string, unknown>): Promise<Reply> {
+    noteTurn({ verb });
     const def = ACTIONS[verb];
-    if (!def) return messageReply(ctx, 'bot.unknownAction');
+    if (!def) {
+      noteTurn({ outcome: 'unknown_action' });
+      return messageReply(ctx, 'bot.unknownAction');
+    }
     const parsed = def.schema.safeParse(data);
     if (!parsed.success) {
       turnLog.warn({ verb, issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'malformed card data');
+      noteTurn({ outcome: 'malformed_card_data' });
       return messageReply(ctx, 'bot.cardOutdated');
     }
     return this.safely(ctx, () => def.handle(ctx, parsed.data));
@@ -171,8 +181,12 @@ export class CoopBot extends TeamsActivityHandler {
     try {
       return await fn();
     } catch (e) {
-      if (isServiceError(e)) return errorReply(ctx, e);
+      if (isServiceError(e)) {
+        noteTurn({ outcome: e.code });
+        return errorReply(ctx, e);
+      }
       turnLog.error({ err: e }, 'handler failed');
+      noteTurn({ outcome: 'internal_error' });
       return messageReply(ctx, 'bot.internalError', {}, { tone: 'attention' });
     }
   }
@@ -233,6 +247,7 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
     },
   });
   const background = startBackgroundWork(deps, adapter);
+  const stopObserving = observeOutboxDepth(() => outboxDepth(db, svc.clock.now()));
   return {
     url: http.url,
     port: http.port,
@@ -241,6 +256,8 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
     close: async () => {
       await http.close();
       await background.stop();
+      stopObserving();
+      await flushTelemetry();
     },
   };
 }

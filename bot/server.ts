@@ -2,6 +2,7 @@ import restify from 'restify';
 import type { CloudAdapter } from 'botbuilder';
 import type { ActivityHandler } from 'botbuilder';
 import { log } from '../services/log';
+import { traceTurn } from '../services/telemetry';
 import type { Readiness } from '../services/readiness';
 
 export type RunningServer = { url: string; port: number; close: () => Promise<void> };
@@ -32,7 +33,10 @@ export async function startHttpServer(opts: {
   server.post('/api/messages', async (req, res) => {
     inFlight++;
     try {
-      await opts.adapter.process(req, res, (context) => opts.bot.run(context));
+      await opts.adapter.process(req, res, (context) => {
+        const a = context.activity;
+        return traceTurn({ type: a.type, name: a.name, tenantId: a.conversation?.tenantId }, () => opts.bot.run(context));
+      });
     } finally {
       inFlight--;
       if (inFlight === 0 && draining) draining();

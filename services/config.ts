@@ -76,6 +76,38 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/**
+ * Telemetry, read on its own before anything else loads (services/telemetryStart.ts must run before http and
+ * pg are required, so their instrumentation can hook them). Off unless an exporter is configured.
+ */
+const telemetrySchema = z.object({
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
+  OTEL_SERVICE_NAME: z.string().default('coop-claims'),
+  OTEL_SDK_DISABLED: bool(false),
+});
+
+export type TelemetryConfig = {
+  /** Application Insights through the Azure Monitor OpenTelemetry distro. */
+  azureMonitorConnectionString?: string;
+  /** Any OpenTelemetry collector (OTLP over HTTP); the exporters read OTEL_EXPORTER_OTLP_* themselves. */
+  otlp?: { endpoint: string; protocol: 'http/protobuf' | 'http/json' };
+  serviceName: string;
+};
+
+export function loadTelemetryConfig(env: NodeJS.ProcessEnv = process.env): TelemetryConfig {
+  const parsed = telemetrySchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  const e = parsed.data;
+  if (e.OTEL_SDK_DISABLED) return { serviceName: e.OTEL_SERVICE_NAME };
+  return {
+    azureMonitorConnectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING || undefined,
+    otlp: e.OTEL_EXPORTER_OTLP_ENDPOINT ? { endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, protocol: e.OTEL_EXPORTER_OTLP_PROTOCOL } : undefined,
+    serviceName: e.OTEL_SERVICE_NAME,
+  };
+}
+
 export type Config = {
   port: number;
   host: string;

@@ -3,7 +3,7 @@
  * people, app installation (for proactive 1:1 chats) and SharePoint drive files.
  *
  * Middleware chain (our own, so that a test stub on http://127.0.0.1 behaves like graph.microsoft.com):
- *   bearer token (only for the configured Graph origin) → retry (429/503/504) → redirect → fetch.
+ *   bearer token (only for the configured Graph origin) → retry (429/503/504) → metrics (each attempt) → redirect → fetch.
  * The SDK's AuthenticationHandler only signs https URLs of known Graph hosts, and its RetryHandler
  * neither retries octet-stream uploads nor lets us cap Retry-After below its 180 s, hence ours.
  */
@@ -19,6 +19,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import type { Config } from './config';
+import { recordGraphCall, telemetryEnabled } from './telemetry';
 
 export type TokenProvider = () => Promise<string>;
 
@@ -150,6 +151,27 @@ class BearerTokenMiddleware implements Middleware {
   }
 }
 
+/** Counts and times every request that reaches Graph, retries included (a 429 shows up as one). */
+class TelemetryMiddleware implements Middleware {
+  private next?: Middleware;
+  setNext(next: Middleware) {
+    this.next = next;
+  }
+  async execute(context: Context): Promise<void> {
+    if (!telemetryEnabled()) return this.next!.execute(context);
+    const url = typeof context.request === 'string' ? context.request : context.request.url;
+    const method = context.options?.method ?? 'GET';
+    const started = performance.now();
+    let status = 0; // no answer (network)
+    try {
+      await this.next!.execute(context);
+      status = context.response?.status ?? 0;
+    } finally {
+      recordGraphCall(method, url, status, (performance.now() - started) / 1000);
+    }
+  }
+}
+
 class RetryMiddleware implements Middleware {
   private next?: Middleware;
   constructor(private readonly policy: RetryPolicy) {}
@@ -240,6 +262,7 @@ export class Graph {
     const chain: Middleware[] = [
       new BearerTokenMiddleware(tokenProvider, new URL(baseUrl).origin),
       new RetryMiddleware(this.retry),
+      new TelemetryMiddleware(),
       new RedirectHandler(),
       new HTTPMessageHandler(),
     ];

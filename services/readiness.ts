@@ -1,6 +1,7 @@
 import type { Clock } from './context';
 import type { Db } from './db/client';
 import { readMigrations } from './db/migrate';
+import type { OutboxDepth } from './telemetry';
 
 export type Readiness = {
   ready: boolean;
@@ -69,4 +70,18 @@ export function readinessCheck(opts: {
     if (!last || at - last.at >= cacheMs) last = { at, result: check() };
     return last.result;
   };
+}
+
+/** The outbox depth metric (services/telemetry.ts): pending rows, those due now, and the oldest due row's age. */
+export async function outboxDepth(db: Db, now: Date): Promise<OutboxDepth> {
+  const [pending, due, oldest] = await Promise.all([
+    db.outboxMessage.count({ where: { status: 'PENDING' } }),
+    db.outboxMessage.count({ where: { status: 'PENDING', nextAttemptAt: { lte: now } } }),
+    db.outboxMessage.findFirst({
+      where: { status: 'PENDING', nextAttemptAt: { lte: now } },
+      orderBy: { nextAttemptAt: 'asc' },
+      select: { nextAttemptAt: true },
+    }),
+  ]);
+  return { pending, due, oldestDueSeconds: oldest ? Math.max(0, (now.getTime() - oldest.nextAttemptAt.getTime()) / 1000) : 0 };
 }

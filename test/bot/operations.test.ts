@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -6,13 +5,10 @@ import path from 'node:path';
 import { startBot, type RunningBot } from '../../bot/app';
 import { documentLink } from '../../bot/documentLinks';
 import { createDb, type Db } from '../../services/db/client';
-import { build } from '../../scripts/build';
 import { startBotHarness, type BotHarness } from '../helpers/botHarness';
 import { freshDatabase, type TestDatabase } from '../helpers/database';
+import { runMain } from '../helpers/mainProcess';
 import { insertClaim } from '../helpers/world';
-
-const ROOT = path.join(__dirname, '..', '..');
-const MAIN = path.join(ROOT, 'dist', 'bot', 'main.js');
 
 describe('operations: health and readiness over HTTP', () => {
   let h: BotHarness;
@@ -88,26 +84,11 @@ describe('operations: local mode document links (no FILE_LINK_SECRET)', () => {
   });
 });
 
-/** `node dist/bot/main.js` as `npm start` runs it, with only the given environment. */
-function runMain(env: Record<string, string>) {
-  const child = spawn(process.execPath, [MAIN], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', PORT: '0', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (c) => (output += String(c)));
-  child.stderr.on('data', (c) => (output += String(c)));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
-
 describe('npm start with app credentials (authenticated mode)', () => {
   const APP_ID = crypto.randomUUID();
   const credentials = { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'entra-client-secret', MicrosoftAppTenantId: crypto.randomUUID() };
   let dataDir: string;
   beforeAll(() => {
-    if (build({ quiet: true }) !== 0) throw new Error('npm run build failed');
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'coop-main-'));
   });
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
@@ -140,19 +121,13 @@ describe('npm start with app credentials (authenticated mode)', () => {
         PUBLIC_BASE_URL: 'https://coop-claims.example.org',
       });
       try {
-        let url: string | undefined;
-        for (let i = 0; i < 600 && !url && run.child.exitCode === null; i++) {
-          url = /"url":"(http:\/\/[^"]+)\/api\/messages"/.exec(run.output())?.[1];
-          if (!url) await new Promise((r) => setTimeout(r, 100));
-        }
-        expect(url).toBeDefined();
+        const url = await run.listening();
         const ready = await fetch(`${url}/readyz`);
         expect(ready.status).toBe(200);
         expect(await t.db.organisation.count()).toBe(0);
         expect(run.output()).not.toMatch(/demo organisation loaded/);
       } finally {
-        run.child.kill('SIGTERM');
-        expect(await run.exited).toBe(0);
+        expect(await run.stop()).toBe(0);
       }
     });
   });
