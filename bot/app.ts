@@ -53,11 +53,13 @@ export class CoopBot extends TeamsActivityHandler {
       noteTurn({ outcome: 'ignored' });
       return null;
     }
+    // The playground always says en-US; PLAYGROUND_LOCALE (local mode only) stands in for a Korean Teams client.
+    const activityLocale = this.deps.config.playgroundLocale ?? a.locale ?? undefined;
     let user: TurnUser;
     try {
       const r = await resolveUser(
         this.deps.svc,
-        { tenantId, aadObjectId, displayName: a.from?.name ?? 'Teams user', locale: a.locale ?? undefined },
+        { tenantId, aadObjectId, displayName: a.from?.name ?? 'Teams user', locale: activityLocale },
         { allowedTenantIds: this.deps.config.bot.allowedTenantIds },
       );
       user = { id: r.id, organisationId: r.organisationId, displayName: r.displayName, locale: r.locale };
@@ -97,7 +99,7 @@ export class CoopBot extends TeamsActivityHandler {
     return {
       deps: this.deps,
       user,
-      locale: a.locale ?? user.locale,
+      locale: activityLocale ?? user.locale,
       conversation: { id: a.conversation.id, type: a.conversation.conversationType ?? 'personal' },
     };
   }

@@ -1,9 +1,31 @@
-import restify from 'restify';
+import type Restify from 'restify';
 import type { CloudAdapter } from 'botbuilder';
 import type { ActivityHandler } from 'botbuilder';
 import { log } from '../services/log';
 import { traceTurn } from '../services/telemetry';
 import type { Readiness } from '../services/readiness';
+
+/**
+ * restify requires spdy (HTTP/2 over TLS, which this server never uses) at load, and spdy's http-deceiver reads
+ * process.binding('http_parser'): Node prints DEP0111 twice at every start. The access happens in code we never
+ * call, so that one deprecation is filtered while restify loads; every other warning, later ones included, is
+ * printed as usual.
+ */
+function loadRestify(): typeof Restify {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const code = typeof rest[0] === 'object' && rest[0] !== null ? (rest[0] as { code?: unknown }).code : rest[1];
+    if (code === 'DEP0111') return;
+    (emitWarning as (w: string | Error, ...r: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded inside the filter above, on purpose
+    return require('restify') as typeof Restify;
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}
+const restify = loadRestify();
 
 export type RunningServer = { url: string; port: number; close: () => Promise<void> };
 

@@ -73,6 +73,11 @@ const envSchema = z.object({
   /** /readyz fails when a due notification has waited longer than this (nobody is delivering). */
   OUTBOX_STUCK_AFTER_SECONDS: int(300),
   PLAYGROUND_USER_AAD_ID: z.string().default('00000000-0000-0000-0000-0000000001'),
+  /** Local mode only: answer as if every activity came in this language (the Agents Playground always sends en-US). */
+  PLAYGROUND_LOCALE: z
+    .string()
+    .regex(/^[a-z]{2}(-[A-Za-z]{2})?$/, 'a language tag such as ko-KR')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -150,6 +155,8 @@ export type Config = {
   /** GET /readyz thresholds. */
   readiness: { outboxStuckAfterSeconds: number };
   playgroundUserAadId: string;
+  /** Local mode only: the language every turn is answered in, whatever the activity says. */
+  playgroundLocale?: string;
   logLevel: string;
 };
 
@@ -198,6 +205,9 @@ function productionRefusals(e: Env): string[] {
     refusals.push(
       `MicrosoftAppPassword is required with MicrosoftAppType=${e.MicrosoftAppType}: without it the bot cannot sign its replies. Set the client secret of the bot's Entra app, or use MicrosoftAppType=UserAssignedMSI with a managed identity.`,
     );
+  }
+  if (e.PLAYGROUND_LOCALE) {
+    refusals.push('PLAYGROUND_LOCALE is for the Agents Playground only: in Teams each user is answered in their own language. Remove it.');
   }
   if (e.MicrosoftAppType !== 'MultiTenant' && !e.MicrosoftAppTenantId) {
     refusals.push(
@@ -271,6 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     outbox: { pollMs: e.OUTBOX_POLL_MS, maxAttempts: e.OUTBOX_MAX_ATTEMPTS, tenantRatePerSecond: e.OUTBOX_TENANT_RATE_PER_SECOND },
     readiness: { outboxStuckAfterSeconds: e.OUTBOX_STUCK_AFTER_SECONDS },
     playgroundUserAadId: e.PLAYGROUND_USER_AAD_ID,
+    playgroundLocale: e.PLAYGROUND_LOCALE,
     logLevel: e.LOG_LEVEL,
   };
 }

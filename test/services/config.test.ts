@@ -40,6 +40,12 @@ describe('configuration: local mode (no app credentials)', () => {
     expect(c.files.publicBaseUrl).toBe('http://localhost:3978');
   });
 
+  it('can answer every turn in Korean for the Agents Playground (which always sends en-US)', () => {
+    expect(loadConfig({ PLAYGROUND_LOCALE: 'ko-KR' }).playgroundLocale).toBe('ko-KR');
+    expect(loadConfig({}).playgroundLocale).toBeUndefined();
+    expect(refusals({ PLAYGROUND_LOCALE: 'Korean please' })).toEqual([expect.stringMatching(/PLAYGROUND_LOCALE.*language tag/)]);
+  });
+
   it('lets the demo seed be switched off', () => {
     expect(loadConfig({ DEMO_SEED: 'false' }).demoSeed).toBe(false);
   });
@@ -86,6 +92,12 @@ describe('configuration: authenticated mode never runs on development defaults',
     expect(refusals(production({ PUBLIC_BASE_URL: undefined }))).toEqual([expect.stringMatching(/^PUBLIC_BASE_URL is required.*https/)]);
     expect(refusals(production({ PUBLIC_BASE_URL: 'http://coop-claims.example.org' }))).toEqual([
       expect.stringMatching(/^PUBLIC_BASE_URL must be https.*it is http:\/\/coop-claims\.example\.org/),
+    ]);
+  });
+
+  it('refuses PLAYGROUND_LOCALE: in Teams every user is answered in their own language', () => {
+    expect(refusals(production({ PLAYGROUND_LOCALE: 'ko-KR' }))).toEqual([
+      expect.stringMatching(/^PLAYGROUND_LOCALE is for the Agents Playground only/),
     ]);
   });
 
