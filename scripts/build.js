@@ -38,8 +38,41 @@ function upToDate() {
   return fs.existsSync(stamp) && fs.existsSync(path.join(dist, 'bot', 'main.js')) && fs.statSync(stamp).mtimeMs >= newestSourceMtime();
 }
 
+const lock = path.join(root, '.build-lock');
+const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * One compiler at a time on this checkout (parallel test files, `npm start` while tests run): the others wait,
+ * then find dist/ up to date. A lock older than ten minutes belongs to a process that died.
+ */
+function withLock(fn) {
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      try {
+        if (Date.now() - fs.statSync(lock).mtimeMs > 10 * 60_000) fs.rmSync(lock, { recursive: true, force: true });
+      } catch {
+        /* removed meanwhile */
+      }
+      sleep(200);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 function build({ force = false, quiet = false } = {}) {
   if (!force && upToDate()) return 0;
+  return withLock(() => (!force && upToDate() ? 0 : compile(quiet)));
+}
+
+function compile(quiet) {
   const startedAt = Date.now();
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--incremental', '--tsBuildInfoFile', buildInfo], {

@@ -85,6 +85,8 @@ describe('operations: local mode document links (no FILE_LINK_SECRET)', () => {
 });
 
 describe('npm start with app credentials (authenticated mode)', () => {
+  // The first run builds dist/ (scripts/build.js), which can take a while on a loaded machine.
+  jest.setTimeout(180_000);
   const APP_ID = crypto.randomUUID();
   const credentials = { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'entra-client-secret', MicrosoftAppTenantId: crypto.randomUUID() };
   let dataDir: string;

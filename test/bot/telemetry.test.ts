@@ -8,6 +8,9 @@ import { runMain, type MainProcess } from '../helpers/mainProcess';
 import { startConnectorStub, type ConnectorStub } from '../stubs/connector';
 import { startOtlpStub, type OtlpStub, type ReceivedSpan } from '../stubs/otlp';
 
+// Building dist/ (scripts/build.js) can take a while on a loaded machine when sources changed.
+jest.setTimeout(180_000);
+
 const SERVER = 2;
 const CLIENT = 3;
 
