@@ -3,11 +3,10 @@ import { z } from 'zod';
 import { errorView, fieldErrors, renderClaimDetail, renderError, renderMessage, t, type NoteKey, type StringKey } from '../../cards';
 import { getClaimDetail } from '../../services/claims';
 import { isServiceError, type ServiceError } from '../../services/errors';
-import type { Config } from '../../services/config';
 import type { Db } from '../../services/db/client';
 import type { ClaimDetail } from '../../services/views';
 import { documentLink } from '../documentLinks';
-import type { HandlerContext, Reply } from '../turn';
+import type { BotConfig, HandlerContext, Reply } from '../turn';
 
 /** A fresh key per rendered card, so the same click on the same card is applied once. */
 export const newIdempotencyKey = () => crypto.randomUUID();
@@ -61,7 +60,7 @@ export async function detailReply(ctx: HandlerContext, claimId: string, note?: D
 }
 
 /** Stored files get a signed link, so reviewers and the owner can open every document from the card. */
-export function withDocumentLinks(config: Config, detail: ClaimDetail, now: Date): ClaimDetail {
+export function withDocumentLinks(config: BotConfig, detail: ClaimDetail, now: Date): ClaimDetail {
   return {
     ...detail,
     documents: detail.documents.map((d) => (d.hasFile && !d.url ? { ...d, url: documentLink(config.files, d.id, now) } : d)),
