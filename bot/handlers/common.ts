@@ -14,12 +14,11 @@ import {
 } from '../../cards';
 import { getClaimDetail } from '../../services/claims';
 import { isServiceError, type ServiceError } from '../../services/errors';
-import type { Config } from '../../services/config';
 import type { Db } from '../../services/db/client';
 import type { ClaimDetail } from '../../services/views';
 import { DOCUMENT_KINDS } from '../../cards/types';
 import { documentLink } from '../documentLinks';
-import type { HandlerContext, Reply } from '../turn';
+import type { BotConfig, HandlerContext, Reply } from '../turn';
 
 /** A fresh key per rendered card, so the same click on the same card is applied once. */
 export const newIdempotencyKey = () => crypto.randomUUID();
@@ -86,7 +85,7 @@ export async function detailReply(ctx: HandlerContext, claimId: string, note?: D
  * Stored files get a signed link, so reviewers and the owner can open every document from the card.
  * It sits beside the web link a proof may also carry (`url`), never in its place.
  */
-export function withDocumentLinks(config: Config, detail: ClaimDetail, now: Date): ClaimDetail {
+export function withDocumentLinks(config: BotConfig, detail: ClaimDetail, now: Date): ClaimDetail {
   return {
     ...detail,
     documents: detail.documents.map((d) => (d.hasFile ? { ...d, fileUrl: documentLink(config.files, d.id, now) } : d)),

@@ -10,6 +10,7 @@ import { makeTargetResolver, type DeliveryTarget, type ProactiveGraph, type Reso
 import { postCard } from './connector';
 import { Pacer, TEAMS_CONVERSATION_LIMITS } from './pacing';
 import { decide, describeError } from './retryPolicy';
+import { recordDelivery } from '../../services/telemetry';
 
 /**
  * Delivers the notification outbox. Rows are claimed with FOR UPDATE SKIP LOCKED in a short
@@ -184,10 +185,12 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
         });
         return;
       }
+      recordDelivery('sent');
       await markSent(row, payload, target.conversationId, paced.value);
     } catch (e) {
       const err = describeError(e);
       const d = decide(err, row.attempts, config.maxAttempts, backoff);
+      recordDelivery(d.action === 'retry' ? 'retry' : 'dead', err.status);
       if (err.status === 429) pacer.pause(target.conversationId, Date.now() + (d.action === 'retry' ? d.delayMs : 0));
       if (d.action === 'retry') return retryLater(row, d.delayMs, d.error);
       await dead(row, d.error);
