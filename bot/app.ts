@@ -14,11 +14,14 @@ import { isServiceError } from '../services/errors';
 import { createFileStore } from '../services/files';
 import { createGraph, type GraphOptions } from '../services/graph';
 import { log } from '../services/log';
+import { instanceSecret, LOCAL_LINK_SECRET } from '../services/instanceSecrets';
+import { outboxDepth, readinessCheck } from '../services/readiness';
+import { flushTelemetry, noteTurn, observeOutboxDepth } from '../services/telemetry';
 import { resolveUser } from '../services/users';
 import { createAdapter, invokeError } from './adapter';
 import { parseCommand } from './commands';
 import { ACTIONS } from './handlers';
-import { errorReply, messageReply } from './handlers/common';
+import { claimIdOf, errorReply, messageReply } from './handlers/common';
 import { handleFileMessage } from './handlers/files';
 import { runTextCommand } from './handlers/text';
 import { redeliverWaitingRequests } from './handlers/uploadRequests';
@@ -32,7 +35,7 @@ import { Pacer } from './outbox/pacing';
 import { recordClaimCard } from './outbox/claimCards';
 import { verifyDocumentLink } from './documentLinks';
 import { registerExportRoutes } from './exportRoutes';
-import type { BotDeps, HandlerContext, Reply, TurnUser } from './turn';
+import type { BotConfig, BotDeps, HandlerContext, Reply, TurnUser } from './turn';
 
 const turnLog = log.child({ mod: 'bot' });
 const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
@@ -50,13 +53,16 @@ export class CoopBot extends TeamsActivityHandler {
     const aadObjectId = a.from?.aadObjectId ?? a.from?.id;
     if (!tenantId || !aadObjectId) {
       turnLog.warn({ type: a.type }, 'activity without tenant or user: ignored');
+      noteTurn({ outcome: 'ignored' });
       return null;
     }
+    // The playground always says en-US; PLAYGROUND_LOCALE (local mode only) stands in for a Korean Teams client.
+    const activityLocale = this.deps.config.playgroundLocale ?? a.locale ?? undefined;
     let user: TurnUser;
     try {
       const r = await resolveUser(
         this.deps.svc,
-        { tenantId, aadObjectId, displayName: a.from?.name ?? 'Teams user', locale: a.locale ?? undefined },
+        { tenantId, aadObjectId, displayName: a.from?.name ?? 'Teams user', locale: activityLocale },
         { allowedTenantIds: this.deps.config.bot.allowedTenantIds },
       );
       user = { id: r.id, organisationId: r.organisationId, displayName: r.displayName, locale: r.locale };
@@ -79,6 +85,7 @@ export class CoopBot extends TeamsActivityHandler {
     } catch (e) {
       if (isServiceError(e) && e.code === 'tenant_not_allowed') {
         turnLog.warn({ tenantId }, 'activity from a tenant that is not allowed: refused');
+        noteTurn({ outcome: 'tenant_not_allowed' });
         return null;
       }
       throw e;
@@ -95,7 +102,7 @@ export class CoopBot extends TeamsActivityHandler {
     return {
       deps: this.deps,
       user,
-      locale: a.locale ?? user.locale,
+      locale: activityLocale ?? user.locale,
       conversation: { id: a.conversation.id, type: a.conversation.conversationType ?? 'personal' },
     };
   }
@@ -113,7 +120,9 @@ export class CoopBot extends TeamsActivityHandler {
       const { verb, ...data } = a.value as { verb: string };
       reply = await this.runAction(ctx, verb, data);
     } else {
-      reply = await this.safely(ctx, () => runTextCommand(ctx, parseCommand(a.text)));
+      const command = parseCommand(a.text);
+      noteTurn({ command: command.name });
+      reply = await this.safely(ctx, () => runTextCommand(ctx, command));
     }
     await this.post(context, ctx, reply);
   }
@@ -160,31 +169,43 @@ export class CoopBot extends TeamsActivityHandler {
 
   /** Parses the verb's data with its schema and runs its handler; every failure becomes a card, never a stack trace. */
   private async runAction(ctx: HandlerContext, verb: string, data: Record<string, unknown>): Promise<Reply> {
+    noteTurn({ verb });
     // Own entries only: "constructor" or "__proto__" must not find Object.prototype's members.
     const def = Object.hasOwn(ACTIONS, verb) ? ACTIONS[verb] : undefined;
-    if (!def) return messageReply(ctx, 'bot.unknownAction');
+    // A card of a claim that fails still leads back to the claim ("Open claim").
+    const claimId = claimIdOf(data);
+    if (!def) {
+      noteTurn({ outcome: 'unknown_action' });
+      return messageReply(ctx, 'bot.unknownAction', {}, { claimId });
+    }
     let parsed: ReturnType<typeof def.schema.safeParse>;
     try {
       parsed = def.schema.safeParse(data);
     } catch (e) {
       // zod throws (rather than reporting an issue) for some schema shapes, e.g. an intersection whose sides disagree.
       turnLog.warn({ verb, err: (e as Error).message }, 'card data could not be checked');
-      return messageReply(ctx, 'bot.cardOutdated');
+      noteTurn({ outcome: 'malformed_card_data' });
+      return messageReply(ctx, 'bot.cardOutdated', {}, { claimId });
     }
     if (!parsed.success) {
       turnLog.warn({ verb, issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'malformed card data');
-      return messageReply(ctx, 'bot.cardOutdated');
+      noteTurn({ outcome: 'malformed_card_data' });
+      return messageReply(ctx, 'bot.cardOutdated', {}, { claimId });
     }
-    return this.safely(ctx, () => def.handle(ctx, parsed.data));
+    return this.safely(ctx, () => def.handle(ctx, parsed.data), claimId);
   }
 
-  private async safely(ctx: HandlerContext, fn: () => Promise<Reply>): Promise<Reply> {
+  private async safely(ctx: HandlerContext, fn: () => Promise<Reply>, claimId?: string): Promise<Reply> {
     try {
       return await fn();
     } catch (e) {
-      if (isServiceError(e)) return errorReply(ctx, e);
+      if (isServiceError(e)) {
+        noteTurn({ outcome: e.code });
+        return errorReply(ctx, e, claimId);
+      }
       turnLog.error({ err: e }, 'handler failed');
-      return messageReply(ctx, 'bot.internalError', {}, { tone: 'attention' });
+      noteTurn({ outcome: 'internal_error' });
+      return messageReply(ctx, 'bot.internalError', {}, { tone: 'attention', claimId });
     }
   }
 
@@ -206,7 +227,11 @@ export type RunningBot = { url: string; port: number; adapter: CloudAdapter; dep
 
 /** Wires configuration, services, adapter, HTTP server and background work (outbox, scheduler). */
 export async function startBot(opts: { config: Config; db: Db; clock?: Clock; graph?: GraphOptions }): Promise<RunningBot> {
-  const { config, db } = opts;
+  const { db } = opts;
+  // Authenticated mode always brings FILE_LINK_SECRET (services/config.ts refuses to start without it);
+  // local mode signs with a random key this database keeps, the same for every replica on it.
+  const linkSecret = opts.config.files.linkSecret ?? (await instanceSecret(db, LOCAL_LINK_SECRET));
+  const config: BotConfig = { ...opts.config, files: { ...opts.config.files, linkSecret } };
   const svc: Services = {
     db,
     clock: opts.clock ?? systemClock,
@@ -228,7 +253,7 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
     adapter,
     bot,
     config,
-    db,
+    readiness: readinessCheck({ db, clock: svc.clock, outboxStuckAfterSeconds: config.readiness.outboxStuckAfterSeconds }),
     port: config.port,
     host: config.host,
     openDocument: async (documentId, expires, signature) => {
@@ -244,6 +269,7 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
     routes: (server) => registerExportRoutes(server, deps),
   });
   const background = startBackgroundWork(deps, adapter);
+  const stopObserving = observeOutboxDepth(() => outboxDepth(db, svc.clock.now()));
   return {
     url: http.url,
     port: http.port,
@@ -253,6 +279,8 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
       await http.close();
       await background.stop();
       await cardPacer.stop();
+      stopObserving();
+      await flushTelemetry();
     },
   };
 }

@@ -1,3 +1,5 @@
+// First: OpenTelemetry (when configured) must hook http and pg before anything below loads them.
+import '../services/telemetryStart';
 import { DEMO_TENANT_ID, seedDemo } from '../prisma/seed';
 import { loadConfig } from '../services/config';
 import { systemClock } from '../services/context';

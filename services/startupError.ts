@@ -1,3 +1,5 @@
+import { ConfigError } from './config';
+
 /**
  * A reason the bot cannot start that an operator can act on: what went wrong, and what to do about
  * it. `npm start` prints both and exits 1 (bot/main.ts); anything else that fails at start is
@@ -22,6 +24,11 @@ type SystemError = Error & { code?: unknown; port?: unknown; address?: unknown; 
  */
 export function describeStartFailure(e: unknown): { problem: string; whatToDo: string } {
   if (e instanceof StartupError) return { problem: e.message, whatToDo: e.whatToDo };
+  if (e instanceof ConfigError)
+    return {
+      problem: e.message,
+      whatToDo: 'Set or correct the variables named above (README, Configuration), then start again.',
+    };
   if (!(e instanceof Error)) {
     return {
       problem: `A start-up step failed without saying why (it gave ${e === undefined ? 'no error' : JSON.stringify(String(e))}).`,

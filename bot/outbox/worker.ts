@@ -10,6 +10,7 @@ import { makeTargetResolver, type DeliveryTarget, type ProactiveGraph, type Reso
 import { postCard } from './connector';
 import { Pacer, TEAMS_CONVERSATION_LIMITS } from './pacing';
 import { decide, describeError } from './retryPolicy';
+import { recordDelivery } from '../../services/telemetry';
 
 /**
  * Delivers the notification outbox. Rows are claimed with FOR UPDATE SKIP LOCKED in a short
@@ -62,6 +63,8 @@ export type OutboxWorkerOptions = {
   log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   /** false: no polling loop; only drainOnce() delivers (tests, one-shot tools). Default true. */
   autoStart?: boolean;
+  /** Runs after a notification is recorded as sent (e.g. telling an asker their request finally arrived); failures are only logged. */
+  afterSent?: (payload: NotificationPayload) => Promise<unknown>;
 };
 
 export type OutboxWorker = {
@@ -184,10 +187,12 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
         });
         return;
       }
+      recordDelivery('sent');
       await markSent(row, payload, target.conversationId, paced.value);
     } catch (e) {
       const err = describeError(e);
       const d = decide(err, row.attempts, config.maxAttempts, backoff);
+      recordDelivery(d.action === 'retry' ? 'retry' : 'dead', err.status);
       // Every replica holds this conversation until Teams' Retry-After has passed.
       if (err.status === 429 && d.action === 'retry')
         await pacer.pause(target.conversationId, d.delayMs).catch((e: unknown) => log.warn({ err: e }, 'could not pause the conversation'));
@@ -215,6 +220,13 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
       return;
     }
     log.debug({ outboxId: row.id, dedupeKey: row.dedupeKey, attempts: row.attempts }, 'notification sent');
+    if (opts.afterSent) {
+      try {
+        await opts.afterSent(payload);
+      } catch (e) {
+        log.warn({ err: e, outboxId: row.id, kind: row.kind }, 'follow-up after a delivered notification failed');
+      }
+    }
     // Claim notices are updated in place later (updateClaimCards). Recorded apart from SENT: failing
     // to remember a card must never make a delivered message look unsent (it would be sent again).
     if (activityId && payload.claimId) {

@@ -207,6 +207,7 @@ describe("an operator's log under attack", () => {
         MicrosoftAppTenantId: DEMO_TENANT_ID,
         BOT_OPENID_METADATA_URL: identity.openIdMetadataUrl,
         FILE_LINK_SECRET: crypto.randomBytes(32).toString('hex'),
+        PUBLIC_BASE_URL: 'https://coop-claims.example.com',
       });
       const u: TeamsUser = { aadObjectId: crypto.randomUUID(), name: 'Mallory' };
       const claims = { aud: APP_ID, serviceurl: connector.url };

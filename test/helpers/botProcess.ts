@@ -1,7 +1,8 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { build } from '../../scripts/build';
 import { projectRoot } from '../../services/paths';
 
 /**
@@ -10,29 +11,10 @@ import { projectRoot } from '../../services/paths';
  */
 
 const MAIN = path.join(projectRoot, 'dist', 'bot', 'main.js');
-const SOURCES = ['bot', 'cards', 'services', 'prisma'];
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (e.name === 'node_modules' || e.name === 'generated') continue;
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
-    else if (/\.(ts|json)$/.test(e.name)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/ as `npm start` does, unless it is newer than every source file. */
+/** Builds dist/ as `npm start` does (scripts/build.js: only when sources changed, one compiler at a time). */
 export function ensureBuilt(): void {
-  const built = fs.existsSync(MAIN) ? fs.statSync(MAIN).mtimeMs : 0;
-  if (built > Math.max(...SOURCES.map((d) => newestSource(path.join(projectRoot, d))))) return;
-  const tsc = path.join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: projectRoot, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
-  // tsc leaves an unchanged output file's mtime alone; mark this build as newer than the sources.
-  const now = new Date();
-  fs.utimesSync(MAIN, now, now);
+  if (build({ quiet: true }) !== 0) throw new Error('npm run build failed');
 }
 
 export type LogLine = { level: number; msg: string; [k: string]: unknown };
