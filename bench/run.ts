@@ -1,4 +1,5 @@
 import './lib/env';
+import { benchCards } from './cards';
 import { benchDiagnose } from './diagnose';
 import { benchMemory } from './memory';
 import { benchOutbox } from './outbox';
@@ -12,7 +13,14 @@ import { benchTurns } from './turns';
  * every target with its figure, and the JSON under bench/results/. `node dist/bench/run.js turns memory`
  * runs only the parts named.
  */
-const PARTS = { turns: benchTurns, diagnose: benchDiagnose, queries: benchQueries, outbox: benchOutbox, memory: benchMemory } as const;
+const PARTS = {
+  turns: benchTurns,
+  diagnose: benchDiagnose,
+  cards: benchCards,
+  queries: benchQueries,
+  outbox: benchOutbox,
+  memory: benchMemory,
+} as const;
 type Part = keyof typeof PARTS;
 
 async function main(): Promise<void> {
