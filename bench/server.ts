@@ -55,7 +55,12 @@ async function main(): Promise<void> {
         gc();
         gc();
       }
-      process.send!({ memory: memoryBreakdown() });
+      // V8 hands freed pages back to the system from a background thread: read once that has happened,
+      // or RSS swings by tens of MB from one reading to the next with nothing retained.
+      setTimeout(() => {
+        gc?.();
+        process.send!({ memory: memoryBreakdown() });
+      }, 300);
     } else if (m.cmd === 'cpu') {
       process.send!({ cpu: process.cpuUsage() });
     } else if (m.cmd === 'stop') {

@@ -70,6 +70,7 @@ export function processTreeCpuMs(rootPid: number): number | null {
 
 /** The resident memory of this process, split by what holds it (MB). */
 export type MemoryBreakdown = {
+  /** Resident set: the sum of the parts below (one reading of /proc/self/smaps; process.memoryUsage().rss elsewhere). */
   rss: number;
   heapTotal: number;
   heapUsed: number;
@@ -77,11 +78,13 @@ export type MemoryBreakdown = {
   external: number;
   /** ArrayBuffers and Buffers (part of `external`). */
   arrayBuffers: number;
-  /** Resident pages of the V8 heap (all spaces). */
+  /** Resident pages of the V8 heap (all spaces, JavaScript code included). */
   v8HeapResident: number;
-  /** Resident pages of WebAssembly linear memories (Prisma's query compiler), found in /proc/self/smaps. */
+  /** WebAssembly linear memories (Prisma's query compiler works in one). */
   wasmMemoryResident: number | null;
-  /** Anonymous memory that is neither the V8 heap nor WebAssembly: malloc (Buffers, OpenSSL, pg, libuv), thread stacks. */
+  /** Compiled WebAssembly code (V8 keeps it in anonymous read-write-execute mappings). */
+  wasmCodeResident: number | null;
+  /** Anonymous memory that is none of the above: malloc (Buffers, OpenSSL, pg, libuv, V8's own tables), thread stacks. */
   nativeResident: number | null;
   /** File-backed pages: the node binary and shared libraries. */
   fileResident: number | null;
@@ -90,69 +93,70 @@ export type MemoryBreakdown = {
 const MB = 1024 * 1024;
 const mb = (b: number) => Math.round((b / MB) * 10) / 10;
 
+type Smaps = { totalKb: number; fileKb: number; anonKb: number; wasmMemoryKb: number; wasmCodeKb: number };
+
 /**
- * A WebAssembly memory in V8 on 64-bit Linux is one large reservation (8 GiB and more, for bounds checks
- * by guard pages): an anonymous read-write mapping for the pages in use directly followed by an
- * inaccessible one. Its Rss is the memory's resident size.
+ * One pass over /proc/self/smaps. A WebAssembly memory in V8 on 64-bit Linux is one large reservation
+ * (8 GiB and more, for bounds checks by guard pages): an anonymous read-write mapping for the pages in
+ * use directly followed by an inaccessible one. Wasm code lives in anonymous rwx mappings (JavaScript
+ * code is in the V8 heap and is not writable and executable at once).
  */
-function wasmResidentKb(): number | null {
+function readSmaps(): Smaps | null {
   let text: string;
   try {
     text = fs.readFileSync('/proc/self/smaps', 'utf8');
   } catch {
     return null;
   }
-  type Mapping = { start: number; end: number; perms: string; anon: boolean; rssKb: number };
+  type Mapping = { start: number; end: number; perms: string; name: string; rssKb: number };
   const maps: Mapping[] = [];
   for (const line of text.split('\n')) {
     const m = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
     if (m) {
-      maps.push({ start: parseInt(m[1]!, 16), end: parseInt(m[2]!, 16), perms: m[3]!, anon: m[4] === '', rssKb: 0 });
+      maps.push({ start: parseInt(m[1]!, 16), end: parseInt(m[2]!, 16), perms: m[3]!, name: m[4]!, rssKb: 0 });
       continue;
     }
     const r = /^Rss:\s+(\d+) kB/.exec(line);
     if (r && maps.length) maps[maps.length - 1]!.rssKb = Number(r[1]);
   }
-  let kb = 0;
-  for (let i = 0; i + 1 < maps.length; i++) {
-    const a = maps[i]!;
-    const guard = maps[i + 1]!;
-    const isWasm =
-      a.anon &&
+  const out: Smaps = { totalKb: 0, fileKb: 0, anonKb: 0, wasmMemoryKb: 0, wasmCodeKb: 0 };
+  maps.forEach((a, i) => {
+    out.totalKb += a.rssKb;
+    if (a.name.startsWith('/')) {
+      out.fileKb += a.rssKb;
+      return;
+    }
+    out.anonKb += a.rssKb;
+    if (a.name !== '') return;
+    const guard = maps[i + 1];
+    if (a.perms.startsWith('rwx')) out.wasmCodeKb += a.rssKb;
+    else if (
       a.perms.startsWith('rw') &&
-      guard.anon &&
+      guard &&
+      guard.name === '' &&
       guard.perms.startsWith('---') &&
       guard.start === a.end &&
-      guard.end - a.start >= 4 * 1024 * MB;
-    if (isWasm) kb += a.rssKb;
-  }
-  return kb;
-}
-
-function statusKb(field: string): number | null {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync('/proc/self/status', 'utf8'));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
+      guard.end - a.start >= 4 * 1024 * MB
+    )
+      out.wasmMemoryKb += a.rssKb;
+  });
+  return out;
 }
 
 export function memoryBreakdown(): MemoryBreakdown {
   const u = process.memoryUsage();
   const heap = v8.getHeapStatistics();
-  const wasmKb = wasmResidentKb();
-  const anonKb = statusKb('RssAnon');
-  const fileKb = statusKb('RssFile');
+  const s = readSmaps();
   return {
-    rss: mb(u.rss),
+    rss: s ? mb(s.totalKb * 1024) : mb(u.rss),
     heapTotal: mb(u.heapTotal),
     heapUsed: mb(u.heapUsed),
     external: mb(u.external),
     arrayBuffers: mb(u.arrayBuffers),
     v8HeapResident: mb(heap.total_physical_size),
-    wasmMemoryResident: wasmKb === null ? null : mb(wasmKb * 1024),
-    nativeResident: anonKb === null || wasmKb === null ? null : mb((anonKb - wasmKb) * 1024 - heap.total_physical_size),
-    fileResident: fileKb === null ? null : mb(fileKb * 1024),
+    wasmMemoryResident: s ? mb(s.wasmMemoryKb * 1024) : null,
+    wasmCodeResident: s ? mb(s.wasmCodeKb * 1024) : null,
+    nativeResident: s ? mb((s.anonKb - s.wasmMemoryKb - s.wasmCodeKb) * 1024 - heap.total_physical_size) : null,
+    fileResident: s ? mb(s.fileKb * 1024) : null,
   };
 }
