@@ -82,7 +82,7 @@ const CASES: Array<[string, () => AdaptiveCard]> = [
 ];
 
 export type CardsOptions = { batches: number; batchMs: number };
-export const cardsDefaults = (): CardsOptions => ({ batches: Number(process.env.BENCH_CARDS_BATCHES ?? 7), batchMs: 150 });
+export const cardsDefaults = (): CardsOptions => ({ batches: Number(process.env.BENCH_CARDS_BATCHES ?? 5), batchMs: 100 });
 
 export async function benchCards(_pg?: unknown, o: CardsOptions = cardsDefaults()): Promise<PartResult> {
   const started = Date.now();

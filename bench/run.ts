@@ -42,6 +42,12 @@ async function main(): Promise<void> {
     await pg.stop();
   }
   const targets = results.flatMap((r) => r.targets);
+  const turns = results.find((r) => r.part === 'turns')?.figures.cpuPerTurnMs as
+    { ours: number; bot: number; postgres: number | null; echo: number } | undefined;
+  if (turns)
+    process.stdout.write(
+      `Headline — CPU per turn (turns part, the realistic mix): bot ${turns.bot} ms + PostgreSQL ${turns.postgres ?? 'n/a'} ms = ${turns.ours} ms; echo bot ${turns.echo} ms\n\n`,
+    );
   process.stdout.write(
     `Targets (${targets.filter((t) => t.met).length} of ${targets.length} met; ${Math.round((Date.now() - started.getTime()) / 1000)} s in all)\n${printTargets(targets)}\n`,
   );
