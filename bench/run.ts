@@ -1,5 +1,6 @@
 import './lib/env';
 import { benchCards } from './cards';
+import { benchClient } from './client';
 import { benchDiagnose } from './diagnose';
 import { benchMemory } from './memory';
 import { benchOutbox } from './outbox';
@@ -17,6 +18,7 @@ const PARTS = {
   turns: benchTurns,
   diagnose: benchDiagnose,
   cards: benchCards,
+  client: benchClient,
   queries: benchQueries,
   outbox: benchOutbox,
   memory: benchMemory,
