@@ -14,14 +14,15 @@ import { benchTurns } from './turns';
  * every target with its figure, and the JSON under bench/results/. `node dist/bench/run.js turns memory`
  * runs only the parts named.
  */
+// In the order of issue #13's table (card rendering and the client explain the single-user figures).
 const PARTS = {
   turns: benchTurns,
   diagnose: benchDiagnose,
   cards: benchCards,
   client: benchClient,
-  queries: benchQueries,
   outbox: benchOutbox,
   memory: benchMemory,
+  queries: benchQueries,
 } as const;
 type Part = keyof typeof PARTS;
 
