@@ -10,7 +10,7 @@ import { startConnectorStub } from '../test/stubs/connector';
 import { startServerChild, type ServerChild } from './lib/child';
 import { build, post, VERSION_RE, type TurnKind } from './lib/load';
 import { populateDemo, populateSubmittable, type SimUser } from './lib/population';
-import { startBenchPostgres, type BenchPostgres, type ServerCounters } from './lib/postgres';
+import { type BenchPostgres, type ServerCounters } from './lib/postgres';
 import { type PartResult, type Target } from './lib/report';
 import { round, summarise, table } from './lib/stats';
 
@@ -345,18 +345,4 @@ function diff(before: Map<string, StatementRow>, after: Map<string, StatementRow
     });
   }
   return out.sort((x, y) => y.callsPerTurn - x.callsPerTurn);
-}
-
-if (require.main === module) {
-  void (async () => {
-    const pg = await startBenchPostgres();
-    try {
-      await benchDiagnose(pg);
-    } finally {
-      await pg.stop();
-    }
-  })().catch((e) => {
-    console.error(e);
-    process.exitCode = 1;
-  });
 }
