@@ -21,7 +21,8 @@ import { ACTIONS } from './handlers';
 import { errorReply, messageReply } from './handlers/common';
 import { handleFileMessage } from './handlers/files';
 import { runTextCommand } from './handlers/text';
-import { redeliverWaitingRequests, searchColleaguesInvoke } from './handlers/uploadRequests';
+import { redeliverWaitingRequests } from './handlers/uploadRequests';
+import { searchInvoke } from './handlers/search';
 import { helpReply } from './handlers/help';
 import { saveConversationReference } from './proactive';
 import { startHttpServer } from './server';
@@ -29,6 +30,7 @@ import { startBackgroundWork } from './background';
 import { makeClaimChanged } from './cardUpdates';
 import { recordClaimCard } from './outbox/claimCards';
 import { verifyDocumentLink } from './documentLinks';
+import { registerExportRoutes } from './exportRoutes';
 import type { BotDeps, HandlerContext, Reply, TurnUser } from './turn';
 
 const turnLog = log.child({ mod: 'bot' });
@@ -133,7 +135,7 @@ export class CoopBot extends TeamsActivityHandler {
     if (a.name === 'application/search') {
       const ctx = await this.handlerContext(context);
       if (!ctx) return { status: 403 };
-      const body = await searchColleaguesInvoke(ctx, a.value);
+      const body = await searchInvoke(ctx, a.value);
       return { status: StatusCodes.OK, body };
     }
     return super.onInvokeActivity(context);
@@ -202,6 +204,7 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
       expiryWarningDays: config.scheduler.expiryWarningDays,
       reminderIntervalHours: config.scheduler.reminderIntervalHours,
       reviewersConversationId: config.reviewersConversationId,
+      pdfFonts: config.files.pdfFonts,
     },
   };
   const graph = createGraph(config, opts.graph);
@@ -225,6 +228,7 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
         contentType: doc.contentType ?? 'application/octet-stream',
       };
     },
+    routes: (server) => registerExportRoutes(server, deps),
   });
   const background = startBackgroundWork(deps, adapter);
   return {

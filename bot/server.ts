@@ -22,6 +22,8 @@ export async function startHttpServer(opts: {
     expires: string,
     signature: string,
   ) => Promise<{ bytes: Buffer; fileName: string; contentType: string } | null>;
+  /** More GET routes (e.g. export downloads, bot/exportRoutes.ts). */
+  routes?: (server: restify.Server) => void;
 }): Promise<RunningServer> {
   const server = restify.createServer({ name: 'coop-claims' });
   server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
@@ -69,6 +71,8 @@ export async function startHttpServer(opts: {
     });
     res.end(file.bytes);
   });
+
+  opts.routes?.(server);
 
   await new Promise<void>((resolve) => server.listen(opts.port, opts.host, resolve));
   const addr = server.address();

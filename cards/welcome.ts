@@ -11,12 +11,12 @@ import type { AdaptiveCard } from './types';
  */
 export type WelcomeView = { userName?: string | null; isReviewer?: boolean; isPartner?: boolean };
 
-type Command = 'cmd.newClaim' | 'cmd.claims' | 'cmd.claim' | 'cmd.history' | 'cmd.reviews' | 'cmd.help';
-const ALL: readonly Command[] = ['cmd.newClaim', 'cmd.claims', 'cmd.claim', 'cmd.history', 'cmd.reviews', 'cmd.help'];
+type Command = 'cmd.newClaim' | 'cmd.claims' | 'cmd.claim' | 'cmd.history' | 'cmd.reviews' | 'cmd.export' | 'cmd.help';
+const ALL: readonly Command[] = ['cmd.newClaim', 'cmd.claims', 'cmd.claim', 'cmd.history', 'cmd.reviews', 'cmd.export', 'cmd.help'];
 
 type Audience = 'partner' | 'reviewer' | 'colleague';
 const COMMANDS: Record<Audience, readonly Command[]> = {
-  partner: ['cmd.newClaim', 'cmd.claims', 'cmd.claim', 'cmd.history', 'cmd.help'],
+  partner: ['cmd.newClaim', 'cmd.claims', 'cmd.claim', 'cmd.history', 'cmd.export', 'cmd.help'],
   reviewer: ['cmd.reviews', 'cmd.claim', 'cmd.history', 'cmd.claims', 'cmd.help'],
   colleague: ['cmd.claim', 'cmd.help'],
 };

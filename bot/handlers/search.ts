@@ -1,0 +1,14 @@
+import { z } from 'zod';
+import type { HandlerContext } from '../turn';
+import { REVIEWERS_DATASET, searchReviewersInvoke } from './reviewWorkload';
+import { searchColleaguesInvoke } from './uploadRequests';
+
+/** `application/search` from a card's people picker, routed by the dataset the picker asked for. */
+export async function searchInvoke(ctx: HandlerContext, value: unknown) {
+  const q = z
+    .object({ queryText: z.string().max(100).catch(''), dataset: z.string().max(100).optional() })
+    .catch({ queryText: '' })
+    .parse(value);
+  if (q.dataset === REVIEWERS_DATASET) return searchReviewersInvoke(ctx, q.queryText);
+  return searchColleaguesInvoke(ctx, value);
+}
