@@ -14,11 +14,14 @@ import { isServiceError } from '../services/errors';
 import { createFileStore } from '../services/files';
 import { createGraph, type GraphOptions } from '../services/graph';
 import { log } from '../services/log';
+import { instanceSecret, LOCAL_LINK_SECRET } from '../services/instanceSecrets';
+import { outboxDepth, readinessCheck } from '../services/readiness';
+import { flushTelemetry, noteTurn, observeOutboxDepth } from '../services/telemetry';
 import { resolveUser } from '../services/users';
 import { createAdapter } from './adapter';
 import { parseCommand } from './commands';
 import { ACTIONS } from './handlers';
-import { errorReply, messageReply } from './handlers/common';
+import { claimIdOf, errorReply, messageReply } from './handlers/common';
 import { handleFileMessage } from './handlers/files';
 import { runTextCommand } from './handlers/text';
 import { redeliverWaitingRequests } from './handlers/uploadRequests';
@@ -31,7 +34,7 @@ import { makeClaimChanged } from './cardUpdates';
 import { recordClaimCard } from './outbox/claimCards';
 import { verifyDocumentLink } from './documentLinks';
 import { registerExportRoutes } from './exportRoutes';
-import type { BotDeps, HandlerContext, Reply, TurnUser } from './turn';
+import type { BotConfig, BotDeps, HandlerContext, Reply, TurnUser } from './turn';
 
 const turnLog = log.child({ mod: 'bot' });
 const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
@@ -49,13 +52,16 @@ export class CoopBot extends TeamsActivityHandler {
     const aadObjectId = a.from?.aadObjectId ?? a.from?.id;
     if (!tenantId || !aadObjectId) {
       turnLog.warn({ type: a.type }, 'activity without tenant or user: ignored');
+      noteTurn({ outcome: 'ignored' });
       return null;
     }
+    // The playground always says en-US; PLAYGROUND_LOCALE (local mode only) stands in for a Korean Teams client.
+    const activityLocale = this.deps.config.playgroundLocale ?? a.locale ?? undefined;
     let user: TurnUser;
     try {
       const r = await resolveUser(
         this.deps.svc,
-        { tenantId, aadObjectId, displayName: a.from?.name ?? 'Teams user', locale: a.locale ?? undefined },
+        { tenantId, aadObjectId, displayName: a.from?.name ?? 'Teams user', locale: activityLocale },
         { allowedTenantIds: this.deps.config.bot.allowedTenantIds },
       );
       user = { id: r.id, organisationId: r.organisationId, displayName: r.displayName, locale: r.locale };
@@ -78,6 +84,7 @@ export class CoopBot extends TeamsActivityHandler {
     } catch (e) {
       if (isServiceError(e) && e.code === 'tenant_not_allowed') {
         turnLog.warn({ tenantId }, 'activity from a tenant that is not allowed: refused');
+        noteTurn({ outcome: 'tenant_not_allowed' });
         return null;
       }
       throw e;
@@ -94,7 +101,7 @@ export class CoopBot extends TeamsActivityHandler {
     return {
       deps: this.deps,
       user,
-      locale: a.locale ?? user.locale,
+      locale: activityLocale ?? user.locale,
       conversation: { id: a.conversation.id, type: a.conversation.conversationType ?? 'personal' },
     };
   }
@@ -112,7 +119,9 @@ export class CoopBot extends TeamsActivityHandler {
       const { verb, ...data } = a.value as { verb: string };
       reply = await this.runAction(ctx, verb, data);
     } else {
-      reply = await this.safely(ctx, () => runTextCommand(ctx, parseCommand(a.text)));
+      const command = parseCommand(a.text);
+      noteTurn({ command: command.name });
+      reply = await this.safely(ctx, () => runTextCommand(ctx, command));
     }
     await this.post(context, ctx, reply);
   }
@@ -157,23 +166,34 @@ export class CoopBot extends TeamsActivityHandler {
 
   /** Parses the verb's data with its schema and runs its handler; every failure becomes a card, never a stack trace. */
   private async runAction(ctx: HandlerContext, verb: string, data: Record<string, unknown>): Promise<Reply> {
+    noteTurn({ verb });
     const def = ACTIONS[verb];
-    if (!def) return messageReply(ctx, 'bot.unknownAction');
+    // A card of a claim that fails still leads back to the claim ("Open claim").
+    const claimId = claimIdOf(data);
+    if (!def) {
+      noteTurn({ outcome: 'unknown_action' });
+      return messageReply(ctx, 'bot.unknownAction', {}, { claimId });
+    }
     const parsed = def.schema.safeParse(data);
     if (!parsed.success) {
       turnLog.warn({ verb, issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'malformed card data');
-      return messageReply(ctx, 'bot.cardOutdated');
+      noteTurn({ outcome: 'malformed_card_data' });
+      return messageReply(ctx, 'bot.cardOutdated', {}, { claimId });
     }
-    return this.safely(ctx, () => def.handle(ctx, parsed.data));
+    return this.safely(ctx, () => def.handle(ctx, parsed.data), claimId);
   }
 
-  private async safely(ctx: HandlerContext, fn: () => Promise<Reply>): Promise<Reply> {
+  private async safely(ctx: HandlerContext, fn: () => Promise<Reply>, claimId?: string): Promise<Reply> {
     try {
       return await fn();
     } catch (e) {
-      if (isServiceError(e)) return errorReply(ctx, e);
+      if (isServiceError(e)) {
+        noteTurn({ outcome: e.code });
+        return errorReply(ctx, e, claimId);
+      }
       turnLog.error({ err: e }, 'handler failed');
-      return messageReply(ctx, 'bot.internalError', {}, { tone: 'attention' });
+      noteTurn({ outcome: 'internal_error' });
+      return messageReply(ctx, 'bot.internalError', {}, { tone: 'attention', claimId });
     }
   }
 
@@ -195,7 +215,11 @@ export type RunningBot = { url: string; port: number; adapter: CloudAdapter; dep
 
 /** Wires configuration, services, adapter, HTTP server and background work (outbox, scheduler). */
 export async function startBot(opts: { config: Config; db: Db; clock?: Clock; graph?: GraphOptions }): Promise<RunningBot> {
-  const { config, db } = opts;
+  const { db } = opts;
+  // Authenticated mode always brings FILE_LINK_SECRET (services/config.ts refuses to start without it);
+  // local mode signs with a random key this database keeps, the same for every replica on it.
+  const linkSecret = opts.config.files.linkSecret ?? (await instanceSecret(db, LOCAL_LINK_SECRET));
+  const config: BotConfig = { ...opts.config, files: { ...opts.config.files, linkSecret } };
   const svc: Services = {
     db,
     clock: opts.clock ?? systemClock,
@@ -204,7 +228,6 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
       expiryWarningDays: config.scheduler.expiryWarningDays,
       reminderIntervalHours: config.scheduler.reminderIntervalHours,
       reviewersConversationId: config.reviewersConversationId,
-      pdfFonts: config.files.pdfFonts,
     },
   };
   const graph = createGraph(config, opts.graph);
@@ -215,7 +238,7 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
   const http = await startHttpServer({
     adapter,
     bot,
-    db,
+    readiness: readinessCheck({ db, clock: svc.clock, outboxStuckAfterSeconds: config.readiness.outboxStuckAfterSeconds }),
     port: config.port,
     host: config.host,
     openDocument: async (documentId, expires, signature) => {
@@ -231,6 +254,7 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
     routes: (server) => registerExportRoutes(server, deps),
   });
   const background = startBackgroundWork(deps, adapter);
+  const stopObserving = observeOutboxDepth(() => outboxDepth(db, svc.clock.now()));
   return {
     url: http.url,
     port: http.port,
@@ -239,6 +263,8 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
     close: async () => {
       await http.close();
       await background.stop();
+      stopObserving();
+      await flushTelemetry();
     },
   };
 }

@@ -10,8 +10,6 @@ export type ServiceSettings = {
   reminderIntervalHours: number;
   /** Teams channel conversation where review cards go; unset = each reviewer's 1:1 chat. */
   reviewersConversationId?: string;
-  /** Fonts for generated PDFs (services/exportSummary.ts); unset = Helvetica. */
-  pdfFonts?: { regular?: string; bold?: string };
 };
 
 export const defaultServiceSettings: ServiceSettings = { pendingUploadMinutes: 30, expiryWarningDays: 7, reminderIntervalHours: 24 };
