@@ -202,6 +202,7 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
       expiryWarningDays: config.scheduler.expiryWarningDays,
       reminderIntervalHours: config.scheduler.reminderIntervalHours,
       reviewersConversationId: config.reviewersConversationId,
+      reviewTenantId: config.access.reviewTenantId,
     },
   };
   const graph = createGraph(config, opts.graph);

@@ -145,6 +145,7 @@ export async function createClaim(svc: Services, actor: Actor, input: unknown): 
     if (alloc.location.organisationId !== p.organisationId)
       throw forbidden('not_in_organisation', 'These funds belong to another organisation');
     requireRole(p, PARTNER_ROLES, { locationId: alloc.locationId, programId: alloc.programId });
+    if (!alloc.location.active) throw ruleFailed('location_inactive', [{ rule: 'location_active', params: { name: alloc.location.name } }]);
     const now = svc.clock.now();
     if (!windowOpen(alloc.claimingDeadline, now)) {
       throw ruleFailed('claiming_window_closed', [{ rule: 'before_deadline', params: { deadline: isoDate(alloc.claimingDeadline) } }]);
@@ -493,7 +494,7 @@ export async function getCreateOptions(svc: Services, actor: Actor): Promise<Cre
   const today = new Date(`${isoDate(svc.clock.now())}T00:00:00.000Z`);
   const [allocations, types] = await Promise.all([
     svc.db.fundAllocation.findMany({
-      where: { AND: [scope, { claimingDeadline: { gte: today } }] },
+      where: { AND: [scope, { claimingDeadline: { gte: today } }, { location: { active: true } }] },
       include: { location: true, program: true },
       orderBy: [{ location: { name: 'asc' } }, { program: { name: 'asc' } }, { usageStart: 'desc' }],
     }),

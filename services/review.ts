@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Claim, ClaimStatus, Document } from '../prisma/generated/client';
-import { loadPrincipal, PARTNER_ROLES, requireRole, type Principal } from './authz';
+import { isReviewer, loadPrincipal, PARTNER_ROLES, requireIndependentReviewer, requireRole, reviewerIdsFor, type Principal } from './authz';
 import { businessDaysBetween, reviewTargetDays } from './businessDays';
 import { bumpVersion, loadClaim } from './claimHelpers';
 import type { Actor, CommandResult, Services } from './context';
@@ -72,9 +72,9 @@ export async function notifyReviewers(
     await enqueueNotification(tx, { conversationId: channel, payload, dedupeKey: `review_needed:${claim.id}:${eventKey}:channel`, at });
     return;
   }
-  const reviewers = await tx.user.findMany({ where: { roles: { some: { role: 'REVIEWER' } } }, select: { id: true } });
-  for (const r of reviewers) {
-    await enqueueNotification(tx, { recipientId: r.id, payload, dedupeKey: `review_needed:${claim.id}:${eventKey}:${r.id}`, at });
+  const owner = await tx.claim.findUniqueOrThrow({ where: { id: claim.id }, select: { organisationId: true, ownerId: true } });
+  for (const id of await reviewerIdsFor(tx, owner)) {
+    await enqueueNotification(tx, { recipientId: id, payload, dedupeKey: `review_needed:${claim.id}:${eventKey}:${id}`, at });
   }
 }
 
@@ -106,7 +106,7 @@ async function claimCommand(
   actor: Actor,
   command: string,
   input: ClaimCommandInput,
-  authorise: (p: Principal, claim: Claim) => void,
+  authorise: (p: Principal, claim: Claim, tx: Tx) => void | Promise<void>,
   body: (ctx: ClaimCommandCtx) => Promise<CommandResult>,
 ): Promise<CommandResult> {
   return commandTransaction(svc, input.idempotencyKey, async (tx) => {
@@ -114,7 +114,7 @@ async function claimCommand(
       const at = svc.clock.now();
       const p = await loadPrincipal(tx, actor.userId);
       const claim = await loadClaim(tx, input.claimId);
-      authorise(p, claim);
+      await authorise(p, claim, tx);
       requireVersion(claim, input.version);
       return body({ tx, p, claim, at });
     });
@@ -122,7 +122,8 @@ async function claimCommand(
   });
 }
 
-const asReviewer = (p: Principal) => requireRole(p, ['REVIEWER']);
+/** Reviewer commands: a reviewer of the claim's organisation who did not work on the claim (segregation of duties, authz.ts). */
+const asReviewer = (p: Principal, claim: Claim, tx: Tx) => requireIndependentReviewer(tx, p, claim);
 
 /** Partner staff of the claim's own organisation, with a role covering its location and program. */
 function asClaimPartner(p: Principal, claim: Claim): void {
@@ -175,13 +176,16 @@ const QUEUE_STATUSES: ClaimStatus[] = ['SUBMITTED', 'IN_REVIEW', 'DISPUTED'];
 /** Claims waiting for the validation team, oldest wait first, with their review-target flags (at most `limit`). */
 export async function getReviewQueue(svc: Services, actor: Actor, opts: { limit?: number } = {}): Promise<ReviewQueueItem[]> {
   const p = await loadPrincipal(svc.db, actor.userId);
-  asReviewer(p);
+  requireRole(p, ['REVIEWER']);
+  if (!isReviewer(p)) throw forbidden('role_required', 'Reviews are done by the review organisation', { roles: ['REVIEWER'] });
+  // Internal review (no review organisation configured): a reviewer sees their own organisation's claims only.
+  const ownOnly = p.reviewScope === 'OWN' ? Prisma.sql`AND "organisationId" = ${p.organisationId}` : Prisma.empty;
   const now = svc.clock.now();
   // Order and cut in SQL: loading every waiting claim to sort it here cost 180 ms at 3,500 waiting (bench).
   const limit = opts.limit ?? 200;
   const ids = await svc.db.$queryRaw<Array<{ id: string }>>`
     SELECT id FROM "Claim"
-    WHERE status IN ('SUBMITTED', 'IN_REVIEW', 'DISPUTED')
+    WHERE status IN ('SUBMITTED', 'IN_REVIEW', 'DISPUTED') ${ownOnly}
     ORDER BY COALESCE(CASE WHEN status = 'DISPUTED' THEN "disputedAt" END, "submittedAt", "createdAt"), number
     LIMIT ${limit}`;
   const rows = await svc.db.claim.findMany({
