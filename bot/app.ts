@@ -22,13 +22,16 @@ import { errorReply, messageReply } from './handlers/common';
 import { handleFileMessage } from './handlers/files';
 import { runTextCommand } from './handlers/text';
 import { redeliverWaitingRequests, searchColleaguesInvoke } from './handlers/uploadRequests';
-import { helpReply } from './handlers/help';
+import { helpReply, roleRequiredReply } from './handlers/help';
 import { saveConversationReference } from './proactive';
+import { recogniseFirstAdmin, RECOGNITION_WAIT_MS } from './recognition';
 import { startHttpServer } from './server';
 import { startBackgroundWork } from './background';
 import { makeClaimChanged } from './cardUpdates';
 import { recordClaimCard } from './outbox/claimCards';
-import { verifyDocumentLink } from './documentLinks';
+import { verifyDocumentLink, verifyFundsTemplateLink } from './documentLinks';
+import { fundsTemplateCsv } from '../services/fundsImport';
+import { applyReviewTenant } from '../services/organisation';
 import type { BotDeps, HandlerContext, Reply, TurnUser } from './turn';
 
 const turnLog = log.child({ mod: 'bot' });
@@ -57,6 +60,15 @@ export class CoopBot extends TeamsActivityHandler {
         { allowedTenantIds: this.deps.config.bot.allowedTenantIds },
       );
       user = { id: r.id, organisationId: r.organisationId, displayName: r.displayName, locale: r.locale };
+      // The first Global admin (Entra or BOOTSTRAP_ADMINS) is known before this turn answers, except
+      // on an invoke, whose response never waits for Graph: that check finishes behind it.
+      if (r.isNew || !r.hasRoles) {
+        const check = recogniseFirstAdmin(this.deps, context, { ...r, tenantId, aadObjectId }).catch((e: Error) =>
+          turnLog.warn({ err: e.message }, 'first admin check failed'),
+        );
+        if (a.type !== ActivityTypes.Invoke)
+          await Promise.race([check, new Promise((resolve) => setTimeout(resolve, RECOGNITION_WAIT_MS).unref())]);
+      }
       // First contact: the directory knows the person better than the activity does. Fetched in the
       // background: Graph never runs before an invoke response.
       const graph = this.deps.graph;
@@ -169,7 +181,7 @@ export class CoopBot extends TeamsActivityHandler {
     try {
       return await fn();
     } catch (e) {
-      if (isServiceError(e)) return errorReply(ctx, e);
+      if (isServiceError(e)) return e.kind === 'forbidden' && e.code === 'role_required' ? roleRequiredReply(ctx, e) : errorReply(ctx, e);
       turnLog.error({ err: e }, 'handler failed');
       return messageReply(ctx, 'bot.internalError', {}, { tone: 'attention' });
     }
@@ -205,6 +217,8 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
       reviewTenantId: config.access.reviewTenantId,
     },
   };
+  // Every organisation's review scope follows REVIEW_TENANT_ID as configured now (services/organisation.ts).
+  await applyReviewTenant(db, config.access.reviewTenantId);
   const graph = createGraph(config, opts.graph);
   const adapter = createAdapter(config);
   const base = { svc, config, graph, files: createFileStore(config, graph) };
@@ -225,6 +239,10 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
         fileName: doc.fileName ?? 'document',
         contentType: doc.contentType ?? 'application/octet-stream',
       };
+    },
+    openFundsTemplate: async (organisationId, expires, signature) => {
+      if (!verifyFundsTemplateLink(config.files, organisationId, expires, signature, svc.clock.now())) return null;
+      return fundsTemplateCsv(svc, organisationId);
     },
   });
   const background = startBackgroundWork(deps, adapter);

@@ -41,6 +41,23 @@ export const VERBS = {
   reviewApprove: 'review.approve',
   reviewRejectForm: 'review.reject.form',
   reviewReject: 'review.reject',
+  // Administration (bot/handlers/admin.ts)
+  adminOpen: 'admin.open',
+  adminRenameForm: 'admin.rename.form',
+  adminRename: 'admin.rename',
+  adminLocationForm: 'admin.location.form',
+  adminLocationSave: 'admin.location.save',
+  adminLocationDeactivate: 'admin.location.deactivate',
+  adminLocationReactivate: 'admin.location.reactivate',
+  adminMemberForm: 'admin.member.form',
+  adminRoleGrant: 'admin.role.grant',
+  adminRoleRevoke: 'admin.role.revoke',
+  fundsImportStart: 'funds.import.start',
+  fundsImportConfirm: 'funds.import.confirm',
+  fundsImportCancel: 'funds.import.cancel',
+  fundsAllocationPick: 'funds.allocation.pick',
+  fundsAllocationForm: 'funds.allocation.form',
+  fundsAllocationSave: 'funds.allocation.save',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -55,6 +72,11 @@ export type ActionData = {
   decision?: 'ACCEPT' | 'NEEDS_FIX';
   focus?: string;
   before?: string;
+  userId?: string;
+  locationId?: string;
+  roleAssignmentId?: string;
+  importId?: string;
+  allocationId?: string;
 };
 export const ACTION_DATA_KEYS: readonly (keyof ActionData)[] = [
   'claimId',
@@ -66,6 +88,11 @@ export const ACTION_DATA_KEYS: readonly (keyof ActionData)[] = [
   'decision',
   'focus',
   'before',
+  'userId',
+  'locationId',
+  'roleAssignmentId',
+  'importId',
+  'allocationId',
 ];
 
 export type ExecuteSpec = {

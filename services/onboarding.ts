@@ -39,8 +39,10 @@ export const bootstrapNeedsPrincipalNames = (entries: readonly BootstrapAdmin[])
  */
 export async function recogniseGlobalAdmin(svc: Services, userId: string, source: AdminSource): Promise<boolean> {
   return svc.db.$transaction(async (tx) => {
+    const { organisationId } = await tx.user.findUniqueOrThrow({ where: { id: userId }, select: { organisationId: true } });
+    await lockOrganisation(tx, organisationId);
+    // Read under the lock: two first turns at once grant once.
     const user = await tx.user.findUniqueOrThrow({ where: { id: userId }, include: { roles: true } });
-    await lockOrganisation(tx, user.organisationId);
     if (user.roles.some((r) => r.role === 'GLOBAL_ADMIN')) return false;
     const before = await tx.organisationEvent.count({
       where: { organisationId: user.organisationId, type: 'admin_recognised', data: { path: ['userId'], equals: userId } },

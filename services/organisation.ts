@@ -89,7 +89,6 @@ export async function applyReviewTenant(db: Db, reviewTenantId: string | undefin
 // ---------------------------------------------------------------------------------------------
 
 type Scope = { locationId?: string | null; programId?: string | null };
-const scopeOf = (s: Scope) => ({ locationId: s.locationId ?? undefined, programId: s.programId ?? undefined });
 
 const isGlobalAdmin = (p: Principal) => hasRole(p, ['GLOBAL_ADMIN']);
 /** A reviewing organisation (the review tenant) has no partner roles: only Global admins and reviewers. */

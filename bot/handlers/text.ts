@@ -8,6 +8,7 @@ import { actor, detailReply, messageReply } from './common';
 import { createFormReply, overviewReply, historyReply } from './claims';
 import { helpReply } from './help';
 import { reviewQueueReply } from './review';
+import { organisationReply } from './admin';
 
 export async function runTextCommand(ctx: HandlerContext, cmd: TextCommand): Promise<Reply> {
   switch (cmd.name) {
@@ -27,6 +28,8 @@ export async function runTextCommand(ctx: HandlerContext, cmd: TextCommand): Pro
       const r = await cancelPendingUpload(ctx.deps.svc, actor(ctx));
       return messageReply(ctx, r.cancelled ? 'upload.pendingCancelled' : 'upload.nothingPending');
     }
+    case 'admin':
+      return organisationReply(ctx);
     case 'outbox': {
       const p = await loadPrincipal(ctx.deps.svc.db, ctx.user.id);
       if (!hasRole(p, ['INCENTIVES_ADMIN', 'GLOBAL_ADMIN'])) return messageReply(ctx, 'outbox.adminsOnly');

@@ -1,0 +1,70 @@
+import { TeamsInfo, type TurnContext } from 'botbuilder';
+import { log } from '../services/log';
+import {
+  bootstrapNeedsPrincipalNames,
+  GLOBAL_ADMINISTRATOR_ROLE_TEMPLATE_ID,
+  isBootstrapAdmin,
+  recogniseGlobalAdmin,
+  recordDirectoryFacts,
+} from '../services/onboarding';
+import { GraphCallFailed } from '../services/graph';
+import type { ResolvedUser } from '../services/users';
+import type { BotDeps } from './turn';
+
+const recLog = log.child({ mod: 'recognition' });
+
+/** How long a first turn may wait for the roster or Graph before it answers anyway (the check then finishes behind it). */
+export const RECOGNITION_WAIT_MS = 4000;
+
+/**
+ * Who is an organisation's first Global admin (services/onboarding.ts): someone BOOTSTRAP_ADMINS
+ * names (by tenant and object id, or by user principal name, which the Teams roster tells without
+ * Graph), or an Entra Global Administrator of the tenant Graph serves, asked once per person.
+ * Only people without any role are checked, so admins' everyday turns cost nothing.
+ */
+export async function recogniseFirstAdmin(
+  deps: BotDeps,
+  context: TurnContext,
+  who: ResolvedUser & { tenantId: string; aadObjectId: string },
+): Promise<void> {
+  const { svc, config, graph } = deps;
+  const entries = config.access.bootstrapAdmins;
+  if (entries.length > 0 && (who.isNew || !who.hasRoles)) {
+    let upn = who.userPrincipalName;
+    if (!upn && bootstrapNeedsPrincipalNames(entries)) {
+      upn = await principalNameFromRoster(context);
+      if (upn) await recordDirectoryFacts(svc, who.id, { userPrincipalName: upn });
+    }
+    if (isBootstrapAdmin(entries, { tenantId: who.tenantId, aadObjectId: who.aadObjectId, userPrincipalName: upn })) {
+      if (await recogniseGlobalAdmin(svc, who.id, 'configuration')) recLog.info({ userId: who.id }, 'Global admin from BOOTSTRAP_ADMINS');
+    }
+  }
+  // Graph's app-only token is for one tenant: only its people are looked up.
+  const graphTenant = config.graph.tenantId?.toLowerCase();
+  if (graph && !who.directoryChecked && graphTenant && graphTenant === who.tenantId.toLowerCase()) {
+    let isAdmin: boolean;
+    try {
+      isAdmin = await graph.hasDirectoryRole(who.aadObjectId, GLOBAL_ADMINISTRATOR_ROLE_TEMPLATE_ID);
+    } catch (e) {
+      // Without the permission (403) asking again on every turn would not help: note it once and stop.
+      if (e instanceof GraphCallFailed && e.status === 403) {
+        recLog.warn({ err: e.message }, 'Graph refused to list Global Administrators: grant RoleManagement.Read.Directory');
+        await recordDirectoryFacts(svc, who.id, { directoryChecked: true });
+      } else recLog.warn({ err: e instanceof Error ? e.message : String(e) }, 'Global Administrator check failed; tried again next turn');
+      return;
+    }
+    await recordDirectoryFacts(svc, who.id, { directoryChecked: true });
+    if (isAdmin && (await recogniseGlobalAdmin(svc, who.id, 'directory'))) recLog.info({ userId: who.id }, 'Global admin from Entra');
+  }
+}
+
+/** The person's user principal name from the Teams roster (Bot Connector members API; no Graph permission needed). */
+async function principalNameFromRoster(context: TurnContext): Promise<string | null> {
+  try {
+    const m = await TeamsInfo.getMember(context, context.activity.from.id);
+    return m.userPrincipalName || m.email || null;
+  } catch (e) {
+    recLog.warn({ err: e instanceof Error ? e.message : String(e) }, 'Teams roster did not answer: principal name unknown');
+    return null;
+  }
+}
