@@ -152,6 +152,8 @@ export async function createClaim(svc: Services, actor: Actor, input: unknown): 
     }
     const at = await tx.activityType.findUnique({ where: { id: i.activityTypeId } });
     if (!at) throw notFound('activity_type', i.activityTypeId);
+    // A form shown before the catalogue changed offers a revision that new claims no longer use.
+    if (at.retiredAt) throw conflict('activity_type_retired', `${at.name} was updated in the catalogue since the form was shown`);
     const values = {
       activityStart: i.activityStart,
       activityEnd: i.activityEnd,
@@ -498,7 +500,7 @@ export async function getCreateOptions(svc: Services, actor: Actor): Promise<Cre
       include: { location: true, program: true },
       orderBy: [{ location: { name: 'asc' } }, { program: { name: 'asc' } }, { usageStart: 'desc' }],
     }),
-    svc.db.activityType.findMany({ orderBy: [{ category: 'asc' }, { name: 'asc' }] }),
+    svc.db.activityType.findMany({ where: { retiredAt: null }, orderBy: [{ category: 'asc' }, { name: 'asc' }] }),
   ]);
   const sums = await allocationSums(
     svc.db,

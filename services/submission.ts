@@ -12,6 +12,7 @@ import { fields, parseInput } from './input';
 import { COUNTS_AS_CLAIMED, transition } from './lifecycle';
 import { enqueueNotification } from './notifications';
 import { remainingMinor, windowOpen } from './funds';
+import { applicableCaps, parseActivityRules } from './catalogue/rules';
 import { isoDate } from './periods';
 import type { ChecklistItem } from './views';
 
@@ -19,11 +20,13 @@ export type CompletenessInput = {
   claim: Pick<Claim, 'amountMinor' | 'currency' | 'preApprovalId'>;
   /** Active documents only. */
   documents: Array<Pick<Document, 'kind' | 'details' | 'fields'> & Partial<Pick<Document, 'reviewState'>>>;
-  activityType: Pick<ActivityType, 'requiredMetrics' | 'requiresPreApproval' | 'capMinor' | 'capPercentOfEarned'>;
-  allocation: Pick<FundAllocation, 'earnedMinor' | 'claimingDeadline'>;
+  activityType: Pick<ActivityType, 'requiredMetrics' | 'requiresPreApproval' | 'rules'>;
+  /** The claim's program: caps have per-program exceptions (Surface). */
+  programCode: string;
+  allocation: Pick<FundAllocation, 'earnedMinor' | 'claimingDeadline' | 'currency'>;
   /** Remaining co-op on the allocation, not counting this claim. */
   remainingMinor: number;
-  /** What other claims of the same activity type already hold on this allocation (for the activity cap). */
+  /** What other claims of the same activity (any catalogue revision) already hold on this allocation, for its caps. */
   activityUsedMinor: number;
   now: Date;
 };
@@ -63,16 +66,27 @@ export function completenessRules(i: CompletenessInput): ChecklistItem[] {
     params: { deadline: isoDate(i.allocation.claimingDeadline) },
   });
   if (at.requiresPreApproval) rules.push({ rule: 'pre_approval_id', ok: !!claim.preApprovalId?.trim() });
-  const caps = [
-    at.capMinor,
-    at.capPercentOfEarned === null ? null : Math.floor((i.allocation.earnedMinor * at.capPercentOfEarned) / 100),
-  ].filter((c): c is number => c !== null);
-  if (caps.length) {
-    const capMinor = Math.min(...caps);
+  const caps = applicableCaps(parseActivityRules(at.rules), {
+    programCode: i.programCode,
+    earnedMinor: i.allocation.earnedMinor,
+    currency: i.allocation.currency,
+  });
+  for (const cap of caps) {
+    const usedMinor = cap.per === 'usage_period' ? i.activityUsedMinor : 0;
+    const percent = cap.terms.find((t) => 'percentOfEarned' in t);
+    const fixed = cap.terms.find((t) => 'amountMinor' in t);
     rules.push({
       rule: 'activity_cap',
-      ok: i.activityUsedMinor + claim.amountMinor <= capMinor,
-      params: { capMinor, usedMinor: i.activityUsedMinor, currency: claim.currency },
+      ok: usedMinor + claim.amountMinor <= cap.capMinor,
+      params: {
+        per: cap.per,
+        capMinor: cap.capMinor,
+        usedMinor,
+        currency: claim.currency,
+        ...(percent ? { percentOfEarned: percent.percentOfEarned } : {}),
+        ...(fixed ? { fixedMinor: fixed.amountMinor } : {}),
+        ...(cap.exceptionFor ? { exceptionFor: cap.exceptionFor } : {}),
+      },
     });
   }
   // One currency per claim (legacy rule): money-bearing documents without a currency are in the claim's.
@@ -90,19 +104,19 @@ export function completenessRules(i: CompletenessInput): ChecklistItem[] {
 
 /** Gathers what `completenessRules` needs for a stored claim. */
 export async function loadCompletenessInput(db: Db | Tx, claim: Claim, now: Date): Promise<CompletenessInput> {
-  const [documents, activityType, allocation, remaining, used] = await Promise.all([
+  const activityType = await db.activityType.findUniqueOrThrow({ where: { id: claim.activityTypeId } });
+  const [documents, allocation, remaining, used] = await Promise.all([
     db.document.findMany({
       where: { claimId: claim.id, removedAt: null },
       select: { kind: true, details: true, fields: true, reviewState: true },
     }),
-    db.activityType.findUniqueOrThrow({ where: { id: claim.activityTypeId } }),
-    db.fundAllocation.findUniqueOrThrow({ where: { id: claim.fundAllocationId } }),
+    db.fundAllocation.findUniqueOrThrow({ where: { id: claim.fundAllocationId }, include: { program: { select: { code: true } } } }),
     remainingMinor(db, claim.fundAllocationId, claim.id),
     db.claim.groupBy({
       by: ['status'],
       where: {
         fundAllocationId: claim.fundAllocationId,
-        activityTypeId: claim.activityTypeId,
+        activityType: { code: activityType.code },
         status: { in: [...COUNTS_AS_CLAIMED] },
         id: { not: claim.id },
       },
@@ -110,7 +124,16 @@ export async function loadCompletenessInput(db: Db | Tx, claim: Claim, now: Date
     }),
   ]);
   const activityUsedMinor = used.reduce((s, g) => s + ((g.status === 'APPROVED' ? g._sum.approvedMinor : g._sum.amountMinor) ?? 0), 0);
-  return { claim, documents, activityType, allocation, remainingMinor: remaining, activityUsedMinor, now };
+  return {
+    claim,
+    documents,
+    activityType,
+    programCode: allocation.program.code,
+    allocation,
+    remainingMinor: remaining,
+    activityUsedMinor,
+    now,
+  };
 }
 
 export const submitClaimInput = z.object({ claimId: fields.id, version: fields.version, idempotencyKey: fields.idempotencyKey.optional() });

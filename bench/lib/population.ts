@@ -28,7 +28,7 @@ export async function populateDemo(db: Db, count: number): Promise<SimUser[]> {
     where: { locationId: seattle.id, programId: csp.id },
     orderBy: { usageStart: 'desc' },
   });
-  const seminar = await db.activityType.findUniqueOrThrow({ where: { code: 'SEMINAR' } });
+  const seminar = await db.activityType.findFirstOrThrow({ where: { code: 'SEMINAR', retiredAt: null } });
   const users: SimUser[] = [];
   for (let i = 0; i < count; i++) {
     const aadObjectId = `b0000000-0000-4000-8000-${String(i).padStart(12, '0')}`;

@@ -527,6 +527,8 @@ export const en = {
   'error.conflict.pending_upload_expired':
     'I stopped waiting for that file. Choose the document on the claim card again, then send the file.',
   'error.conflict.ambiguous_claim_number': 'Several organisations have a claim with that number. Open it from your review queue instead.',
+  'error.conflict.activity_type_retired':
+    'The activity catalogue was updated since this form was shown. Type "new claim" and choose the activity again.',
   'error.rule_failed.claiming_window_closed': 'The claiming window for this period is closed.',
   'summary.owner': 'Owner',
   'summary.readOnly': 'You are not on this claim, so you see only its status.',

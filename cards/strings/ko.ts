@@ -513,6 +513,7 @@ export const ko: { readonly [K in StringKey]: string } = {
   'error.conflict.no_pending_upload': '기다리고 있던 파일이 없습니다. 먼저 청구 카드에서 문서를 설명하세요.',
   'error.conflict.pending_upload_expired': '파일 대기 시간이 지났습니다. 청구 카드에서 문서를 다시 선택한 뒤 파일을 보내세요.',
   'error.conflict.ambiguous_claim_number': '같은 번호의 청구가 여러 조직에 있습니다. 검토 대기열에서 여세요.',
+  'error.conflict.activity_type_retired': '이 양식을 연 뒤 활동 목록이 변경되었습니다. "새 청구"를 입력하고 활동을 다시 선택하세요.',
   'error.rule_failed.claiming_window_closed': '이 기간의 청구 기간이 종료되었습니다.',
   'summary.owner': '소유자',
   'summary.readOnly': '이 청구의 참여자가 아니므로 상태만 볼 수 있습니다.',

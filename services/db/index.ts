@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { applyReferenceData } from '../catalogue/apply';
 import type { Config } from '../config';
 import { log } from '../log';
 import { createDb, type Db } from './client';
@@ -9,7 +10,8 @@ export type Database = { db: Db; url: string; embedded: boolean; close: () => Pr
 
 /**
  * Connects to DATABASE_URL, or starts the embedded PostgreSQL under DATA_DIR/postgres; then applies
- * pending migrations. `close` disconnects and stops the embedded server.
+ * pending migrations and the product's reference data (programs, activity catalogue), which every
+ * deployment has whether or not it loads the demo. `close` disconnects and stops the embedded server.
  */
 export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
   let url = config.databaseUrl;
@@ -28,6 +30,14 @@ export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir
     throw e;
   }
   const db = createDb(url);
+  try {
+    const changed = await applyReferenceData(db, new Date());
+    if (Object.values(changed).some((v) => v.length > 0)) log.info(changed, 'reference data applied');
+  } catch (e) {
+    await db.$disconnect();
+    await stopServer?.();
+    throw e;
+  }
   return {
     db,
     url,

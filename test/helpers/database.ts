@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import { Client } from 'pg';
+import { applyReferenceData } from '../../services/catalogue/apply';
 import { createDb, type Db } from '../../services/db/client';
 import { migrate } from '../../services/db/migrate';
 
@@ -17,7 +18,10 @@ export function databaseUrl(name: string): string {
   return u.toString();
 }
 
-/** A new, empty, migrated database on the test server. Call `drop` in afterAll. */
+/**
+ * A new migrated database on the test server with the reference data every deployment has (as
+ * `openDatabase` at start): no organisation yet. Call `drop` in afterAll.
+ */
 export async function freshDatabase(opts: { migrate?: boolean } = {}): Promise<TestDatabase> {
   const name = `t_${crypto.randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl() });
@@ -27,6 +31,7 @@ export async function freshDatabase(opts: { migrate?: boolean } = {}): Promise<T
   const url = databaseUrl(name);
   if (opts.migrate !== false) await migrate(url);
   const db = createDb(url);
+  if (opts.migrate !== false) await applyReferenceData(db, new Date());
   return {
     db,
     url,

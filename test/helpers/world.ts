@@ -27,6 +27,7 @@ export type World = {
   users: { incentivesUser: string; incentivesAdmin: string; globalAdmin: string; colleague: string; reviewer: string };
   /** An open allocation (current usage period) and its parts. */
   allocation: { id: string; locationId: string; programId: string; period: string; currency: string; earnedMinor: number };
+  /** The offered (current) revision of each activity type, by code. */
   activityTypes: Record<string, string>;
   close: () => Promise<void>;
 };
@@ -54,7 +55,7 @@ export async function makeWorld(now: Date = TEST_NOW): Promise<World> {
     where: { locationId: seattle.id, programId: csp.id },
     orderBy: { usageStart: 'desc' },
   });
-  const types = await db.activityType.findMany();
+  const types = await db.activityType.findMany({ where: { retiredAt: null } });
   return {
     t,
     db,
@@ -139,7 +140,7 @@ export async function insertClaim(
       amountMinor: opts.amountMinor ?? 100_000,
     });
     await doc('PROOF', 'Agenda and photos of the seminar', {});
-    const at = await w.db.activityType.findUniqueOrThrow({ where: { code: activity } });
+    const at = await w.db.activityType.findFirstOrThrow({ where: { code: activity, retiredAt: null } });
     for (const m of at.requiredMetrics) await doc('METRIC', '', { name: m, value: '120' });
   }
   return { id: c.id, number: c.number, version: c.version };

@@ -258,8 +258,9 @@ describe('submission', () => {
           { kind: 'INVOICE', details: '', fields: { amountMinor: 1000 } },
           { kind: 'PROOF', details: 'Agenda', fields: {} },
         ],
-        activityType: { requiredMetrics: [], requiresPreApproval: false, capMinor: null, capPercentOfEarned: null },
-        allocation: { earnedMinor: 10_000, claimingDeadline: new Date('2027-02-14') },
+        activityType: { requiredMetrics: [], requiresPreApproval: false, rules: {} },
+        programCode: 'HOSTING',
+        allocation: { earnedMinor: 10_000, claimingDeadline: new Date('2027-02-14'), currency: 'USD' },
         remainingMinor: 1000,
         activityUsedMinor: 0,
         now: new Date('2027-02-14T22:00:00Z'),
@@ -275,23 +276,31 @@ describe('submission', () => {
       ]);
     });
 
-    it('uses the lower of a fixed and a percentage cap', () => {
+    it('checks every cap of the activity: the greater of its terms, each cap on its own', () => {
       const base = {
         claim: { amountMinor: 3000, currency: 'USD', preApprovalId: null },
         documents: [],
-        allocation: { earnedMinor: 10_000, claimingDeadline: new Date('2027-02-14') },
+        programCode: 'HOSTING',
+        allocation: { earnedMinor: 10_000, claimingDeadline: new Date('2027-02-14'), currency: 'USD' },
         remainingMinor: 10_000,
         activityUsedMinor: 0,
         now: TEST_NOW,
       };
-      const cap = (capMinor: number | null, capPercentOfEarned: number | null) =>
-        completenessRules({
-          ...base,
-          activityType: { requiredMetrics: [], requiresPreApproval: false, capMinor, capPercentOfEarned },
-        }).find((r) => r.rule === 'activity_cap');
-      expect(cap(5000, 20)).toMatchObject({ ok: false, params: { capMinor: 2000 } });
-      expect(cap(5000, null)).toMatchObject({ ok: true, params: { capMinor: 5000 } });
-      expect(cap(null, null)).toBeUndefined();
+      const caps = (rules: object) =>
+        completenessRules({ ...base, activityType: { requiredMetrics: [], requiresPreApproval: false, rules } })
+          .filter((r) => r.rule === 'activity_cap')
+          .map((r) => [r.ok, r.params!.capMinor]);
+      const greater = { per: 'usage_period', greaterOf: [{ percentOfEarned: 20 }, { amountMinor: 5000, currency: 'USD' }] };
+      expect(caps({ caps: [greater] })).toEqual([[true, 5000]]);
+      const two = [
+        { per: 'usage_period', greaterOf: [{ percentOfEarned: 20 }] },
+        { per: 'claim', greaterOf: [{ amountMinor: 5000, currency: 'USD' }] },
+      ];
+      expect(caps({ caps: two })).toEqual([
+        [false, 2000],
+        [true, 5000],
+      ]);
+      expect(caps({})).toEqual([]);
     });
   });
 });
