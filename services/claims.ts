@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import type { ActivityType, Claim, ClaimStatus, FundAllocation, Program } from '../prisma/generated/client';
-import { hasRole, isReviewer, loadPrincipal, PARTNER_ROLES, requireRole, requireSameOrganisation, type Principal } from './authz';
+import {
+  hasRole,
+  isReviewer,
+  loadPrincipal,
+  PARTNER_ROLES,
+  requireRole,
+  requireSameOrganisation,
+  reviewsOrganisation,
+  workedOnClaim,
+  type Principal,
+} from './authz';
 import { bumpVersion } from './claimHelpers';
 import type { Actor, CommandResult, Services } from './context';
 import type { Db, Tx } from './db/client';
@@ -315,16 +325,18 @@ type Viewer = { role: ViewerRole; partner: boolean; reviewer: boolean; admin: bo
 async function viewerOf(db: Db | Tx, p: Principal, claim: Claim): Promise<Viewer> {
   requireSameOrganisation(p, claim.organisationId);
   const partner = isPartnerOn(p, claim);
-  const reviewer = isReviewer(p);
+  const reviewer = reviewsOrganisation(p, claim.organisationId);
   const requests =
     partner || reviewer
       ? []
       : await db.uploadRequest.findMany({ where: { claimId: claim.id, assigneeId: p.userId }, select: { status: true } });
   if (!partner && !reviewer && requests.length === 0) throw forbidden('not_a_participant', 'You are not a participant of this claim');
+  // Segregation of duties: a reviewer who worked on the claim reads it but is offered no review action.
+  const independent = reviewer && !(await workedOnClaim(db, p.userId, claim));
   return {
     role: partner ? 'partner' : reviewer ? 'reviewer' : 'colleague',
     partner,
-    reviewer,
+    reviewer: independent,
     admin: partner && hasRole(p, ['INCENTIVES_ADMIN', 'GLOBAL_ADMIN'], claimScope(claim)),
     openRequest: requests.some((r) => r.status === 'OPEN'),
   };
@@ -467,7 +479,10 @@ export async function findClaimIdByNumber(svc: Services, actor: Actor, number: s
   const p = await loadPrincipal(svc.db, actor.userId);
   // Numbers are unique per organisation; a reviewer sees every organisation, so prefer their own and refuse to guess between others.
   const found = await svc.db.claim.findMany({
-    where: { number: { equals: n, mode: 'insensitive' }, ...(isReviewer(p) ? {} : { organisationId: p.organisationId }) },
+    where: {
+      number: { equals: n, mode: 'insensitive' },
+      ...(isReviewer(p) && p.reviewScope === 'ALL' ? {} : { organisationId: p.organisationId }),
+    },
     select: { id: true, organisationId: true },
     take: 10,
   });

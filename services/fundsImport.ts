@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { parse, CsvError } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
@@ -165,7 +166,12 @@ export async function parseFundsCsv(bytes: Buffer): Promise<{ rows: ParsedRow[];
     max_record_size: 64 * 1024,
     info: true,
   });
-  parser.end(bytes);
+  // Fed in slices through a pipe (which waits while the parser is full), so records are made only as
+  // fast as they are checked: one write of the whole buffer would turn all of it into records at once.
+  const slices = function* () {
+    for (let at = 0; at < bytes.length; at += 64 * 1024) yield bytes.subarray(at, at + 64 * 1024);
+  };
+  Readable.from(slices()).pipe(parser);
   let index: Map<Column, number> | null = null;
   const rows: ParsedRow[] = [];
   const refusals: Refusal[] = [];

@@ -321,8 +321,10 @@ export async function renameOrganisation(svc: Services, actor: Actor, input: unk
 }
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+/** Codes Intl names that are not countries: unknown region, outlying Oceania, EU, UN, exceptional reservations. */
+const NOT_COUNTRIES = new Set(['ZZ', 'QO', 'EU', 'EZ', 'UN', 'AC', 'CP', 'DG', 'EA', 'IC', 'TA']);
 /** ISO 3166-1 alpha-2, as Intl knows it (an unknown code is "displayed" as itself). */
-export const isCountryCode = (c: string) => /^[A-Z]{2}$/.test(c) && regionNames.of(c) !== c;
+export const isCountryCode = (c: string) => /^[A-Z]{2}$/.test(c) && !NOT_COUNTRIES.has(c) && regionNames.of(c) !== c;
 
 const country = z
   .string()
