@@ -37,7 +37,6 @@ async function person(roles: Role[] = [], opts: { organisationId?: string; tenan
   });
   return u.id;
 }
-const events = (type: string) => w.db.organisationEvent.findMany({ where: { organisationId: w.orgId, type }, orderBy: { id: 'asc' } });
 const rolesOf = async (userId: string) => (await w.db.roleAssignment.findMany({ where: { userId } })).map((r) => r.role).sort();
 
 describe('who may run which admin command (role × command)', () => {
