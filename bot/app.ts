@@ -63,8 +63,11 @@ export class CoopBot extends TeamsActivityHandler {
       // The first Global admin (Entra or BOOTSTRAP_ADMINS) is known before this turn answers, except
       // on an invoke, whose response never waits for Graph: that check finishes behind it.
       if (r.isNew || !r.hasRoles) {
-        const check = recogniseFirstAdmin(this.deps, context, { ...r, tenantId, aadObjectId }).catch((e: Error) =>
-          turnLog.warn({ err: e.message }, 'first admin check failed'),
+        const check = recogniseFirstAdmin(this.deps, context, { ...r, tenantId, aadObjectId }).then(
+          (learnt) => {
+            if (learnt.displayName) user.displayName = learnt.displayName;
+          },
+          (e: Error) => turnLog.warn({ err: e.message }, 'first admin check failed'),
         );
         if (a.type !== ActivityTypes.Invoke)
           await Promise.race([check, new Promise((resolve) => setTimeout(resolve, RECOGNITION_WAIT_MS).unref())]);

@@ -26,22 +26,31 @@ export async function recogniseFirstAdmin(
   deps: BotDeps,
   context: TurnContext,
   who: ResolvedUser & { tenantId: string; aadObjectId: string },
-): Promise<void> {
+): Promise<{ displayName?: string }> {
   const { svc, config, graph } = deps;
   const entries = config.access.bootstrapAdmins;
-  if (entries.length > 0 && (who.isNew || !who.hasRoles)) {
-    let upn = who.userPrincipalName;
-    if (!upn && bootstrapNeedsPrincipalNames(entries)) {
-      upn = await principalNameFromRoster(context);
-      if (upn) await recordDirectoryFacts(svc, who.id, { userPrincipalName: upn });
+  const graphTenant = config.graph.tenantId?.toLowerCase();
+  const graphServes = Boolean(graph && graphTenant && graphTenant === who.tenantId.toLowerCase());
+  let upn = who.userPrincipalName;
+  let learnt: { displayName?: string } = {};
+  // Without Graph for this tenant, the Teams roster is where a newcomer's name, mail and principal
+  // name come from (activities may carry no name at all).
+  const needUpn = entries.length > 0 && !upn && bootstrapNeedsPrincipalNames(entries);
+  if ((who.isNew && !graphServes) || needUpn) {
+    const member = await memberFromRoster(context);
+    if (member) {
+      upn = member.userPrincipalName ?? upn;
+      await recordDirectoryFacts(svc, who.id, member);
+      if (member.displayName) learnt = { displayName: member.displayName };
     }
+  }
+  if (entries.length > 0 && (who.isNew || !who.hasRoles)) {
     if (isBootstrapAdmin(entries, { tenantId: who.tenantId, aadObjectId: who.aadObjectId, userPrincipalName: upn })) {
       if (await recogniseGlobalAdmin(svc, who.id, 'configuration')) recLog.info({ userId: who.id }, 'Global admin from BOOTSTRAP_ADMINS');
     }
   }
   // Graph's app-only token is for one tenant: only its people are looked up.
-  const graphTenant = config.graph.tenantId?.toLowerCase();
-  if (graph && !who.directoryChecked && graphTenant && graphTenant === who.tenantId.toLowerCase()) {
+  if (graph && graphServes && !who.directoryChecked) {
     let isAdmin: boolean;
     try {
       isAdmin = await graph.hasDirectoryRole(who.aadObjectId, GLOBAL_ADMINISTRATOR_ROLE_TEMPLATE_ID);
@@ -51,20 +60,23 @@ export async function recogniseFirstAdmin(
         recLog.warn({ err: e.message }, 'Graph refused to list Global Administrators: grant RoleManagement.Read.Directory');
         await recordDirectoryFacts(svc, who.id, { directoryChecked: true });
       } else recLog.warn({ err: e instanceof Error ? e.message : String(e) }, 'Global Administrator check failed; tried again next turn');
-      return;
+      return learnt;
     }
     await recordDirectoryFacts(svc, who.id, { directoryChecked: true });
     if (isAdmin && (await recogniseGlobalAdmin(svc, who.id, 'directory'))) recLog.info({ userId: who.id }, 'Global admin from Entra');
   }
+  return learnt;
 }
 
-/** The person's user principal name from the Teams roster (Bot Connector members API; no Graph permission needed). */
-async function principalNameFromRoster(context: TurnContext): Promise<string | null> {
+type RosterMember = { displayName: string | null; email: string | null; userPrincipalName: string | null };
+
+/** The person as the Teams roster knows them (Bot Connector members API; no Graph permission needed). */
+async function memberFromRoster(context: TurnContext): Promise<RosterMember | null> {
   try {
     const m = await TeamsInfo.getMember(context, context.activity.from.id);
-    return m.userPrincipalName || m.email || null;
+    return { displayName: m.name || null, email: m.email || null, userPrincipalName: m.userPrincipalName || m.email || null };
   } catch (e) {
-    recLog.warn({ err: e instanceof Error ? e.message : String(e) }, 'Teams roster did not answer: principal name unknown');
+    recLog.warn({ err: e instanceof Error ? e.message : String(e) }, 'Teams roster did not answer: name and principal name unknown');
     return null;
   }
 }

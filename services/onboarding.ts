@@ -67,10 +67,12 @@ export async function recogniseGlobalAdmin(svc: Services, userId: string, source
 export async function recordDirectoryFacts(
   svc: Services,
   userId: string,
-  facts: { userPrincipalName?: string | null; directoryChecked?: boolean },
+  facts: { userPrincipalName?: string | null; directoryChecked?: boolean; displayName?: string | null; email?: string | null },
 ): Promise<void> {
-  const data: { userPrincipalName?: string; directoryCheckedAt?: Date } = {};
+  const data: { userPrincipalName?: string; directoryCheckedAt?: Date; displayName?: string; email?: string } = {};
   if (facts.userPrincipalName) data.userPrincipalName = facts.userPrincipalName.toLowerCase();
+  if (facts.displayName?.trim()) data.displayName = facts.displayName.trim().slice(0, 200);
+  if (facts.email?.trim()) data.email = facts.email.trim().slice(0, 320);
   if (facts.directoryChecked) data.directoryCheckedAt = svc.clock.now();
   if (Object.keys(data).length > 0) await svc.db.user.update({ where: { id: userId }, data });
 }
