@@ -141,7 +141,7 @@ export function changeText(e: { type: string; data: Record<string, unknown> }, l
   });
 }
 
-export function renderOrganisation(vm: OrganisationCardView, locale: string, opts: RenderOptions = {}): AdminCard {
+export function renderOrganisation(vm: OrganisationCardView, locale: string, opts: RenderOptions = {}): AdaptiveCard {
   const sections: Section[] = [];
   if (!vm.isReviewOrganisation) {
     sections.push(
@@ -228,18 +228,16 @@ export function renderOrganisation(vm: OrganisationCardView, locale: string, opt
               .join('\n'),
     }),
   );
-  const card = expand(organisationTemplate, {
+  return expand(organisationTemplate, {
     title: t(locale, 'org.title', { name: vm.name }),
     subtitle: t(locale, vm.isReviewOrganisation ? 'org.subtitle.review' : 'org.subtitle'),
     hasNote: Boolean(vm.note),
     note: noteOf(vm.note),
     sections,
+    hasRename: vm.viewer.isGlobalAdmin,
+    rename: execute(t(locale, 'org.rename'), 'admin.rename.form', {}),
   });
-  if (vm.viewer.isGlobalAdmin)
-    card.actions = [{ type: 'Action.Execute', title: t(locale, 'org.rename'), verb: 'admin.rename.form', data: {} }];
-  return card;
 }
-type AdminCard = AdaptiveCard;
 
 export type MemberCardView = {
   /** null: a new grant, picking the person first. */
