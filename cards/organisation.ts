@@ -302,7 +302,7 @@ export function renderMember(vm: MemberCardView, locale: string): AdaptiveCard {
       placeholder: t(locale, 'member.person.placeholder'),
       choices: vm.people.map((p) => ({ title: p.name, value: p.id })),
       data: { type: 'Data.Query', dataset: vm.pickerDataset, count: 15 },
-      value: vm.values?.userId ?? null,
+      value: vm.values?.person ?? null,
     },
     roleInput: {
       label: t(locale, 'member.role.label'),

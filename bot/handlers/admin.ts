@@ -249,17 +249,19 @@ export const adminActions = {
   /** Grant: the person from the picker (a Graph pick is added to the organisation) or the card, the role and its scope. */
   'admin.role.grant': action(formData, async (ctx, d) => {
     const values = typedValues(d);
-    // The card's own member (data.userId) or the picked person ("user:<id>" from our search, an Entra id from Teams').
+    // The member card carries our user id (data.userId); the new-grant form's picker sends `person`:
+    // "user:<id>" from our own search, or an Entra object id from Teams' Graph picker.
     const cardUser = typeof d.userId === 'string' && z.string().uuid().safeParse(d.userId).success ? d.userId : undefined;
     try {
-      let userId = (typeof d.userId === 'string' ? d.userId : '').split(',')[0]!.trim();
-      if (!userId) return memberReply(ctx, undefined, { values, errors: { userId: t(ctx.locale, 'member.person.error') } });
-      if (!z.string().uuid().safeParse(userId).success || userId.startsWith(LOCAL_PREFIX)) {
+      let userId = cardUser ?? '';
+      if (!cardUser) {
+        const pick = (typeof d.person === 'string' ? d.person : '').split(',')[0]!.trim();
+        if (!pick) return memberReply(ctx, undefined, { values, errors: { person: t(ctx.locale, 'member.person.error') } });
         try {
-          userId = await assigneeFromPick(ctx, userId);
+          userId = await assigneeFromPick(ctx, pick);
         } catch (e) {
           if (isServiceError(e) && e.kind === 'invalid')
-            return memberReply(ctx, undefined, { values, errors: { userId: t(ctx.locale, 'member.person.error') } });
+            return memberReply(ctx, undefined, { values, errors: { person: t(ctx.locale, 'member.person.error') } });
           throw e;
         }
       }

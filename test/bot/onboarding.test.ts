@@ -18,6 +18,8 @@ const REVIEW = '7a1b2c3d-0000-4000-8000-0000000re71e';
 const dana: TeamsUser = { aadObjectId: 'd0000000-0000-4000-8000-00000000da7a', name: 'Dana Admin', tenantId: FABRIKAM };
 const eli: TeamsUser = { aadObjectId: 'e0000000-0000-4000-8000-0000000000e1', name: 'Eli Staff', tenantId: FABRIKAM };
 const conv = (u: TeamsUser) => `a:personal-${u.aadObjectId}`;
+/** In Fabrikam's directory, never opened the app. */
+const GWEN = 'a0000000-0000-4000-8000-00000000a0e1';
 
 async function lastCard(connector: ConnectorStub, u: TeamsUser, count: number): Promise<unknown> {
   await connector.waitFor((s) => s.cardsIn(conv(u)).length >= count, 10_000);
@@ -35,6 +37,7 @@ describe('bot: first Global admin from Graph (Entra Global Administrator)', () =
       users: [
         { id: dana.aadObjectId, displayName: 'Dana Admin', mail: 'dana@fabrikam.example' },
         { id: eli.aadObjectId, displayName: 'Eli Staff', mail: 'eli@fabrikam.example' },
+        { id: GWEN, displayName: 'Gwen Directory', mail: 'gwen@fabrikam.example' },
       ],
       directoryRoles: { [GLOBAL_ADMINISTRATOR_ROLE_TEMPLATE_ID]: [dana.aadObjectId, 'group:0000-role-group'] },
     });
@@ -100,6 +103,26 @@ describe('bot: first Global admin from Graph (Entra Global Administrator)', () =
     );
     expect(textOf(invokeCard(r.body))).toContain('Eli Staff is now Incentives user.');
     expect((await h.world.db.roleAssignment.findMany({ where: { userId: eliId } })).map((x) => x.role)).toEqual(['INCENTIVES_USER']);
+  });
+
+  it("the people picker's Graph pick (an Entra object id) adds a directory colleague to the organisation with the role", async () => {
+    const r = await h.post(
+      executeActivity(dana, connector.url, 'admin.role.grant', {
+        person: GWEN,
+        role: 'INCENTIVES_ADMIN',
+        locationId: 'all',
+        programId: 'all',
+      }),
+    );
+    expect(textOf(invokeCard(r.body))).toContain('Gwen Directory is now Incentives admin.');
+    const gwen = await h.world.db.user.findFirstOrThrow({ where: { aadObjectId: GWEN }, include: { roles: true, organisation: true } });
+    expect(gwen.organisation.tenantId).toBe(FABRIKAM);
+    expect(gwen.roles.map((x) => x.role)).toEqual(['INCENTIVES_ADMIN']);
+    // Someone Graph does not know is refused on the form, not added.
+    const bad = await h.post(
+      executeActivity(dana, connector.url, 'admin.role.grant', { person: 'b0000000-0000-4000-8000-000000000bad', role: 'INCENTIVES_USER' }),
+    );
+    expect(textOf(invokeCard(bad.body))).toContain('Choose a person.');
   });
 });
 
