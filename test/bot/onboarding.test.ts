@@ -166,6 +166,17 @@ describe('bot: BOOTSTRAP_ADMINS without Graph; the organisation set up in chat',
     expect(textOf(await lastCard(connector, eli, 1))).toMatch(/no role in Co-op Claims yet[\s\S]*Dana Admin, Fay Upn/);
     const events = await h.world.db.organisationEvent.findMany({ where: { type: 'admin_recognised' } });
     expect(events.map((e) => (e.data as { source: string }).source)).toEqual(['configuration', 'configuration']);
+
+    // A tenant nobody set up: its people learn what the app is and how it gets its first admin.
+    const stranger: TeamsUser = {
+      aadObjectId: 'c0000000-0000-4000-8000-0000000000c1',
+      name: 'Cam Contoso',
+      tenantId: '7a1b2c3d-0000-4000-8000-0000000c0ffe',
+    };
+    await h.post(messageActivity(stranger, connector.url, 'claims'));
+    const text = textOf(await lastCard(connector, stranger, 1));
+    expect(text).toContain('is not set up in Co-op Claims yet: nobody is an admin');
+    expect(text).toContain('Global Administrator becomes its first admin by opening Co-op Claims');
   });
 
   it('the admin names the organisation, adds a location and imports funds; a bad row is refused with its reason', async () => {
