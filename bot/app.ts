@@ -14,7 +14,7 @@ import { isServiceError } from '../services/errors';
 import { createFileStore } from '../services/files';
 import { createGraph, type GraphOptions } from '../services/graph';
 import { log } from '../services/log';
-import { resolveUser } from '../services/users';
+import { resolveUser, UNKNOWN_NAME } from '../services/users';
 import { createAdapter } from './adapter';
 import { parseCommand } from './commands';
 import { ACTIONS } from './handlers';
@@ -56,7 +56,7 @@ export class CoopBot extends TeamsActivityHandler {
     try {
       const r = await resolveUser(
         this.deps.svc,
-        { tenantId, aadObjectId, displayName: a.from?.name ?? 'Teams user', locale: a.locale ?? undefined },
+        { tenantId, aadObjectId, displayName: a.from?.name ?? UNKNOWN_NAME, locale: a.locale ?? undefined },
         { allowedTenantIds: this.deps.config.bot.allowedTenantIds },
       );
       user = { id: r.id, organisationId: r.organisationId, displayName: r.displayName, locale: r.locale };

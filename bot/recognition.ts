@@ -8,7 +8,7 @@ import {
   recordDirectoryFacts,
 } from '../services/onboarding';
 import { GraphCallFailed } from '../services/graph';
-import type { ResolvedUser } from '../services/users';
+import { UNKNOWN_NAME, type ResolvedUser } from '../services/users';
 import type { BotDeps } from './turn';
 
 const recLog = log.child({ mod: 'recognition' });
@@ -36,7 +36,9 @@ export async function recogniseFirstAdmin(
   // Without Graph for this tenant, the Teams roster is where a newcomer's name, mail and principal
   // name come from (activities may carry no name at all).
   const needUpn = entries.length > 0 && !upn && bootstrapNeedsPrincipalNames(entries);
-  if ((who.isNew && !graphServes) || needUpn) {
+  // Asked whenever the name is still unknown, not only on the very first turn: the install and the
+  // welcome arrive together, and whichever turn recognises the admin should record a real name.
+  if ((!graphServes && (who.isNew || who.displayName === UNKNOWN_NAME)) || needUpn) {
     const member = await memberFromRoster(context);
     if (member) {
       upn = member.userPrincipalName ?? upn;

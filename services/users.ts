@@ -4,10 +4,13 @@ import { forbidden } from './errors';
 import { parseInput } from './input';
 import { reviewScopeFor } from './organisation';
 
+/** The name of someone whose activity carried none (until the roster or Graph tells it). */
+export const UNKNOWN_NAME = 'Teams user';
+
 export const resolveUserInput = z.object({
   tenantId: z.string().min(1).max(100),
   aadObjectId: z.string().min(1).max(100),
-  displayName: z.string().trim().min(1).max(200).catch('Teams user'),
+  displayName: z.string().trim().min(1).max(200).catch(UNKNOWN_NAME),
   email: z.string().max(320).optional(),
   locale: z.string().max(20).optional(),
 });
