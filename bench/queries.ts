@@ -8,7 +8,7 @@ import { PrismaClient } from '../prisma/generated/client';
 import { getClaimDetail, getHistory } from '../services/claims';
 import { defaultServiceSettings, systemClock, type Services } from '../services/context';
 import { getOverview } from '../services/funds';
-import { getReviewQueue } from '../services/review';
+import { getReviewQueue } from '../services/reviewQueue';
 import { projectRoot } from '../services/paths';
 import { type BenchPostgres } from './lib/postgres';
 import { type PartResult } from './lib/report';
@@ -20,8 +20,8 @@ import { round, summarise, table } from './lib/stats';
  * 1,000,000 history events and 300,000 documents; the four reads users wait on are timed through
  * the services (Prisma, as in production), and every SQL statement they send is EXPLAINed.
  */
-type Op = 'overview' | 'claim detail' | 'history page' | 'review queue';
-const OPS: Op[] = ['overview', 'claim detail', 'history page', 'review queue'];
+type Op = 'overview' | 'claim detail' | 'history page' | 'review queue' | 'review queue filtered, page 3';
+const OPS: Op[] = ['overview', 'claim detail', 'history page', 'review queue', 'review queue filtered, page 3'];
 
 export async function benchQueries(
   pg: BenchPostgres,
@@ -63,6 +63,7 @@ export async function benchQueries(
         `SELECT "userId" AS id FROM "RoleAssignment" WHERE role = 'REVIEWER' AND "userId" = bench_uuid('reviewer')`,
       )
     ).rows[0]!.id;
+    const program = (await pgc.query<{ id: string }>(`SELECT id FROM "Program" ORDER BY code LIMIT 1`)).rows[0]!.id;
     const pick = <T>(xs: T[], i: number) => xs[(i * 7919) % xs.length]!;
     const run: Record<Op, (i: number) => Promise<unknown>> = {
       overview: (i) => getOverview(svc, { userId: pick(partners, i) }),
@@ -75,6 +76,9 @@ export async function benchQueries(
         return getHistory(svc, { userId: c.ownerId }, { claimId: c.id, pageSize: 10 });
       },
       'review queue': () => getReviewQueue(svc, { userId: reviewer }),
+      // What a reviewer with a long queue does: one program, nobody's yet, past the target, the third page.
+      'review queue filtered, page 3': () =>
+        getReviewQueue(svc, { userId: reviewer }, { programId: program, owner: 'unassigned', age: 'overdue', page: 3 }),
     };
     const results = {} as Record<Op, ReturnType<typeof summarise> & { queries: number; serverMs: number; rows?: number }>;
     const plans: string[] = [];
@@ -97,7 +101,12 @@ export async function benchQueries(
         explained.reduce((a, t) => a + Number(/Execution Time: ([\d.]+) ms/.exec(t)?.[1] ?? 0), 0),
         3,
       );
-      results[op] = { ...summarise(samples), queries: captured.length, serverMs, ...(Array.isArray(out) ? { rows: out.length } : {}) };
+      const rows = Array.isArray(out)
+        ? out.length
+        : out && typeof out === 'object' && 'items' in out
+          ? (out as { items: unknown[] }).items.length
+          : undefined;
+      results[op] = { ...summarise(samples), queries: captured.length, serverMs, ...(rows !== undefined ? { rows } : {}) };
       plans.push(`==== ${op}: ${captured.length} statements, ${serverMs} ms total execution in PostgreSQL ====`, ...explained);
     }
     const plansText = plans.join('\n');
@@ -121,7 +130,7 @@ export async function benchQueries(
             results[op].max,
           ]),
         ) +
-        `\nreview queue: ${counts.reviewQueue} claims waiting, ${results['review queue'].rows} returned\n`,
+        `\nreview queue: ${counts.reviewQueue} claims waiting, ${results['review queue'].rows} returned (first page); filtered: ${results['review queue filtered, page 3'].rows} returned\n`,
     );
     const targets = OPS.map((op) => ({
       name: `${op} p95`,

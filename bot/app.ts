@@ -21,7 +21,8 @@ import { ACTIONS } from './handlers';
 import { errorReply, messageReply } from './handlers/common';
 import { handleFileMessage } from './handlers/files';
 import { runTextCommand } from './handlers/text';
-import { redeliverWaitingRequests, searchColleaguesInvoke } from './handlers/uploadRequests';
+import { redeliverWaitingRequests } from './handlers/uploadRequests';
+import { searchInvoke } from './handlers/search';
 import { helpReply, roleRequiredReply } from './handlers/help';
 import { saveConversationReference } from './proactive';
 import { recogniseFirstAdmin, RECOGNITION_WAIT_MS } from './recognition';
@@ -30,6 +31,7 @@ import { startBackgroundWork } from './background';
 import { makeClaimChanged } from './cardUpdates';
 import { recordClaimCard } from './outbox/claimCards';
 import { verifyDocumentLink, verifyFundsTemplateLink } from './documentLinks';
+import { registerExportRoutes } from './exportRoutes';
 import { fundsTemplateCsv } from '../services/fundsImport';
 import { applyReviewTenant } from '../services/organisation';
 import type { BotDeps, HandlerContext, Reply, TurnUser } from './turn';
@@ -148,7 +150,7 @@ export class CoopBot extends TeamsActivityHandler {
     if (a.name === 'application/search') {
       const ctx = await this.handlerContext(context);
       if (!ctx) return { status: 403 };
-      const body = await searchColleaguesInvoke(ctx, a.value);
+      const body = await searchInvoke(ctx, a.value);
       return { status: StatusCodes.OK, body };
     }
     return super.onInvokeActivity(context);
@@ -218,6 +220,7 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
       reminderIntervalHours: config.scheduler.reminderIntervalHours,
       reviewersConversationId: config.reviewersConversationId,
       reviewTenantId: config.access.reviewTenantId,
+      pdfFonts: config.files.pdfFonts,
     },
   };
   // Every organisation's review scope follows REVIEW_TENANT_ID as configured now (services/organisation.ts).
@@ -247,6 +250,7 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
       if (!verifyFundsTemplateLink(config.files, organisationId, expires, signature, svc.clock.now())) return null;
       return fundsTemplateCsv(svc, organisationId);
     },
+    routes: (server) => registerExportRoutes(server, deps),
   });
   const background = startBackgroundWork(deps, adapter);
   return {

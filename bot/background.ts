@@ -3,6 +3,7 @@ import { renderNotification } from '../cards';
 import { expireDrafts, remindOverdueUploads, warnExpiringDrafts } from '../services/expiry';
 import { log } from '../services/log';
 import { notificationPayload } from '../services/notifications';
+import { escalateOverdueReviews, remindOverdueReviews } from '../services/reviewWorkload';
 import { startOutboxWorker } from './outbox/worker';
 import { startScheduler } from './scheduler';
 import type { BotDeps } from './turn';
@@ -28,6 +29,8 @@ export function startBackgroundWork(deps: BotDeps, adapter: CloudAdapter): { sto
       { name: 'expire-drafts', run: () => expireDrafts(svc) },
       { name: 'warn-expiring-drafts', run: () => warnExpiringDrafts(svc) },
       { name: 'remind-overdue-uploads', run: () => remindOverdueUploads(svc) },
+      { name: 'remind-overdue-reviews', run: () => remindOverdueReviews(svc) },
+      { name: 'escalate-overdue-reviews', run: () => escalateOverdueReviews(svc) },
     ],
   });
   return {

@@ -24,6 +24,8 @@ export async function startHttpServer(opts: {
   ) => Promise<{ bytes: Buffer; fileName: string; contentType: string } | null>;
   /** GET /templates/funds/:organisationId/:expires/:signature — the signed funds CSV template from the organisation card. */
   openFundsTemplate?: (organisationId: string, expires: string, signature: string) => Promise<string | null>;
+  /** More GET routes (e.g. export downloads, bot/exportRoutes.ts). */
+  routes?: (server: restify.Server) => void;
 }): Promise<RunningServer> {
   const server = restify.createServer({ name: 'coop-claims' });
   server.use(restify.plugins.bodyParser({ maxBodySize: 1024 * 1024 }));
@@ -94,6 +96,8 @@ export async function startHttpServer(opts: {
     });
     res.end(body);
   });
+
+  opts.routes?.(server);
 
   await new Promise<void>((resolve) => server.listen(opts.port, opts.host, resolve));
   const addr = server.address();

@@ -1,4 +1,4 @@
-import type { DocumentKind } from './types';
+import type { ClaimStatus, DocumentKind } from './types';
 
 /**
  * Every `Action.Execute` verb the cards emit. The bot routes on these (bot/actions.ts); the data of
@@ -23,6 +23,7 @@ export const VERBS = {
   docAdd: 'doc.add',
   docRemove: 'doc.remove',
   csrGenerate: 'csr.generate',
+  csrAddLine: 'csr.addLine',
   metricAdd: 'metric.add',
   infoAdd: 'info.add',
   uploadCancelPending: 'upload.cancelPending',
@@ -41,6 +42,10 @@ export const VERBS = {
   reviewApprove: 'review.approve',
   reviewRejectForm: 'review.reject.form',
   reviewReject: 'review.reject',
+  reviewAssignForm: 'review.assign.form',
+  reviewAssign: 'review.assign',
+  claimExport: 'claim.export',
+  claimsExport: 'claims.export',
   // Administration (bot/handlers/admin.ts)
   adminOpen: 'admin.open',
   adminRenameForm: 'admin.rename.form',
@@ -77,6 +82,20 @@ export type ActionData = {
   roleAssignmentId?: string;
   importId?: string;
   allocationId?: string;
+  /** CSR form: how many line rows it shows ("Add a line" asks for one more). */
+  lines?: number;
+  /** Review queue: the filter a page was read with, and the page (1-based). */
+  filter?: QueueFilterData;
+  page?: number;
+};
+
+/** The review queue's filter as card data (services/reviewQueue.ts reviewQueueInput parses it). */
+export type QueueFilterData = {
+  organisationId?: string;
+  programId?: string;
+  status?: ClaimStatus;
+  owner?: 'all' | 'mine' | 'unassigned';
+  age?: 'any' | 'overdue' | 'escalated' | '1' | '2' | '5' | '10';
 };
 export const ACTION_DATA_KEYS: readonly (keyof ActionData)[] = [
   'claimId',
@@ -93,6 +112,9 @@ export const ACTION_DATA_KEYS: readonly (keyof ActionData)[] = [
   'roleAssignmentId',
   'importId',
   'allocationId',
+  'lines',
+  'filter',
+  'page',
 ];
 
 export type ExecuteSpec = {

@@ -90,6 +90,8 @@ export type ClaimDetailView = {
   surfaceSubItem: string | null;
   estimatedReach: number | null;
   owner: { name: string };
+  /** Who owns the review; null = nobody yet; absent = not shown. */
+  reviewer?: { name: string } | null;
   documents: ClaimDocumentView[];
   feedback: Array<{ id: string; text: string; reviewerName: string; documentId: string | null; resolved: boolean; createdAt: Moment }>;
   /** Newest first; the card shows the latest three. */
@@ -200,6 +202,10 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
   if (vm.estimatedReach !== null)
     facts.push({ title: t(locale, 'detail.facts.reach'), value: new Intl.NumberFormat(intlLocale(locale)).format(vm.estimatedReach) });
   facts.push({ title: t(locale, 'detail.facts.owner'), value: vm.owner.name });
+  // The review's owner, while the validation team holds the claim (and after, when someone owned it).
+  const waiting = vm.status === 'SUBMITTED' || vm.status === 'IN_REVIEW' || vm.status === 'DISPUTED';
+  if (vm.reviewer || (vm.reviewer === null && waiting))
+    facts.push({ title: t(locale, 'detail.facts.reviewer'), value: vm.reviewer?.name ?? t(locale, 'detail.reviewer.none') });
 
   const canReview = allowed.has('review_document');
   const docGroups = DOCUMENT_KINDS.map((kind) => {
@@ -317,6 +323,8 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
   if (allowed.has('edit')) main.push(execute(t(locale, 'action.edit'), 'claim.edit.form', ref));
   if (allowed.has('comment')) main.push(execute(t(locale, 'action.comment'), 'comment.form', { claimId: vm.id }));
   if (allowed.has('history')) main.push(execute(t(locale, 'action.history'), 'claim.history', { claimId: vm.id }));
+  if (allowed.has('assign_review')) main.push(execute(t(locale, 'action.assign_review'), 'review.assign.form', { claimId: vm.id }));
+  if (allowed.has('export')) main.push(execute(t(locale, 'action.export'), 'claim.export', { claimId: vm.id }));
   const hasCancel = allowed.has('cancel');
   const actions = main.map((a, i) => ({ ...a, mode: i < MAX_PRIMARY ? null : 'secondary' }));
 

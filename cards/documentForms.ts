@@ -1,8 +1,8 @@
 import { actionKey, execute, type Verb } from './actions';
 import { AMOUNT_REGEX, backToClaim, renderForm, type FieldSpec, type FormState } from './form';
-import { formatMoment } from './format';
+import { formatMoment, formatMoney } from './format';
 import { renderNotice } from './notice';
-import { t } from './strings';
+import { t, tDyn } from './strings';
 import type { AdaptiveCard, ClaimRef, DocumentKind, Moment, RenderOptions } from './types';
 
 /**
@@ -21,7 +21,89 @@ export type AddDocumentView = FormState & {
   proofGuidance?: string;
   /** The document this one replaces (the claim card's Replace button); the submit carries it as `documentId`. */
   replacesDocumentId?: string | null;
+  /** PROOF: the proof items the activity requires (services/catalogue `proofItems`), named in the help line. */
+  requiredProofItems?: readonly string[];
+  /** INVOICE: facts the activity's invoices must show (`courseCode`, `completionDate`). */
+  invoiceFacts?: readonly string[];
+  /** CSR: how many line rows to show (the form's "Add a line" adds one). */
+  csrLines?: number;
+  /** CSR: the claimed amount and what its invoices and CSRs add up to so far, said above the lines. */
+  evidence?: { claimedMinor: number; evidenceMinor: number };
 };
+
+/**
+ * What the add forms ask beyond the basics, read off the claim's checklist (the rules' one
+ * definition, services/submission.ts): the proof items and invoice facts the activity requires, and
+ * the claimed amount against the evidence so far.
+ */
+export function documentFormNeeds(
+  checklist: ReadonlyArray<{ rule: string; ok: boolean; params?: Record<string, unknown> }>,
+): Pick<AddDocumentView, 'requiredProofItems' | 'invoiceFacts' | 'evidence'> {
+  const param = (rule: string, key: string) =>
+    checklist
+      .filter((c) => c.rule === rule)
+      .map((c) => c.params?.[key])
+      .filter((v): v is string => typeof v === 'string');
+  const evidence = checklist.find((c) => c.rule === 'evidence_covers_amount')?.params;
+  return {
+    requiredProofItems: param('proof_item', 'item'),
+    invoiceFacts: param('invoice_fact', 'fact'),
+    evidence:
+      evidence && typeof evidence.claimedMinor === 'number' && typeof evidence.evidenceMinor === 'number'
+        ? { claimedMinor: evidence.claimedMinor, evidenceMinor: evidence.evidenceMinor }
+        : undefined,
+  };
+}
+
+/** Proof items in the order the form offers them (services/catalogue/rules.ts PROOF_ITEMS). */
+export const PROOF_ITEM_CHOICES = [
+  'FINAL_PIECE',
+  'SCREENSHOT',
+  'LANDING_PAGE_URL',
+  'DISTRIBUTION_PROOF',
+  'ATTENDEE_LIST',
+  'AGENDA',
+  'PHOTO',
+  'OTHER',
+] as const;
+/** The CSR form shows this many lines at most (services/documents.ts CSR_MAX_LINES). */
+export const CSR_FORM_MAX_LINES = 10;
+const CSR_LINE_FIELDS = ['item', 'quantity', 'unitCost', 'total'] as const;
+
+/**
+ * The CSR form's inputs (`item1`, `quantity1`, `unitCost1`, `total1`, … one set per line) as the
+ * service's `lines`; rows left wholly blank after the last filled one are dropped. Errors on
+ * `lines.N.total` come back to input `total{N+1}` (cards/errors.ts `issueField`).
+ */
+export function csrInputFromForm(data: Record<string, unknown>): Record<string, unknown> {
+  const rest: Record<string, unknown> = {};
+  const rows: Array<Record<string, unknown>> = [];
+  for (const [k, v] of Object.entries(data)) {
+    const m = /^(item|quantity|unitCost|total)(\d{1,2})$/.exec(k);
+    if (!m) {
+      rest[k] = v;
+      continue;
+    }
+    const n = Number(m[2]);
+    if (n < 1 || n > CSR_FORM_MAX_LINES) continue;
+    (rows[n - 1] ??= {})[m[1]!] = typeof v === 'string' ? v.trim() : v;
+  }
+  const filled = (r: Record<string, unknown> | undefined) => !!r && CSR_LINE_FIELDS.some((f) => r[f] !== undefined && r[f] !== '');
+  let last = rows.length;
+  while (last > 1 && !filled(rows[last - 1])) last--;
+  const lines = Array.from({ length: Math.max(1, last) }, (_, n) => rows[n] ?? {});
+  return { ...rest, lines };
+}
+
+/** How many line rows the CSR form needs to show what was typed (at least `min`). */
+export function csrLinesTyped(values: Record<string, string | undefined> | undefined, min: number): number {
+  let n = min;
+  for (const [k, v] of Object.entries(values ?? {})) {
+    const m = /^(?:item|quantity|unitCost|total)(\d{1,2})$/.exec(k);
+    if (m && v) n = Math.max(n, Number(m[1]));
+  }
+  return Math.min(n, CSR_FORM_MAX_LINES);
+}
 
 const VERB_BY_KIND: Record<DocumentKind, Verb> = {
   INVOICE: 'doc.add',
@@ -37,6 +119,7 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
   let intro: string | undefined;
   let footnote: string | undefined;
   let submit: string;
+  let csrLineCount = 0;
   switch (vm.kind) {
     case 'INVOICE':
       fields = [
@@ -74,13 +157,43 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
         },
         {
           kind: 'text',
-          id: 'details',
-          label: t(locale, 'doc.details.label'),
-          placeholder: t(locale, 'doc.details.placeholder'),
-          multiline: true,
-          maxLength: 2000,
+          id: 'currency',
+          label: t(locale, 'doc.currency.label'),
+          required: true,
+          errorMessage: t(locale, 'issue.invalid_format.currency'),
+          regex: '^\\s*[A-Za-z]{3}\\s*$',
+          maxLength: 3,
+          initial: c,
+          help: t(locale, 'doc.currency.help', { currency: c }),
         },
       ];
+      // Exams and tuition: the invoice shows the course or exam code and when it was completed.
+      if (vm.invoiceFacts?.includes('courseCode'))
+        fields.push({
+          kind: 'text',
+          id: 'courseCode',
+          label: t(locale, 'doc.courseCode.label'),
+          required: true,
+          errorMessage: t(locale, 'doc.courseCode.error'),
+          maxLength: 100,
+          placeholder: 'AZ-900',
+        });
+      if (vm.invoiceFacts?.includes('completionDate'))
+        fields.push({
+          kind: 'date',
+          id: 'completionDate',
+          label: t(locale, 'doc.completionDate.label'),
+          required: true,
+          errorMessage: t(locale, 'doc.completionDate.error'),
+        });
+      fields.push({
+        kind: 'text',
+        id: 'details',
+        label: t(locale, 'doc.details.label'),
+        placeholder: t(locale, 'doc.details.placeholder'),
+        multiline: true,
+        maxLength: 2000,
+      });
       footnote = t(locale, 'doc.fileNext');
       submit = t(locale, 'doc.submit.file');
       break;
@@ -95,6 +208,21 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
           help: t(locale, 'doc.note.help'),
           multiline: true,
           maxLength: 2000,
+        },
+        {
+          kind: 'choice',
+          id: 'items',
+          label: t(locale, 'doc.items.label'),
+          required: true,
+          errorMessage: t(locale, 'doc.items.error'),
+          multiSelect: true,
+          style: 'expanded',
+          choices: PROOF_ITEM_CHOICES.map((item) => ({ title: t(locale, `proofItem.${item}`), value: item })),
+          help: vm.requiredProofItems?.length
+            ? t(locale, 'doc.items.help', {
+                items: vm.requiredProofItems.map((i) => tDyn(locale, `proofItem.${i}`, 'proofItem.OTHER')).join(', '),
+              })
+            : undefined,
         },
         {
           kind: 'text',
@@ -148,8 +276,43 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
       submit = t(locale, 'doc.submit.metric');
       break;
     }
-    case 'CSR':
-      intro = t(locale, 'csr.intro');
+    case 'CSR': {
+      const money = (m: number) => formatMoney(m, c, locale);
+      intro = [
+        t(locale, 'csr.intro'),
+        vm.evidence
+          ? t(locale, 'csr.againstClaim', { claimed: money(vm.evidence.claimedMinor), evidence: money(vm.evidence.evidenceMinor) })
+          : '',
+      ]
+        .filter(Boolean)
+        .join('\n\n');
+      const lineCount = csrLinesTyped(vm.values, Math.max(1, Math.min(vm.csrLines ?? 3, CSR_FORM_MAX_LINES)));
+      const lineFields: FieldSpec[] = [];
+      for (let n = 1; n <= lineCount; n++) {
+        // Line 1 is required; later lines are optional, and a blank one is left out.
+        const required = n === 1;
+        const error = required ? t(locale, 'csr.line.error') : undefined;
+        lineFields.push(
+          { kind: 'text', id: `item${n}`, label: t(locale, 'csr.line.item', { n }), required, errorMessage: error, maxLength: 200 },
+          { kind: 'number', id: `quantity${n}`, label: t(locale, 'csr.line.quantity', { n }), required, errorMessage: error, min: 0 },
+          {
+            kind: 'text',
+            id: `unitCost${n}`,
+            label: t(locale, 'csr.line.unitCost', { n, currency: c }),
+            required,
+            errorMessage: error,
+            regex: AMOUNT_REGEX,
+          },
+          {
+            kind: 'text',
+            id: `total${n}`,
+            label: t(locale, 'csr.line.total', { n, currency: c }),
+            required,
+            errorMessage: error,
+            regex: AMOUNT_REGEX,
+          },
+        );
+      }
       fields = [
         {
           kind: 'text',
@@ -160,38 +323,7 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
           multiline: true,
           maxLength: 2000,
         },
-        {
-          kind: 'text',
-          id: 'expenseType',
-          label: t(locale, 'csr.expenseType.label'),
-          required: true,
-          errorMessage: t(locale, 'csr.expenseType.error'),
-          maxLength: 100,
-        },
-        {
-          kind: 'number',
-          id: 'quantity',
-          label: t(locale, 'csr.quantity.label'),
-          required: true,
-          errorMessage: t(locale, 'csr.quantity.error'),
-          min: 0,
-        },
-        {
-          kind: 'text',
-          id: 'rate',
-          label: t(locale, 'csr.rate.label', { currency: c }),
-          required: true,
-          errorMessage: t(locale, 'csr.rate.error'),
-          regex: AMOUNT_REGEX,
-        },
-        {
-          kind: 'text',
-          id: 'amount',
-          label: t(locale, 'csr.amount.label', { currency: c }),
-          required: true,
-          errorMessage: t(locale, 'csr.amount.error'),
-          regex: AMOUNT_REGEX,
-        },
+        ...lineFields,
         {
           kind: 'text',
           id: 'certifiedBy',
@@ -209,8 +341,10 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
           errorMessage: t(locale, 'csr.attest.error'),
         },
       ];
+      csrLineCount = lineCount;
       submit = t(locale, 'doc.submit.csr');
       break;
+    }
     case 'ADDITIONAL_INFO':
       fields = [
         {
@@ -249,6 +383,17 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
           },
           { style: 'positive', inputs: 'auto' },
         ),
+        // The form keeps what was typed and shows one more line.
+        ...(csrLineCount > 0 && csrLineCount < CSR_FORM_MAX_LINES
+          ? [
+              execute(
+                t(locale, 'csr.addLine'),
+                'csr.addLine',
+                { claimId: vm.claim.id, version: vm.claim.version, lines: csrLineCount + 1 },
+                { inputs: 'auto' },
+              ),
+            ]
+          : []),
         backToClaim(locale, vm.claim.id),
       ],
     },

@@ -16,6 +16,13 @@ const money = (v: unknown, currency: unknown, locale: string): string =>
   typeof v === 'number' ? formatMoney(v, s(currency) || 'USD', locale) : '';
 const join = (...parts: string[]) => parts.filter(Boolean).join(' · ');
 
+/** A CSR's expense types: "Staff time" or "Staff time + 2 more". */
+function csrItems(lines: unknown, locale: string): string {
+  if (!Array.isArray(lines) || lines.length === 0) return '';
+  const first = s((lines[0] as { item?: unknown } | null)?.item);
+  return lines.length > 1 ? t(locale, 'csr.items', { first, more: lines.length - 1 }) : first;
+}
+
 /** A one-line title per kind: "Contoso Media · INV-1042 · $4,000.00", "Estimated reach: 120,000". */
 export function documentTitle(d: DocumentLike, locale: string): string {
   const f = d.fields ?? {};
@@ -26,7 +33,10 @@ export function documentTitle(d: DocumentLike, locale: string): string {
         t(locale, 'kind.INVOICE')
       );
     case 'CSR':
-      return join(s(f.expenseType), money(f.amountMinor, f.currency, locale), s(f.certifiedBy)) || t(locale, 'kind.CSR');
+      return (
+        join(s(f.expenseType) || csrItems(f.lines, locale), money(f.amountMinor, f.currency, locale), s(f.certifiedBy)) ||
+        t(locale, 'kind.CSR')
+      );
     case 'METRIC':
       return f.name ? `${s(f.name)}: ${s(f.value)}` : t(locale, 'kind.METRIC');
     default:

@@ -27,6 +27,8 @@ export type FieldSpec =
       style?: 'compact' | 'expanded' | 'filtered';
       dataQuery?: { dataset: string; count?: number };
       initial?: string;
+      /** Several choices at once; Teams sends them comma-separated ("A,B"). */
+      multiSelect?: boolean;
     })
   | (Base & { kind: 'toggle'; toggleTitle: string; initial?: boolean });
 
@@ -67,6 +69,7 @@ function prepareField(f: FieldSpec, state: FormState) {
     minDate: f.kind === 'date' ? (f.min ?? null) : null,
     maxDate: f.kind === 'date' ? (f.max ?? null) : null,
     choices: f.kind === 'choice' ? f.choices : null,
+    isMultiSelect: f.kind === 'choice' && f.multiSelect ? true : null,
     choicesData: f.kind === 'choice' && f.dataQuery ? { type: 'Data.Query', ...f.dataQuery } : null,
     toggleTitle: f.kind === 'toggle' ? f.toggleTitle : null,
     help: f.help ?? '',

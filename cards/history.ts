@@ -29,9 +29,35 @@ const ATTENTION_TYPES = new Set(['feedback_given', 'information_requested', 'rej
 
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
+/** Review ownership, reminders, escalations and exports (services/reviewWorkload.ts, services/exports.ts), in words. */
+function workloadDetail(type: string, d: Record<string, unknown>, locale: string): string | null {
+  const days = typeof d.ageBusinessDays === 'number' ? d.ageBusinessDays : 0;
+  const target = typeof d.targetBusinessDays === 'number' ? d.targetBusinessDays : 0;
+  switch (type) {
+    case 'review_started':
+      return str(d.reviewerName) ? t(locale, 'history.reviewStarted', { name: str(d.reviewerName) }) : null;
+    case 'review_assigned':
+      return str(d.previousReviewerName)
+        ? t(locale, 'history.reviewAssigned.from', { previous: str(d.previousReviewerName), name: str(d.reviewerName) })
+        : t(locale, 'history.reviewAssigned', { name: str(d.reviewerName) });
+    case 'review_reminder_sent':
+      return str(d.reviewerName)
+        ? t(locale, 'history.reviewReminder', { days, target, name: str(d.reviewerName) })
+        : t(locale, 'history.reviewReminder.team', { days, target });
+    case 'review_escalated':
+      return t(locale, 'history.reviewEscalated', { days, target });
+    case 'claim_exported':
+      return t(locale, 'history.exported');
+    default:
+      return null;
+  }
+}
+
 /** What the event's data adds, in words: the feedback or reason text, the amount, the document. */
 function detailOf(type: string, data: unknown, locale: string): string {
   const d = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+  const workload = workloadDetail(type, d, locale);
+  if (workload) return workload;
   const parts: string[] = [];
   const text = str(d.text) || str(d.message) || str(d.feedback);
   if (str(d.reason)) parts.push(t(locale, 'history.reason', { text: str(d.reason) }));

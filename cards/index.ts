@@ -19,7 +19,7 @@
  * - Metric form: the name is `data.otherName || data.name`.
  */
 export type { AdaptiveCard, ClaimRef, ClaimStatus, DocumentKind, RenderOptions, ReviewState, UploadRequestStatus } from './types';
-export { VERBS, ACTION_DATA_KEYS, needsFixInputId, actionKey, type Verb, type ActionData } from './actions';
+export { VERBS, ACTION_DATA_KEYS, needsFixInputId, actionKey, type Verb, type ActionData, type QueueFilterData } from './actions';
 export { t, langOf, type StringKey, type Lang } from './strings';
 export { formatMoney, formatDate, formatMoment, minorToInput, statusTone } from './format';
 export {
@@ -51,6 +51,8 @@ export { renderClaimDetail, type ClaimDetailView, type ClaimDocumentView, type C
 // 4. Documents: add form per kind, "send me the file", "file received"
 export {
   renderAddDocument,
+  csrInputFromForm,
+  documentFormNeeds,
   renderFilePrompt,
   renderFileReceived,
   type AddDocumentView,
@@ -85,10 +87,13 @@ export {
 export { renderNotification, type NotificationView } from './notifications';
 // 11. Review queue
 export { renderReviewQueue, type ReviewQueueView } from './reviewQueue';
+export { renderAssignReview, type AssignReviewView } from './reviewAssign';
 // 12. Generic message / error
 export { renderMessage, renderError, type MessageView } from './notice';
 // Admins: notification outbox status
 export { renderOutboxStatus, type OutboxStatusView } from './outboxStatus';
+// 13. Export ready (signed download link)
+export { renderExportReady, type ExportReadyView } from './exports';
 // Read-only summary for people who are not on a claim
 export { renderClaimSummary, type ClaimSummaryView } from './claimSummary';
 // Administration: organisation, a person's roles, location / rename / allocation forms, funds import

@@ -20,7 +20,16 @@ export type NotificationView =
   | (Base & { kind: 'upload_cancelled'; uploadRequestId: string; documentKind: string; byName: string })
   | (Base & { kind: 'upload_reminder'; uploadRequestId: string; documentKind: string; dueAt: string })
   | (Base & { kind: 'expiry_warning'; deadline: string })
-  | (Base & { kind: 'review_needed'; status: string });
+  | (Base & { kind: 'review_needed'; status: string })
+  | (Base & { kind: 'review_assigned'; status: string; byName: string })
+  | (Base & { kind: 'review_reminder'; owned: ReviewDigestPart; unassigned: ReviewDigestPart })
+  | (Base & { kind: 'review_escalated'; status: string; ageBusinessDays: number; targetBusinessDays: number; reviewerName?: string });
+
+/** Reviews past their target in the daily reminder: how many, and the oldest few. */
+export type ReviewDigestPart = {
+  count: number;
+  claims: Array<{ claimId: string; number: string; name: string; status: string; ageBusinessDays: number; targetBusinessDays: number }>;
+};
 
 const statusLabel = (locale: string, s: string) => (hasKey(`status.${s}`) ? t(locale, `status.${s}` as StringKey) : s);
 /** A kind named inside a sentence: lower-case in English ("uploaded the invoice you asked for"). */
@@ -163,5 +172,79 @@ export function renderNotification(
         lines: [t(locale, 'notify.review_needed.text', { name: n.name, status: statusLabel(locale, n.status) })],
         actions: open(),
       });
+    case 'review_assigned':
+      return renderNotice({
+        title: t(locale, 'notify.review_assigned.title', { number: n.number }),
+        badge: { text: statusLabel(locale, n.status), tone: statusTone(n.status) },
+        lines: [t(locale, 'notify.review_assigned.text', { by: n.byName, name: n.name, status: statusLabel(locale, n.status) })],
+        actions: [...open(), execute(t(locale, 'common.reviewQueue'), 'reviews.open', {})],
+      });
+    case 'review_reminder':
+      return renderReviewDigest(n, locale);
+    case 'review_escalated':
+      return renderNotice({
+        title: t(locale, 'notify.review_escalated.title', { number: n.number }),
+        titleTone: 'attention',
+        badge: { text: statusLabel(locale, n.status), tone: statusTone(n.status) },
+        lines: [
+          t(locale, 'notify.review_escalated.text', { name: n.name, days: n.ageBusinessDays, target: n.targetBusinessDays }),
+          n.reviewerName
+            ? { text: t(locale, 'notify.review.owner', { name: n.reviewerName }), subtle: true }
+            : { text: t(locale, 'notify.review.noOwner'), tone: 'attention' },
+        ],
+        actions: [...open(), execute(t(locale, 'common.reviewQueue'), 'reviews.open', {})],
+      });
   }
+}
+
+/** Teams shows at most six buttons on a card. */
+const MAX_ACTIONS = 6;
+
+/** The daily reminder: the reader's own reviews past their target, then those nobody owns; buttons open each list or claim. */
+function renderReviewDigest(n: Extract<NotificationView, { kind: 'review_reminder' }>, locale: string): AdaptiveCard {
+  const total = n.owned.count + n.unassigned.count;
+  const lines: Array<{ text: string; tone?: 'attention'; subtle?: boolean }> = [];
+  const section = (key: 'notify.review_reminder.yours' | 'notify.review_reminder.nobody', part: ReviewDigestPart) => {
+    if (part.count === 0) return;
+    lines.push({ text: t(locale, key, { count: part.count }), tone: key === 'notify.review_reminder.nobody' ? 'attention' : undefined });
+    for (const c of part.claims)
+      lines.push({
+        text: t(locale, 'notify.review_reminder.item', {
+          number: c.number,
+          name: c.name,
+          days: c.ageBusinessDays,
+          target: c.targetBusinessDays,
+        }),
+        subtle: true,
+      });
+    if (part.count > part.claims.length)
+      lines.push({ text: t(locale, 'overview.more', { count: part.count - part.claims.length }), subtle: true });
+  };
+  section('notify.review_reminder.yours', n.owned);
+  section('notify.review_reminder.nobody', n.unassigned);
+  const actions = [];
+  if (n.owned.count)
+    actions.push(
+      execute(
+        t(locale, 'notify.review_reminder.openMine'),
+        'reviews.open',
+        { filter: { owner: 'mine', age: 'overdue' }, page: 1 },
+        { style: 'positive' },
+      ),
+    );
+  if (n.unassigned.count)
+    actions.push(
+      execute(t(locale, 'notify.review_reminder.openUnassigned'), 'reviews.open', {
+        filter: { owner: 'unassigned', age: 'overdue' },
+        page: 1,
+      }),
+    );
+  for (const c of [...n.owned.claims, ...n.unassigned.claims].slice(0, MAX_ACTIONS - actions.length))
+    actions.push(execute(t(locale, 'common.openNumber', { number: c.number }), 'claim.open', { claimId: c.claimId }));
+  return renderNotice({
+    title: t(locale, total === 1 ? 'notify.review_reminder.title.one' : 'notify.review_reminder.title', { count: total }),
+    titleTone: 'warning',
+    lines,
+    actions,
+  });
 }

@@ -25,13 +25,22 @@ export type WelcomeView = {
   noRole?: { organisationSetUp: boolean; admins: string[]; openRequests: number } | null;
 };
 
-type Command = 'cmd.newClaim' | 'cmd.claims' | 'cmd.claim' | 'cmd.history' | 'cmd.reviews' | 'cmd.admin' | 'cmd.help';
-const ALL: readonly Command[] = ['cmd.newClaim', 'cmd.claims', 'cmd.claim', 'cmd.history', 'cmd.reviews', 'cmd.admin', 'cmd.help'];
+type Command = 'cmd.newClaim' | 'cmd.claims' | 'cmd.claim' | 'cmd.history' | 'cmd.reviews' | 'cmd.admin' | 'cmd.export' | 'cmd.help';
+const ALL: readonly Command[] = [
+  'cmd.newClaim',
+  'cmd.claims',
+  'cmd.claim',
+  'cmd.history',
+  'cmd.reviews',
+  'cmd.admin',
+  'cmd.export',
+  'cmd.help',
+];
 
 type Audience = 'partner' | 'reviewer' | 'colleague' | 'admin' | 'reviewAdmin' | 'noRole';
 const COMMANDS: Record<Audience, readonly Command[]> = {
-  partner: ['cmd.newClaim', 'cmd.claims', 'cmd.claim', 'cmd.history', 'cmd.help'],
-  admin: ['cmd.admin', 'cmd.newClaim', 'cmd.claims', 'cmd.claim', 'cmd.history', 'cmd.help'],
+  partner: ['cmd.newClaim', 'cmd.claims', 'cmd.claim', 'cmd.history', 'cmd.export', 'cmd.help'],
+  admin: ['cmd.admin', 'cmd.newClaim', 'cmd.claims', 'cmd.claim', 'cmd.history', 'cmd.export', 'cmd.help'],
   reviewer: ['cmd.reviews', 'cmd.claim', 'cmd.history', 'cmd.claims', 'cmd.help'],
   reviewAdmin: ['cmd.admin', 'cmd.reviews', 'cmd.help'],
   colleague: ['cmd.claim', 'cmd.help'],

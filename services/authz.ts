@@ -1,5 +1,5 @@
 import type { Claim, ReviewScope, Role } from '../prisma/generated/client';
-import type { Tx, Db } from './db/client';
+import type { Prisma, Tx, Db } from './db/client';
 import { forbidden, notFound } from './errors';
 
 export const PARTNER_ROLES: readonly Role[] = ['GLOBAL_ADMIN', 'INCENTIVES_ADMIN', 'INCENTIVES_USER'];
@@ -71,24 +71,50 @@ export function requireSameOrganisation(p: Principal, organisationId: string): v
  */
 export async function workedOnClaim(db: Db | Tx, userId: string, claim: Pick<Claim, 'id' | 'ownerId'>): Promise<boolean> {
   if (claim.ownerId === userId) return true;
-  const [row] = await db.$queryRaw<Array<{ worked: boolean }>>`
-    SELECT EXISTS (SELECT 1 FROM "Document" WHERE "claimId" = ${claim.id} AND "uploaderId" = ${userId})
-        OR EXISTS (SELECT 1 FROM "UploadRequest" WHERE "claimId" = ${claim.id} AND "assigneeId" = ${userId})
-        OR EXISTS (SELECT 1 FROM "HistoryEvent" WHERE "claimId" = ${claim.id} AND "actorId" = ${userId}
-                   AND "actorKind" = 'USER' AND type <> 'comment_added') AS worked`;
-  return row?.worked ?? false;
+  return (await claimWorkers(db, [claim])).get(claim.id)?.has(userId) ?? false;
+}
+
+/** Everyone who worked on each of `claims` (see workedOnClaim), by claim id: for many people at once (a reviewer picker, a reminder run). */
+export async function claimWorkers(db: Db | Tx, claims: Array<Pick<Claim, 'id' | 'ownerId'>>): Promise<Map<string, Set<string>>> {
+  const out = new Map(claims.map((c) => [c.id, new Set([c.ownerId])]));
+  if (claims.length === 0) return out;
+  const ids = claims.map((c) => c.id);
+  const rows = await db.$queryRaw<Array<{ claimId: string; userId: string }>>`
+    SELECT "claimId", "uploaderId" AS "userId" FROM "Document" WHERE "claimId" = ANY(${ids}::text[])
+    UNION SELECT "claimId", "assigneeId" FROM "UploadRequest" WHERE "claimId" = ANY(${ids}::text[])
+    UNION SELECT "claimId", "actorId" FROM "HistoryEvent" WHERE "claimId" = ANY(${ids}::text[]) AND "actorId" IS NOT NULL
+      AND "actorKind" = 'USER' AND type <> 'comment_added'`;
+  for (const r of rows) out.get(r.claimId)?.add(r.userId);
+  return out;
+}
+
+/** Why `p` may not review the claim (null: a reviewer of the claim's organisation who did not work on it, see workedOnClaim). */
+export async function independentReviewerRefusal(
+  db: Db | Tx,
+  p: Principal,
+  claim: Pick<Claim, 'id' | 'ownerId' | 'organisationId'>,
+): Promise<'role_required' | 'not_in_organisation' | 'own_claim_review' | null> {
+  if (!hasRole(p, ['REVIEWER'])) return 'role_required';
+  if (!reviewsOrganisation(p, claim.organisationId)) return isReviewer(p) ? 'not_in_organisation' : 'role_required';
+  if (await workedOnClaim(db, p.userId, claim)) return 'own_claim_review';
+  return null;
 }
 
 /** A reviewer of the claim's organisation who did not work on the claim (see workedOnClaim). */
 export async function requireIndependentReviewer(db: Db | Tx, p: Principal, claim: Pick<Claim, 'id' | 'ownerId' | 'organisationId'>) {
-  requireRole(p, ['REVIEWER']);
-  if (!reviewsOrganisation(p, claim.organisationId)) {
-    throw forbidden(isReviewer(p) ? 'not_in_organisation' : 'role_required', 'This claim is not yours to review', { roles: ['REVIEWER'] });
-  }
-  if (await workedOnClaim(db, p.userId, claim)) {
-    throw forbidden('own_claim_review', 'You worked on this claim, so another reviewer decides it');
-  }
+  const refusal = await independentReviewerRefusal(db, p, claim);
+  if (refusal === 'own_claim_review') throw forbidden('own_claim_review', 'You worked on this claim, so another reviewer decides it');
+  if (refusal === 'role_required') throw forbidden('role_required', 'This needs one of: REVIEWER', { roles: ['REVIEWER'] });
+  if (refusal) throw forbidden(refusal, 'This claim is not yours to review', { roles: ['REVIEWER'] });
 }
+
+/** The organisations that review claims of `organisationId`: the review organisation, or its own under internal review. */
+export const organisationsReviewing = (organisationId: string) =>
+  ({ OR: [{ reviewScope: 'ALL' }, { reviewScope: 'OWN', id: organisationId }] }) satisfies Prisma.OrganisationWhereInput;
+
+/** Users whose REVIEWER role covers claims of `organisationId` (see organisationsReviewing). */
+export const reviewersOfOrganisation = (organisationId: string) =>
+  ({ roles: { some: { role: 'REVIEWER' } }, organisation: organisationsReviewing(organisationId) }) satisfies Prisma.UserWhereInput;
 
 /**
  * Who is told a claim waits for review: reviewers whose organisation reviews the claim's (the review
@@ -96,12 +122,9 @@ export async function requireIndependentReviewer(db: Db | Tx, p: Principal, clai
  */
 export async function reviewerIdsFor(db: Db | Tx, claim: Pick<Claim, 'organisationId' | 'ownerId'>): Promise<string[]> {
   const rows = await db.user.findMany({
-    where: {
-      id: { not: claim.ownerId },
-      roles: { some: { role: 'REVIEWER' } },
-      organisation: { OR: [{ reviewScope: 'ALL' }, { reviewScope: 'OWN', id: claim.organisationId }] },
-    },
+    where: { id: { not: claim.ownerId }, ...reviewersOfOrganisation(claim.organisationId) },
     select: { id: true },
+    orderBy: { id: 'asc' },
   });
   return rows.map((r) => r.id);
 }

@@ -17,6 +17,7 @@ export async function bumpVersion(
       | 'approvedMinor'
       | 'submittedAt'
       | 'reviewStartedAt'
+      | 'reviewerId'
       | 'decidedAt'
       | 'disputedAt'
       | 'expiryWarnedAt'

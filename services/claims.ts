@@ -39,7 +39,11 @@ const clearableReach = z.preprocess(blankToNull, z.coerce.number().int().nonnega
 const realDate = (d: unknown): d is Date => d instanceof Date && !Number.isNaN(d.getTime());
 const datesInOrder = (v: { activityStart?: unknown; activityEnd?: unknown }) =>
   !realDate(v.activityStart) || !realDate(v.activityEnd) || v.activityStart <= v.activityEnd;
-const datesOrderIssue = { path: ['activityEnd'], message: 'The end date must not be before the start date' };
+const datesOrderIssue = {
+  path: ['activityEnd'],
+  message: 'The end date must not be before the start date',
+  params: { code: 'dates_out_of_order' },
+};
 
 export const createClaimInput = z
   .object({
@@ -100,12 +104,12 @@ function fieldIssues(c: ClaimFields, alloc: FundAllocation, program: Program, at
       });
     }
   }
-  if (c.activityStart > c.activityEnd) issues.push({ path: 'activityEnd', code: 'custom', message: datesOrderIssue.message });
+  if (c.activityStart > c.activityEnd) issues.push({ path: 'activityEnd', code: 'dates_out_of_order', message: datesOrderIssue.message });
   if (program.subItems.length > 0) {
     if (!c.surfaceSubItem)
       issues.push({
         path: 'surfaceSubItem',
-        code: 'required',
+        code: 'sub_item_required',
         message: `Choose one of ${program.subItems.join(', ')}`,
         params: { options: program.subItems },
       });
@@ -120,7 +124,12 @@ function fieldIssues(c: ClaimFields, alloc: FundAllocation, program: Program, at
     issues.push({ path: 'surfaceSubItem', code: 'not_applicable', message: `${program.name} has no sub-items` });
   }
   if (at.requiresPreApproval && !c.preApprovalId)
-    issues.push({ path: 'preApprovalId', code: 'required', message: `${at.name} needs the pre-approval ID Microsoft issued` });
+    issues.push({
+      path: 'preApprovalId',
+      code: 'pre_approval_required',
+      message: `${at.name} needs the pre-approval ID Microsoft issued`,
+      params: { activity: at.name, activityKo: at.nameKo },
+    });
   return issues;
 }
 
@@ -364,7 +373,10 @@ export function allowedActionsFor(status: ClaimStatus, v: Omit<Viewer, 'role'> &
   if (v.reviewer) {
     if (status === 'SUBMITTED') out.push('start_review');
     if (status === 'IN_REVIEW' || status === 'DISPUTED') out.push('review_document', 'request_information', 'approve', 'reject');
+    if (status === 'SUBMITTED' || status === 'IN_REVIEW' || status === 'DISPUTED') out.push('assign_review');
   }
+  // Retention export (services/exports.ts): the owner, the organisation's admins and reviewers.
+  if (v.owner || v.admin || v.reviewer) out.push('export');
   if ((v.partner || v.reviewer) && !TERMINAL.includes(status)) out.push('comment');
   if (!v.partner && v.openRequest && isEditable(status)) out.push('upload_requested');
   out.push('history');
@@ -385,6 +397,7 @@ export async function getClaimDetail(svc: Services, actor: Actor, claimId: strin
       allocation: true,
       activityType: true,
       owner: { select: { id: true, displayName: true } },
+      reviewer: { select: { id: true, displayName: true } },
       documents: { where: { removedAt: null }, orderBy: { createdAt: 'asc' }, include: { uploader: { select: { displayName: true } } } },
       feedback: { orderBy: { createdAt: 'asc' }, include: { reviewer: { select: { displayName: true } } } },
       comments: { orderBy: { createdAt: 'desc' }, take: 5, include: { author: { select: { displayName: true } } } },
@@ -428,6 +441,7 @@ export async function getClaimDetail(svc: Services, actor: Actor, claimId: strin
     surfaceSubItem: c.surfaceSubItem,
     estimatedReach: c.estimatedReach,
     owner: { id: c.owner.id, name: c.owner.displayName },
+    reviewer: c.reviewer ? { id: c.reviewer.id, name: c.reviewer.displayName } : null,
     submittedAt: c.submittedAt,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,

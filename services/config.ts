@@ -58,6 +58,11 @@ const envSchema = z.object({
   /** Signs document links; set it (same value on every replica) in production. */
   FILE_LINK_SECRET: z.string().min(16).optional(),
   FILE_LINK_DAYS: int(7),
+  /** How long an export download link (a claim's ZIP, the organisation's claims CSV) works. */
+  EXPORT_LINK_HOURS: int(24),
+  /** A TrueType/OpenType font with Hangul for generated PDFs (e.g. /usr/share/fonts/truetype/nanum/NanumGothic.ttf); unset = Helvetica, Latin-1 only. */
+  PDF_FONT_FILE: z.string().optional(),
+  PDF_BOLD_FONT_FILE: z.string().optional(),
   REVIEWERS_CONVERSATION_ID: z.string().optional(),
   REMINDER_INTERVAL_HOURS: int(24),
   EXPIRY_WARNING_DAYS: int(7),
@@ -115,6 +120,8 @@ export type Config = {
     publicBaseUrl: string;
     linkSecret: string;
     linkDays: number;
+    exportLinkHours: number;
+    pdfFonts: { regular?: string; bold?: string };
   };
   reviewersConversationId?: string;
   scheduler: { reminderIntervalHours: number; expiryWarningDays: number; intervalSeconds: number };
@@ -165,6 +172,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       // Local mode has no secret to derive from; links then only need to survive this machine.
       linkSecret: e.FILE_LINK_SECRET ?? e.MicrosoftAppPassword ?? 'local-development-only-link-secret',
       linkDays: e.FILE_LINK_DAYS,
+      exportLinkHours: Math.max(1, e.EXPORT_LINK_HOURS),
+      pdfFonts: { regular: e.PDF_FONT_FILE || undefined, bold: e.PDF_BOLD_FONT_FILE || undefined },
     },
     reviewersConversationId: e.REVIEWERS_CONVERSATION_ID,
     scheduler: {

@@ -4,7 +4,20 @@ import { isPartner, isReviewer, loadPrincipal, PARTNER_ROLES, requireRole, requi
 import { bumpVersion, loadClaim } from './claimHelpers';
 import type { Actor, CommandResult, Services } from './context';
 import type { Prisma, Tx } from './db/client';
+import { parseActivityRules, PROOF_ITEMS, type ProofItem } from './catalogue/rules';
 import { conflict, forbidden, invalid, notFound, type FieldIssue } from './errors';
+import {
+  csrLineExpectedMinor,
+  csrLineOk,
+  evidenceTotals,
+  findDuplicate,
+  invoiceDateInWindow,
+  invoiceDateWindow,
+  invoicesSharingNumbers,
+  withinActivity,
+  type CsrLine,
+} from './evidence';
+import { storedFileInput } from './files';
 import { recordHistory } from './history';
 import { once } from './idempotency';
 import { fields, parseInput, toFieldIssue } from './input';
@@ -89,6 +102,8 @@ const currencyCode = z
   .toUpperCase()
   .regex(/^[A-Z]{3}$/, 'Use a 3-letter currency code like USD');
 const calendarDate = fields.date.transform(isoDate);
+// Optional card inputs arrive as "" when left blank.
+const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 export const invoiceFields = z
   .object({
@@ -96,40 +111,96 @@ export const invoiceFields = z
     invoiceNumber: fields.text(100),
     invoiceDate: calendarDate,
     amount: fields.amountMinor,
-    /** Defaults to the claim's currency; a different one fails the one-currency rule at submit. */
-    currency: currencyCode.optional(),
+    /** Defaults to the claim's currency; another one is refused when the invoice is added (`documentIssues`). */
+    currency: z.preprocess(blank, currencyCode.optional()),
+    /** Exams and tuition: the course or exam code and the completion date the invoice shows. */
+    courseCode: z.preprocess(blank, fields.text(100).optional()),
+    completionDate: z.preprocess(blank, calendarDate.optional()),
   })
   .transform(({ amount, ...rest }) => ({ ...rest, amountMinor: amount }));
 
-/** The proof's explanatory note is the document's `details` (mandatory, see `proofNote`); fields carry an optional link. */
+/**
+ * The proof's explanatory note is the document's `details` (mandatory, see `proofNote`); fields carry
+ * which proof items it is (a card's multi-select sends "SCREENSHOT,LANDING_PAGE_URL") and an optional link.
+ * A proof that names no item is "other": it backs the claim but none of the activity's required items.
+ */
 export const proofFields = z.object({
-  url: z
-    .url({ protocol: /^https?$/ })
-    .max(2000)
-    .optional(),
+  url: z.preprocess(
+    blank,
+    z
+      .url({ protocol: /^https?$/ })
+      .max(2000)
+      .optional(),
+  ),
+  items: z.preprocess(
+    (v) =>
+      typeof v === 'string'
+        ? v
+            .split(',')
+            .map((x) => x.trim())
+            .filter(Boolean)
+        : v,
+    z
+      .array(z.enum(PROOF_ITEMS))
+      .max(PROOF_ITEMS.length)
+      .optional()
+      .transform((v): ProofItem[] => (v && v.length ? [...new Set(v)] : ['OTHER'])),
+  ),
 });
 export const proofNote = fields.text(2000);
 
 export const metricFields = z.object({ name: fields.text(100), value: fields.text(200) });
 
+/** A CSR has at most this many lines (the form adds them one at a time). */
+export const CSR_MAX_LINES = 10;
+
+const csrLine = z.object({
+  /** What the line is for: an expense type ("Staff time, event planning"). */
+  item: fields.text(200),
+  quantity: z.coerce.number().positive().max(1_000_000),
+  unitCost: fields.amountMinor,
+  total: fields.amountMinor,
+});
+
 const csrShape = {
   description: fields.text(2000),
-  expenseType: fields.text(100),
-  quantity: z.coerce.number().positive().max(1_000_000),
-  rate: fields.amountMinor,
-  amount: fields.amountMinor,
+  lines: z.array(csrLine).min(1).max(CSR_MAX_LINES),
   certifiedBy: fields.text(200),
   // Input.Toggle sends the strings "true"/"false".
   attestation: z.preprocess((v) => (v === 'true' ? true : v), z.literal(true, { error: 'The statement must be certified' })),
-  currency: currencyCode.optional(),
+  currency: z.preprocess(blank, currencyCode.optional()),
 };
-const csrStored = <T extends { rate: number; amount: number }>({ rate, amount, ...rest }: T) => ({
+
+/** Each line's total is its quantity × unit cost, within a cent (services/evidence.ts `csrLineOk`). */
+const csrArithmetic = (v: { lines?: unknown }, ctx: z.RefinementCtx) => {
+  if (!Array.isArray(v.lines)) return;
+  v.lines.forEach((l: { quantity?: unknown; unitCost?: unknown; total?: unknown }, n) => {
+    if (typeof l?.quantity !== 'number' || typeof l.unitCost !== 'number' || typeof l.total !== 'number') return;
+    const line = { item: '', quantity: l.quantity, unitCostMinor: l.unitCost, totalMinor: l.total };
+    if (!csrLineOk(line))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['lines', n, 'total'],
+        message: `${l.quantity} × ${l.unitCost / 100} is ${csrLineExpectedMinor(line) / 100}, not ${l.total / 100}`,
+        params: {
+          code: 'csr_line_total',
+          quantity: l.quantity,
+          unitCostMinor: l.unitCost,
+          expectedMinor: csrLineExpectedMinor(line),
+          totalMinor: l.total,
+        },
+      });
+  });
+};
+
+/** What a CSR stores: its lines in minor units and its total as `amountMinor` (what the evidence rule adds up). */
+const csrStored = <T extends { lines: Array<z.infer<typeof csrLine>> }>({ lines, ...rest }: T) => ({
   ...rest,
-  rateMinor: rate,
-  amountMinor: amount,
+  lines: lines.map((l) => ({ item: l.item, quantity: l.quantity, unitCostMinor: l.unitCost, totalMinor: l.total })),
+  amountMinor: lines.reduce((s, l) => s + l.total, 0),
 });
 
-export const csrFields = z.object(csrShape).transform(csrStored);
+export const csrFields = z.object(csrShape).superRefine(csrArithmetic).transform(csrStored);
 
 export const additionalInfoFields = z.object({}).strip();
 
@@ -166,6 +237,85 @@ export function parseKindFields(kind: DocumentKind, raw: unknown): Record<string
 /** Money-bearing kinds default to the claim's currency. */
 export function withClaimCurrency(kind: DocumentKind, f: Record<string, Prisma.InputJsonValue>, currency: string) {
   return kind === 'INVOICE' || kind === 'CSR' ? { ...f, currency: f.currency ?? currency } : f;
+}
+
+/**
+ * The rules that tie a document being added to its claim, per field so the form shows each where
+ * the partner fixes it: one currency per claim, invoice dates within the activity (with the
+ * prepayment window), no invoice claimed twice, the invoice facts the activity needs, a link for a
+ * landing-page proof. The same predicates make the claim's checklist (services/evidence.ts).
+ * `replacesDocumentId`: the document a replacement supersedes (its invoice number is not a duplicate).
+ */
+export async function documentIssues(
+  tx: Tx,
+  claim: Claim,
+  kind: DocumentKind,
+  f: Record<string, unknown>,
+  opts: { replacesDocumentId?: string } = {},
+): Promise<FieldIssue[]> {
+  const issues: FieldIssue[] = [];
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  if ((kind === 'INVOICE' || kind === 'CSR') && str(f.currency) && f.currency !== claim.currency)
+    issues.push({
+      path: 'fields.currency',
+      code: 'currency_mismatch',
+      message: `This claim is in ${claim.currency}; a document in ${str(f.currency)} cannot be added to it`,
+      params: { claimCurrency: claim.currency, currency: str(f.currency) },
+    });
+  if (kind === 'PROOF' && Array.isArray(f.items) && f.items.includes('LANDING_PAGE_URL') && !str(f.url))
+    issues.push({ path: 'fields.url', code: 'landing_page_url_required', message: 'Enter the landing-page URL this proof shows' });
+  if (kind !== 'INVOICE') return issues;
+
+  const invoiceDate = str(f.invoiceDate);
+  if (invoiceDate && !invoiceDateInWindow(invoiceDate, claim)) {
+    const w = invoiceDateWindow(claim);
+    issues.push({
+      path: 'fields.invoiceDate',
+      code: 'invoice_date_outside_activity',
+      message: `Must be between ${w.earliest} (${w.graceDays} days before the activity, for prepayments) and ${w.latest}`,
+      params: w,
+    });
+  }
+  const [at, alloc] = await Promise.all([
+    tx.activityType.findUniqueOrThrow({ where: { id: claim.activityTypeId } }),
+    tx.fundAllocation.findUniqueOrThrow({ where: { id: claim.fundAllocationId }, select: { period: true } }),
+  ]);
+  for (const fact of parseActivityRules(at.rules).invoiceFacts) {
+    if (!str(f[fact]).trim())
+      issues.push({
+        path: `fields.${fact}`,
+        code: 'required_for_activity',
+        message: `${at.name} invoices must show this`,
+        params: { activity: at.name },
+      });
+  }
+  const completion = str(f.completionDate);
+  if (completion && !withinActivity(completion, claim))
+    issues.push({
+      path: 'fields.completionDate',
+      code: 'completion_date_outside_activity',
+      message: `Must be a day of the activity, ${isoDate(claim.activityStart)} – ${isoDate(claim.activityEnd)}`,
+      params: { start: isoDate(claim.activityStart), end: isoDate(claim.activityEnd) },
+    });
+  const number = str(f.invoiceNumber);
+  if (number) {
+    const onRecord = await invoicesSharingNumbers(tx, { organisationId: claim.organisationId, period: alloc.period }, [number]);
+    const exclude = new Set(opts.replacesDocumentId ? [opts.replacesDocumentId] : []);
+    const { blockedBy } = findDuplicate({ vendor: str(f.vendor), invoiceNumber: number }, onRecord, exclude);
+    if (blockedBy)
+      issues.push({
+        path: 'fields.invoiceNumber',
+        code: 'duplicate_invoice',
+        message: `Invoice ${number} is already on claim ${blockedBy.claimNumber} (${blockedBy.claimStatus})`,
+        params: {
+          invoiceNumber: number,
+          claimNumber: blockedBy.claimNumber,
+          status: blockedBy.claimStatus,
+          sameClaim: blockedBy.claimId === claim.id,
+        },
+      });
+  }
+  return issues;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -216,15 +366,138 @@ export async function addMetric(svc: Services, actor: Actor, input: unknown): Pr
   });
 }
 
-export const generateCsrInput = z.object({ ...claimRef, ...csrShape }).transform(csrStored);
+const csrCommandInput = z
+  .object({ ...claimRef, ...csrShape })
+  .superRefine(csrArithmetic)
+  .transform(csrStored);
+export const generateCsrInput = z
+  .object({ ...claimRef, ...csrShape, file: storedFileInput })
+  .superRefine(csrArithmetic)
+  .transform(csrStored);
 
-/** A Certification Statement and Report: a self-certified cost statement generated from the form; it has no file. */
+/** What a CSR's PDF shows: the claim it certifies costs for, the statement, and how it stands against the claimed amount. */
+export type CsrDocumentView = {
+  claim: {
+    number: string;
+    name: string;
+    organisation: string;
+    location: { name: string; partnerId: string };
+    program: string;
+    period: string;
+    usageStart: string;
+    usageEnd: string;
+    activityType: { name: string; nameKo: string };
+    activityStart: string;
+    activityEnd: string;
+    amountMinor: number;
+    currency: string;
+  };
+  csr: { description: string; lines: CsrLine[]; totalMinor: number; certifiedBy: string; currency: string };
+  /** Invoices and other CSRs already on the claim, this CSR, and what the claimed amount exceeds them by (negative: covered). */
+  evidence: { otherInvoicesMinor: number; otherCsrsMinor: number; totalMinor: number; claimedMinor: number; uncoveredMinor: number };
+  preparedBy: string;
+  preparedAt: Date;
+};
+
+type CsrStatement = { description: string; lines: CsrLine[]; amountMinor: number; certifiedBy: string; currency?: string };
+
+/** What the PDF of `csr` on `claim` shows (read only). */
+async function csrView(tx: Tx, p: Principal, claim: Claim, csr: CsrStatement, now: Date): Promise<CsrDocumentView> {
+  const c = await tx.claim.findUniqueOrThrow({
+    where: { id: claim.id },
+    include: {
+      organisation: { select: { name: true } },
+      location: { select: { name: true, partnerId: true } },
+      program: { select: { name: true } },
+      allocation: { select: { period: true, usageStart: true, usageEnd: true } },
+      activityType: { select: { name: true, nameKo: true } },
+      documents: { where: { removedAt: null, kind: { in: ['INVOICE', 'CSR'] } }, select: { kind: true, fields: true } },
+    },
+  });
+  const others = evidenceTotals(c.documents, claim.currency);
+  const totalMinor = others.evidenceMinor + csr.amountMinor;
+  return {
+    claim: {
+      number: c.number,
+      name: c.name,
+      organisation: c.organisation.name,
+      location: c.location,
+      program: c.program.name,
+      period: c.allocation.period,
+      usageStart: isoDate(c.allocation.usageStart),
+      usageEnd: isoDate(c.allocation.usageEnd),
+      activityType: c.activityType,
+      activityStart: isoDate(c.activityStart),
+      activityEnd: isoDate(c.activityEnd),
+      amountMinor: c.amountMinor,
+      currency: c.currency,
+    },
+    csr: {
+      description: csr.description,
+      lines: csr.lines,
+      totalMinor: csr.amountMinor,
+      certifiedBy: csr.certifiedBy,
+      currency: claim.currency,
+    },
+    evidence: {
+      otherInvoicesMinor: others.invoicesMinor,
+      otherCsrsMinor: others.csrsMinor,
+      totalMinor,
+      claimedMinor: c.amountMinor,
+      uncoveredMinor: c.amountMinor - totalMinor,
+    },
+    preparedBy: p.displayName,
+    preparedAt: now,
+  };
+}
+
+/**
+ * Step 1 of a CSR: check the form (every line's arithmetic, the currency) and the claim, and return
+ * what its PDF shows. Nothing is written; the bot renders the PDF, stores it, then calls `generateCsr`.
+ * A card whose CSR was already generated (the same idempotency key: a second click) gets
+ * `{ alreadyGenerated: true }`, as `generateCsr` would replay it, instead of "the claim changed".
+ */
+export async function previewCsr(svc: Services, actor: Actor, input: unknown): Promise<CsrDocumentView | { alreadyGenerated: true }> {
+  const { claimId, version, idempotencyKey, ...csr } = parseInput(csrCommandInput, input);
+  return svc.db.$transaction(async (tx) => {
+    if (idempotencyKey) {
+      const prior = await tx.idempotencyKey.findUnique({ where: { key: idempotencyKey } });
+      if (prior && prior.userId === actor.userId && prior.command === 'generateCsr') return { alreadyGenerated: true as const };
+    }
+    const { p, claim } = await claimFor(tx, actor, claimId);
+    requirePartnerOn(p, claim);
+    requireVersion(claim, version);
+    assertEditable(claim.status);
+    const issues = await documentIssues(tx, claim, 'CSR', csr);
+    if (issues.length) throw invalid(issues);
+    return csrView(tx, p, claim, csr, svc.clock.now());
+  });
+}
+
+/**
+ * Step 2: a Certification Statement and Report, the self-certified cost statement generated from
+ * the form, added with its PDF (`file`, already stored) like any other document.
+ */
 export async function generateCsr(svc: Services, actor: Actor, input: unknown): Promise<CommandResult & { documentId: string }> {
-  const { claimId, version, idempotencyKey, ...csr } = parseInput(generateCsrInput, input);
+  const { claimId, version, idempotencyKey, file, ...csr } = parseInput(generateCsrInput, input);
   return partnerEdit(svc, actor, { claimId, version, idempotencyKey }, 'generateCsr', async ({ tx, p, claim, now }) => {
+    const issues = await documentIssues(tx, claim, 'CSR', csr);
+    if (issues.length) throw invalid(issues);
     const stored = { ...csr, currency: csr.currency ?? claim.currency };
     const doc = await tx.document.create({
-      data: { claimId: claim.id, kind: 'CSR', details: csr.description, fields: stored, uploaderId: p.userId, createdAt: now },
+      data: {
+        claimId: claim.id,
+        kind: 'CSR',
+        details: csr.description,
+        fields: stored,
+        fileKey: file.fileKey,
+        fileName: file.fileName,
+        fileSize: file.fileSize,
+        contentType: file.contentType,
+        sha256: file.sha256.toLowerCase(),
+        uploaderId: p.userId,
+        createdAt: now,
+      },
     });
     await recordHistory(tx, {
       claimId: claim.id,
@@ -233,8 +506,14 @@ export async function generateCsr(svc: Services, actor: Actor, input: unknown): 
       type: 'csr_generated',
       at: now,
       documentId: doc.id,
-      summary: `CSR for ${csr.expenseType} certified by ${csr.certifiedBy}`,
-      data: { expenseType: csr.expenseType, amountMinor: csr.amountMinor, currency: stored.currency, certifiedBy: csr.certifiedBy },
+      summary: `CSR of ${csr.lines.length} line(s) certified by ${csr.certifiedBy}`,
+      data: {
+        lines: csr.lines.length,
+        amountMinor: csr.amountMinor,
+        currency: stored.currency,
+        certifiedBy: csr.certifiedBy,
+        fileName: file.fileName,
+      },
     });
     return { documentId: doc.id };
   });

@@ -6,16 +6,30 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { z } from 'zod';
 import type { Config } from './config';
 import { notFound } from './errors';
 import type { Graph } from './graph';
+import { fields } from './input';
 
 export type StoredFile = { fileKey: string; fileName: string; fileSize: number; contentType: string; sha256: string };
+
+/** A stored file as a command receives it (the bot stores the bytes first, then hands the service this). */
+export const storedFileInput = z.object({
+  fileKey: fields.text(500),
+  fileName: fields.text(255),
+  fileSize: z.number().int().nonnegative(),
+  contentType: fields.text(200),
+  sha256: z.string().regex(/^[a-f0-9]{64}$/i),
+});
 
 export interface FileStore {
   put(bytes: Buffer, meta: { fileName: string; contentType: string }): Promise<StoredFile>;
   /** Throws ServiceError not_found (`file`) when the key is unknown. */
   get(fileKey: string): Promise<Buffer>;
+  /** The bytes as a stream, for exports that must not hold whole files in memory; not_found as `get`. */
+  open(fileKey: string): Promise<Readable>;
 }
 
 export const sha256Hex = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -78,6 +92,16 @@ export class LocalFileStore implements FileStore {
       throw e;
     }
   }
+
+  async open(fileKey: string): Promise<Readable> {
+    if (!SHA256_KEY.test(fileKey)) throw notFound('file', fileKey);
+    // Opened first, so a missing file is a not_found now rather than an error event mid-stream.
+    const handle = await fs.open(this.pathOf(fileKey), 'r').catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') throw notFound('file', fileKey);
+      throw e;
+    });
+    return handle.createReadStream();
+  }
 }
 
 /** Folder per content prefix, so two different files with the same name never overwrite each other. */
@@ -110,6 +134,11 @@ export class SharePointFileStore implements FileStore {
       if ((e as { status?: number }).status === 404) throw notFound('file', fileKey);
       throw e;
     }
+  }
+
+  /** One file at a time in memory: Graph's client reads a drive item whole (files are at most FILE_MAX_BYTES). */
+  async open(fileKey: string): Promise<Readable> {
+    return Readable.from([await this.get(fileKey)]);
   }
 }
 

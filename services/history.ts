@@ -20,6 +20,9 @@ export type HistoryType =
   | 'submitted'
   | 'resubmitted'
   | 'review_started'
+  | 'review_assigned'
+  | 'review_reminder_sent'
+  | 'review_escalated'
   | 'document_accepted'
   | 'feedback_given'
   | 'information_requested'
@@ -27,7 +30,8 @@ export type HistoryType =
   | 'rejected'
   | 'disputed'
   | 'expiry_warning_sent'
-  | 'expired';
+  | 'expired'
+  | 'claim_exported';
 
 export type HistoryInput = {
   claimId: string;

@@ -10,6 +10,12 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.ou
 
 export function toFieldIssue(i: z.core.$ZodIssue): FieldIssue {
   const { code, path, message, ...rest } = i as z.core.$ZodIssue & Record<string, unknown>;
+  // A refinement names its own code (`params: { code: 'csr_line_total', … }`), so cards can say it in words.
+  const custom = code === 'custom' && rest.params && typeof rest.params === 'object' ? (rest.params as Record<string, unknown>) : null;
+  if (custom && typeof custom.code === 'string') {
+    const { code: own, ...params } = custom;
+    return { path: path.map(String).join('.'), code: own as string, message, params };
+  }
   const params: Record<string, unknown> = {};
   for (const k of ['minimum', 'maximum', 'expected', 'origin', 'format', 'inclusive']) if (k in rest) params[k] = rest[k];
   return { path: path.map(String).join('.'), code, message, params };

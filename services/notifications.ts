@@ -1,6 +1,21 @@
 import { z } from 'zod';
 import type { Tx } from './db/client';
 
+/** Reviews past their target in a daily reminder: how many, and the oldest few by name. */
+const reviewDigestPart = z.object({
+  count: z.number().int(),
+  claims: z.array(
+    z.object({
+      claimId: z.string(),
+      number: z.string(),
+      name: z.string(),
+      status: z.string(),
+      ageBusinessDays: z.number().int(),
+      targetBusinessDays: z.number().int(),
+    }),
+  ),
+});
+
 /**
  * What a notification says, as data. The outbox worker renders it with a card from cards/ in the
  * recipient's language at delivery time. Every kind the services enqueue is listed here.
@@ -79,6 +94,34 @@ export const notificationPayload = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('expiry_warning'), claimId: z.string(), number: z.string(), name: z.string(), deadline: z.string() }),
   z.object({ kind: z.literal('review_needed'), claimId: z.string(), number: z.string(), name: z.string(), status: z.string() }),
+  z.object({
+    kind: z.literal('review_assigned'),
+    claimId: z.string(),
+    number: z.string(),
+    name: z.string(),
+    status: z.string(),
+    byName: z.string(),
+  }),
+  z.object({
+    kind: z.literal('review_reminder'),
+    /** The first claim listed (the outbox files the message under it). */
+    claimId: z.string(),
+    number: z.string(),
+    name: z.string(),
+    /** One card per person and day: their own overdue reviews, and those nobody owns. */
+    owned: reviewDigestPart,
+    unassigned: reviewDigestPart,
+  }),
+  z.object({
+    kind: z.literal('review_escalated'),
+    claimId: z.string(),
+    number: z.string(),
+    name: z.string(),
+    status: z.string(),
+    ageBusinessDays: z.number().int(),
+    targetBusinessDays: z.number().int(),
+    reviewerName: z.string().optional(),
+  }),
 ]);
 export type NotificationPayload = z.infer<typeof notificationPayload>;
 

@@ -7,6 +7,7 @@ import type { Prisma, Tx } from './db/client';
 import {
   checkKindFields,
   claimFor,
+  documentIssues,
   isPartnerOn,
   proofNote,
   requirePartnerOn,
@@ -15,6 +16,7 @@ import {
   withClaimCurrency,
 } from './documents';
 import { conflict, forbidden, invalid, notFound } from './errors';
+import { storedFileInput } from './files';
 import { recordHistory } from './history';
 import { fields, parseInput, toFieldIssue } from './input';
 import { assertEditable } from './lifecycle';
@@ -39,13 +41,7 @@ export const beginFileUploadInput = z.object({
   uploadRequestId: z.preprocess((v) => (v === '' ? undefined : v), fields.id.optional()),
 });
 
-export const uploadedFile = z.object({
-  fileKey: fields.text(500),
-  fileName: fields.text(255),
-  fileSize: z.number().int().nonnegative(),
-  contentType: fields.text(200),
-  sha256: z.string().regex(/^[a-f0-9]{64}$/i),
-});
+export const uploadedFile = storedFileInput;
 export type UploadedFile = z.infer<typeof uploadedFile>;
 
 export type PendingUploadView = {
@@ -88,7 +84,8 @@ async function authoriseUpload(
       throw forbidden('upload_request_scope', `This request asks for ${request.kind}, not ${kind}`, { requested: request.kind, kind });
   } else if (!isPartnerOn(p, claim)) {
     const asked = await tx.uploadRequest.count({ where: { claimId: claim.id, assigneeId: p.userId, status: 'OPEN' } });
-    if (asked > 0) throw invalid([{ path: 'uploadRequestId', code: 'required', message: 'Answer the upload request you were sent' }]);
+    if (asked > 0)
+      throw invalid([{ path: 'uploadRequestId', code: 'answer_upload_request', message: 'Answer the upload request you were sent' }]);
     requirePartnerOn(p, claim);
   }
   assertEditable(claim.status);
@@ -120,10 +117,14 @@ export async function beginFileUpload(
     const { p, claim } = await claimFor(tx, actor, i.claimId);
     const grant = await authoriseUpload(tx, p, claim, i.kind, i.uploadRequestId, i.replacesDocumentId);
     if (!grant.request && i.version !== undefined) requireVersion(claim, i.version);
+    // The claim's own rules for this document (currency, dates, duplicates, …), said on the form before the file is sent.
+    const withCurrency = withClaimCurrency(i.kind, kindFieldValues, claim.currency);
+    const claimIssues = await documentIssues(tx, claim, i.kind, withCurrency, { replacesDocumentId: i.replacesDocumentId });
+    if (claimIssues.length) throw invalid(claimIssues);
     const now = svc.clock.now();
     const expiresAt = new Date(now.getTime() + svc.settings.pendingUploadMinutes * 60_000);
     const stored = {
-      ...withClaimCurrency(i.kind, kindFieldValues, claim.currency),
+      ...withCurrency,
       ...(i.replacesDocumentId ? { [REPLACES]: i.replacesDocumentId } : {}),
     };
     const row = {

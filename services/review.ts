@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Claim, ClaimStatus, Document } from '../prisma/generated/client';
-import { isReviewer, loadPrincipal, PARTNER_ROLES, requireIndependentReviewer, requireRole, reviewerIdsFor, type Principal } from './authz';
-import { businessDaysBetween, reviewTargetDays } from './businessDays';
+import { loadPrincipal, PARTNER_ROLES, requireIndependentReviewer, requireRole, reviewerIdsFor, type Principal } from './authz';
 import { bumpVersion, loadClaim } from './claimHelpers';
 import type { Actor, CommandResult, Services } from './context';
 import { Prisma, type Tx } from './db/client';
@@ -149,81 +148,6 @@ const statusPayload = (
 });
 
 // ---------------------------------------------------------------------------------------------
-// Queue
-// ---------------------------------------------------------------------------------------------
-
-export type ReviewQueueItem = {
-  claimId: string;
-  version: number;
-  number: string;
-  name: string;
-  organisationName: string;
-  locationName: string;
-  programName: string;
-  ownerName: string;
-  amountMinor: number;
-  currency: string;
-  status: ClaimStatus;
-  /** When the current wait started: submission, or the dispute. */
-  waitingSince: Date;
-  ageBusinessDays: number;
-  targetBusinessDays: number;
-  overdue: boolean;
-};
-
-const QUEUE_STATUSES: ClaimStatus[] = ['SUBMITTED', 'IN_REVIEW', 'DISPUTED'];
-
-/** Claims waiting for the validation team, oldest wait first, with their review-target flags (at most `limit`). */
-export async function getReviewQueue(svc: Services, actor: Actor, opts: { limit?: number } = {}): Promise<ReviewQueueItem[]> {
-  const p = await loadPrincipal(svc.db, actor.userId);
-  requireRole(p, ['REVIEWER']);
-  if (!isReviewer(p)) throw forbidden('role_required', 'Reviews are done by the review organisation', { roles: ['REVIEWER'] });
-  // Internal review (no review organisation configured): a reviewer sees their own organisation's claims only.
-  const ownOnly = p.reviewScope === 'OWN' ? Prisma.sql`AND "organisationId" = ${p.organisationId}` : Prisma.empty;
-  const now = svc.clock.now();
-  // Order and cut in SQL: loading every waiting claim to sort it here cost 180 ms at 3,500 waiting (bench).
-  const limit = opts.limit ?? 200;
-  const ids = await svc.db.$queryRaw<Array<{ id: string }>>`
-    SELECT id FROM "Claim"
-    WHERE status IN ('SUBMITTED', 'IN_REVIEW', 'DISPUTED') ${ownOnly}
-    ORDER BY COALESCE(CASE WHEN status = 'DISPUTED' THEN "disputedAt" END, "submittedAt", "createdAt"), number
-    LIMIT ${limit}`;
-  const rows = await svc.db.claim.findMany({
-    where: { id: { in: ids.map((r) => r.id) }, status: { in: QUEUE_STATUSES } },
-    include: {
-      organisation: { select: { name: true } },
-      location: { select: { name: true } },
-      program: { select: { name: true } },
-      owner: { select: { displayName: true } },
-    },
-  });
-  return rows
-    .map((c) => {
-      const waitingSince = (c.status === 'DISPUTED' ? c.disputedAt : c.submittedAt) ?? c.submittedAt ?? c.createdAt;
-      const ageBusinessDays = businessDaysBetween(waitingSince, now);
-      const targetBusinessDays = reviewTargetDays(c.status);
-      return {
-        claimId: c.id,
-        version: c.version,
-        number: c.number,
-        name: c.name,
-        organisationName: c.organisation.name,
-        locationName: c.location.name,
-        programName: c.program.name,
-        ownerName: c.owner.displayName,
-        amountMinor: c.amountMinor,
-        currency: c.currency,
-        status: c.status,
-        waitingSince,
-        ageBusinessDays,
-        targetBusinessDays,
-        overdue: ageBusinessDays > targetBusinessDays,
-      };
-    })
-    .sort((a, b) => a.waitingSince.getTime() - b.waitingSince.getTime() || a.number.localeCompare(b.number));
-}
-
-// ---------------------------------------------------------------------------------------------
 // Reviewer commands
 // ---------------------------------------------------------------------------------------------
 
@@ -243,13 +167,15 @@ export async function startReview(svc: Services, actor: Actor, input: unknown): 
   const i = parseInput(startReviewInput, input);
   return claimCommand(svc, actor, 'startReview', i, asReviewer, async ({ tx, p, claim, at }) => {
     const to = transition('startReview', claim.status);
-    const version = await bumpVersion(tx, claim.id, i.version, { status: to, reviewStartedAt: at });
+    // Starting a review takes it: the reviewer owns it until it is reassigned (services/reviewWorkload.ts).
+    const version = await bumpVersion(tx, claim.id, i.version, { status: to, reviewStartedAt: at, reviewerId: p.userId });
     await recordHistory(tx, {
       claimId: claim.id,
       actorId: p.userId,
       actorKind: 'REVIEWER',
       type: 'review_started',
-      summary: 'Review started',
+      summary: `Review started by ${p.displayName}`,
+      data: { reviewerId: p.userId, reviewerName: p.displayName, previousReviewerId: claim.reviewerId },
       statusBefore: claim.status,
       statusAfter: to,
       at,
@@ -284,7 +210,7 @@ export const reviewDocumentInput = z
   })
   .superRefine((v, ctx) => {
     if (v.decision === 'NEEDS_FIX' && !v.feedback) {
-      ctx.addIssue({ code: 'custom', path: ['feedback'], message: 'Say what needs to be fixed' });
+      ctx.addIssue({ code: 'custom', path: ['feedback'], message: 'Say what needs to be fixed', params: { code: 'feedback_required' } });
     }
   });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ActivityType, Claim, Document, FundAllocation } from '../prisma/generated/client';
+import type { ActivityType, Claim, Document, FundAllocation, Program } from '../prisma/generated/client';
 import { reviewerIdsFor } from './authz';
 import { bumpVersion } from './claimHelpers';
 import type { Actor, CommandResult, Services } from './context';
@@ -12,17 +12,31 @@ import { fields, parseInput } from './input';
 import { COUNTS_AS_CLAIMED, transition } from './lifecycle';
 import { enqueueNotification } from './notifications';
 import { remainingMinor, windowOpen } from './funds';
-import { applicableCaps, parseActivityRules } from './catalogue/rules';
+import { applicableCaps, parseActivityRules, type ActivityRules } from './catalogue/rules';
+import {
+  csrLineOk,
+  csrLinesOf,
+  evidenceTotals,
+  findDuplicate,
+  invoiceDateInWindow,
+  invoiceDateWindow,
+  invoiceFactValue,
+  invoicesSharingNumbers,
+  proofItemsOf,
+  type InvoiceOnRecord,
+} from './evidence';
 import { isoDate } from './periods';
 import type { ChecklistItem } from './views';
 
 export type CompletenessInput = {
-  claim: Pick<Claim, 'amountMinor' | 'currency' | 'preApprovalId'>;
+  claim: Pick<Claim, 'amountMinor' | 'currency' | 'preApprovalId' | 'activityStart' | 'activityEnd'> & Partial<Pick<Claim, 'id'>>;
   /** Active documents only. */
-  documents: Array<Pick<Document, 'kind' | 'details' | 'fields'> & Partial<Pick<Document, 'reviewState'>>>;
+  documents: Array<Pick<Document, 'kind' | 'details' | 'fields'> & Partial<Pick<Document, 'id' | 'createdAt' | 'reviewState'>>>;
+  /** Invoices of the organisation and usage period sharing a number with this claim's (`invoicesSharingNumbers`). */
+  invoicesOnRecord?: InvoiceOnRecord[];
   activityType: Pick<ActivityType, 'requiredMetrics' | 'requiresPreApproval' | 'rules'>;
   /** The claim's program: caps have per-program exceptions (Surface). */
-  programCode: string;
+  program: Pick<Program, 'code' | 'name'>;
   allocation: Pick<FundAllocation, 'earnedMinor' | 'claimingDeadline' | 'currency'>;
   /** Remaining co-op on the allocation, not counting this claim. */
   remainingMinor: number;
@@ -35,19 +49,80 @@ const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v ==
 const fieldOf = (d: Pick<Document, 'fields'>, k: string): unknown =>
   d.fields && typeof d.fields === 'object' && !Array.isArray(d.fields) ? (d.fields as Record<string, unknown>)[k] : undefined;
 
+/** The evidence lines of the checklist: invoices and CSRs against the claimed amount, their dates, duplicates and facts. */
+function evidenceRules(i: CompletenessInput, atRules: ActivityRules): ChecklistItem[] {
+  const { claim, documents } = i;
+  const currency = claim.currency;
+  const invoices = documents.filter((d) => d.kind === 'INVOICE');
+  const csrs = documents.filter((d) => d.kind === 'CSR');
+  const rules: ChecklistItem[] = [];
+  rules.push({ rule: 'invoice_or_csr', ok: invoices.length + csrs.length > 0 });
+  const totals = evidenceTotals(documents, currency);
+  rules.push({
+    rule: 'evidence_covers_amount',
+    ok: totals.evidenceMinor >= claim.amountMinor,
+    params: { ...totals, claimedMinor: claim.amountMinor, differenceMinor: claim.amountMinor - totals.evidenceMinor, currency },
+  });
+  if (invoices.length) {
+    const w = invoiceDateWindow(claim);
+    const outside = invoices.filter((d) => !invoiceDateInWindow(str(fieldOf(d, 'invoiceDate')), claim));
+    if (outside.length === 0) rules.push({ rule: 'invoice_dates', ok: true, params: w });
+    for (const d of outside)
+      rules.push({
+        rule: 'invoice_date',
+        ok: false,
+        params: { ...w, invoiceNumber: str(fieldOf(d, 'invoiceNumber')), invoiceDate: str(fieldOf(d, 'invoiceDate')) },
+      });
+    const onRecord = i.invoicesOnRecord ?? [];
+    const duplicates: ChecklistItem[] = [];
+    for (const d of invoices) {
+      const found = findDuplicate(
+        { documentId: d.id, createdAt: d.createdAt, vendor: str(fieldOf(d, 'vendor')), invoiceNumber: str(fieldOf(d, 'invoiceNumber')) },
+        onRecord,
+      );
+      const on = found.blockedBy ?? found.onUnsubmittedDraft;
+      if (!on) continue;
+      duplicates.push({
+        rule: found.blockedBy ? 'invoice_duplicate' : 'invoice_on_unsubmitted_draft',
+        ok: !found.blockedBy,
+        params: {
+          invoiceNumber: str(fieldOf(d, 'invoiceNumber')),
+          claimNumber: on.claimNumber,
+          status: on.claimStatus,
+          sameClaim: on.claimId === claim.id,
+        },
+      });
+    }
+    if (!duplicates.some((r) => !r.ok)) rules.push({ rule: 'invoice_unique', ok: true });
+    rules.push(...duplicates);
+  }
+  for (const fact of atRules.invoiceFacts) {
+    const missing = invoices.filter((d) => !invoiceFactValue(d, fact)).length;
+    rules.push({ rule: 'invoice_fact', ok: invoices.length > 0 && missing === 0, params: { fact, missing } });
+  }
+  if (csrs.length) {
+    const wrong = csrs.filter((d) => !csrLinesOf(d).every(csrLineOk)).length;
+    rules.push({ rule: 'csr_arithmetic', ok: wrong === 0, ...(wrong ? { params: { count: wrong } } : {}) });
+  }
+  return rules;
+}
+
 /**
- * What a claim needs before it can be submitted (domain.md §3.4), each rule with an ok flag.
- * Pure, so the claim card's checklist and `submitClaim` can never disagree. Rules that do not
- * apply (no pre-approval needed, no cap) are left out.
+ * What a claim needs before it can be submitted (docs/domain.md "Completeness"), each rule with an
+ * ok flag. Pure, and the only definition: the claim card's checklist and `submitClaim` both come
+ * from it, so they never disagree. Rules that do not apply (no pre-approval needed, no cap, no
+ * required proof items) are left out.
  */
 export function completenessRules(i: CompletenessInput): ChecklistItem[] {
   const { claim, documents, activityType: at } = i;
+  const atRules = parseActivityRules(at.rules);
   const proofs = documents.filter((d) => d.kind === 'PROOF');
-  const rules: ChecklistItem[] = [];
-  rules.push({ rule: 'invoice_or_csr', ok: documents.some((d) => d.kind === 'INVOICE' || d.kind === 'CSR') });
+  const rules: ChecklistItem[] = evidenceRules(i, atRules);
   rules.push({ rule: 'proof_present', ok: proofs.length > 0 });
   const unnoted = proofs.filter((d) => d.details.trim() === '').length;
   rules.push({ rule: 'proof_notes', ok: unnoted === 0, ...(unnoted ? { params: { missing: unnoted } } : {}) });
+  const shown = new Set(proofs.flatMap((d) => proofItemsOf(d)));
+  for (const item of atRules.proofItems) rules.push({ rule: 'proof_item', ok: shown.has(item), params: { item } });
   // What a reviewer marked "needs fix" is replaced or removed before the claim goes back (issue #5).
   const needsFix = documents.filter((d) => d.reviewState === 'NEEDS_FIX').length;
   if (needsFix) rules.push({ rule: 'needs_fix_resolved', ok: false, params: { count: needsFix } });
@@ -66,8 +141,8 @@ export function completenessRules(i: CompletenessInput): ChecklistItem[] {
     params: { deadline: isoDate(i.allocation.claimingDeadline) },
   });
   if (at.requiresPreApproval) rules.push({ rule: 'pre_approval_id', ok: !!claim.preApprovalId?.trim() });
-  const caps = applicableCaps(parseActivityRules(at.rules), {
-    programCode: i.programCode,
+  const caps = applicableCaps(atRules, {
+    programCode: i.program.code,
     earnedMinor: i.allocation.earnedMinor,
     currency: i.allocation.currency,
   });
@@ -85,7 +160,7 @@ export function completenessRules(i: CompletenessInput): ChecklistItem[] {
         currency: claim.currency,
         ...(percent ? { percentOfEarned: percent.percentOfEarned } : {}),
         ...(fixed ? { fixedMinor: fixed.amountMinor } : {}),
-        ...(cap.exceptionFor ? { exceptionFor: cap.exceptionFor } : {}),
+        ...(cap.exceptionFor ? { exceptionProgram: i.program.name } : {}),
       },
     });
   }
@@ -108,9 +183,12 @@ export async function loadCompletenessInput(db: Db | Tx, claim: Claim, now: Date
   const [documents, allocation, remaining, used] = await Promise.all([
     db.document.findMany({
       where: { claimId: claim.id, removedAt: null },
-      select: { kind: true, details: true, fields: true, reviewState: true },
+      select: { id: true, kind: true, details: true, fields: true, reviewState: true, createdAt: true },
     }),
-    db.fundAllocation.findUniqueOrThrow({ where: { id: claim.fundAllocationId }, include: { program: { select: { code: true } } } }),
+    db.fundAllocation.findUniqueOrThrow({
+      where: { id: claim.fundAllocationId },
+      include: { program: { select: { code: true, name: true } } },
+    }),
     remainingMinor(db, claim.fundAllocationId, claim.id),
     db.claim.groupBy({
       by: ['status'],
@@ -124,11 +202,18 @@ export async function loadCompletenessInput(db: Db | Tx, claim: Claim, now: Date
     }),
   ]);
   const activityUsedMinor = used.reduce((s, g) => s + ((g.status === 'APPROVED' ? g._sum.approvedMinor : g._sum.amountMinor) ?? 0), 0);
+  const invoiceNumbers = documents.filter((d) => d.kind === 'INVOICE').map((d) => str(fieldOf(d, 'invoiceNumber')));
+  const invoicesOnRecord = await invoicesSharingNumbers(
+    db,
+    { organisationId: claim.organisationId, period: allocation.period },
+    invoiceNumbers,
+  );
   return {
+    invoicesOnRecord,
     claim,
     documents,
     activityType,
-    programCode: allocation.program.code,
+    program: allocation.program,
     allocation,
     remainingMinor: remaining,
     activityUsedMinor,

@@ -27,6 +27,8 @@ export type ClaimAction =
   | 'request_information'
   | 'approve'
   | 'reject'
+  | 'assign_review'
+  | 'export'
   | 'upload_requested';
 
 export type ViewerRole = 'partner' | 'reviewer' | 'colleague' | 'other';
@@ -92,6 +94,8 @@ export type ClaimDetail = {
   surfaceSubItem: string | null;
   estimatedReach: number | null;
   owner: { id: string; name: string };
+  /** The reviewer who owns the review (services/reviewWorkload.ts); null = nobody yet. */
+  reviewer: { id: string; name: string } | null;
   submittedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;

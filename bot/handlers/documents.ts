@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { renderAddDocument, renderCommentForm, renderFilePrompt } from '../../cards';
+import { csrInputFromForm, documentFormNeeds, renderAddDocument, renderCommentForm, renderFilePrompt } from '../../cards';
+import { csrFileName, renderCsrPdf } from '../../reports/csrPdf';
 import { getClaimDetail } from '../../services/claims';
-import { addAdditionalInfo, addComment, addMetric, generateCsr, removeDocument } from '../../services/documents';
+import { addAdditionalInfo, addComment, addMetric, generateCsr, previewCsr, removeDocument } from '../../services/documents';
 import { isServiceError } from '../../services/errors';
 import { beginFileUpload, cancelPendingUpload } from '../../services/pendingUploads';
 import { action } from '../actions';
@@ -26,7 +27,7 @@ async function addFormReply(
   ctx: HandlerContext,
   claimId: string,
   kind: Kind,
-  state: { values?: Record<string, string>; errors?: Record<string, string> } = {},
+  state: { values?: Record<string, string>; errors?: Record<string, string>; csrLines?: number } = {},
   replacesDocumentId?: string,
 ): Promise<Reply> {
   const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), claimId);
@@ -39,6 +40,7 @@ async function addFormReply(
         requiredMetrics: detail.activityType.requiredMetrics,
         proofGuidance: detail.activityType.proofGuidance,
         replacesDocumentId,
+        ...documentFormNeeds(detail.checklist),
         ...state,
       },
       ctx.locale,
@@ -101,8 +103,30 @@ export const documentActions = {
     },
   ),
 
+  /**
+   * A CSR in three steps: the service checks the form and the claim and says what the statement
+   * shows (nothing written), the PDF is rendered in the user's language and stored, then the CSR is
+   * added with that file. A form error (a line that does not add up) goes back onto the form.
+   */
   'csr.generate': action(formData.and(versionedRef), (ctx, d) =>
-    commandThenDetail(ctx, d.claimId, () => generateCsr(ctx.deps.svc, actor(ctx), d), 'documentAdded', backToForm(ctx, d, 'CSR')),
+    commandThenDetail(
+      ctx,
+      d.claimId,
+      async () => {
+        const input = csrInputFromForm(d);
+        const view = await previewCsr(ctx.deps.svc, actor(ctx), input);
+        if ('alreadyGenerated' in view) return;
+        const pdf = await renderCsrPdf(view, ctx.locale);
+        const file = await ctx.deps.files.put(pdf, { fileName: csrFileName(view), contentType: 'application/pdf' });
+        return generateCsr(ctx.deps.svc, actor(ctx), { ...input, file });
+      },
+      'documentAdded',
+      backToForm(ctx, d, 'CSR'),
+    ),
+  ),
+  /** "Add a line": the same CSR form with what was typed and one more line row. */
+  'csr.addLine': action(formData.and(versionedRef).and(z.object({ lines: z.coerce.number().int().min(1).max(20) })), (ctx, d) =>
+    addFormReply(ctx, d.claimId, 'CSR', { values: typedValues(d), csrLines: d.lines }),
   ),
   'metric.add': action(formData.and(versionedRef), (ctx, d) => {
     // The metric name comes from the list of required metrics or, for any other metric, the free text box.

@@ -6,27 +6,13 @@ import {
   renderDisputeForm,
   renderRejectForm,
   renderRequestInfoForm,
-  renderReviewQueue,
 } from '../../cards';
 import { getClaimDetail } from '../../services/claims';
 import type { ServiceError } from '../../services/errors';
-import {
-  approveClaim,
-  disputeClaim,
-  getReviewQueue,
-  rejectClaim,
-  requestInformation,
-  reviewDocument,
-  startReview,
-} from '../../services/review';
+import { approveClaim, disputeClaim, rejectClaim, requestInformation, reviewDocument, startReview } from '../../services/review';
 import { action } from '../actions';
 import type { HandlerContext, Reply } from '../turn';
 import { actor, commandThenDetail, formData, formErrors, newIdempotencyKey, typedValues, versionedRef } from './common';
-
-export async function reviewQueueReply(ctx: HandlerContext): Promise<Reply> {
-  const items = await getReviewQueue(ctx.deps.svc, actor(ctx));
-  return { card: renderReviewQueue({ items }, ctx.locale) };
-}
 
 type FormRender = (vm: ApproveFormView, locale: string) => ReturnType<typeof renderApproveForm>;
 
@@ -59,7 +45,6 @@ const again =
 const claimForm = z.object({ claimId: z.string().uuid() }).passthrough();
 
 export const reviewActions = {
-  'reviews.open': action(z.object({}).passthrough(), (ctx) => reviewQueueReply(ctx)),
   'review.start': action(versionedRef.passthrough(), (ctx, d) =>
     commandThenDetail(ctx, d.claimId, () => startReview(ctx.deps.svc, actor(ctx), d), 'reviewStarted'),
   ),

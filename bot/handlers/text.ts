@@ -7,7 +7,8 @@ import type { HandlerContext, Reply } from '../turn';
 import { actor, detailReply, messageReply } from './common';
 import { createFormReply, overviewReply, historyReply } from './claims';
 import { helpReply } from './help';
-import { reviewQueueReply } from './review';
+import { reviewQueueReply } from './reviewWorkload';
+import { claimsExportReply } from './exports';
 import { organisationReply } from './admin';
 
 export async function runTextCommand(ctx: HandlerContext, cmd: TextCommand): Promise<Reply> {
@@ -24,6 +25,8 @@ export async function runTextCommand(ctx: HandlerContext, cmd: TextCommand): Pro
       return historyReply(ctx, await findClaimIdByNumber(ctx.deps.svc, actor(ctx), cmd.number));
     case 'reviews':
       return reviewQueueReply(ctx);
+    case 'exportClaims':
+      return claimsExportReply(ctx);
     case 'cancelUpload': {
       const r = await cancelPendingUpload(ctx.deps.svc, actor(ctx));
       return messageReply(ctx, r.cancelled ? 'upload.pendingCancelled' : 'upload.nothingPending');

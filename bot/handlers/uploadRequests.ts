@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  documentFormNeeds,
   errorView,
   renderAddDocument,
   t,
@@ -198,7 +199,14 @@ async function describeFormReply(
   const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), view.claimId);
   const kind = view.kind === 'METRIC' ? 'METRIC' : 'INVOICE';
   const card = renderAddDocument(
-    { claim: detail, kind, idempotencyKey: newIdempotencyKey(), requiredMetrics: detail.activityType.requiredMetrics, ...state },
+    {
+      claim: detail,
+      kind,
+      idempotencyKey: newIdempotencyKey(),
+      requiredMetrics: detail.activityType.requiredMetrics,
+      ...documentFormNeeds(detail.checklist),
+      ...state,
+    },
     ctx.locale,
   );
   return { card: retargetSubmit(card, kind === 'METRIC' ? 'metric.add' : 'doc.add', { uploadRequestId: view.id }) };

@@ -47,6 +47,7 @@ export const ACTIVITY_TYPES: readonly ActivityTypeEntry[] = [
     nameKo: '디지털 광고',
     proofGuidance: 'Screenshot and landing-page URL',
     requiredMetrics: ['Click-through rate'],
+    rules: { proofItems: ['SCREENSHOT', 'LANDING_PAGE_URL'] },
   },
   {
     code: 'DIRECT_MAIL',
@@ -55,6 +56,7 @@ export const ACTIVITY_TYPES: readonly ActivityTypeEntry[] = [
     nameKo: '다이렉트 메일/이메일/SMS',
     proofGuidance: 'Final piece plus proof of distribution',
     requiredMetrics: ['Estimated reach'],
+    rules: { proofItems: ['FINAL_PIECE', 'DISTRIBUTION_PROOF'] },
   },
   {
     code: 'WEBSITE_SEO',
@@ -130,6 +132,7 @@ export const ACTIVITY_TYPES: readonly ActivityTypeEntry[] = [
     nameKo: 'Microsoft 시험 및 교육비',
     proofGuidance: 'Invoice showing course or exam code and completion date',
     requiredMetrics: ['Attendees', 'Cost per person'],
+    rules: { invoiceFacts: ['courseCode', 'completionDate'] },
   },
   {
     code: 'TRAINING',

@@ -26,9 +26,30 @@ export const activityCap = z
   .strict();
 export type ActivityCap = z.infer<typeof activityCap>;
 
+/** What a proof document can be; a proof says which of these it is (one or more). */
+export const PROOF_ITEMS = [
+  'FINAL_PIECE',
+  'SCREENSHOT',
+  'LANDING_PAGE_URL',
+  'DISTRIBUTION_PROOF',
+  'ATTENDEE_LIST',
+  'AGENDA',
+  'PHOTO',
+  'OTHER',
+] as const;
+export type ProofItem = (typeof PROOF_ITEMS)[number];
+
+/** Facts an invoice must show for some activities (exams and tuition: the course or exam code and its completion date). */
+export const INVOICE_FACTS = ['courseCode', 'completionDate'] as const;
+export type InvoiceFact = (typeof INVOICE_FACTS)[number];
+
 export const activityRules = z
   .object({
     caps: z.array(activityCap).default([]),
+    /** Proof items the claim must have, each shown as its own checklist line. */
+    proofItems: z.array(z.enum(PROOF_ITEMS)).default([]),
+    /** Facts every invoice of the claim must carry (asked on the invoice form). */
+    invoiceFacts: z.array(z.enum(INVOICE_FACTS)).default([]),
   })
   .strict();
 export type ActivityRules = z.infer<typeof activityRules>;

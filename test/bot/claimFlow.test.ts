@@ -119,22 +119,42 @@ describe('bot: create and manage a claim in chat', () => {
     expect((await h.world.db.claim.findUniqueOrThrow({ where: { id: claimId } })).status).toBe('EDITING');
   });
 
-  it('adds a CSR from a form and a metric, each shown on the claim card', async () => {
+  it('adds a CSR from a form, with its PDF stored and linked, and a metric, each shown on the claim card', async () => {
     const v = await currentVersion();
-    card = await click(ALEX, 'csr.generate', {
-      claimId,
-      version: v,
-      idempotencyKey: 'csr-key-1',
+    const form = await click(ALEX, 'doc.add.form', { claimId, version: v, kind: 'CSR' });
+    // 10 × 15.00 entered as 160.00 comes back on that line, with what was typed.
+    const csr = {
+      ...action(form, 'csr.generate').data,
       description: 'Seminar preparation by our staff',
-      expenseType: 'Staff time',
-      quantity: '10',
-      rate: '125.05',
-      amount: '1250.50',
+      item1: 'Staff time',
+      quantity1: '10',
+      unitCost1: '15',
+      total1: '160',
+      item2: 'Speaker preparation',
+      quantity2: '5',
+      unitCost2: '220.10',
+      total2: '1100.50',
       certifiedBy: 'Alex Wilber',
       attestation: 'true',
-    });
-    expect(textOf(card)).toMatch(/Seminar preparation by our staff/);
-    expect(await h.world.db.document.count({ where: { claimId, kind: 'CSR' } })).toBe(1);
+    };
+    const again = await click(ALEX, 'csr.generate', csr);
+    expect(textOf(again)).toContain('Line 1 · Line total (USD): 10 × 15.00 is 150.00, not 160.00.');
+    expect(textOf(again)).toContain('Speaker preparation');
+    expect(await h.world.db.document.count({ where: { claimId, kind: 'CSR' } })).toBe(0);
+    card = await click(ALEX, 'csr.generate', { ...action(again, 'csr.generate').data, ...csr, total1: '150' });
+    expect(textOf(card)).toMatch(/Seminar preparation by our staff|Staff time/);
+    const doc = await h.world.db.document.findFirstOrThrow({ where: { claimId, kind: 'CSR' } });
+    expect(doc).toMatchObject({ fileName: `CSR ${number}.pdf`, contentType: 'application/pdf' });
+    expect(doc.fields).toMatchObject({ amountMinor: 125_050 });
+    const link = textOf(card).match(new RegExp(`\\[CSR ${number}\\.pdf\\]\\((http[^)\\s]+)\\)`))?.[1];
+    expect(link).toBeDefined();
+    const served = await fetch(link!.replace(/^http:\/\/localhost:\d+/, h.bot.url));
+    expect(served.status).toBe(200);
+    expect(
+      Buffer.from(await served.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
     card = await click(ALEX, 'metric.add', {
       claimId,
       version: await currentVersion(),

@@ -250,7 +250,7 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     expect(submit.data).toEqual({ uploadRequestId: req.id });
 
     // A typo in the amount comes back on the same form with what he typed, and nothing waits for a file.
-    const fields = { vendor: 'Hotel Seattle', invoiceNumber: 'HS-2026-88', invoiceDate: '2026-09-12', amount: '12x' };
+    const fields = { vendor: 'Hotel Seattle', invoiceNumber: 'HS-2026-88', invoiceDate: '2026-09-02', amount: '12x' };
     const again = await d.click(ISAIAH, 'upload.start', { ...submit.data, ...fields });
     expect(textOf(again)).toMatch(/Hotel Seattle/);
     expect(textOf(again)).toMatch(/amount/i);

@@ -34,7 +34,7 @@ describe.each(['en-US', 'ko-KR'])('every card in %s', (locale) => {
   test.each(cards.map(([name, card]) => [name, card] as const))('%s is a valid Adaptive Card 1.5 under 28 KB', (_name, card) => {
     expect(problems(card)).toEqual([]);
   });
-  test('action data carries only ids, version, idempotency key, kind, decision, focus, before', () => {
+  test('action data carries only ids, version, idempotency key, kind, decision, focus, before, queue filter and page', () => {
     for (const [, card] of cards) {
       for (const a of actions(card)) {
         if (a.type !== 'Action.Execute') continue;
@@ -271,7 +271,8 @@ describe('other cards', () => {
     const all = texts(card);
     expect(all.indexOf('CLM-2026-00042 · Spring cloud webinar series')).toBeLessThan(all.indexOf('CLM-2026-00050 · Print ads'));
     expect(all).toEqual(expect.arrayContaining(['Overdue', 'On time', '4 business days waiting (target 2)']));
-    expect(verbs(renderReviewQueue({ items: [] }, 'en-US'))).toEqual([]);
+    // An empty queue offers only its filter (Apply).
+    expect(verbs(renderReviewQueue({ items: [] }, 'en-US'))).toEqual(['reviews.open']);
   });
 });
 
@@ -312,7 +313,7 @@ describe('strings and errors', () => {
           { rule: 'required_metric', params: { name: 'Attendees' } },
           { rule: 'within_remaining', params: { remainingMinor: 250000, currency: 'USD' } },
           { rule: 'before_deadline', params: { deadline: '2026-08-14' } },
-          { rule: 'activity_cap', params: { capMinor: 1875000 } },
+          { rule: 'activity_cap', params: { per: 'usage_period', capMinor: 1875000, usedMinor: 0 } },
         ],
       },
     });
@@ -320,7 +321,7 @@ describe('strings and errors', () => {
     expect(rules).toContain('- Add the metric "Attendees".');
     expect(rules).toContain('($2,500.00)');
     expect(rules).toContain('Aug 14, 2026');
-    expect(rules).toContain('($18,750.00)');
+    expect(rules).toContain("- The amount is over this activity's cap of $18,750.00 per usage period.");
     const invalid = errorMessage('ko-KR', {
       kind: 'invalid',
       code: 'input',

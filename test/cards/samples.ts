@@ -2,6 +2,8 @@ import {
   renderAddDocument,
   renderApproveForm,
   renderAskColleague,
+  renderExportReady,
+  renderAssignReview,
   renderAskSent,
   renderClaimDetail,
   renderCommentForm,
@@ -291,6 +293,45 @@ export const notifications: NotificationView[] = [
   { ...base, kind: 'upload_reminder', uploadRequestId: ids.uploadRequest, documentKind: 'METRIC', dueAt: '2026-04-05T17:00:00Z' },
   { ...base, kind: 'expiry_warning', deadline: '2026-08-14' },
   { ...base, kind: 'review_needed', status: 'SUBMITTED' },
+  { ...base, kind: 'review_assigned', status: 'IN_REVIEW', byName: 'Patti Fernandez' },
+  {
+    ...base,
+    kind: 'review_reminder',
+    owned: {
+      count: 7,
+      claims: [1, 2, 3, 4, 5].map((i) => ({
+        claimId: `c${i}`,
+        number: `CLM-2026-0004${i}`,
+        name: `Campaign ${i}`,
+        status: 'IN_REVIEW',
+        ageBusinessDays: 3 + i,
+        targetBusinessDays: 2,
+      })),
+    },
+    unassigned: {
+      count: 1,
+      claims: [{ claimId: 'c9', number: 'CLM-2026-00049', name: 'Dispute', status: 'DISPUTED', ageBusinessDays: 6, targetBusinessDays: 5 }],
+    },
+  },
+  {
+    ...base,
+    kind: 'review_reminder',
+    owned: { count: 0, claims: [] },
+    unassigned: {
+      count: 1,
+      claims: [
+        {
+          claimId: ids.claim,
+          number: 'CLM-2026-00042',
+          name: 'Spring cloud webinar series',
+          status: 'SUBMITTED',
+          ageBusinessDays: 3,
+          targetBusinessDays: 2,
+        },
+      ],
+    },
+  },
+  { ...base, kind: 'review_escalated', status: 'DISPUTED', ageBusinessDays: 11, targetBusinessDays: 5, reviewerName: 'Nestor Wilke' },
 ];
 
 /** Every card of the product with realistic data, by name. */
@@ -436,6 +477,91 @@ export function allCards(locale: string): Array<[string, AdaptiveCard]> {
       ),
     ],
     ['reviewQueue (empty)', renderReviewQueue({ items: [] }, locale)],
+    [
+      'reviewQueue (filtered, page 2 of 3)',
+      renderReviewQueue(
+        {
+          items: [
+            {
+              claimId: ids.claim,
+              number: 'CLM-2026-00042',
+              name: 'Spring cloud webinar series',
+              status: 'IN_REVIEW',
+              organisationName: 'Contoso Partners',
+              locationName: 'Contoso Korea',
+              programName: 'CSP',
+              amountMinor: 1250050,
+              currency: 'USD',
+              waitingSince: '2026-03-20T00:00:00Z',
+              ageBusinessDays: 7,
+              targetBusinessDays: 2,
+              reviewer: { id: ids.claim, name: 'Patti Fernandez' },
+            },
+            {
+              claimId: 'q3',
+              number: 'CLM-2026-00051',
+              name: 'Partner summit booth',
+              status: 'SUBMITTED',
+              organisationName: 'Fabrikam',
+              programName: 'CSP',
+              amountMinor: 90000,
+              currency: 'USD',
+              waitingSince: '2026-03-25T00:00:00Z',
+              ageBusinessDays: 3,
+              targetBusinessDays: 2,
+              reviewer: null,
+            },
+          ],
+          total: 23,
+          page: 2,
+          pageCount: 3,
+          filter: { owner: 'all', age: 'overdue', programId: ids.allocation },
+          options: { organisations: [{ id: ids.activity, name: 'Contoso Partners' }], programs: [{ id: ids.allocation, name: 'CSP' }] },
+        },
+        locale,
+      ),
+    ],
+    [
+      'exportReady (claim)',
+      renderExportReady(
+        {
+          kind: 'claim',
+          claim: claimRef,
+          url: 'https://claims.example.com/exports/claim/x/y/1767225600/sig',
+          expiresAt: '2026-04-02T09:00:00Z',
+        },
+        locale,
+      ),
+    ],
+    [
+      'exportReady (claims)',
+      renderExportReady(
+        {
+          kind: 'claims',
+          organisationName: 'Contoso Partners',
+          claimCount: 128,
+          url: 'https://claims.example.com/exports/claims/x/y/1767225600/sig',
+          expiresAt: '2026-04-02T09:00:00Z',
+        },
+        locale,
+      ),
+    ],
+    [
+      'assignReview',
+      renderAssignReview(
+        {
+          claim: claimRef,
+          reviewerName: 'Patti Fernandez',
+          reviewers: [
+            { id: ids.claim, name: 'Patti Fernandez (pattif@example.com)' },
+            { id: ids.activity, name: 'Nestor Wilke' },
+          ],
+          pickerDataset: 'reviewers',
+          idempotencyKey: KEY,
+        },
+        locale,
+      ),
+    ],
     ['message', renderMessage({ title: 'Saved', text: 'Your changes were saved.', claimId: ids.claim }, locale)],
     [
       'error',

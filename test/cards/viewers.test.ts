@@ -201,11 +201,11 @@ describe('review queue', () => {
     expect(open).toMatchObject({ title: 'Open CLM-2026-00001', data: { claimId: ids.claim } });
     const two = renderReviewQueue({ items: [row(), row({ claimId: 'q2', number: 'CLM-2026-00002' })] }, 'en-US');
     expect(texts(two)).toContain('2 claims, oldest first');
-    expect(titles(two)).toEqual(['Open CLM-2026-00001', 'Open CLM-2026-00002']);
+    expect(titles(two)).toEqual(['Open CLM-2026-00001', 'Open CLM-2026-00002', 'Filter', 'Apply']);
     expect(texts(two)).toContain('CSP Indirect Reseller · $800.00');
     const ko = renderReviewQueue({ items: [row({ locationName: 'Contoso Seoul' })] }, 'ko-KR');
     expect(texts(ko)).toContain('청구 1건, 오래된 순');
-    expect(titles(ko)).toEqual(['CLM-2026-00001 열기']);
+    expect(titles(ko)).toEqual(['CLM-2026-00001 열기', '필터', '적용']);
     expect(texts(ko)).toContain('Contoso Seoul · CSP Indirect Reseller · US$800.00');
   });
 

@@ -43,10 +43,14 @@ test('Alex creates a claim, adds a CSR and a metric, and sees it in his overview
   await page.clickAction('Create CSR', claim);
   const csrForm = await page.waitForCard('Generate CSR');
   await page.fillInput('Description of work', 'Webinar production and hosting by our marketing team', csrForm);
-  await page.fillInput('Expense type', 'Internal staff time', csrForm);
-  await page.fillInput('Quantity', 10, csrForm);
-  await page.fillInput('Rate per unit (USD)', '125.05', csrForm);
-  await page.fillInput('Amount (USD)', '1250.50', csrForm);
+  await page.fillInput('Line 1 · Expense type', 'Internal staff time', csrForm);
+  await page.fillInput('Line 1 · Quantity', 10, csrForm);
+  await page.fillInput('Line 1 · Unit cost (USD)', '100.05', csrForm);
+  await page.fillInput('Line 1 · Line total (USD)', '1000.50', csrForm);
+  await page.fillInput('Line 2 · Expense type', 'Webinar platform, 4 sessions', csrForm);
+  await page.fillInput('Line 2 · Quantity', 4, csrForm);
+  await page.fillInput('Line 2 · Unit cost (USD)', '62.50', csrForm);
+  await page.fillInput('Line 2 · Line total (USD)', '250', csrForm);
   await page.fillInput('Certified by (name and title)', 'Alex Wilber, Marketing lead', csrForm);
   await page.setToggle('I certify that this statement is true', true, csrForm);
   await page.screenshot('claim-3-csr-form', csrForm);
@@ -55,6 +59,9 @@ test('Alex creates a claim, adds a CSR and a metric, and sees it in his overview
   const withCsr = await page.waitForCard('Before you can submit');
   const withCsrText = await withCsr.locator.innerText();
   expect(withCsrText).toMatch(/CSR/);
+  // The generated statement is a PDF on the claim, and its lines cover the claimed amount.
+  expect(withCsrText).toContain(`CSR ${claimNumber}.pdf`);
+  expect(withCsrText).toContain('Invoices and CSRs cover the claimed amount ($1,250.50 of $1,250.50)');
   await page.screenshot('claim-4-with-csr', withCsr);
 
   await page.clickAction('Add metric', withCsr);

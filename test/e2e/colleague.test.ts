@@ -79,7 +79,8 @@ test('Isaiah gets the request in his chat, clicks Upload and sends the file', as
   expect(await text(details)).toContain(`For ${number} · Ignite booth`);
   await isaiah.fillInput('Vendor', 'Contoso Events Ltd', details);
   await isaiah.fillInput('Invoice number', 'CE-2026-1187', details);
-  await isaiah.fillInput('Invoice date', '2026-11-06', details);
+  // Dated within the activity (Nov 3–5); a later date is refused on this form (docs/domain.md "Evidence decisions").
+  await isaiah.fillInput('Invoice date', '2026-11-05', details);
   await isaiah.fillInput('Invoice amount (USD)', '2400', details);
   await isaiah.screenshot('colleague-4-invoice-details', details);
   await isaiah.clickAction('Continue and send the file', details);

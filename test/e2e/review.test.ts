@@ -51,10 +51,10 @@ test('Alex builds a complete claim (CSR, metric, proof file) and submits it', as
   await alex.clickAction('Create CSR', claim);
   const csrForm = await alex.waitForCard('Generate CSR');
   await alex.fillInput('Description of work', 'Campaign set-up and bid management by our marketing team', csrForm);
-  await alex.fillInput('Expense type', 'Internal staff time', csrForm);
-  await alex.fillInput('Quantity', 8, csrForm);
-  await alex.fillInput('Rate per unit (USD)', '100', csrForm);
-  await alex.fillInput('Amount (USD)', '800', csrForm);
+  await alex.fillInput('Line 1 · Expense type', 'Internal staff time', csrForm);
+  await alex.fillInput('Line 1 · Quantity', 8, csrForm);
+  await alex.fillInput('Line 1 · Unit cost (USD)', '100', csrForm);
+  await alex.fillInput('Line 1 · Line total (USD)', '800', csrForm);
   await alex.fillInput('Certified by (name and title)', 'Alex Wilber, Marketing lead', csrForm);
   await alex.setToggle('I certify that this statement is true', true, csrForm);
   await alex.clickAction('Generate CSR', csrForm);
@@ -72,6 +72,9 @@ test('Alex builds a complete claim (CSR, metric, proof file) and submits it', as
   const proofForm = await alex.waitForCard('Add proof of execution');
   expect(await text(proofForm)).toContain('The proof must show: Screenshot and landing-page URL');
   await alex.fillInput('Explanatory note', 'Screenshot of the live ad', proofForm);
+  // Digital advertising needs a screenshot and the landing-page URL: this proof is both.
+  await alex.fillInput('What this proof shows', ['Screenshot', 'Landing-page URL'], proofForm);
+  await alex.fillInput('Link (optional)', 'https://contoso.example/m365-offer', proofForm);
   await alex.screenshot('review-01-proof-form', proofForm);
   await alex.clickAction('Continue and send the file', proofForm);
   const prompt = await alex.waitForCard('Send me the file');
@@ -105,15 +108,26 @@ test('Patti is told, finds the claim in her queue, starts the review and marks t
   const queueText = await text(queue);
   expect(queueText).toContain(`${number} · Autumn search ads`);
   expect(queueText).toMatch(/CSP Indirect Reseller · \$800\.00/);
+  expect(queueText).toContain('Unassigned');
   await patti.screenshot('review-06-queue', queue);
+  // The queue's filter: the reviews nobody owns yet.
+  await patti.clickAction('Filter', queue);
+  await patti.chooseChoice('Owner', 'Unassigned', queue);
+  await patti.screenshot('review-06b-queue-filter', queue);
+  await patti.clickAction('Apply', queue);
+  const filtered = await patti.waitForCard('Filtered: Unassigned');
+  expect(await text(filtered)).toContain(`${number} · Autumn search ads`);
+  await patti.screenshot('review-06c-queue-filtered', filtered);
 
-  await patti.clickItem(number, queue);
+  await patti.clickItem(number, filtered);
   const review = await patti.waitForCard(/Start review/);
   await patti.screenshot('review-07-review-card', review);
   await patti.clickAction('Start review', review);
   const inReview = await patti.waitForCard('Next: accept or mark each document');
   const inReviewText = await text(inReview);
   expect(inReviewText).toContain('In review');
+  // Starting the review made it Patti's.
+  expect(inReviewText).toMatch(/Reviewer\s*Patti Fernandez/);
   for (const b of ['Approve', 'Request information', 'Reject']) {
     await expect(inReview.locator.getByRole('button', { name: b, exact: true }).count()).resolves.toBe(1);
   }
@@ -169,6 +183,7 @@ test('Patti requests information; Alex is told, sees Action required with the fe
   await alex.clickAction('Replace', alex.section(mine, 'Screenshot of the live ad', 'Replace'));
   const proofForm = await alex.waitForCard('Replace the proof of execution');
   await alex.fillInput('Explanatory note', 'Screenshot of the live ad with the landing-page URL bar', proofForm);
+  await alex.fillInput('What this proof shows', ['Screenshot', 'Landing-page URL'], proofForm);
   await alex.fillInput('Link (optional)', 'https://contoso.example/m365-offer', proofForm);
   await alex.clickAction('Continue and send the file', proofForm);
   await alex.waitForCard('Send me the file');
@@ -209,4 +224,12 @@ test('Patti approves part of the amount; Alex is told and his overview shows the
   expect(overviewText).toMatch(/Approved\n\$600\.00/);
   expect(overviewText).toContain(`${number} · Autumn search ads`);
   await alex.screenshot('review-20-overview', overview);
+
+  // For the records (24 months): the claim's export, a download link for Alex only.
+  await alex.sendText(`claim ${number}`);
+  const decided = await alex.waitForCard(/search ads\s*Approved/);
+  await alex.clickAction('Export claim', decided);
+  const exported = await alex.waitForCard(`Export of ${number} is ready`);
+  expect(await text(exported)).toContain('Download ZIP');
+  await alex.screenshot('review-21-export', exported);
 });

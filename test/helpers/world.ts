@@ -4,6 +4,7 @@ import { DEMO_TENANT_ID, seedDemo } from '../../prisma/seed';
 import type { Clock, Services } from '../../services/context';
 import { defaultServiceSettings } from '../../services/context';
 import type { Db } from '../../services/db/client';
+import { parseActivityRules } from '../../services/catalogue/rules';
 import { freshDatabase, type TestDatabase } from './database';
 
 /** A settable clock, so deadline and reminder rules can be tested without waiting. */
@@ -84,7 +85,7 @@ export async function makeWorld(now: Date = TEST_NOW): Promise<World> {
 
 /**
  * Inserts a claim directly in any status (bypassing the service), for tests of later steps.
- * `complete` adds an invoice, a proof with a note and the activity type's required metrics.
+ * `complete` adds an invoice for the whole amount, a proof with a note and the activity type's required metrics.
  */
 export async function insertClaim(
   w: World,
@@ -95,24 +96,29 @@ export async function insertClaim(
     ownerId?: string;
     activity?: string;
     complete?: boolean;
+    /** Another allocation than `w.allocation` (see `allocationFor`). */
+    allocation?: World['allocation'];
+    activityStart?: string;
+    activityEnd?: string;
   } = {},
 ): Promise<{ id: string; number: string; version: number }> {
   const activity = opts.activity ?? 'SEMINAR';
   const number = `CLM-2026-T${crypto.randomBytes(3).toString('hex')}`;
+  const alloc = opts.allocation ?? w.allocation;
   const c = await w.db.claim.create({
     data: {
       number,
       organisationId: w.orgId,
-      locationId: w.allocation.locationId,
-      programId: w.allocation.programId,
-      fundAllocationId: w.allocation.id,
+      locationId: alloc.locationId,
+      programId: alloc.programId,
+      fundAllocationId: alloc.id,
       activityTypeId: w.activityTypes[activity]!,
       ownerId: opts.ownerId ?? w.users.incentivesUser,
       name: 'Test seminar',
       amountMinor: opts.amountMinor ?? 100_000,
-      currency: w.allocation.currency,
-      activityStart: new Date('2026-09-01'),
-      activityEnd: new Date('2026-09-02'),
+      currency: alloc.currency,
+      activityStart: new Date(opts.activityStart ?? '2026-09-01'),
+      activityEnd: new Date(opts.activityEnd ?? '2026-09-02'),
       status: opts.status ?? 'EDITING',
       approvedMinor: opts.approvedMinor ?? null,
       submittedAt: opts.status && opts.status !== 'EDITING' ? w.clock.now() : null,
@@ -131,17 +137,32 @@ export async function insertClaim(
           fileKey: kind === 'METRIC' ? null : 'sha256-test',
           contentType: 'application/pdf',
           fileSize: 1000,
+          // The services' clock, as for documents they add: which of two invoices came first decides duplicates.
+          createdAt: w.clock.now(),
         },
       });
+    const at = await w.db.activityType.findUniqueOrThrow({ where: { id: c.activityTypeId } });
+    const rules = parseActivityRules(at.rules);
+    const day = opts.activityStart ?? '2026-09-01';
     await doc('INVOICE', 'Venue hire', {
       vendor: 'Hotel Seattle',
-      invoiceNumber: 'INV-1',
-      invoiceDate: '2026-09-03',
+      // A fresh number per claim: the same invoice on two claims is a duplicate.
+      invoiceNumber: `INV-${number}`,
+      invoiceDate: day,
       amountMinor: opts.amountMinor ?? 100_000,
+      ...Object.fromEntries(rules.invoiceFacts.map((f) => [f, f === 'completionDate' ? day : 'AZ-900'])),
     });
-    await doc('PROOF', 'Agenda and photos of the seminar', {});
-    const at = await w.db.activityType.findFirstOrThrow({ where: { code: activity, retiredAt: null } });
+    await doc('PROOF', 'Agenda and photos of the seminar', { items: rules.proofItems.length ? rules.proofItems : ['AGENDA', 'PHOTO'] });
     for (const m of at.requiredMetrics) await doc('METRIC', '', { name: m, value: '120' });
   }
   return { id: c.id, number: c.number, version: c.version };
+}
+
+/** The current-period allocation of a demo program at a location (Seattle by default). */
+export async function allocationFor(w: World, programCode: string, partnerId = '4871234'): Promise<World['allocation']> {
+  const a = await w.db.fundAllocation.findFirstOrThrow({
+    where: { program: { code: programCode }, location: { partnerId } },
+    orderBy: { usageStart: 'desc' },
+  });
+  return { id: a.id, locationId: a.locationId, programId: a.programId, period: a.period, currency: a.currency, earnedMinor: a.earnedMinor };
 }

@@ -11,12 +11,10 @@ type Command = { name: string; history: string | null; run: (w: World, userId: s
 
 const csr = {
   description: 'In-house design',
-  expenseType: 'Design',
-  quantity: 4,
-  rate: '100',
-  amount: '400',
+  lines: [{ item: 'Design', quantity: 4, unitCost: '100', total: '400' }],
   certifiedBy: 'Megan',
   attestation: true,
+  file: { fileKey: 'csr-key', fileName: 'CSR.pdf', fileSize: 1000, contentType: 'application/pdf', sha256: 'c'.repeat(64) },
 };
 
 /** Every partner command this module owns, run against a complete draft (version 1). */

@@ -142,7 +142,7 @@ describe('claims', () => {
         where: { locationId: w.allocation.locationId, period: w.allocation.period, program: { code: 'SURFACE' } },
       });
       const missing = await failure(createClaim(w.svc, { userId: w.users.incentivesUser }, seminar(w, { fundAllocationId: surface.id })));
-      expect(missing.details.issues).toEqual([expect.objectContaining({ path: 'surfaceSubItem', code: 'required' })]);
+      expect(missing.details.issues).toEqual([expect.objectContaining({ path: 'surfaceSubItem', code: 'sub_item_required' })]);
       const wrong = await failure(
         createClaim(w.svc, { userId: w.users.incentivesUser }, seminar(w, { fundAllocationId: surface.id, surfaceSubItem: 'XBOX' })),
       );
@@ -161,7 +161,7 @@ describe('claims', () => {
       const e = await failure(
         createClaim(w.svc, { userId: w.users.incentivesUser }, seminar(w, { activityTypeId: w.activityTypes.TV_RADIO, preApprovalId: '' })),
       );
-      expect(e.details.issues).toEqual([expect.objectContaining({ path: 'preApprovalId', code: 'required' })]);
+      expect(e.details.issues).toEqual([expect.objectContaining({ path: 'preApprovalId', code: 'pre_approval_required' })]);
       const ok = await createClaim(
         w.svc,
         { userId: w.users.incentivesUser },
@@ -356,6 +356,7 @@ describe('claims', () => {
         'ask_colleague',
         'submit',
         'cancel',
+        'export',
         'comment',
         'history',
       ]);
@@ -372,21 +373,25 @@ describe('claims', () => {
         ).allowedActions;
       expect(await actions('ACTION_REQUIRED')).toContain('resubmit');
       expect(await actions('ACTION_REQUIRED')).not.toContain('cancel');
-      expect(await actions('REJECTED')).toEqual(['dispute', 'comment', 'history']);
-      expect(await actions('APPROVED')).toEqual(['history']);
+      expect(await actions('REJECTED')).toEqual(['dispute', 'export', 'comment', 'history']);
+      expect(await actions('APPROVED')).toEqual(['export', 'history']);
+      // The organisation's admins may export it too.
+      expect(await actions('APPROVED', w.users.incentivesAdmin)).toEqual(['export', 'history']);
     });
 
     it('shows a reviewer the review actions for the status', async () => {
       const sub = await insertClaim(w, { status: 'SUBMITTED' });
       const d1 = await getClaimDetail(w.svc, { userId: w.users.reviewer }, sub.id);
       expect(d1.viewerRole).toBe('reviewer');
-      expect(d1.allowedActions).toEqual(['start_review', 'comment', 'history']);
+      expect(d1.allowedActions).toEqual(['start_review', 'assign_review', 'export', 'comment', 'history']);
       const rev = await insertClaim(w, { status: 'DISPUTED' });
       expect((await getClaimDetail(w.svc, { userId: w.users.reviewer }, rev.id)).allowedActions).toEqual([
         'review_document',
         'request_information',
         'approve',
         'reject',
+        'assign_review',
+        'export',
         'comment',
         'history',
       ]);

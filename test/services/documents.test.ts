@@ -13,12 +13,13 @@ const file = (name = 'invoice.pdf') => ({
 });
 const csr = {
   description: 'Two days of in-house landing page design',
-  expenseType: 'Design',
-  quantity: '16',
-  rate: '95',
-  amount: '1520',
+  lines: [
+    { item: 'Design', quantity: '16', unitCost: '95', total: '1520' },
+    { item: 'Stock photos', quantity: '3', unitCost: '33.33', total: '99.99' },
+  ],
   certifiedBy: 'Megan Bowen',
   attestation: 'true',
+  file: { fileKey: 'csr-key', fileName: 'CSR-1.pdf', fileSize: 4000, contentType: 'application/pdf', sha256: 'c'.repeat(64) },
 };
 
 describe('documents', () => {
@@ -65,17 +66,24 @@ describe('documents', () => {
   });
 
   describe('generateCsr', () => {
-    it('creates a CSR without a file, in the claim currency', async () => {
+    it('creates a CSR of lines with its PDF, in the claim currency; the total is the sum of the lines', async () => {
       const c = await insertClaim(w);
       const r = await generateCsr(w.svc, alex(), { claimId: c.id, version: 1, ...csr });
       const d = await w.db.document.findUniqueOrThrow({ where: { id: r.documentId } });
-      expect(d).toMatchObject({ kind: 'CSR', fileKey: null, details: csr.description });
+      expect(d).toMatchObject({
+        kind: 'CSR',
+        fileKey: 'csr-key',
+        fileName: 'CSR-1.pdf',
+        contentType: 'application/pdf',
+        details: csr.description,
+      });
       expect(d.fields).toEqual({
         description: csr.description,
-        expenseType: 'Design',
-        quantity: 16,
-        rateMinor: 9_500,
-        amountMinor: 152_000,
+        lines: [
+          { item: 'Design', quantity: 16, unitCostMinor: 9_500, totalMinor: 152_000 },
+          { item: 'Stock photos', quantity: 3, unitCostMinor: 3_333, totalMinor: 9_999 },
+        ],
+        amountMinor: 161_999,
         certifiedBy: 'Megan Bowen',
         attestation: true,
         currency: 'USD',
@@ -87,10 +95,17 @@ describe('documents', () => {
       const c = await insertClaim(w);
       const docs = await w.db.document.count();
       const e = await failure(
-        generateCsr(w.svc, alex(), { claimId: c.id, version: 1, ...csr, attestation: 'false', amount: '-3', certifiedBy: '' }),
+        generateCsr(w.svc, alex(), {
+          claimId: c.id,
+          version: 1,
+          ...csr,
+          lines: [{ ...csr.lines[0], total: '-3' }],
+          attestation: 'false',
+          certifiedBy: '',
+        }),
       );
       expect(e.kind).toBe('invalid');
-      expect(e.details.issues!.map((i) => i.path).sort()).toEqual(['amount', 'attestation', 'certifiedBy']);
+      expect(e.details.issues!.map((i) => i.path).sort()).toEqual(['attestation', 'certifiedBy', 'lines.0.total']);
       expect(await w.db.document.count()).toBe(docs);
       expect((await w.db.claim.findUniqueOrThrow({ where: { id: c.id } })).version).toBe(1);
     });
@@ -185,7 +200,7 @@ describe('documents', () => {
         version: 1,
         kind: 'INVOICE',
         details: 'Venue',
-        fields: { vendor: 'Hotel', invoiceNumber: 'H-1', invoiceDate: '2026-09-03', amount: '900' },
+        fields: { vendor: 'Hotel', invoiceNumber: 'H-1', invoiceDate: '2026-09-02', amount: '900' },
       });
       expect(begun).toEqual({ claimId: c.id, kind: 'INVOICE', expiresAt: new Date(TEST_NOW.getTime() + 30 * 60_000) });
       expect(await getPendingUpload(w.svc, alex())).toMatchObject({ claimId: c.id, claimNumber: c.number, kind: 'INVOICE' });
@@ -196,7 +211,7 @@ describe('documents', () => {
         kind: 'INVOICE',
         uploaderId: w.users.incentivesUser,
         fileName: 'invoice.pdf',
-        fields: { vendor: 'Hotel', invoiceNumber: 'H-1', invoiceDate: '2026-09-03', amountMinor: 90_000, currency: 'USD' },
+        fields: { vendor: 'Hotel', invoiceNumber: 'H-1', invoiceDate: '2026-09-02', amountMinor: 90_000, currency: 'USD' },
       });
       expect(await lastHistory(c.id)).toMatchObject({ type: 'document_added', documentId: d.id });
       expect(await getPendingUpload(w.svc, alex())).toBeNull();

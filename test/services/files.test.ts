@@ -65,7 +65,18 @@ describe('LocalFileStore', () => {
       const e = await store.get(key).catch((err: unknown) => err);
       expect(e).toBeInstanceOf(ServiceError);
       expect(e).toMatchObject({ kind: 'not_found', code: 'file' });
+      // Streams (exports) say the same, before any byte is read.
+      await expect(store.open(key)).rejects.toMatchObject({ kind: 'not_found', code: 'file' });
     }
+  });
+
+  it('streams a stored file in chunks with the same bytes', async () => {
+    const big = Buffer.alloc(3 * 1024 * 1024 + 7, 'x');
+    const stored = await store.put(big, { fileName: 'big.bin', contentType: 'application/octet-stream' });
+    const chunks: Buffer[] = [];
+    for await (const c of await store.open(stored.fileKey)) chunks.push(c as Buffer);
+    expect(chunks.length).toBeGreaterThan(1);
+    expect(Buffer.concat(chunks).equals(big)).toBe(true);
   });
 });
 

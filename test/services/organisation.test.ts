@@ -1,5 +1,6 @@
 import type { Role } from '../../prisma/generated/client';
-import { getReviewQueue, approveClaim, startReview } from '../../services/review';
+import { approveClaim, startReview } from '../../services/review';
+import { getReviewQueue } from '../../services/reviewQueue';
 import { getClaimDetail } from '../../services/claims';
 import {
   addLocation,
@@ -288,7 +289,7 @@ describe('review organisation (REVIEW_TENANT_ID)', () => {
       // Rita reviews Contoso's claims from another organisation; Patti cannot.
       const c = await insertClaim(t, { status: 'SUBMITTED', complete: true });
       const queue = await getReviewQueue(t.svc, as(reviewer.id));
-      expect(queue.map((q) => q.claimId)).toContain(c.id);
+      expect(queue.items.map((q) => q.claimId)).toContain(c.id);
       await expect(startReview(t.svc, as(t.users.reviewer), { claimId: c.id, version: c.version })).rejects.toMatchObject({
         kind: 'forbidden',
       });
@@ -314,8 +315,8 @@ describe('review organisation (REVIEW_TENANT_ID)', () => {
         },
       });
       const c = await insertClaim(t, { status: 'SUBMITTED', complete: true });
-      expect((await getReviewQueue(t.svc, as(t.users.reviewer))).map((q) => q.claimId)).toContain(c.id);
-      expect((await getReviewQueue(t.svc, as(otherReviewer.id))).map((q) => q.claimId)).not.toContain(c.id);
+      expect((await getReviewQueue(t.svc, as(t.users.reviewer))).items.map((q) => q.claimId)).toContain(c.id);
+      expect((await getReviewQueue(t.svc, as(otherReviewer.id))).items.map((q) => q.claimId)).not.toContain(c.id);
       await expect(getClaimDetail(t.svc, as(otherReviewer.id), c.id)).rejects.toMatchObject({ code: 'not_in_organisation' });
     } finally {
       await t.close();

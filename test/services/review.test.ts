@@ -1,9 +1,9 @@
+import { getReviewQueue } from '../../services/reviewQueue';
 import type { ClaimStatus } from '../../prisma/generated/client';
 import { businessDaysBetween } from '../../services/businessDays';
 import {
   approveClaim,
   disputeClaim,
-  getReviewQueue,
   giveFeedback,
   rejectClaim,
   requestInformation,
@@ -71,7 +71,7 @@ describe('review queue', () => {
     const draft = await insertClaim(w, { status: 'EDITING' });
     const done = await insertClaim(w, { status: 'APPROVED', approvedMinor: 100_000 });
 
-    const queue = await getReviewQueue(w.svc, reviewer());
+    const queue = (await getReviewQueue(w.svc, reviewer(), { pageSize: 50 })).items;
     const ids = queue.map((q) => q.claimId);
     expect(ids).not.toContain(draft.id);
     expect(ids).not.toContain(done.id);

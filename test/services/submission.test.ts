@@ -120,14 +120,19 @@ describe('submission', () => {
     it('needs an invoice or a CSR', async () => {
       const c = await insertClaim(w, { complete: true });
       await w.db.document.updateMany({ where: { claimId: c.id, kind: 'INVOICE' }, data: { removedAt: new Date() } });
-      await expectOnly(c.id, 'invoice_or_csr');
+      // Without evidence the claimed amount is not covered either; both lines say so.
+      expect(failedRules(await failure(submit(c.id)))).toEqual(['invoice_or_csr', 'evidence_covers_amount']);
       // A CSR instead of an invoice is enough.
       await w.db.document.create({
         data: {
           claimId: c.id,
           kind: 'CSR',
           details: 'In-house design work',
-          fields: { amountMinor: 100_000, currency: 'USD' },
+          fields: {
+            lines: [{ item: 'Design', quantity: 10, unitCostMinor: 10_000, totalMinor: 100_000 }],
+            amountMinor: 100_000,
+            currency: 'USD',
+          },
           uploaderId: w.users.incentivesUser,
         },
       });
@@ -219,7 +224,7 @@ describe('submission', () => {
         data: {
           claimId: c.id,
           kind: 'INVOICE',
-          fields: { vendor: 'Hotel', invoiceNumber: 'EU-1', invoiceDate: '2026-09-03', amountMinor: 5_000, currency: 'EUR' },
+          fields: { vendor: 'Hotel', invoiceNumber: 'EU-1', invoiceDate: '2026-09-02', amountMinor: 5_000, currency: 'EUR' },
           uploaderId: w.users.incentivesUser,
         },
       });
@@ -233,6 +238,7 @@ describe('submission', () => {
       const e = await failure(submit(c.id));
       expect(failedRules(e)).toEqual([
         'invoice_or_csr',
+        'evidence_covers_amount',
         'proof_present',
         'required_metric',
         'within_remaining',
@@ -242,6 +248,7 @@ describe('submission', () => {
       const tv = await insertClaim(w, { activity: 'TV_RADIO' });
       expect(failedRules(await failure(submit(tv.id)))).toEqual([
         'invoice_or_csr',
+        'evidence_covers_amount',
         'proof_present',
         'required_metric',
         'before_deadline',
@@ -253,13 +260,19 @@ describe('submission', () => {
   describe('completenessRules', () => {
     it('leaves out rules that do not apply, and marks the rest ok for a complete claim', () => {
       const rules = completenessRules({
-        claim: { amountMinor: 1000, currency: 'USD', preApprovalId: null },
+        claim: {
+          amountMinor: 1000,
+          currency: 'USD',
+          preApprovalId: null,
+          activityStart: new Date('2026-09-01'),
+          activityEnd: new Date('2026-09-02'),
+        },
         documents: [
-          { kind: 'INVOICE', details: '', fields: { amountMinor: 1000 } },
+          { kind: 'INVOICE', details: '', fields: { invoiceNumber: 'A-1', vendor: 'Hotel', invoiceDate: '2026-09-02', amountMinor: 1000 } },
           { kind: 'PROOF', details: 'Agenda', fields: {} },
         ],
         activityType: { requiredMetrics: [], requiresPreApproval: false, rules: {} },
-        programCode: 'HOSTING',
+        program: { code: 'HOSTING', name: 'Hosting' },
         allocation: { earnedMinor: 10_000, claimingDeadline: new Date('2027-02-14'), currency: 'USD' },
         remainingMinor: 1000,
         activityUsedMinor: 0,
@@ -267,6 +280,9 @@ describe('submission', () => {
       });
       expect(rules.map((r) => [r.rule, r.ok])).toEqual([
         ['invoice_or_csr', true],
+        ['evidence_covers_amount', true],
+        ['invoice_dates', true],
+        ['invoice_unique', true],
         ['proof_present', true],
         ['proof_notes', true],
         ['amount_positive', true],
@@ -278,9 +294,15 @@ describe('submission', () => {
 
     it('checks every cap of the activity: the greater of its terms, each cap on its own', () => {
       const base = {
-        claim: { amountMinor: 3000, currency: 'USD', preApprovalId: null },
+        claim: {
+          amountMinor: 3000,
+          currency: 'USD',
+          preApprovalId: null,
+          activityStart: new Date('2026-09-01'),
+          activityEnd: new Date('2026-09-02'),
+        },
         documents: [],
-        programCode: 'HOSTING',
+        program: { code: 'HOSTING', name: 'Hosting' },
         allocation: { earnedMinor: 10_000, claimingDeadline: new Date('2027-02-14'), currency: 'USD' },
         remainingMinor: 10_000,
         activityUsedMinor: 0,
