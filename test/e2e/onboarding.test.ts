@@ -139,7 +139,7 @@ test('Eli creates and submits the first claim', async () => {
   const invoice = await eli.waitForCard('Add an invoice');
   await eli.fillInput('Vendor', 'Lyon Consulting SARL', invoice);
   await eli.fillInput('Invoice number', 'LC-2026-311', invoice);
-  await eli.fillInput('Invoice date', '2026-11-09', invoice);
+  await eli.fillInput('Invoice date', '2026-11-05', invoice);
   await eli.fillInput('Invoice amount (USD)', '1200', invoice);
   await eli.clickAction('Continue and send the file', invoice);
   await eli.waitForCard('Send me the file');
@@ -149,6 +149,7 @@ test('Eli creates and submits the first claim', async () => {
   await eli.clickAction('Add proof', withInvoice);
   const proof = await eli.waitForCard('Add proof of execution');
   await eli.fillInput('Explanatory note', 'Pilot report with the customer sign-off', proof);
+  await eli.fillInput('What this proof shows', ['Other'], proof);
   await eli.clickAction('Continue and send the file', proof);
   await eli.waitForCard('Send me the file');
   await eli.sendFileAttachment({ name: 'pilot-report.pdf', downloadUrl: files.url('invoice.pdf') });
