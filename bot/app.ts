@@ -14,11 +14,14 @@ import { isServiceError } from '../services/errors';
 import { createFileStore } from '../services/files';
 import { createGraph, type GraphOptions } from '../services/graph';
 import { log } from '../services/log';
+import { instanceSecret, LOCAL_LINK_SECRET } from '../services/instanceSecrets';
+import { outboxDepth, readinessCheck } from '../services/readiness';
+import { flushTelemetry, noteTurn, observeOutboxDepth } from '../services/telemetry';
 import { resolveUser, UNKNOWN_NAME } from '../services/users';
 import { createAdapter } from './adapter';
 import { parseCommand } from './commands';
 import { ACTIONS } from './handlers';
-import { errorReply, messageReply } from './handlers/common';
+import { claimIdOf, errorReply, messageReply } from './handlers/common';
 import { handleFileMessage } from './handlers/files';
 import { runTextCommand } from './handlers/text';
 import { redeliverWaitingRequests } from './handlers/uploadRequests';
@@ -34,7 +37,7 @@ import { verifyDocumentLink, verifyFundsTemplateLink } from './documentLinks';
 import { registerExportRoutes } from './exportRoutes';
 import { fundsTemplateCsv } from '../services/fundsImport';
 import { applyReviewTenant } from '../services/organisation';
-import type { BotDeps, HandlerContext, Reply, TurnUser } from './turn';
+import type { BotConfig, BotDeps, HandlerContext, Reply, TurnUser } from './turn';
 
 const turnLog = log.child({ mod: 'bot' });
 const FILE_DOWNLOAD_INFO = 'application/vnd.microsoft.teams.file.download.info';
@@ -52,13 +55,16 @@ export class CoopBot extends TeamsActivityHandler {
     const aadObjectId = a.from?.aadObjectId ?? a.from?.id;
     if (!tenantId || !aadObjectId) {
       turnLog.warn({ type: a.type }, 'activity without tenant or user: ignored');
+      noteTurn({ outcome: 'ignored' });
       return null;
     }
+    // The playground always says en-US; PLAYGROUND_LOCALE (local mode only) stands in for a Korean Teams client.
+    const activityLocale = this.deps.config.playgroundLocale ?? a.locale ?? undefined;
     let user: TurnUser;
     try {
       const r = await resolveUser(
         this.deps.svc,
-        { tenantId, aadObjectId, displayName: a.from?.name ?? UNKNOWN_NAME, locale: a.locale ?? undefined },
+        { tenantId, aadObjectId, displayName: a.from?.name ?? UNKNOWN_NAME, locale: activityLocale },
         { allowedTenantIds: this.deps.config.bot.allowedTenantIds },
       );
       user = { id: r.id, organisationId: r.organisationId, displayName: r.displayName, locale: r.locale };
@@ -93,6 +99,7 @@ export class CoopBot extends TeamsActivityHandler {
     } catch (e) {
       if (isServiceError(e) && e.code === 'tenant_not_allowed') {
         turnLog.warn({ tenantId }, 'activity from a tenant that is not allowed: refused');
+        noteTurn({ outcome: 'tenant_not_allowed' });
         return null;
       }
       throw e;
@@ -109,7 +116,7 @@ export class CoopBot extends TeamsActivityHandler {
     return {
       deps: this.deps,
       user,
-      locale: a.locale ?? user.locale,
+      locale: activityLocale ?? user.locale,
       conversation: { id: a.conversation.id, type: a.conversation.conversationType ?? 'personal' },
     };
   }
@@ -127,7 +134,9 @@ export class CoopBot extends TeamsActivityHandler {
       const { verb, ...data } = a.value as { verb: string };
       reply = await this.runAction(ctx, verb, data);
     } else {
-      reply = await this.safely(ctx, () => runTextCommand(ctx, parseCommand(a.text)));
+      const command = parseCommand(a.text);
+      noteTurn({ command: command.name });
+      reply = await this.safely(ctx, () => runTextCommand(ctx, command));
     }
     await this.post(context, ctx, reply);
   }
@@ -172,23 +181,35 @@ export class CoopBot extends TeamsActivityHandler {
 
   /** Parses the verb's data with its schema and runs its handler; every failure becomes a card, never a stack trace. */
   private async runAction(ctx: HandlerContext, verb: string, data: Record<string, unknown>): Promise<Reply> {
+    noteTurn({ verb });
     const def = ACTIONS[verb];
-    if (!def) return messageReply(ctx, 'bot.unknownAction');
+    // A card of a claim that fails still leads back to the claim ("Open claim").
+    const claimId = claimIdOf(data);
+    if (!def) {
+      noteTurn({ outcome: 'unknown_action' });
+      return messageReply(ctx, 'bot.unknownAction', {}, { claimId });
+    }
     const parsed = def.schema.safeParse(data);
     if (!parsed.success) {
       turnLog.warn({ verb, issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'malformed card data');
-      return messageReply(ctx, 'bot.cardOutdated');
+      noteTurn({ outcome: 'malformed_card_data' });
+      return messageReply(ctx, 'bot.cardOutdated', {}, { claimId });
     }
-    return this.safely(ctx, () => def.handle(ctx, parsed.data));
+    return this.safely(ctx, () => def.handle(ctx, parsed.data), claimId);
   }
 
-  private async safely(ctx: HandlerContext, fn: () => Promise<Reply>): Promise<Reply> {
+  private async safely(ctx: HandlerContext, fn: () => Promise<Reply>, claimId?: string): Promise<Reply> {
     try {
       return await fn();
     } catch (e) {
-      if (isServiceError(e)) return e.kind === 'forbidden' && e.code === 'role_required' ? roleRequiredReply(ctx, e) : errorReply(ctx, e);
+      if (isServiceError(e)) {
+        noteTurn({ outcome: e.code });
+        // A person without the role is told whom to ask (or that the organisation is not set up), never a bare refusal.
+        return e.kind === 'forbidden' && e.code === 'role_required' ? roleRequiredReply(ctx, e) : errorReply(ctx, e, claimId);
+      }
       turnLog.error({ err: e }, 'handler failed');
-      return messageReply(ctx, 'bot.internalError', {}, { tone: 'attention' });
+      noteTurn({ outcome: 'internal_error' });
+      return messageReply(ctx, 'bot.internalError', {}, { tone: 'attention', claimId });
     }
   }
 
@@ -210,7 +231,11 @@ export type RunningBot = { url: string; port: number; adapter: CloudAdapter; dep
 
 /** Wires configuration, services, adapter, HTTP server and background work (outbox, scheduler). */
 export async function startBot(opts: { config: Config; db: Db; clock?: Clock; graph?: GraphOptions }): Promise<RunningBot> {
-  const { config, db } = opts;
+  const { db } = opts;
+  // Authenticated mode always brings FILE_LINK_SECRET (services/config.ts refuses to start without it);
+  // local mode signs with a random key this database keeps, the same for every replica on it.
+  const linkSecret = opts.config.files.linkSecret ?? (await instanceSecret(db, LOCAL_LINK_SECRET));
+  const config: BotConfig = { ...opts.config, files: { ...opts.config.files, linkSecret } };
   const svc: Services = {
     db,
     clock: opts.clock ?? systemClock,
@@ -220,7 +245,6 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
       reminderIntervalHours: config.scheduler.reminderIntervalHours,
       reviewersConversationId: config.reviewersConversationId,
       reviewTenantId: config.access.reviewTenantId,
-      pdfFonts: config.files.pdfFonts,
     },
   };
   // Every organisation's review scope follows REVIEW_TENANT_ID as configured now (services/organisation.ts).
@@ -233,7 +257,7 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
   const http = await startHttpServer({
     adapter,
     bot,
-    db,
+    readiness: readinessCheck({ db, clock: svc.clock, outboxStuckAfterSeconds: config.readiness.outboxStuckAfterSeconds }),
     port: config.port,
     host: config.host,
     openDocument: async (documentId, expires, signature) => {
@@ -253,6 +277,7 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
     routes: (server) => registerExportRoutes(server, deps),
   });
   const background = startBackgroundWork(deps, adapter);
+  const stopObserving = observeOutboxDepth(() => outboxDepth(db, svc.clock.now()));
   return {
     url: http.url,
     port: http.port,
@@ -261,6 +286,8 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
     close: async () => {
       await http.close();
       await background.stop();
+      stopObserving();
+      await flushTelemetry();
     },
   };
 }

@@ -3,6 +3,7 @@ import { renderNotification } from '../cards';
 import { expireDrafts, remindOverdueUploads, warnExpiringDrafts } from '../services/expiry';
 import { log } from '../services/log';
 import { notificationPayload } from '../services/notifications';
+import { noteRequestReached } from '../services/uploadRequests';
 import { escalateOverdueReviews, remindOverdueReviews } from '../services/reviewWorkload';
 import { startOutboxWorker } from './outbox/worker';
 import { startScheduler } from './scheduler';
@@ -20,6 +21,7 @@ export function startBackgroundWork(deps: BotDeps, adapter: CloudAdapter): { sto
     graph: deps.graph,
     teamsAppCatalogId: config.graph.teamsAppCatalogId,
     render: (payload, locale) => renderNotification(notificationPayload.parse(payload), locale),
+    afterSent: (payload) => noteRequestReached(svc, payload),
     log: log.child({ mod: 'outbox' }),
   });
   const scheduler = startScheduler({

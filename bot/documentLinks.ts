@@ -9,13 +9,16 @@ import type { Config } from '../services/config';
 const sign = (secret: string, documentId: string, expires: number) =>
   crypto.createHmac('sha256', secret).update(`${documentId}.${expires}`).digest('base64url');
 
-export function documentLink(files: Config['files'], documentId: string, now: Date): string {
+/** Where links point, how long they live and the key that signs them (never a constant: see bot/app.ts). */
+export type LinkSettings = Pick<Config['files'], 'publicBaseUrl' | 'linkDays'> & { linkSecret: string };
+
+export function documentLink(files: LinkSettings, documentId: string, now: Date): string {
   const expires = Math.floor(now.getTime() / 1000) + files.linkDays * 86_400;
   return `${files.publicBaseUrl}/files/${documentId}/${expires}/${sign(files.linkSecret, documentId, expires)}`;
 }
 
 /** True when the signature matches and the link has not expired. Constant-time comparison. */
-export function verifyDocumentLink(files: Config['files'], documentId: string, expires: string, signature: string, now: Date): boolean {
+export function verifyDocumentLink(files: LinkSettings, documentId: string, expires: string, signature: string, now: Date): boolean {
   const exp = Number(expires);
   if (!Number.isInteger(exp) || exp * 1000 < now.getTime()) return false;
   const expected = Buffer.from(sign(files.linkSecret, documentId, exp));
@@ -29,13 +32,13 @@ export function verifyDocumentLink(files: Config['files'], documentId: string, e
  */
 const TEMPLATE_PREFIX = 'funds-template:';
 
-export function fundsTemplateLink(files: Config['files'], organisationId: string, now: Date): string {
+export function fundsTemplateLink(files: LinkSettings, organisationId: string, now: Date): string {
   const expires = Math.floor(now.getTime() / 1000) + files.linkDays * 86_400;
   return `${files.publicBaseUrl}/templates/funds/${organisationId}/${expires}/${sign(files.linkSecret, TEMPLATE_PREFIX + organisationId, expires)}`;
 }
 
 export function verifyFundsTemplateLink(
-  files: Config['files'],
+  files: LinkSettings,
   organisationId: string,
   expires: string,
   signature: string,

@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import type { Config } from '../services/config';
+import type { BotConfig } from './turn';
 
 /**
  * Download links for exports, signed like document links (bot/documentLinks.ts: HMAC-SHA256 with
@@ -12,7 +12,7 @@ export type ExportKind = 'claim' | 'claims';
 const sign = (secret: string, kind: ExportKind, subjectId: string, userId: string, expires: number) =>
   crypto.createHmac('sha256', secret).update(`export-${kind}.${subjectId}.${userId}.${expires}`).digest('base64url');
 
-export function exportLink(files: Config['files'], kind: ExportKind, subjectId: string, userId: string, expiresAt: Date): string {
+export function exportLink(files: BotConfig['files'], kind: ExportKind, subjectId: string, userId: string, expiresAt: Date): string {
   const expires = Math.floor(expiresAt.getTime() / 1000);
   const sig = sign(files.linkSecret, kind, subjectId, userId, expires);
   return `${files.publicBaseUrl}/exports/${kind}/${subjectId}/${userId}/${expires}/${sig}`;
@@ -22,7 +22,7 @@ export type ExportLinkCheck = 'ok' | 'invalid' | 'expired';
 
 /** `invalid` for a signature that does not match (forged, altered); `expired` for a genuine link past its time. */
 export function checkExportLink(
-  files: Config['files'],
+  files: BotConfig['files'],
   kind: ExportKind,
   subjectId: string,
   userId: string,

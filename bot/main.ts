@@ -1,5 +1,7 @@
+// First: OpenTelemetry (when configured) must hook http and pg before anything below loads them.
+import '../services/telemetryStart';
 import { DEMO_TENANT_ID, seedDemo } from '../prisma/seed';
-import { loadConfig } from '../services/config';
+import { ConfigError, loadConfig } from '../services/config';
 import { systemClock } from '../services/context';
 import { openDatabase } from '../services/db';
 import { log } from '../services/log';
@@ -33,5 +35,7 @@ async function main() {
 
 main().catch((e: Error) => {
   log.fatal(e.message);
+  // A refused configuration is read by a person at a console or in App Service's log stream: one line each.
+  if (e instanceof ConfigError) console.error(`\n${e.message}\n`);
   process.exit(1);
 });

@@ -6,10 +6,13 @@ import type { Graph } from '../services/graph';
 /** Adaptive Card JSON as the cards module renders it. */
 export type Card = Record<string, unknown>;
 
+/** Configuration as the running bot uses it: the document-link secret is always known (bot/app.ts resolves it). */
+export type BotConfig = Config & { files: Config['files'] & { linkSecret: string } };
+
 /** Everything a handler may use. Built once at start; no per-conversation state lives here. */
 export type BotDeps = {
   svc: Services;
-  config: Config;
+  config: BotConfig;
   files: FileStore;
   graph: Graph | null;
   /** Updates, in the background, every card already posted for the claim (never before the invoke response). */

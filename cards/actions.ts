@@ -17,6 +17,7 @@ export const VERBS = {
   claimDisputeForm: 'claim.dispute.form',
   claimDispute: 'claim.dispute',
   claimHistory: 'claim.history',
+  claimDocuments: 'claim.documents',
   overviewOpen: 'overview.open',
   reviewsOpen: 'reviews.open',
   docAddForm: 'doc.add.form',
@@ -84,7 +85,7 @@ export type ActionData = {
   allocationId?: string;
   /** CSR form: how many line rows it shows ("Add a line" asks for one more). */
   lines?: number;
-  /** Review queue: the filter a page was read with, and the page (1-based). */
+  /** Review queue: the filter a page was read with, and the page (1-based); a documents card: its page. */
   filter?: QueueFilterData;
   page?: number;
 };

@@ -1,19 +1,11 @@
-import detailTemplate from './templates/claimDetail.json';
-import { actionData, actionKey, execute, needsFixInputId, type ExecuteSpec } from './actions';
-import { documentFile, documentTitle } from './documentSummary';
+import detailJson from './templates/claimDetail.json';
+import documentRowJson from './templates/documentRow.json';
+import { actionData, actionKey, execute, type ExecuteSpec } from './actions';
+import { documentTitle } from './documentSummary';
 import { checklistLabel } from './errors';
-import {
-  badgeTextTone,
-  formatDate,
-  formatDueDate,
-  formatMoment,
-  formatMoney,
-  intlLocale,
-  reviewTone,
-  statusTone,
-  type Tone,
-} from './format';
-import { cardBytes, expand } from './render';
+import { badgeTextTone, formatDate, formatDueDate, formatMoment, formatMoney, intlLocale, statusTone, type Tone } from './format';
+import { documentRows } from './documentRows';
+import { cardBytes, composeTemplate, expand } from './render';
 import { langOf, t, type StringKey } from './strings';
 import {
   DOCUMENT_KINDS,
@@ -59,12 +51,26 @@ export type ClaimDocumentView = {
   details: string;
   fields: Record<string, unknown>;
   fileName: string | null;
+  /** The web link given with the document (not the stored file). */
   url: string | null;
+  /** The stored file's signed link (the bot adds it); without it the file name is shown unlinked. */
+  fileUrl?: string | null;
   uploaderName: string;
   createdAt: Moment;
   reviewState: ReviewState;
   reviewComment?: string | null;
   openFeedback: Array<{ id: string; text: string; reviewerName: string; createdAt: Moment }>;
+};
+
+/** A decision behind the claim's status and its reason (services/views.ts DecisionView). */
+export type ClaimDecisionView = {
+  kind: 'approved' | 'rejected' | 'information_requested' | 'disputed';
+  byName: string;
+  at: Moment;
+  reason: string | null;
+  amountMinor?: number;
+  claimedMinor?: number;
+  feedbackId?: string;
 };
 
 export type ClaimDetailView = {
@@ -98,6 +104,8 @@ export type ClaimDetailView = {
   comments: Array<{ id: string; text: string; authorName: string; createdAt: Moment }>;
   commentCount: number;
   openUploadRequests: Array<{ id: string; assigneeName: string; kind: DocumentKind; dueAt: Moment }>;
+  /** Why the claim is where it is (oldest first): shown to everyone who sees the card, with the reason. */
+  decisions?: ClaimDecisionView[];
   checklist: Array<{ rule: string; ok: boolean; params?: Record<string, unknown> }>;
   allowedActions: readonly ClaimAction[];
   viewerRole: ViewerRole;
@@ -114,16 +122,6 @@ const NOTE_TONE: Partial<Record<NoteKey, Tone>> = {
   rejected: 'attention',
   infoRequested: 'warning',
 };
-/** The add action that also lets the viewer replace or remove a document of that kind. */
-const ADD_ACTION_BY_KIND: Record<DocumentKind, ClaimAction> = {
-  INVOICE: 'add_invoice',
-  CSR: 'add_csr',
-  PROOF: 'add_proof',
-  METRIC: 'add_metric',
-  ADDITIONAL_INFO: 'add_additional_info',
-};
-/** Kinds whose document is a file the partner can swap for a new one (the others are re-entered or removed). */
-const REPLACEABLE: ReadonlySet<DocumentKind> = new Set(['INVOICE', 'PROOF']);
 const ADD_ACTIONS: Array<[ClaimAction, DocumentKind | null]> = [
   ['add_invoice', 'INVOICE'],
   ['add_csr', 'CSR'],
@@ -132,13 +130,15 @@ const ADD_ACTIONS: Array<[ClaimAction, DocumentKind | null]> = [
   ['add_additional_info', 'ADDITIONAL_INFO'],
   ['ask_colleague', null],
 ];
+const detailTemplate = composeTemplate(detailJson, { documentRow: documentRowJson });
+
 /** Teams shows at most 6 card-level actions; the rest go to the overflow menu (`mode: secondary`, 1.5). */
 const MAX_PRIMARY = 5;
 
 /** Teams rejects card updates much above 28 KB: a busy claim drops secondary lines before it gets there. */
 const COMPACT_ABOVE_BYTES = 24 * 1024;
-/** Documents shown per kind at each level of compaction (the rest are counted); 0 = all. */
-const DOCS_PER_KIND = [0, 5, 2] as const;
+/** Documents shown per kind at each level of compaction; the rest are a button away (claim.documents). */
+const DOCS_PER_KIND = [5, 3, 1] as const;
 
 export function renderClaimDetail(vm: ClaimDetailView, locale: string, opts: RenderOptions = {}): AdaptiveCard {
   let card = render(vm, locale, opts, 0);
@@ -162,7 +162,7 @@ function nextStep(vm: ClaimDetailView, locale: string): string {
 
 function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level: number): AdaptiveCard {
   const compact = level > 0;
-  const docsPerKind = DOCS_PER_KIND[level] ?? 1;
+  const docsPerKind: number = DOCS_PER_KIND[level] ?? 1;
   const tz = opts.timeZone;
   const allowed = new Set(vm.allowedActions);
   const ref = { claimId: vm.id, version: vm.version };
@@ -207,82 +207,32 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
   if (vm.reviewer || (vm.reviewer === null && waiting))
     facts.push({ title: t(locale, 'detail.facts.reviewer'), value: vm.reviewer?.name ?? t(locale, 'detail.reviewer.none') });
 
-  const canReview = allowed.has('review_document');
+  const rowContext = { claimId: vm.id, version: vm.version, idempotencyKey: vm.idempotencyKey, allowed, compact, timeZone: tz };
   const docGroups = DOCUMENT_KINDS.map((kind) => {
     const all = vm.documents.filter((d) => d.kind === kind);
-    // Compact: the newest few per kind (documents arrive oldest first); the rest are counted.
-    const docs = docsPerKind ? all.slice(-docsPerKind) : all;
-    const canChange = allowed.has(ADD_ACTION_BY_KIND[kind]);
-    const canReplace = canChange && REPLACEABLE.has(kind);
+    // The newest few per kind (documents arrive oldest first); every one stays reachable from the
+    // kind's documents card, which pages through them all with the same buttons.
+    const docs = all.slice(-docsPerKind);
+    const hasMore = docs.length < all.length;
     return {
       title: t(locale, `kind.${kind}`),
       isEmpty: all.length === 0,
       emptyText: t(locale, 'detail.noDocuments'),
-      hasMore: docs.length < all.length,
-      more: t(locale, 'overview.more', { count: all.length - docs.length }),
-      docs: docs.map((d) => {
-        const file = documentFile(d, locale);
-        const title = documentTitle(d, locale);
-        const details = compact || title === d.details ? '' : d.details;
-        return {
-          title,
-          details,
-          hasDetails: Boolean(details),
-          file,
-          hasFile: Boolean(file),
-          hasMeta: !compact,
-          meta: t(locale, 'detail.doc.addedBy', { name: d.uploaderName, date: formatMoment(d.createdAt, locale, tz) }),
-          reviewLabel: t(locale, `review.${d.reviewState}`),
-          reviewTone: reviewTone(d.reviewState),
-          openFeedback: d.openFeedback.map((f) => ({ text: t(locale, 'detail.doc.feedback', { text: f.text }) })),
-          canReview,
-          canChange,
-          canReplace,
-          // Every row's buttons read the same; the tooltip (read by screen readers) names the document.
-          replace: {
-            ...execute(t(locale, 'detail.doc.replace'), 'doc.add.form', { claimId: vm.id, kind, documentId: d.id }),
-            tooltip: t(locale, 'detail.doc.replace.tooltip', { document: clip(title) }),
-          },
-          remove: {
-            title: t(locale, 'detail.doc.remove'),
-            tooltip: t(locale, 'detail.doc.remove.tooltip', { document: clip(title) }),
-            text: t(locale, 'detail.doc.remove.text'),
-            confirm: t(locale, 'detail.doc.remove.confirm'),
-            verb: 'doc.remove',
-            data: actionData({ ...ref, documentId: d.id, idempotencyKey: actionKey(vm.idempotencyKey, 'rm', shortId(d.id)) }),
-          },
-          canAccept: d.reviewState !== 'ACCEPTED',
-          accept: {
-            title: t(locale, 'detail.doc.accept'),
-            verb: 'review.doc',
-            data: actionData({
-              ...ref,
-              documentId: d.id,
-              decision: 'ACCEPT',
-              idempotencyKey: actionKey(vm.idempotencyKey, 'rd', 'A', shortId(d.id)),
-            }),
-          },
-          needsFix: {
-            title: t(locale, 'detail.doc.needsFix'),
-            inputId: needsFixInputId(d.id),
-            label: t(locale, 'detail.doc.needsFix.label'),
-            error: t(locale, 'detail.doc.needsFix.error'),
-            send: t(locale, 'detail.doc.needsFix.send'),
-            verb: 'review.doc',
-            data: actionData({
-              ...ref,
-              documentId: d.id,
-              decision: 'NEEDS_FIX',
-              idempotencyKey: actionKey(vm.idempotencyKey, 'rd', 'N', shortId(d.id)),
-            }),
-          },
-        };
-      }),
+      hasMore,
+      more: t(locale, 'detail.docs.latest', { shown: docs.length, count: all.length }),
+      all: {
+        ...execute(t(locale, 'detail.docs.all', { count: all.length }), 'claim.documents', { claimId: vm.id, kind }),
+        tooltip: t(locale, 'detail.docs.all.tooltip', { count: all.length, kind: t(locale, `kind.${kind}`) }),
+      },
+      docs: documentRows(docs, rowContext, locale),
     };
   });
 
+  // A request for information is both a decision and claim-level feedback: shown once, as the decision.
+  const decisions = vm.decisions ?? [];
+  const shownAsDecision = new Set(decisions.map((d) => d.feedbackId).filter(Boolean));
   const feedback = vm.feedback
-    .filter((f) => !f.resolved)
+    .filter((f) => !f.resolved && !shownAsDecision.has(f.id))
     .map((f) => ({
       text: f.text,
       hasDocument: Boolean(f.documentId && docLabelById.has(f.documentId)),
@@ -328,11 +278,7 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
   const hasCancel = allowed.has('cancel');
   const actions = main.map((a, i) => ({ ...a, mode: i < MAX_PRIMARY ? null : 'secondary' }));
 
-  const note = vm.note
-    ? typeof vm.note === 'string'
-      ? { tone: NOTE_TONE[vm.note] ?? 'good', text: t(locale, `note.${vm.note}`) }
-      : vm.note
-    : null;
+  const note = noteView(vm.note, locale);
   const refreshUserIds = (vm.refreshUserIds ?? []).slice(0, 60);
 
   return expand(detailTemplate, {
@@ -349,6 +295,8 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
     noteText: note?.text ?? '',
     noteTone: badgeTextTone(note?.tone ?? 'default'),
     noteStyle: note?.tone ?? 'default',
+    hasDecisions: decisions.length > 0,
+    decisions: decisions.map((d) => decisionLine(d, vm.currency, locale, tz)),
     facts,
     description: vm.description,
     hasDescription: Boolean(vm.description),
@@ -400,7 +348,47 @@ function render(vm: ClaimDetailView, locale: string, opts: RenderOptions, level:
   });
 }
 
-/** Enough of a uuid to tell a claim's documents apart inside one card's keys (keeps the card small). */
-const shortId = (id: string) => id.replace(/-/g, '').slice(0, 12);
-/** A document title short enough for a tooltip. */
-const clip = (s: string) => (s.length > 60 ? `${s.slice(0, 59)}…` : s);
+/** A note as shown: a known note in its tone and the reader's language, or the given text. */
+export function noteView(note: Note | null | undefined, locale: string): { tone: Tone; text: string } | null {
+  if (!note) return null;
+  return typeof note === 'string' ? { tone: NOTE_TONE[note] ?? 'good', text: t(locale, `note.${note}`) } : note;
+}
+
+const DECISION_TONE: Record<ClaimDecisionView['kind'], Tone> = {
+  approved: 'good',
+  rejected: 'attention',
+  information_requested: 'warning',
+  disputed: 'warning',
+};
+
+/** "Rejected by Patti Fernandez · Nov 28, 2026" and "Reason: …", in the tone of the decision. */
+export function decisionLine(d: ClaimDecisionView, currency: string, locale: string, tz: string | undefined) {
+  const params = { name: d.byName, date: formatMoment(d.at, locale, tz) };
+  const partial = d.kind === 'approved' && d.amountMinor !== undefined && d.claimedMinor !== undefined && d.amountMinor < d.claimedMinor;
+  const title =
+    d.kind === 'approved' && d.amountMinor !== undefined
+      ? partial
+        ? t(locale, 'detail.decision.approvedPart', {
+            ...params,
+            amount: formatMoney(d.amountMinor, currency, locale),
+            claimed: formatMoney(d.claimedMinor!, currency, locale),
+          })
+        : t(locale, 'detail.decision.approved', { ...params, amount: formatMoney(d.amountMinor, currency, locale) })
+      : t(locale, `detail.decision.${d.kind === 'approved' ? 'approvedPlain' : d.kind}`, params);
+  const label =
+    d.kind === 'disputed'
+      ? 'detail.decision.argument'
+      : d.kind === 'information_requested'
+        ? 'detail.decision.request'
+        : partial
+          ? 'detail.decision.cut'
+          : 'detail.decision.reason';
+  const tone = DECISION_TONE[d.kind];
+  return {
+    title,
+    style: tone,
+    tone: badgeTextTone(tone),
+    hasReason: Boolean(d.reason),
+    reason: d.reason ? t(locale, label, { text: d.reason }) : '',
+  };
+}

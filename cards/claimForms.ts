@@ -1,5 +1,6 @@
 import { actionKey, execute } from './actions';
-import { AMOUNT_REGEX, backToClaim, renderForm, type FormState } from './form';
+import { decisionLine, type ClaimDecisionView } from './claimDetail';
+import { AMOUNT_REGEX, backToClaim, renderForm, type FormQuote, type FormState } from './form';
 import { formatMoney, minorToInput } from './format';
 import { renderNotice } from './notice';
 import { t } from './strings';
@@ -9,9 +10,25 @@ import type { AdaptiveCard, ClaimRef } from './types';
  * 5. The small forms on a claim. Input ids match the service inputs: comment `text`, dispute and
  * reject `reason`, request-information `message`, approve `amount` (major units).
  */
-export type ClaimFormView = FormState & { claim: ClaimRef; idempotencyKey: string };
+export type ClaimFormView = FormState & {
+  claim: ClaimRef;
+  idempotencyKey: string;
+  /**
+   * The decisions behind the claim's status (the rejection a dispute answers, the dispute a reviewer
+   * rules on), shown above the input so nobody has to look for the reason elsewhere.
+   */
+  decisions?: ClaimDecisionView[];
+  currency?: string;
+};
 
 const subtitle = (c: ClaimRef) => t('en', 'common.claimRef', { number: c.number, name: c.name });
+
+function decisionQuotes(vm: ClaimFormView, locale: string): FormQuote[] {
+  return (vm.decisions ?? []).map((d) => {
+    const line = decisionLine(d, vm.currency ?? 'USD', locale, undefined);
+    return { title: line.title, text: line.reason || t(locale, 'common.none'), tone: line.style === 'good' ? 'good' : line.style };
+  });
+}
 
 function textForm(
   vm: ClaimFormView,
@@ -35,6 +52,7 @@ function textForm(
       title: o.title,
       subtitle: subtitle(vm.claim),
       intro: o.intro,
+      quotes: decisionQuotes(vm, locale),
       fields: [{ kind: 'text', id: o.id, label: o.label, required: true, errorMessage: o.error, multiline: true, maxLength: o.max }],
       actions: [
         execute(
@@ -101,12 +119,16 @@ export const renderRejectForm = (vm: ClaimFormView, locale: string): AdaptiveCar
 
 export type ApproveFormView = ClaimFormView & { amountMinor: number; currency: string };
 
-/** Prefilled with the claimed amount; a smaller amount is a partial approval (domain.md §9). */
+/**
+ * Prefilled with the claimed amount; a smaller amount is a partial approval (domain.md §9), which
+ * needs a reason the partner will read (the service refuses a cut without one).
+ */
 export function renderApproveForm(vm: ApproveFormView, locale: string): AdaptiveCard {
   return renderForm(
     {
       title: t(locale, 'approve.title'),
       subtitle: subtitle(vm.claim),
+      quotes: decisionQuotes(vm, locale),
       fields: [
         {
           kind: 'text',
@@ -117,6 +139,14 @@ export function renderApproveForm(vm: ApproveFormView, locale: string): Adaptive
           help: t(locale, 'approve.amount.help', { claimed: formatMoney(vm.amountMinor, vm.currency, locale) }),
           regex: AMOUNT_REGEX,
           initial: minorToInput(vm.amountMinor),
+        },
+        {
+          kind: 'text',
+          id: 'reason',
+          label: t(locale, 'approve.reason.label'),
+          help: t(locale, 'approve.reason.help', { claimed: formatMoney(vm.amountMinor, vm.currency, locale) }),
+          multiline: true,
+          maxLength: 2000,
         },
       ],
       actions: [

@@ -21,6 +21,12 @@ export type AddDocumentView = FormState & {
   proofGuidance?: string;
   /** The document this one replaces (the claim card's Replace button); the submit carries it as `documentId`. */
   replacesDocumentId?: string | null;
+  /**
+   * A colleague answering an upload request: the requester's instruction is shown apart, above the
+   * form, and is never the document's note (the colleague writes their own). Additional information
+   * then comes as a file too.
+   */
+  request?: { requesterName: string; message: string } | null;
   /** PROOF: the proof items the activity requires (services/catalogue `proofItems`), named in the help line. */
   requiredProofItems?: readonly string[];
   /** INVOICE: facts the activity's invoices must show (`courseCode`, `completionDate`). */
@@ -205,7 +211,7 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
           label: t(locale, 'doc.note.label'),
           required: true,
           errorMessage: t(locale, 'doc.note.error'),
-          help: t(locale, 'doc.note.help'),
+          help: t(locale, vm.request ? 'doc.note.help.request' : 'doc.note.help'),
           multiline: true,
           maxLength: 2000,
         },
@@ -346,6 +352,21 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
       break;
     }
     case 'ADDITIONAL_INFO':
+      if (vm.request) {
+        fields = [
+          {
+            kind: 'text',
+            id: 'details',
+            label: t(locale, 'doc.details.label'),
+            placeholder: t(locale, 'doc.details.placeholder.info'),
+            multiline: true,
+            maxLength: 2000,
+          },
+        ];
+        footnote = t(locale, 'doc.fileNext');
+        submit = t(locale, 'doc.submit.file');
+        break;
+      }
       fields = [
         {
           kind: 'text',
@@ -360,7 +381,7 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
       submit = t(locale, 'doc.submit.info');
       break;
   }
-  const verb = VERB_BY_KIND[vm.kind];
+  const verb = vm.request && vm.kind === 'ADDITIONAL_INFO' ? 'doc.add' : VERB_BY_KIND[vm.kind];
   const replaces = vm.replacesDocumentId || undefined;
   const kindInline = t(locale, `kindInline.${vm.kind}`);
   return renderForm(
@@ -368,6 +389,9 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
       title: replaces ? t(locale, 'doc.form.replace', { kind: kindInline }) : t(locale, `doc.form.${vm.kind}`),
       subtitle: t(locale, 'doc.form.for', { number: vm.claim.number, name: vm.claim.name }),
       intro: replaces ? [t(locale, 'doc.replace.intro', { kind: kindInline }), intro].filter(Boolean).join('\n\n') : intro,
+      quotes: vm.request
+        ? [{ title: t(locale, 'doc.request.asked', { name: vm.request.requesterName }), text: vm.request.message, tone: 'emphasis' }]
+        : undefined,
       footnote,
       fields,
       actions: [
@@ -412,6 +436,8 @@ export type FilePromptView = {
   expiresAt: Moment;
   maxMb: number;
   now?: Moment;
+  /** Sent to the 1:1 chat because the document was chosen in a channel or group chat: the prompt says so. */
+  movedHere?: boolean;
 };
 
 /** Waits up to this long are said in minutes; longer ones as a moment. */
@@ -430,11 +456,16 @@ export function renderFilePrompt(vm: FilePromptView, locale: string, opts: Rende
     title: t(locale, 'filePrompt.title'),
     titleTone: 'accent',
     lines: [
+      ...(vm.movedHere ? [{ text: t(locale, 'filePrompt.movedHere'), subtle: true }] : []),
       t(locale, 'filePrompt.text', { kind: t(locale, `kindInline.${vm.kind}`), number: vm.claim.number, name: vm.claim.name }),
       { text: t(locale, 'filePrompt.types', { maxMb: vm.maxMb }), subtle: true },
       { text: waitLine(vm, locale, opts.timeZone), subtle: true },
     ],
-    actions: [execute(t(locale, 'filePrompt.cancel'), 'upload.cancelPending', { claimId: vm.claim.id })],
+    actions: [
+      execute(t(locale, 'filePrompt.cancel'), 'upload.cancelPending', { claimId: vm.claim.id }),
+      // Arriving on its own in the 1:1 chat, the prompt also leads to the claim it is for.
+      ...(vm.movedHere ? [execute(t(locale, 'common.openClaim'), 'claim.open', { claimId: vm.claim.id })] : []),
+    ],
   });
 }
 
@@ -445,6 +476,26 @@ export function renderFileReceived(vm: FileReceivedView, locale: string): Adapti
     title: t(locale, 'fileReceived.title'),
     titleTone: 'good',
     lines: [t(locale, 'fileReceived.text', { file: vm.fileName, number: vm.claim.number, kind: t(locale, `kindInline.${vm.kind}`) })],
+    actions: [execute(t(locale, 'common.openClaim'), 'claim.open', { claimId: vm.claim.id })],
+  });
+}
+
+/**
+ * In a channel or group chat, where Teams hands no files to bots: the line left there instead of a
+ * file prompt. Either the prompt went to the person's 1:1 chat, or they have no 1:1 chat with the
+ * bot yet and nothing waits for a file.
+ */
+export type FileElsewhereView = { claim: Pick<ClaimRef, 'id' | 'number' | 'name'>; kind: DocumentKind; userName: string; sent: boolean };
+
+export function renderFileElsewhere(vm: FileElsewhereView, locale: string): AdaptiveCard {
+  const params = { name: vm.userName, kind: t(locale, `kindInline.${vm.kind}`), number: vm.claim.number, claim: vm.claim.name };
+  return renderNotice({
+    title: t(locale, vm.sent ? 'fileElsewhere.title' : 'fileElsewhere.noChat.title'),
+    titleTone: vm.sent ? 'accent' : 'warning',
+    lines: [
+      t(locale, vm.sent ? 'fileElsewhere.text' : 'fileElsewhere.noChat.text', params),
+      { text: t(locale, vm.sent ? 'fileElsewhere.why' : 'fileElsewhere.noChat.how', params), subtle: true },
+    ],
     actions: [execute(t(locale, 'common.openClaim'), 'claim.open', { claimId: vm.claim.id })],
   });
 }

@@ -1,5 +1,5 @@
 import { formatDate, formatMoney } from './format';
-import { t } from './strings';
+import { hasKey, t, type StringKey } from './strings';
 import type { DocumentKind } from './types';
 
 /** The parts of a document a card shows; `fields` is the kind's structured data (services/documents.ts). */
@@ -8,7 +8,10 @@ export type DocumentLike = {
   details: string;
   fields: Record<string, unknown>;
   fileName?: string | null;
+  /** The web link the partner gave (a proof's landing page, an ad online). */
   url?: string | null;
+  /** The stored file's own (signed) link, when the document has a file. */
+  fileUrl?: string | null;
 };
 
 const s = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
@@ -45,14 +48,19 @@ export function documentTitle(d: DocumentLike, locale: string): string {
   }
 }
 
-/** The file line: a markdown link when the document has a URL, else the file name. */
-export function documentFile(d: DocumentLike, locale: string): string {
-  const url = d.url ?? (typeof d.fields?.url === 'string' ? d.fields.url : null);
+/**
+ * The document's two ways in, each on its own labelled line: the stored file (opened through its
+ * signed link) and the web link the partner gave. A proof can have both, and a reviewer must be able
+ * to open each: the file name never points at the web link.
+ */
+export function documentLinks(d: DocumentLike, locale: string): { file: string; link: string } {
+  const web = d.url ?? (typeof d.fields?.url === 'string' ? d.fields.url : null);
   const safe = (x: string) => x.replace(/[[\]()]/g, '');
-  if (d.fileName && url) return t(locale, 'detail.doc.file', { file: `[${safe(d.fileName)}](${markdownUrl(url)})` });
-  if (d.fileName) return t(locale, 'detail.doc.file', { file: d.fileName });
-  if (url) return t(locale, 'detail.doc.link', { url: `[${safe(url)}](${markdownUrl(url)})` });
-  return '';
+  const file = d.fileName
+    ? t(locale, 'detail.doc.file', { file: d.fileUrl ? `[${safe(d.fileName)}](${markdownUrl(d.fileUrl)})` : safe(d.fileName) })
+    : '';
+  const link = web ? t(locale, 'detail.doc.link', { url: `[${safe(web)}](${markdownUrl(web)})` }) : '';
+  return { file, link };
 }
 
 /** A URL safe inside a markdown link: spaces and parentheses would end the link early. */
@@ -64,4 +72,16 @@ function markdownUrl(url: string): string {
     // Already-encoded or malformed: encode what is there.
   }
   return encodeURI(decoded).replace(/\(/g, '%28').replace(/\)/g, '%29');
+}
+
+/**
+ * A document named in history or a notification: "Proof of execution: agenda.pdf" with the kind in
+ * the reader's language; events recorded before kinds were stored fall back to their English label.
+ */
+export function documentRefLabel(locale: string, ref: { documentKind?: unknown; documentName?: unknown; documentLabel?: unknown }): string {
+  const kind =
+    typeof ref.documentKind === 'string' && hasKey(`kind.${ref.documentKind}`) ? t(locale, `kind.${ref.documentKind}` as StringKey) : '';
+  const name = typeof ref.documentName === 'string' ? ref.documentName : '';
+  if (kind) return name ? `${kind}: ${name}` : kind;
+  return typeof ref.documentLabel === 'string' ? ref.documentLabel : '';
 }

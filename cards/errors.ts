@@ -122,6 +122,9 @@ export function issueMessage(locale: string, issue: ErrorIssue): string {
     case 'too_small':
       return sized('too_small', 'minimum');
     case 'too_big':
+      // An approval above the claim says its limit as what it is: the amount claimed.
+      if (p.limit === 'claimed' && num(p.maximum) !== null && str(p.currency))
+        return t(locale, 'issue.too_big.claimed', { maximum: formatMoney(num(p.maximum)!, str(p.currency), locale) });
       return sized('too_big', 'maximum');
     case 'invalid_type':
       return /undefined|required/i.test(issue.message ?? '') ? t(locale, 'issue.required') : t(locale, 'issue.invalid_type');

@@ -32,10 +32,14 @@ export type FieldSpec =
     })
   | (Base & { kind: 'toggle'; toggleTitle: string; initial?: boolean });
 
+/** Context the person filling the form needs to read, set apart from the inputs (a reason, a request). */
+export type FormQuote = { title: string; text: string; tone?: 'default' | 'emphasis' | 'attention' | 'warning' | 'good' | 'accent' };
+
 export type FormSpec = {
   title: string;
   subtitle?: string;
   intro?: string;
+  quotes?: FormQuote[];
   emptyNotice?: string;
   footnote?: string;
   fields: FieldSpec[];
@@ -90,6 +94,8 @@ export function renderForm(spec: FormSpec, state: FormState, locale: string): Ad
     hasSubtitle: Boolean(spec.subtitle),
     intro: spec.intro ?? '',
     hasIntro: Boolean(spec.intro),
+    hasQuotes: (spec.quotes ?? []).length > 0,
+    quotes: (spec.quotes ?? []).map((q) => ({ title: q.title, text: q.text, style: q.tone ?? 'emphasis' })),
     emptyNotice: spec.emptyNotice ?? '',
     hasEmptyNotice: Boolean(spec.emptyNotice),
     footnote: spec.footnote ?? '',

@@ -69,6 +69,12 @@ export function formatDate(d: CalendarDate | null | undefined, locale: string): 
  * A moment (uploaded at, expires at): date and time in the user's zone when known. Without one it
  * is shown in UTC and says so ("Nov 28, 2026, 1:00 PM UTC"): a bare time would read as local.
  */
+/**
+ * Node's ICU data (CLDR 48) writes Korean times as "AM 9:00" rather than "오전 9:00", which reads
+ * as English to a Korean partner; the 24-hour clock is what Korean business documents use anyway.
+ */
+const hourCycleFor = (loc: string): Pick<Intl.DateTimeFormatOptions, 'hourCycle'> => (loc.startsWith('ko') ? { hourCycle: 'h23' } : {});
+
 export function formatMoment(d: Moment | null | undefined, locale: string, timeZone?: string): string {
   const date = d === null || d === undefined ? null : toDate(d);
   if (!date) return '';
@@ -80,8 +86,17 @@ export function formatMoment(d: Moment | null | undefined, locale: string, timeZ
         new Intl.DateTimeFormat(
           loc,
           withZone
-            ? { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZone: zone, timeZoneName: 'short' }
-            : { dateStyle: 'medium', timeStyle: 'short', timeZone: zone },
+            ? {
+                year: 'numeric',
+                month: 'short',
+                day: 'numeric',
+                hour: 'numeric',
+                minute: '2-digit',
+                timeZone: zone,
+                timeZoneName: 'short',
+                ...hourCycleFor(loc),
+              }
+            : { dateStyle: 'medium', timeStyle: 'short', timeZone: zone, ...hourCycleFor(loc) },
         ),
     ).format(date);
   if (!timeZone) return fmt('UTC', true);

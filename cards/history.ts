@@ -1,6 +1,7 @@
 import historyTemplate from './templates/history.json';
 import { execute, type ExecuteSpec } from './actions';
-import { formatMoment, formatMoney, statusTone, textTone } from './format';
+import { documentRefLabel } from './documentSummary';
+import { formatDate, formatMoment, formatMoney, statusTone, textTone } from './format';
 import { expand } from './render';
 import { hasKey, langOf, t, type StringKey } from './strings';
 import type { ActorKind, AdaptiveCard, ClaimStatus, Moment, RenderOptions } from './types';
@@ -53,22 +54,36 @@ function workloadDetail(type: string, d: Record<string, unknown>, locale: string
   }
 }
 
-/** What the event's data adds, in words: the feedback or reason text, the amount, the document. */
+/** What the event's data adds, in words: who was asked, the document it was about, the text or reason, the amount. */
 function detailOf(type: string, data: unknown, locale: string): string {
   const d = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
   const workload = workloadDetail(type, d, locale);
   if (workload) return workload;
   const parts: string[] = [];
+  // A request names whom it went to, and review events the document they were about.
+  const kindInline = hasKey(`kindInline.${str(d.kind)}`) ? t(locale, `kindInline.${str(d.kind)}` as StringKey) : '';
+  if ((type === 'upload_requested' || type === 'upload_cancelled') && str(d.assigneeName)) {
+    parts.push(
+      t(locale, type === 'upload_requested' ? 'history.askedWhom' : 'history.requestTo', {
+        name: str(d.assigneeName),
+        kind: kindInline,
+        due: formatDate(str(d.dueDate) || null, locale),
+      }),
+    );
+  }
+  const document = documentRefLabel(locale, d);
+  if (document) parts.push(t(locale, 'history.onDocument', { document }));
   const text = str(d.text) || str(d.message) || str(d.feedback);
   if (str(d.reason)) parts.push(t(locale, 'history.reason', { text: str(d.reason) }));
   else if (text) parts.push(text);
   if (typeof d.amountMinor === 'number' && (type === 'approved' || type === 'csr_generated' || type === 'claim_created')) {
     parts.push(t(locale, 'history.amount', { amount: formatMoney(d.amountMinor, str(d.currency) || 'USD', locale) }));
   }
-  const kind = str(d.kind) || str(d.documentKind);
+  const kind = str(d.kind);
   const kindLabel = kind && hasKey(`kind.${kind}`) ? t(locale, `kind.${kind}` as StringKey) : '';
   const docBits = [kindLabel, str(d.fileName)].filter(Boolean).join(': ');
-  if (docBits) parts.push(docBits);
+  // Requests already said which kind, in the sentence naming the colleague.
+  if (docBits && !(parts.length && (type === 'upload_requested' || type === 'upload_cancelled'))) parts.push(docBits);
   if (str(d.name) && str(d.value)) parts.push(`${str(d.name)}: ${str(d.value)}`);
   return parts.join('\n\n');
 }

@@ -48,6 +48,8 @@ export {
 } from './createClaim';
 // 3. Claim detail
 export { renderClaimDetail, type ClaimDetailView, type ClaimDocumentView, type ClaimAction, type Note, type NoteKey } from './claimDetail';
+// 3b. Every document of one kind, paged, with its buttons
+export { renderClaimDocuments, DOCUMENTS_PAGE_SIZE, type ClaimDocumentsView } from './claimDocuments';
 // 4. Documents: add form per kind, "send me the file", "file received"
 export {
   renderAddDocument,
@@ -55,9 +57,11 @@ export {
   documentFormNeeds,
   renderFilePrompt,
   renderFileReceived,
+  renderFileElsewhere,
   type AddDocumentView,
   type FilePromptView,
   type FileReceivedView,
+  type FileElsewhereView,
 } from './documentForms';
 // 5. Small claim forms and cancel confirmation
 export {

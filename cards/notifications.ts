@@ -1,4 +1,6 @@
 import { execute } from './actions';
+import { renderFilePrompt } from './documentForms';
+import { documentRefLabel } from './documentSummary';
 import { formatDate, formatDueDate, formatMoney, statusTone } from './format';
 import { renderNotice } from './notice';
 import { hasKey, t, type StringKey } from './strings';
@@ -11,16 +13,39 @@ import type { AdaptiveCard, DocumentKind, RenderOptions } from './types';
  * does not depend on services/).
  */
 type Base = { claimId: string; number: string; name: string };
+export type Audience = 'partner' | 'reviewer' | 'colleague';
 export type NotificationView =
-  | (Base & { kind: 'status_changed'; from: string; to: string; byName: string; amountMinor?: number; currency?: string; reason?: string })
-  | (Base & { kind: 'feedback'; feedbackId: string; documentId?: string; documentLabel?: string; text: string; byName: string })
+  | (Base & {
+      kind: 'status_changed';
+      from: string;
+      to: string;
+      byName: string;
+      amountMinor?: number;
+      currency?: string;
+      reason?: string;
+      /** The reader's part in the claim (services/notifications.ts); absent on older rows = the partner. */
+      audience?: Audience;
+    })
+  | (Base & {
+      kind: 'feedback';
+      feedbackId: string;
+      documentId?: string;
+      documentLabel?: string;
+      documentKind?: string;
+      documentName?: string;
+      text: string;
+      byName: string;
+      audience?: Audience;
+    })
   | (Base & { kind: 'upload_requested'; uploadRequestId: string; documentKind: string; message: string; dueAt: string; byName: string })
+  | (Base & { kind: 'upload_reached'; uploadRequestId: string; documentKind: string; assigneeName: string })
   | (Base & { kind: 'upload_fulfilled'; uploadRequestId: string; documentKind: string; byName: string })
   | (Base & { kind: 'upload_declined'; uploadRequestId: string; documentKind: string; reason: string; byName: string })
   | (Base & { kind: 'upload_cancelled'; uploadRequestId: string; documentKind: string; byName: string })
   | (Base & { kind: 'upload_reminder'; uploadRequestId: string; documentKind: string; dueAt: string })
+  | (Base & { kind: 'file_prompt'; documentKind: string; expiresAt: string; maxMb: number })
   | (Base & { kind: 'expiry_warning'; deadline: string })
-  | (Base & { kind: 'review_needed'; status: string })
+  | (Base & { kind: 'review_needed'; status: string; reason?: string })
   | (Base & { kind: 'review_assigned'; status: string; byName: string })
   | (Base & { kind: 'review_reminder'; owned: ReviewDigestPart; unassigned: ReviewDigestPart })
   | (Base & { kind: 'review_escalated'; status: string; ageBusinessDays: number; targetBusinessDays: number; reviewerName?: string });
@@ -35,6 +60,20 @@ const statusLabel = (locale: string, s: string) => (hasKey(`status.${s}`) ? t(lo
 /** A kind named inside a sentence: lower-case in English ("uploaded the invoice you asked for"). */
 const kindLabel = (locale: string, k: string) => (hasKey(`kindInline.${k}`) ? t(locale, `kindInline.${k}` as StringKey) : k);
 const DOCUMENT_KINDS = new Set(['INVOICE', 'CSR', 'PROOF', 'METRIC', 'ADDITIONAL_INFO']);
+
+/** The reason as the claim card labels it: a cut's reason, a dispute's argument, a request as written. */
+function reasonLine(locale: string, status: string, reason: string): string {
+  switch (status) {
+    case 'ACTION_REQUIRED':
+      return reason;
+    case 'APPROVED':
+      return t(locale, 'detail.decision.cut', { text: reason });
+    case 'DISPUTED':
+      return t(locale, 'detail.decision.argument', { text: reason });
+    default:
+      return t(locale, 'notify.status_changed.reason', { reason });
+  }
+}
 
 export function renderNotification(
   n: NotificationView,
@@ -56,18 +95,20 @@ export function renderNotification(
           tone: 'good',
         });
       }
-      if (n.to === 'ACTION_REQUIRED') lines.push({ text: t(locale, 'notify.status_changed.infoRequested'), tone: 'attention' });
+      // What happens next, said to this reader: only the partner can update and resubmit, or dispute.
+      const reader = n.audience ?? 'partner';
+      if (n.to === 'ACTION_REQUIRED' && reader !== 'reviewer')
+        lines.push({
+          text: t(locale, reader === 'colleague' ? 'notify.status_changed.infoRequested.colleague' : 'notify.status_changed.infoRequested'),
+          tone: reader === 'colleague' ? undefined : 'attention',
+        });
+      if (n.to === 'REJECTED' && reader === 'partner') lines.push(t(locale, 'notify.status_changed.rejected.partner'));
       return renderNotice({
         title: t(locale, 'notify.status_changed.title', { number: n.number, to }),
         subtitle: n.name,
         badge: { text: to, tone: statusTone(n.to) },
         lines,
-        quote: n.reason
-          ? {
-              text: n.to === 'ACTION_REQUIRED' ? n.reason : t(locale, 'notify.status_changed.reason', { reason: n.reason }),
-              tone: 'attention',
-            }
-          : undefined,
+        quote: n.reason ? { text: reasonLine(locale, n.to, n.reason), tone: n.to === 'APPROVED' ? 'emphasis' : 'attention' } : undefined,
         actions: open(),
       });
     }
@@ -77,7 +118,9 @@ export function renderNotification(
         titleTone: 'attention',
         lines: [
           t(locale, 'notify.feedback.text', { by: n.byName, name: n.name }),
-          ...(n.documentLabel ? [{ text: t(locale, 'notify.feedback.on', { document: n.documentLabel }), subtle: true }] : []),
+          ...(documentRefLabel(locale, n)
+            ? [{ text: t(locale, 'notify.feedback.on', { document: documentRefLabel(locale, n) }), subtle: true }]
+            : []),
         ],
         quote: { text: n.text, tone: 'attention' },
         actions: open(n.documentId ?? n.feedbackId),
@@ -98,6 +141,20 @@ export function renderNotification(
         locale,
         opts,
       );
+    case 'upload_reached':
+      return renderNotice({
+        title: t(locale, 'notify.upload_reached.title', { name: n.assigneeName }),
+        titleTone: 'good',
+        lines: [
+          t(locale, 'notify.upload_reached.text', {
+            assignee: n.assigneeName,
+            kind: kindLabel(locale, n.documentKind),
+            number: n.number,
+            name: n.name,
+          }),
+        ],
+        actions: open(),
+      });
     case 'upload_fulfilled':
       return renderNotice({
         title: t(locale, 'notify.upload_fulfilled.title'),
@@ -158,6 +215,19 @@ export function renderNotification(
           ...open(),
         ],
       });
+    case 'file_prompt':
+      // Asked for in a channel or group chat: the prompt comes here, to the 1:1 chat, where files reach the bot.
+      return renderFilePrompt(
+        {
+          claim: { id: n.claimId, number: n.number, name: n.name },
+          kind: (DOCUMENT_KINDS.has(n.documentKind) ? n.documentKind : 'ADDITIONAL_INFO') as DocumentKind,
+          expiresAt: n.expiresAt,
+          maxMb: n.maxMb,
+          movedHere: true,
+        },
+        locale,
+        opts,
+      );
     case 'expiry_warning':
       return renderNotice({
         title: t(locale, 'notify.expiry_warning.title', { number: n.number }),
@@ -170,6 +240,7 @@ export function renderNotification(
         title: t(locale, 'notify.review_needed.title', { number: n.number }),
         badge: { text: statusLabel(locale, n.status), tone: statusTone(n.status) },
         lines: [t(locale, 'notify.review_needed.text', { name: n.name, status: statusLabel(locale, n.status) })],
+        quote: n.reason ? { text: reasonLine(locale, n.status, n.reason), tone: 'warning' } : undefined,
         actions: open(),
       });
     case 'review_assigned':

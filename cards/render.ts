@@ -11,6 +11,27 @@ export function expand(template: object, data: object): AdaptiveCard {
   return prune(out as Json) as unknown as AdaptiveCard;
 }
 
+/**
+ * A template built from parts: every `{ "$include": name }` object is replaced by `parts[name]`, so
+ * two cards can show the same fragment (a document row) from one JSON file. Runs once per template.
+ */
+export function composeTemplate(template: object, parts: Record<string, object>): object {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (typeof o.$include === 'string') {
+        const part = parts[o.$include];
+        if (!part) throw new Error(`template part ${o.$include} is missing`);
+        return walk(part);
+      }
+      return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, walk(x)]));
+    }
+    return v;
+  };
+  return walk(template) as object;
+}
+
 function prune(v: Json): Json {
   if (Array.isArray(v)) return v.map(prune);
   if (v && typeof v === 'object') {

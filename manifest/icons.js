@@ -7,7 +7,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { encodePng } = require('./png');
 
-// Same value as accentColor in manifest.template.json, so the icon tile and app colour agree.
+// Same value as accentColor in manifest.json, so the icon tile and app colour agree.
 const ACCENT = [0x0e, 0x7c, 0x66];
 const ACCENT_DARK = [0x0a, 0x4f, 0x42];
 const ACCENT_LIGHT = [0x9f, 0xd8, 0xcb];

@@ -7,7 +7,7 @@ export interface AppPackageConfig {
   botAppId: string;
   /** Host name the bot is served from, without scheme, port or path. */
   botDomain: string;
-  /** MAJOR.MINOR.PATCH */
+  /** MAJOR.MINOR.PATCH: package.json's version, which manifest.json's must equal. */
   appVersion: string;
 }
 
@@ -38,6 +38,8 @@ export interface TeamsManifestJson {
 
 export const PACKAGE_FILES: readonly string[];
 
+export function readEnvFile(file: string): Record<string, string>;
+export function environmentFor(name: string, env?: Record<string, string | undefined>, root?: string): Record<string, string | undefined>;
 export function configFromEnv(env: Record<string, string | undefined>): { config: AppPackageConfig; notes: string[] };
 export function checkConfig(config: AppPackageConfig): string[];
 export function renderManifest(templateText: string, config: AppPackageConfig): TeamsManifestJson;

@@ -1,8 +1,10 @@
 'use strict';
-// Builds the Teams app package (`npm run package`): fills manifest.template.json from
-// configuration, validates manifest.json and ko-kr.json against the official schemas shipped in
-// @microsoft/app-manifest, checks the icons, and zips the four files at the zip root.
-// Plain CommonJS so it runs with `node` before anything is compiled.
+// Builds the Teams app package (`npm run package [-- --env dev]`): fills manifest.json's Agents Toolkit
+// placeholders (${{TEAMS_APP_ID}}, ${{BOT_ID}}, ${{BOT_DOMAIN}}) from the environment, or from env/.env.<name>
+// like `atk package --env <name>` does; validates manifest.json and ko-kr.json against the official schemas
+// shipped in @microsoft/app-manifest, and adds the checks the Toolkit does not make: no placeholder left,
+// the version equals package.json's, localization keys point at something, icon sizes and outline
+// transparency. Zips the four files at the zip root. Plain CommonJS so it runs before anything is compiled.
 
 const fs = require('node:fs');
 const path = require('node:path');
@@ -31,8 +33,31 @@ const HOST = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:
 const SEMVER = /^\d+\.\d+\.\d+$/;
 
 /**
+ * Reads an Agents Toolkit environment file (env/.env.<name>, then env/.env.<name>.user): KEY=VALUE lines,
+ * `#` comments, optional quotes. Returns {} when the file does not exist.
+ * @returns {Record<string, string>}
+ */
+function readEnvFile(file) {
+  if (!fs.existsSync(file)) return {};
+  const values = {};
+  for (const line of fs.readFileSync(file, 'utf8').split(/\r?\n/)) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!m || line.trim().startsWith('#')) continue;
+    values[m[1]] = m[2].replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return values;
+}
+
+/** The variables `atk package --env <name>` sees: env files first, the shell's environment over them. */
+function environmentFor(name, env = process.env, root = path.join(__dirname, '..')) {
+  const dir = path.join(root, 'env');
+  return { ...readEnvFile(path.join(dir, `.env.${name}`)), ...readEnvFile(path.join(dir, `.env.${name}.user`)), ...env };
+}
+
+/**
  * Reads packaging configuration from an environment map. Missing ids fall back to fixed demo
  * GUIDs (fine for the Agents Playground, not for a real tenant); each fallback adds a note.
+ * BOT_ID is the Toolkit's name for the bot's app id; MicrosoftAppId (the bot's own setting) is read too.
  * @param {Record<string, string | undefined>} env
  */
 function configFromEnv(env) {
@@ -44,10 +69,12 @@ function configFromEnv(env) {
     return fallback;
   };
   const pkg = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8'));
+  const botId = (env.BOT_ID || '').trim() || (env.MicrosoftAppId || '').trim();
+  if (!botId) notes.push(`BOT_ID is not set; using ${DEMO_BOT_APP_ID}`);
   return {
     config: {
       teamsAppId: pick('TEAMS_APP_ID', DEMO_TEAMS_APP_ID),
-      botAppId: pick('MicrosoftAppId', DEMO_BOT_APP_ID),
+      botAppId: botId || DEMO_BOT_APP_ID,
       botDomain: pick('BOT_DOMAIN', DEFAULT_BOT_DOMAIN),
       appVersion: pkg.version,
     },
@@ -59,7 +86,7 @@ function configFromEnv(env) {
 function checkConfig(config) {
   const errors = [];
   if (!GUID.test(config.teamsAppId)) errors.push(`TEAMS_APP_ID must be a GUID, got "${config.teamsAppId}"`);
-  if (!GUID.test(config.botAppId)) errors.push(`MicrosoftAppId must be a GUID, got "${config.botAppId}"`);
+  if (!GUID.test(config.botAppId)) errors.push(`BOT_ID (MicrosoftAppId) must be a GUID, got "${config.botAppId}"`);
   if (!HOST.test(config.botDomain)) {
     errors.push(`BOT_DOMAIN must be a host name without scheme, port or path, got "${config.botDomain}"`);
   }
@@ -68,18 +95,12 @@ function checkConfig(config) {
 }
 
 /**
- * Substitutes {{TEAMS_APP_ID}}, {{MicrosoftAppId}}, {{BOT_DOMAIN}} and {{APP_VERSION}} in the
- * template text and parses the result. Values are JSON-escaped so no value can change the
- * document's structure.
+ * Substitutes the Toolkit placeholders ${{TEAMS_APP_ID}}, ${{BOT_ID}} and ${{BOT_DOMAIN}} in the manifest
+ * text and parses the result. Values are JSON-escaped so no value can change the document's structure.
  */
 function renderManifest(templateText, config) {
-  const values = {
-    TEAMS_APP_ID: config.teamsAppId,
-    MicrosoftAppId: config.botAppId,
-    BOT_DOMAIN: config.botDomain,
-    APP_VERSION: config.appVersion,
-  };
-  const filled = templateText.replace(/\{\{(\w+)\}\}/g, (placeholder, name) =>
+  const values = { TEAMS_APP_ID: config.teamsAppId, BOT_ID: config.botAppId, BOT_DOMAIN: config.botDomain };
+  const filled = templateText.replace(/\$\{\{\s*(\w+)\s*\}\}/g, (placeholder, name) =>
     Object.prototype.hasOwnProperty.call(values, name) ? JSON.stringify(values[name]).slice(1, -1) : placeholder,
   );
   return JSON.parse(filled);
@@ -122,7 +143,7 @@ function validateManifest(manifest) {
   const validate = version && officialValidator(version, 'MicrosoftTeams.schema.json');
   if (!validate) return [`manifest.json: no official schema for manifestVersion "${version}"`];
   const errors = schemaErrors('manifest.json', validate, manifest);
-  const placeholders = JSON.stringify(manifest).match(/\{\{\w+\}\}/g);
+  const placeholders = JSON.stringify(manifest).match(/\$\{\{\s*\w+\s*\}\}/g);
   if (placeholders) errors.push(`manifest.json: unfilled placeholders ${[...new Set(placeholders)].join(', ')}`);
   const bot = Array.isArray(manifest.bots) ? manifest.bots[0] : undefined;
   if (!bot) errors.push('manifest.json: the app must declare its bot');
@@ -222,11 +243,15 @@ async function buildAppPackage({ config, outDir, sourceDir = __dirname }) {
 
   let manifest;
   try {
-    manifest = renderManifest(fs.readFileSync(path.join(sourceDir, 'manifest.template.json'), 'utf8'), config);
+    manifest = renderManifest(fs.readFileSync(path.join(sourceDir, 'manifest.json'), 'utf8'), config);
   } catch (e) {
-    return { ok: false, errors: [`manifest.template.json: ${e.message}`] };
+    return { ok: false, errors: [`manifest.json: ${e.message}`] };
   }
   errors.push(...validateManifest(manifest));
+  // Teams accepts an update only with a higher version: it moves with package.json's, in one place each.
+  if (manifest.version !== config.appVersion) {
+    errors.push(`manifest.json: version "${manifest.version}" must equal package.json's "${config.appVersion}" (bump both)`);
+  }
 
   const languageFiles = ((manifest.localizationInfo || {}).additionalLanguages || []).map((l) => l.file);
   const referenced = [manifest.icons && manifest.icons.color, manifest.icons && manifest.icons.outline, ...languageFiles];
@@ -266,7 +291,9 @@ async function buildAppPackage({ config, outDir, sourceDir = __dirname }) {
 }
 
 async function main() {
-  const { config, notes } = configFromEnv(process.env);
+  const i = process.argv.indexOf('--env');
+  const envName = i > 0 ? process.argv[i + 1] : undefined;
+  const { config, notes } = configFromEnv(envName ? environmentFor(envName) : process.env);
   for (const note of notes) console.log(`note: ${note}`);
   const result = await buildAppPackage({ config, outDir: path.join(__dirname, 'build') });
   if (!result.ok) {
@@ -290,6 +317,8 @@ if (require.main === module) {
 module.exports = {
   PACKAGE_FILES,
   configFromEnv,
+  environmentFor,
+  readEnvFile,
   checkConfig,
   renderManifest,
   validateManifest,

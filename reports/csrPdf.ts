@@ -1,28 +1,15 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import PDFDocument from 'pdfkit';
 import { formatDate, formatMoment, formatMoney, t } from '../cards';
 import type { StringKey } from '../cards';
 import { intlLocale } from '../cards/format';
 import type { CsrDocumentView } from '../services/documents';
+import { BODY, BOLD, useNotoSansKr } from './pdfFonts';
 
 /**
  * The CSR (Certification Statement and Report) as a PDF, from what `previewCsr` returns, in the
- * preparer's language. Partners type Korean names and descriptions, so the text is set in Noto Sans
- * KR, shipped in the npm package @embedpdf/fonts-kr (OFL; Latin, Hangul and CJK): no download at
- * install or run time. pdfkit embeds only the glyphs used, so a CSR stays a few tens of KB.
+ * preparer's language, set in the bundled Noto Sans KR (reports/pdfFonts.ts) so Korean names and
+ * descriptions read as written.
  */
-
-const FONT_DIR = path.join(path.dirname(require.resolve('@embedpdf/fonts-kr')), '..', 'fonts');
-let fonts: { regular: Buffer; bold: Buffer } | undefined;
-/** Read once (about 9 MB); every CSR after the first reuses them. */
-function loadFonts() {
-  fonts ??= {
-    regular: fs.readFileSync(path.join(FONT_DIR, 'NotoSansKR-Regular.otf')),
-    bold: fs.readFileSync(path.join(FONT_DIR, 'NotoSansKR-Bold.otf')),
-  };
-  return fonts;
-}
 
 const MARGIN = 50;
 const GREY = '#555555';
@@ -32,7 +19,6 @@ export function csrFileName(v: CsrDocumentView): string {
 }
 
 export function renderCsrPdf(v: CsrDocumentView, locale: string): Promise<Buffer> {
-  const { regular, bold } = loadFonts();
   const l = (key: string, params: Record<string, string | number> = {}) => t(locale, `pdf.csr.${key}` as StringKey, params);
   const money = (minor: number) => formatMoney(minor, v.claim.currency, locale);
   const qty = new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: 3 });
@@ -49,16 +35,15 @@ export function renderCsrPdf(v: CsrDocumentView, locale: string): Promise<Buffer
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  doc.registerFont('body', regular);
-  doc.registerFont('bold', bold);
+  useNotoSansKr(doc);
   const width = doc.page.width - 2 * MARGIN;
   const bottom = () => doc.page.height - MARGIN;
   const ensure = (h: number) => {
     if (doc.y + h > bottom()) doc.addPage();
   };
 
-  doc.font('bold').fontSize(18).text(l('title'));
-  doc.font('body').fontSize(11).fillColor(GREY).text(`${v.claim.number} · ${v.claim.name}`).fillColor('black').moveDown(1);
+  doc.font(BOLD).fontSize(18).text(l('title'));
+  doc.font(BODY).fontSize(11).fillColor(GREY).text(`${v.claim.number} · ${v.claim.name}`).fillColor('black').moveDown(1);
 
   // Facts: label and value side by side.
   const facts: Array<[string, string]> = [
@@ -79,14 +64,14 @@ export function renderCsrPdf(v: CsrDocumentView, locale: string): Promise<Buffer
     const h = Math.max(doc.heightOfString(value, { width: width - labelWidth }), doc.heightOfString(label, { width: labelWidth - 10 }));
     ensure(h + 4);
     const y = doc.y;
-    doc.font('bold').text(label, MARGIN, y, { width: labelWidth - 10 });
-    doc.font('body').text(value, MARGIN + labelWidth, y, { width: width - labelWidth });
+    doc.font(BOLD).text(label, MARGIN, y, { width: labelWidth - 10 });
+    doc.font(BODY).text(value, MARGIN + labelWidth, y, { width: width - labelWidth });
     doc.x = MARGIN;
     doc.y = y + h + 4;
   }
 
-  doc.moveDown(1).font('bold').fontSize(12).text(l('work'), MARGIN, doc.y, { width });
-  doc.font('body').fontSize(10).text(v.csr.description, { width }).moveDown(1);
+  doc.moveDown(1).font(BOLD).fontSize(12).text(l('work'), MARGIN, doc.y, { width });
+  doc.font(BODY).fontSize(10).text(v.csr.description, { width }).moveDown(1);
 
   // Lines: what, quantity, unit cost, total.
   const cols = [
@@ -95,7 +80,7 @@ export function renderCsrPdf(v: CsrDocumentView, locale: string): Promise<Buffer
     { key: 'unitCost', w: 100, align: 'right' as const },
     { key: 'lineTotal', w: 100, align: 'right' as const },
   ];
-  const row = (cells: string[], font: 'body' | 'bold') => {
+  const row = (cells: string[], font: typeof BODY | typeof BOLD) => {
     doc.font(font).fontSize(10);
     const h = Math.max(...cells.map((c, n) => doc.heightOfString(c, { width: cols[n]!.w - 6 })));
     ensure(h + 6);
@@ -118,19 +103,19 @@ export function renderCsrPdf(v: CsrDocumentView, locale: string): Promise<Buffer
   };
   row(
     cols.map((c) => l(c.key)),
-    'bold',
+    BOLD,
   );
   rule();
-  v.csr.lines.forEach((line) => row([line.item, qty.format(line.quantity), money(line.unitCostMinor), money(line.totalMinor)], 'body'));
+  v.csr.lines.forEach((line) => row([line.item, qty.format(line.quantity), money(line.unitCostMinor), money(line.totalMinor)], BODY));
   rule();
-  row([l('total'), '', '', money(v.csr.totalMinor)], 'bold');
+  row([l('total'), '', '', money(v.csr.totalMinor)], BOLD);
 
   // How the CSR stands against the claimed amount, said plainly.
   const e = v.evidence;
   doc.moveDown(1);
   ensure(90);
-  doc.font('bold').fontSize(12).text(l('againstClaim'), MARGIN, doc.y, { width });
-  doc.font('body').fontSize(10);
+  doc.font(BOLD).fontSize(12).text(l('againstClaim'), MARGIN, doc.y, { width });
+  doc.font(BODY).fontSize(10);
   doc.text(l('evidenceLine', { csr: money(v.csr.totalMinor), invoices: money(e.otherInvoicesMinor), csrs: money(e.otherCsrsMinor) }), {
     width,
   });
@@ -141,11 +126,11 @@ export function renderCsrPdf(v: CsrDocumentView, locale: string): Promise<Buffer
       : e.uncoveredMinor < 0
         ? l('beyond', { amount: money(-e.uncoveredMinor) })
         : l('covered');
-  doc.font('bold').text(difference, { width }).moveDown(1);
+  doc.font(BOLD).text(difference, { width }).moveDown(1);
 
   ensure(80);
-  doc.font('bold').fontSize(12).text(l('certification'), MARGIN, doc.y, { width });
-  doc.font('body').fontSize(10).text(t(locale, 'csr.attest.title'), { width });
+  doc.font(BOLD).fontSize(12).text(l('certification'), MARGIN, doc.y, { width });
+  doc.font(BODY).fontSize(10).text(t(locale, 'csr.attest.title'), { width });
   doc.text(l('certifiedBy', { name: v.csr.certifiedBy }), { width });
   doc
     .fillColor(GREY)

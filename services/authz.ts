@@ -34,7 +34,7 @@ export async function loadPrincipal(db: Db | Tx, userId: string): Promise<Princi
   };
 }
 
-const grantCovers = (g: RoleGrant, scope: { locationId?: string; programId?: string }) =>
+export const grantCovers = (g: RoleGrant, scope: { locationId?: string; programId?: string }) =>
   (g.locationId === null || scope.locationId === undefined || g.locationId === scope.locationId) &&
   (g.programId === null || scope.programId === undefined || g.programId === scope.programId);
 

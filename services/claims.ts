@@ -24,7 +24,7 @@ import { enqueueNotification } from './notifications';
 import { allocationScope, allocationSums, windowOpen } from './funds';
 import { isoDate } from './periods';
 import { completenessRules, loadCompletenessInput } from './submission';
-import type { ClaimAction, ClaimDetail, CreateOptions, ViewerRole } from './views';
+import type { ClaimAction, ClaimDetail, CreateOptions, DecisionView, ViewerRole } from './views';
 
 // Optional card inputs arrive as "" when left blank.
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -328,7 +328,7 @@ export async function cancelClaim(svc: Services, actor: Actor, input: unknown): 
 // Queries
 // ---------------------------------------------------------------------------------------------
 
-type Viewer = { role: ViewerRole; partner: boolean; reviewer: boolean; admin: boolean; openRequest: boolean };
+type Viewer = { role: ViewerRole; partner: boolean; reviewer: boolean; colleague: boolean; admin: boolean; openRequest: boolean };
 
 /** Who may read a claim: its organisation's partner staff in scope, reviewers, and colleagues asked to upload to it. */
 async function viewerOf(db: Db | Tx, p: Principal, claim: Claim): Promise<Viewer> {
@@ -346,6 +346,7 @@ async function viewerOf(db: Db | Tx, p: Principal, claim: Claim): Promise<Viewer
     role: partner ? 'partner' : reviewer ? 'reviewer' : 'colleague',
     partner,
     reviewer: independent,
+    colleague: !partner && !independent,
     admin: partner && hasRole(p, ['INCENTIVES_ADMIN', 'GLOBAL_ADMIN'], claimScope(claim)),
     openRequest: requests.some((r) => r.status === 'OPEN'),
   };
@@ -377,13 +378,46 @@ export function allowedActionsFor(status: ClaimStatus, v: Omit<Viewer, 'role'> &
   }
   // Retention export (services/exports.ts): the owner, the organisation's admins and reviewers.
   if (v.owner || v.admin || v.reviewer) out.push('export');
-  if ((v.partner || v.reviewer) && !TERMINAL.includes(status)) out.push('comment');
+  // Colleagues asked for a document talk on the claim too (services/documents.ts addComment allows them).
+  if ((v.partner || v.reviewer || v.colleague) && !TERMINAL.includes(status)) out.push('comment');
   if (!v.partner && v.openRequest && isEditable(status)) out.push('upload_requested');
   out.push('history');
   return out;
 }
 
 const claimIdInput = fields.id;
+
+/** History events that decide a claim's status; the card shows the ones that explain the status it is in. */
+const DECISION_TYPES = ['approved', 'rejected', 'information_requested', 'disputed'] as const;
+type DecisionType = (typeof DECISION_TYPES)[number];
+const DECIDES: Partial<Record<ClaimStatus, DecisionType>> = {
+  APPROVED: 'approved',
+  REJECTED: 'rejected',
+  ACTION_REQUIRED: 'information_requested',
+  DISPUTED: 'disputed',
+};
+type DecisionEvent = { type: string; data: unknown; createdAt: Date; actor: { displayName: string } | null };
+
+/** The decision behind the current status (a dispute comes with the rejection it disputes), oldest first. */
+function decisionsFor(status: ClaimStatus, newestFirst: DecisionEvent[]): DecisionView[] {
+  const wanted = DECIDES[status];
+  const [latest, before] = newestFirst;
+  if (!wanted || latest?.type !== wanted) return [];
+  const view = (e: DecisionEvent): DecisionView => {
+    const d = (e.data && typeof e.data === 'object' ? e.data : {}) as Record<string, unknown>;
+    const text = typeof d.reason === 'string' ? d.reason : typeof d.message === 'string' ? d.message : null;
+    return {
+      kind: e.type as DecisionType,
+      byName: e.actor?.displayName ?? '',
+      at: e.createdAt,
+      reason: text,
+      ...(typeof d.amountMinor === 'number' ? { amountMinor: d.amountMinor } : {}),
+      ...(typeof d.claimedMinor === 'number' ? { claimedMinor: d.claimedMinor } : {}),
+      ...(typeof d.feedbackId === 'string' ? { feedbackId: d.feedbackId } : {}),
+    };
+  };
+  return status === 'DISPUTED' && before?.type === 'rejected' ? [view(before), view(latest)] : [view(latest)];
+}
 
 /** Everything a claim card shows, for this actor. */
 export async function getClaimDetail(svc: Services, actor: Actor, claimId: string): Promise<ClaimDetail> {
@@ -402,6 +436,12 @@ export async function getClaimDetail(svc: Services, actor: Actor, claimId: strin
       feedback: { orderBy: { createdAt: 'asc' }, include: { reviewer: { select: { displayName: true } } } },
       comments: { orderBy: { createdAt: 'desc' }, take: 5, include: { author: { select: { displayName: true } } } },
       uploadRequests: { where: { status: 'OPEN' }, orderBy: { dueAt: 'asc' }, include: { assignee: { select: { displayName: true } } } },
+      history: {
+        where: { type: { in: [...DECISION_TYPES] } },
+        orderBy: { id: 'desc' },
+        take: 2,
+        select: { type: true, data: true, createdAt: true, actor: { select: { displayName: true } } },
+      },
       _count: { select: { comments: true } },
     },
   });
@@ -481,6 +521,7 @@ export async function getClaimDetail(svc: Services, actor: Actor, claimId: strin
       message: r.message,
       dueAt: r.dueAt,
     })),
+    decisions: decisionsFor(c.status, c.history),
     checklist,
     allowedActions: allowedActionsFor(c.status, { ...v, owner: c.ownerId === p.userId }),
     viewerRole: v.role,

@@ -12,8 +12,6 @@ export type ServiceSettings = {
   reviewersConversationId?: string;
   /** REVIEW_TENANT_ID: the organisation whose reviewers review everyone; unset = each organisation reviews its own claims. */
   reviewTenantId?: string;
-  /** Fonts for generated PDFs (services/exportSummary.ts); unset = Helvetica. */
-  pdfFonts?: { regular?: string; bold?: string };
 };
 
 export const defaultServiceSettings: ServiceSettings = { pendingUploadMinutes: 30, expiryWarningDays: 7, reminderIntervalHours: 24 };

@@ -568,16 +568,21 @@ export async function removeDocument(svc: Services, actor: Actor, input: unknown
 export const addCommentInput = z.object({ claimId: fields.id, text: fields.text(2000), idempotencyKey: fields.idempotencyKey.optional() });
 
 /**
- * Partner staff and reviewers talk on the claim in any non-terminal status. A comment changes no
- * claim state, so it takes no version and does not bump it (cards stay valid).
+ * Partner staff, reviewers and colleagues asked for a document on the claim talk on it in any
+ * non-terminal status; each comment is stored in History. A comment changes no claim state, so it
+ * takes no version and does not bump it (cards stay valid).
  */
 export async function addComment(svc: Services, actor: Actor, input: unknown): Promise<CommandResult & { commentId: string }> {
   const i = parseInput(addCommentInput, input);
   const { result, replayed } = await svc.db.$transaction((tx) =>
     once(tx, i.idempotencyKey, { userId: actor.userId, command: 'addComment' }, async () => {
       const { p, claim } = await claimFor(tx, actor, i.claimId);
-      if (!isPartnerOn(p, claim) && !isReviewer(p))
-        throw forbidden('role_required', 'Only partner staff and reviewers can comment', { roles: [...PARTNER_ROLES, 'REVIEWER'] });
+      const colleague =
+        !isPartnerOn(p, claim) &&
+        !isReviewer(p) &&
+        (await tx.uploadRequest.count({ where: { claimId: claim.id, assigneeId: p.userId } })) > 0;
+      if (!isPartnerOn(p, claim) && !isReviewer(p) && !colleague)
+        throw forbidden('role_required', 'Only people on the claim can comment', { roles: [...PARTNER_ROLES, 'REVIEWER'] });
       if (TERMINAL.includes(claim.status))
         throw conflict('claim_closed', `A claim that is ${claim.status} takes no more comments`, { status: claim.status });
       const now = svc.clock.now();

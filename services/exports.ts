@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { ZipFile } from 'yazl';
 import type { Claim, DocumentKind } from '../prisma/generated/client';
+import { renderExportSummaryPdf, SUMMARY_DECISION_TYPES, type SummaryDecisionType } from '../reports/exportSummary';
 import { hasRole, loadPrincipal, requireSameOrganisation, reviewsOrganisation, type Principal } from './authz';
 import type { Actor, Services } from './context';
 import type { Prisma } from './db/client';
 import { csvDocument, csvStream, type CsvValue } from './csv';
 import { forbidden, notFound } from './errors';
-import { renderSummaryPdf } from './exportSummary';
 import { sanitiseFileName, type FileStore } from './files';
 import { recordHistory } from './history';
 import { parseInput, fields } from './input';
@@ -17,7 +17,8 @@ import { log } from './log';
 /**
  * Retention exports (co-op rules keep claim records for 24 months):
  * - one claim as a ZIP: every document's file (removed and replaced ones under `documents/removed/`),
- *   `history.csv`, a one-page `summary.pdf` and `manifest.sha256` (sha256sum format) last;
+ *   `history.csv`, a one-page `summary.pdf` (reports/exportSummary.ts, in the exporting person's language)
+ *   and `manifest.sha256` (sha256sum format) last;
  * - an organisation's claims as one CSV, one row per claim, for its incentives and global admins.
  * Both are streams: files are read from the store one after the other as the client takes the
  * bytes (yazl pumps lazily and respects backpressure), claims are read in batches.
@@ -90,42 +91,10 @@ const KIND_FOLDER: Record<DocumentKind, string> = {
   METRIC: 'metrics',
   ADDITIONAL_INFO: 'additional-information',
 };
-const KIND_NAME: Record<DocumentKind, string> = {
-  INVOICE: 'Invoices',
-  CSR: 'CSRs',
-  PROOF: 'Proofs of execution',
-  METRIC: 'Metric files',
-  ADDITIONAL_INFO: 'Additional information',
-};
-
-const money = (minor: number | null | undefined, currency: string) =>
-  minor === null || minor === undefined ? '' : `${(minor / 100).toFixed(2)} ${currency}`;
 const dateOnly = (d: Date | null | undefined) => (d ? isoDate(d) : '');
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 
-const STATUS_WORDS: Record<string, string> = {
-  EDITING: 'Draft',
-  SUBMITTED: 'Submitted',
-  IN_REVIEW: 'In review',
-  ACTION_REQUIRED: 'Action required',
-  APPROVED: 'Approved',
-  REJECTED: 'Rejected',
-  DISPUTED: 'Disputed',
-  EXPIRED: 'Expired',
-  CANCELLED: 'Cancelled',
-};
-
-/** History types whose reason or amount the summary lists as a decision. */
-const DECISION_TYPES: Record<string, string> = {
-  submitted: 'Submitted',
-  resubmitted: 'Resubmitted',
-  information_requested: 'More information requested',
-  approved: 'Approved',
-  rejected: 'Rejected',
-  disputed: 'Rejection disputed',
-  expired: 'Expired',
-  claim_cancelled: 'Cancelled',
-};
+const isDecision = (type: string): type is SummaryDecisionType => (SUMMARY_DECISION_TYPES as readonly string[]).includes(type);
 
 export type ClaimArchive = {
   fileName: string;
@@ -148,7 +117,7 @@ export async function openClaimArchive(svc: Services, files: FileStore, actor: A
       location: { select: { name: true, partnerId: true } },
       program: { select: { name: true, code: true } },
       allocation: { select: { period: true } },
-      activityType: { select: { name: true } },
+      activityType: { select: { name: true, nameKo: true } },
       owner: { select: { displayName: true } },
       reviewer: { select: { displayName: true } },
       documents: { orderBy: { createdAt: 'asc' }, include: { uploader: { select: { displayName: true } } } },
@@ -224,50 +193,51 @@ export async function openClaimArchive(svc: Services, files: FileStore, actor: A
   }
 
   addBuffer('history.csv', historyCsv(history));
-  const summary = await renderSummaryPdf(
+  const current: Partial<Record<DocumentKind, number>> = {};
+  for (const d of withFiles) if (!d.removedAt) current[d.kind] = (current[d.kind] ?? 0) + 1;
+  const summary = await renderExportSummaryPdf(
     {
-      number: claim.number,
-      name: claim.name,
-      status: STATUS_WORDS[claim.status] ?? claim.status,
-      facts: [
-        ['Organisation', claim.organisation.name],
-        ['Location', `${claim.location.name} (partner ID ${claim.location.partnerId})`],
-        ['Program', `${claim.program.name} (${claim.program.code})`],
-        ['Usage period', claim.allocation.period],
-        ['Activity', claim.activityType.name],
-        ['Activity dates', `${dateOnly(claim.activityStart)} to ${dateOnly(claim.activityEnd)}`],
-        ...(claim.preApprovalId ? ([['Pre-approval ID', claim.preApprovalId]] as Array<[string, string]>) : []),
-        ['Owner', claim.owner.displayName],
-        ['Reviewer', claim.reviewer?.displayName ?? '-'],
-        ['Created', dateOnly(claim.createdAt)],
-        ['Submitted', dateOnly(claim.submittedAt) || '-'],
-        ['Decided', dateOnly(claim.decidedAt) || '-'],
-      ],
-      amounts: [
-        ['Claimed', money(claim.amountMinor, claim.currency)],
-        ['Approved', money(claim.approvedMinor, claim.currency) || '-'],
-        ['Invoices (active)', money(invoiceTotal(claim.documents), claim.currency)],
-      ],
-      decisions: history
-        .filter((h) => DECISION_TYPES[h.type])
-        .map((h) => {
-          const d = (h.data ?? {}) as Record<string, unknown>;
-          const amount = typeof d.amountMinor === 'number' ? ` ${money(d.amountMinor, claim.currency)}` : '';
-          return {
+      claim: {
+        number: claim.number,
+        name: claim.name,
+        status: claim.status,
+        organisation: claim.organisation.name,
+        location: claim.location,
+        program: claim.program,
+        period: claim.allocation.period,
+        activityType: claim.activityType,
+        activityStart: claim.activityStart,
+        activityEnd: claim.activityEnd,
+        preApprovalId: claim.preApprovalId,
+        owner: claim.owner.displayName,
+        reviewer: claim.reviewer?.displayName ?? null,
+        createdAt: claim.createdAt,
+        submittedAt: claim.submittedAt,
+        decidedAt: claim.decidedAt,
+        currency: claim.currency,
+        amountMinor: claim.amountMinor,
+        approvedMinor: claim.approvedMinor,
+      },
+      invoicesMinor: invoiceTotal(claim.documents),
+      decisions: history.flatMap((h) => {
+        if (!isDecision(h.type)) return [];
+        const d = (h.data ?? {}) as Record<string, unknown>;
+        return [
+          {
             at: h.createdAt,
-            who: h.actor?.displayName ?? (h.actorKind === 'SYSTEM' ? 'System' : '-'),
-            what: `${DECISION_TYPES[h.type]}${h.type === 'approved' ? amount : ''}`,
+            type: h.type,
+            actorName: h.actor?.displayName ?? null,
+            actorKind: h.actorKind,
+            amountMinor: typeof d.amountMinor === 'number' ? d.amountMinor : null,
             reason: str(d.reason) || str(d.message) || null,
-          };
-        }),
-      documents: (Object.keys(KIND_NAME) as DocumentKind[])
-        .map((k) => [KIND_NAME[k], withFiles.filter((d) => d.kind === k && !d.removedAt).length] as [string, number])
-        .concat([['Removed or replaced', withFiles.filter((d) => d.removedAt).length]])
-        .filter(([, n]) => n > 0),
+          },
+        ];
+      }),
+      files: { current, removed: withFiles.filter((d) => d.removedAt).length },
       exportedAt: now,
       exportedBy: p.displayName,
     },
-    svc.settings.pdfFonts,
+    p.locale,
   );
   addBuffer('summary.pdf', summary, false);
   // Last, once every file has gone through its hash: yazl calls this only after the entries before it.

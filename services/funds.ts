@@ -1,9 +1,11 @@
+import { z } from 'zod';
 import type { ClaimStatus, Prisma } from '../prisma/generated/client';
 import { isReviewer, loadPrincipal, PARTNER_ROLES, type Principal } from './authz';
 import { forbidden } from './errors';
 import type { Actor, Services } from './context';
 import type { Db, Tx } from './db/client';
 import { COUNTS_AS_CLAIMED } from './lifecycle';
+import { fields, parseInput } from './input';
 import { isoDate } from './periods';
 import type { ClaimSummary, FundsOverview, FundsRow, FundsTotals } from './views';
 
@@ -78,8 +80,35 @@ const STATUS_ORDER: ClaimStatus[] = [
   'CANCELLED',
 ];
 
-/** The co-op overview (domain.md §4): earned / claimed / approved / remaining per allocation in scope, totals per currency, and the actor's claims. */
-export async function getOverview(svc: Services, actor: Actor): Promise<FundsOverview> {
+/** Claims listed per status on the overview; the rest are counted. */
+export const OVERVIEW_CLAIMS_PER_STATUS = 8;
+const ADMIN_ROLES = ['INCENTIVES_ADMIN', 'GLOBAL_ADMIN'] as const;
+
+const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+export const overviewFilterInput = z.object({
+  locationId: z.preprocess(blank, fields.id.optional()),
+  programId: z.preprocess(blank, fields.id.optional()),
+  ownerId: z.preprocess(blank, fields.id.optional()),
+});
+
+/** The claims an incentives or global admin oversees: their organisation, within their admin grants. Null for everyone else. */
+function adminClaimScope(p: Principal): Prisma.ClaimWhereInput | null {
+  const grants = p.roles.filter((g) => (ADMIN_ROLES as readonly string[]).includes(g.role));
+  if (grants.length === 0) return null;
+  const inOrganisation = { organisationId: p.organisationId };
+  if (grants.some((g) => !g.locationId && !g.programId)) return inOrganisation;
+  return {
+    ...inOrganisation,
+    OR: grants.map((g) => ({ ...(g.locationId ? { locationId: g.locationId } : {}), ...(g.programId ? { programId: g.programId } : {}) })),
+  };
+}
+
+/**
+ * The co-op overview (domain.md §4): earned / claimed / approved per allocation in scope, with what
+ * can still be claimed apart from what a closed window left unclaimed, totals per currency, and the
+ * claims: the actor's own, or for admins the organisation's (optionally by location, program, owner).
+ */
+export async function getOverview(svc: Services, actor: Actor, filter: unknown = {}): Promise<FundsOverview> {
   const p = await loadPrincipal(svc.db, actor.userId);
   const now = svc.clock.now();
   const scope = allocationScope(p);
@@ -99,6 +128,8 @@ export async function getOverview(svc: Services, actor: Actor): Promise<FundsOve
   );
   const rows: FundsRow[] = allocations.map((a) => {
     const s = sums.get(a.id)!;
+    const open = windowOpen(a.claimingDeadline, now);
+    const unclaimed = Math.max(0, a.earnedMinor - s.claimedMinor);
     return {
       allocationId: a.id,
       locationName: a.location.name,
@@ -109,30 +140,116 @@ export async function getOverview(svc: Services, actor: Actor): Promise<FundsOve
       earnedMinor: a.earnedMinor,
       claimedMinor: s.claimedMinor,
       approvedMinor: s.approvedMinor,
-      remainingMinor: Math.max(0, a.earnedMinor - s.claimedMinor),
+      remainingMinor: open ? unclaimed : 0,
+      expiredMinor: open ? 0 : unclaimed,
       claimingDeadline: isoDate(a.claimingDeadline),
-      windowOpen: windowOpen(a.claimingDeadline, now),
+      windowOpen: open,
     };
   });
   const totals = new Map<string, FundsTotals>();
   for (const r of rows) {
-    const t = totals.get(r.currency) ?? { currency: r.currency, earnedMinor: 0, claimedMinor: 0, approvedMinor: 0, remainingMinor: 0 };
+    const t = totals.get(r.currency) ?? {
+      currency: r.currency,
+      earnedMinor: 0,
+      claimedMinor: 0,
+      approvedMinor: 0,
+      remainingMinor: 0,
+      expiredMinor: 0,
+    };
     t.earnedMinor += r.earnedMinor;
     t.claimedMinor += r.claimedMinor;
     t.approvedMinor += r.approvedMinor;
     t.remainingMinor += r.remainingMinor;
+    t.expiredMinor += r.expiredMinor;
     totals.set(r.currency, t);
   }
 
+  const oversees = adminClaimScope(p);
+  const claims = oversees
+    ? await organisationClaims(svc, p, oversees, allocations, parseInput(overviewFilterInput, filter ?? {}))
+    : { myClaims: await ownClaims(svc, p), claimsScope: 'mine' as const };
+  return { rows, totals: [...totals.values()], ...claims };
+}
+
+const claimSelect = {
+  id: true,
+  number: true,
+  name: true,
+  amountMinor: true,
+  approvedMinor: true,
+  currency: true,
+  updatedAt: true,
+  status: true,
+  owner: { select: { displayName: true } },
+} satisfies Prisma.ClaimSelect;
+type ClaimRow = Prisma.ClaimGetPayload<{ select: typeof claimSelect }>;
+const summary = ({ status: _status, owner, ...c }: ClaimRow): ClaimSummary => ({ ...c, ownerName: owner.displayName });
+
+async function ownClaims(svc: Services, p: Principal): Promise<FundsOverview['myClaims']> {
   const mine = await svc.db.claim.findMany({
     where: { ownerId: p.userId, organisationId: p.organisationId },
-    select: { id: true, number: true, name: true, amountMinor: true, approvedMinor: true, currency: true, updatedAt: true, status: true },
+    select: claimSelect,
     orderBy: { updatedAt: 'desc' },
     take: 200,
   });
   const byStatus = new Map<ClaimStatus, ClaimSummary[]>();
-  for (const { status, ...c } of mine) byStatus.set(status, [...(byStatus.get(status) ?? []), c]);
-  const myClaims = STATUS_ORDER.filter((s) => byStatus.has(s)).map((status) => ({ status, claims: byStatus.get(status)! }));
+  for (const c of mine) byStatus.set(c.status, [...(byStatus.get(c.status) ?? []), summary(c)]);
+  return STATUS_ORDER.filter((s) => byStatus.has(s)).map((status) => {
+    const all = byStatus.get(status)!;
+    return { status, claims: all.slice(0, OVERVIEW_CLAIMS_PER_STATUS), total: all.length };
+  });
+}
 
-  return { rows, totals: [...totals.values()], myClaims };
+/** An admin's view: the organisation's claims in scope by status (counts in SQL, the newest few of each). */
+async function organisationClaims(
+  svc: Services,
+  p: Principal,
+  oversees: Prisma.ClaimWhereInput,
+  allocations: Array<{ locationId: string; programId: string; location: { name: string }; program: { name: string } }>,
+  f: z.infer<typeof overviewFilterInput>,
+): Promise<Pick<FundsOverview, 'myClaims' | 'claimsScope' | 'filters'>> {
+  const where: Prisma.ClaimWhereInput = {
+    AND: [
+      oversees,
+      {
+        ...(f.locationId ? { locationId: f.locationId } : {}),
+        ...(f.programId ? { programId: f.programId } : {}),
+        ...(f.ownerId ? { ownerId: f.ownerId } : {}),
+      },
+    ],
+  };
+  const [counts, owners] = await Promise.all([
+    svc.db.claim.groupBy({ by: ['status'], where, _count: { _all: true } }),
+    svc.db.user.findMany({
+      where: { organisationId: p.organisationId, roles: { some: { role: { in: [...PARTNER_ROLES] } } } },
+      select: { id: true, displayName: true },
+      orderBy: { displayName: 'asc' },
+      take: 100,
+    }),
+  ]);
+  const total = new Map(counts.map((c) => [c.status, c._count._all]));
+  const statuses = STATUS_ORDER.filter((s) => (total.get(s) ?? 0) > 0);
+  const groups = await Promise.all(
+    statuses.map((status) =>
+      svc.db.claim.findMany({
+        where: { AND: [where, { status }] },
+        select: claimSelect,
+        orderBy: [{ updatedAt: 'desc' }, { number: 'desc' }],
+        take: OVERVIEW_CLAIMS_PER_STATUS,
+      }),
+    ),
+  );
+  const distinct = <T extends { id: string }>(xs: T[]) => [...new Map(xs.map((x) => [x.id, x])).values()];
+  return {
+    claimsScope: 'organisation',
+    myClaims: statuses.map((status, i) => ({ status, claims: groups[i]!.map(summary), total: total.get(status)! })),
+    filters: {
+      locations: distinct(allocations.map((a) => ({ id: a.locationId, name: a.location.name }))).sort((a, b) =>
+        a.name.localeCompare(b.name),
+      ),
+      programs: distinct(allocations.map((a) => ({ id: a.programId, name: a.program.name }))).sort((a, b) => a.name.localeCompare(b.name)),
+      owners: owners.map((o) => ({ id: o.id, name: o.displayName })),
+      selected: f,
+    },
+  };
 }

@@ -3,11 +3,11 @@
  * people, app installation (for proactive 1:1 chats) and SharePoint drive files.
  *
  * Middleware chain (our own, so that a test stub on http://127.0.0.1 behaves like graph.microsoft.com):
- *   bearer token (only for the configured Graph origin) → retry (429/503/504) → redirect → fetch.
+ *   bearer token (only for the configured Graph origin) → retry (429/503/504) → metrics (each attempt) → redirect → fetch.
  * The SDK's AuthenticationHandler only signs https URLs of known Graph hosts, and its RetryHandler
  * neither retries octet-stream uploads nor lets us cap Retry-After below its 180 s, hence ours.
  */
-import { ClientSecretCredential } from '@azure/identity';
+import { ClientSecretCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import {
   Client,
   GraphError,
@@ -19,6 +19,7 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import type { Config } from './config';
+import { recordGraphCall, telemetryEnabled } from './telemetry';
 
 export type TokenProvider = () => Promise<string>;
 
@@ -73,6 +74,12 @@ export const graphUserSchema = z.object({
     .nullable()
     .optional()
     .transform((v) => v ?? null),
+  /** "Member" or "Guest": guests are people of other organisations invited into the tenant. */
+  userType: z
+    .string()
+    .nullable()
+    .optional()
+    .transform((v) => v ?? null),
 });
 export type GraphUser = z.infer<typeof graphUserSchema>;
 
@@ -97,7 +104,11 @@ export const SIMPLE_UPLOAD_MAX_BYTES = 4 * 1024 * 1024;
 /** Upload-session chunks must be multiples of 320 KiB (Graph rule); 10 × 320 KiB ≈ 3.3 MB per request. */
 export const UPLOAD_CHUNK_BYTES = 10 * 320 * 1024;
 
-const USER_FIELDS = ['id', 'displayName', 'mail', 'userPrincipalName', 'preferredLanguage'];
+const USER_FIELDS = ['id', 'displayName', 'mail', 'userPrincipalName', 'preferredLanguage', 'userType'];
+
+/** A guest account (another organisation's person invited into the tenant): never one of the partner's colleagues. */
+export const isGuest = (u: { userType: string | null; userPrincipalName: string | null }) =>
+  u.userType === 'Guest' || (u.userPrincipalName ?? '').includes('#EXT#');
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -150,6 +161,27 @@ class BearerTokenMiddleware implements Middleware {
   }
 }
 
+/** Counts and times every request that reaches Graph, retries included (a 429 shows up as one). */
+class TelemetryMiddleware implements Middleware {
+  private next?: Middleware;
+  setNext(next: Middleware) {
+    this.next = next;
+  }
+  async execute(context: Context): Promise<void> {
+    if (!telemetryEnabled()) return this.next!.execute(context);
+    const url = typeof context.request === 'string' ? context.request : context.request.url;
+    const method = context.options?.method ?? 'GET';
+    const started = performance.now();
+    let status = 0; // no answer (network)
+    try {
+      await this.next!.execute(context);
+      status = context.response?.status ?? 0;
+    } finally {
+      recordGraphCall(method, url, status, (performance.now() - started) / 1000);
+    }
+  }
+}
+
 class RetryMiddleware implements Middleware {
   private next?: Middleware;
   constructor(private readonly policy: RetryPolicy) {}
@@ -164,11 +196,8 @@ class RetryMiddleware implements Middleware {
   }
 }
 
-/** App-only token from the client secret; the credential caches and renews it. */
-export function clientSecretTokenProvider(graph: Config['graph']): TokenProvider {
-  const { tenantId, clientId, clientSecret, authorityHost, baseUrl } = graph;
-  if (!tenantId || !clientId || !clientSecret) throw new Error('Graph credentials are not configured');
-  const credential = new ClientSecretCredential(tenantId, clientId, clientSecret, authorityHost ? { authorityHost } : {});
+/** App-only tokens from an @azure/identity credential, which caches and renews them. */
+function credentialTokenProvider(credential: TokenCredential, baseUrl: string): TokenProvider {
   // Sovereign clouds use their own Graph host as the resource; the stub (http) uses the public one.
   const scope = baseUrl.startsWith('https://graph.') ? `${baseUrl}/.default` : 'https://graph.microsoft.com/.default';
   return async () => {
@@ -176,6 +205,31 @@ export function clientSecretTokenProvider(graph: Config['graph']): TokenProvider
     if (!token) throw new GraphCallFailed(401, 'no_token', 'Could not get a Graph token', true);
     return token.token;
   };
+}
+
+/** App-only token from the client secret of an Entra app registration. */
+export function clientSecretTokenProvider(graph: Config['graph']): TokenProvider {
+  const { tenantId, clientId, clientSecret, authorityHost, baseUrl } = graph;
+  if (!tenantId || !clientId || !clientSecret) throw new Error('Graph credentials are not configured');
+  return credentialTokenProvider(
+    new ClientSecretCredential(tenantId, clientId, clientSecret, authorityHost ? { authorityHost } : {}),
+    baseUrl,
+  );
+}
+
+/**
+ * App-only token from the user-assigned managed identity the bot runs as (App Service publishes its
+ * token endpoint in IDENTITY_ENDPOINT / IDENTITY_HEADER): no secret exists anywhere.
+ */
+export function managedIdentityTokenProvider(graph: Config['graph']): TokenProvider {
+  if (!graph.clientId) throw new Error('The managed identity needs a client id (MicrosoftAppId or GRAPH_CLIENT_ID)');
+  return credentialTokenProvider(new ManagedIdentityCredential({ clientId: graph.clientId }), graph.baseUrl);
+}
+
+function configuredTokenProvider(g: Config['graph']): TokenProvider | undefined {
+  if (g.managedIdentity) return managedIdentityTokenProvider(g);
+  if (g.tenantId && g.clientId && g.clientSecret) return clientSecretTokenProvider(g);
+  return undefined;
 }
 
 function toFailure(e: unknown): GraphCallFailed {
@@ -218,6 +272,7 @@ export class Graph {
     const chain: Middleware[] = [
       new BearerTokenMiddleware(tokenProvider, new URL(baseUrl).origin),
       new RetryMiddleware(this.retry),
+      new TelemetryMiddleware(),
       new RedirectHandler(),
       new HTTPMessageHandler(),
     ];
@@ -391,7 +446,7 @@ export class Graph {
 /** null when Graph is not configured (local playground): callers degrade (no people search, no proactive install). */
 export function createGraph(config: Config, opts: GraphOptions = {}): Graph | null {
   const g = config.graph;
-  const tokenProvider = opts.tokenProvider ?? (g.tenantId && g.clientId && g.clientSecret ? clientSecretTokenProvider(g) : undefined);
+  const tokenProvider = opts.tokenProvider ?? configuredTokenProvider(g);
   if (!tokenProvider) return null;
   return new Graph(g.baseUrl, tokenProvider, { retry: opts.retry, fetchImpl: opts.fetchImpl });
 }

@@ -1,6 +1,11 @@
 import { z } from 'zod';
+import { grantCovers, PARTNER_ROLES } from './authz';
 import type { Tx } from './db/client';
 
+/** Whom a claim notification speaks to: what they can do next differs (a colleague cannot resubmit). */
+export const AUDIENCES = ['partner', 'reviewer', 'colleague'] as const;
+export type Audience = (typeof AUDIENCES)[number];
+const audience = z.enum(AUDIENCES).optional();
 /** Reviews past their target in a daily reminder: how many, and the oldest few by name. */
 const reviewDigestPart = z.object({
   count: z.number().int(),
@@ -32,6 +37,7 @@ export const notificationPayload = z.discriminatedUnion('kind', [
     amountMinor: z.number().int().optional(),
     currency: z.string().optional(),
     reason: z.string().optional(),
+    audience,
   }),
   z.object({
     kind: z.literal('feedback'),
@@ -41,8 +47,11 @@ export const notificationPayload = z.discriminatedUnion('kind', [
     feedbackId: z.string(),
     documentId: z.string().optional(),
     documentLabel: z.string().optional(),
+    documentKind: z.string().optional(),
+    documentName: z.string().optional(),
     text: z.string(),
     byName: z.string(),
+    audience,
   }),
   z.object({
     kind: z.literal('upload_requested'),
@@ -54,6 +63,18 @@ export const notificationPayload = z.discriminatedUnion('kind', [
     message: z.string(),
     dueAt: z.string(),
     byName: z.string(),
+    /** Set when the card is sent again after the colleague could not be reached: its delivery is news for the asker. */
+    redelivered: z.boolean().optional(),
+  }),
+  z.object({
+    kind: z.literal('upload_reached'),
+    claimId: z.string(),
+    number: z.string(),
+    name: z.string(),
+    uploadRequestId: z.string(),
+    documentKind: z.string(),
+    /** The colleague the request finally reached. */
+    assigneeName: z.string(),
   }),
   z.object({
     kind: z.literal('upload_fulfilled'),
@@ -92,8 +113,25 @@ export const notificationPayload = z.discriminatedUnion('kind', [
     documentKind: z.string(),
     dueAt: z.string(),
   }),
+  z.object({
+    kind: z.literal('file_prompt'),
+    claimId: z.string(),
+    number: z.string(),
+    name: z.string(),
+    documentKind: z.string(),
+    expiresAt: z.string(),
+    maxMb: z.number(),
+  }),
   z.object({ kind: z.literal('expiry_warning'), claimId: z.string(), number: z.string(), name: z.string(), deadline: z.string() }),
-  z.object({ kind: z.literal('review_needed'), claimId: z.string(), number: z.string(), name: z.string(), status: z.string() }),
+  z.object({
+    kind: z.literal('review_needed'),
+    claimId: z.string(),
+    number: z.string(),
+    name: z.string(),
+    status: z.string(),
+    /** For a dispute: the partner's argument. */
+    reason: z.string().optional(),
+  }),
   z.object({
     kind: z.literal('review_assigned'),
     claimId: z.string(),
@@ -158,4 +196,28 @@ export async function claimParticipants(tx: Tx, claimId: string): Promise<string
     UNION SELECT "assigneeId" FROM "UploadRequest" WHERE "claimId" = ${claimId}
     UNION SELECT "requesterId" FROM "UploadRequest" WHERE "claimId" = ${claimId}`;
   return rows.map((r) => r.id);
+}
+
+/**
+ * Everyone on a claim with the part they play in it: partner staff whose role covers the claim,
+ * reviewers, and colleagues (asked for a document, no role on the claim).
+ */
+export async function claimAudience(tx: Tx, claimId: string): Promise<Array<{ id: string; audience: Audience }>> {
+  const ids = await claimParticipants(tx, claimId);
+  const [claim, users] = await Promise.all([
+    tx.claim.findUniqueOrThrow({ where: { id: claimId }, select: { organisationId: true, locationId: true, programId: true } }),
+    tx.user.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, organisationId: true, roles: { select: { role: true, locationId: true, programId: true } } },
+    }),
+  ]);
+  const scope = { locationId: claim.locationId, programId: claim.programId };
+  const byId = new Map(users.map((u) => [u.id, u]));
+  return ids.map((id) => {
+    const u = byId.get(id);
+    const partner =
+      u?.organisationId === claim.organisationId && u.roles.some((g) => PARTNER_ROLES.includes(g.role) && grantCovers(g, scope));
+    const reviewer = u?.roles.some((g) => g.role === 'REVIEWER') ?? false;
+    return { id, audience: partner ? 'partner' : reviewer ? 'reviewer' : 'colleague' };
+  });
 }

@@ -98,11 +98,21 @@ async function authoriseUpload(
   return { request };
 }
 
+export type BeginFileUploadOptions = {
+  /**
+   * The user is not in their 1:1 chat with the bot (a channel or group chat, where Teams hands no
+   * files to bots): the "send me the file" prompt goes to their 1:1 chat through the outbox, in the
+   * same transaction as the wait, so there is never a wait without the prompt.
+   */
+  promptInPersonalChat?: { maxMb: number };
+};
+
 /** Validates the document description and remembers it until the user's next file (or expiry). */
 export async function beginFileUpload(
   svc: Services,
   actor: Actor,
   input: unknown,
+  opts: BeginFileUploadOptions = {},
 ): Promise<{ claimId: string; kind: DocumentKind; expiresAt: Date }> {
   const i = parseInput(beginFileUploadInput, input);
   // Everything about the input is checked before any row is read, and reported together.
@@ -141,6 +151,22 @@ export async function beginFileUpload(
       create: { userId: p.userId, purpose: 'DOCUMENT', ...row },
       update: { purpose: 'DOCUMENT', ...row },
     });
+    if (opts.promptInPersonalChat) {
+      await enqueueNotification(tx, {
+        recipientId: p.userId,
+        dedupeKey: `file_prompt:${p.userId}:${now.getTime()}`,
+        at: now,
+        payload: {
+          kind: 'file_prompt',
+          claimId: claim.id,
+          number: claim.number,
+          name: claim.name,
+          documentKind: i.kind,
+          expiresAt: expiresAt.toISOString(),
+          maxMb: opts.promptInPersonalChat.maxMb,
+        },
+      });
+    }
     return { claimId: claim.id, kind: i.kind, expiresAt };
   });
 }

@@ -9,7 +9,7 @@ import { recordHistory } from './history';
 import { once } from './idempotency';
 import { fields, parseInput } from './input';
 import { transition } from './lifecycle';
-import { claimParticipants, enqueueNotification, type NotificationPayload } from './notifications';
+import { claimAudience, enqueueNotification, type NotificationPayload } from './notifications';
 
 // ---------------------------------------------------------------------------------------------
 // Shared command plumbing (also used by uploadRequests.ts)
@@ -38,19 +38,27 @@ function requireVersion(claim: Claim, version: number): void {
   }
 }
 
-/** Queues `payload` to everyone on the claim except the actor (who sees the result in their card). */
+/**
+ * Queues `payload` to everyone on the claim except the actor (who sees the result in their card),
+ * each with their part in it, so the card says what they (not the owner) can do next.
+ */
 export async function notifyParticipants(
   tx: Tx,
   claimId: string,
   exceptUserId: string | null,
-  payload: NotificationPayload,
+  payload: Extract<NotificationPayload, { kind: 'status_changed' | 'feedback' }>,
   eventKey: string | number,
   at: Date,
 ): Promise<number> {
   let n = 0;
-  for (const recipientId of await claimParticipants(tx, claimId)) {
+  for (const { id: recipientId, audience } of await claimAudience(tx, claimId)) {
     if (recipientId === exceptUserId) continue;
-    await enqueueNotification(tx, { recipientId, payload, dedupeKey: `${payload.kind}:${claimId}:${eventKey}:${recipientId}`, at });
+    await enqueueNotification(tx, {
+      recipientId,
+      payload: { ...payload, audience },
+      dedupeKey: `${payload.kind}:${claimId}:${eventKey}:${recipientId}`,
+      at,
+    });
     n++;
   }
   return n;
@@ -64,8 +72,17 @@ export async function notifyReviewers(
   status: ClaimStatus,
   eventKey: string | number,
   at: Date,
+  /** A dispute's argument: the reviewers read it in the notification itself. */
+  reason?: string,
 ): Promise<void> {
-  const payload: NotificationPayload = { kind: 'review_needed', claimId: claim.id, number: claim.number, name: claim.name, status };
+  const payload: NotificationPayload = {
+    kind: 'review_needed',
+    claimId: claim.id,
+    number: claim.number,
+    name: claim.name,
+    status,
+    ...(reason ? { reason } : {}),
+  };
   const channel = svc.settings.reviewersConversationId;
   if (channel) {
     await enqueueNotification(tx, { conversationId: channel, payload, dedupeKey: `review_needed:${claim.id}:${eventKey}:channel`, at });
@@ -85,13 +102,26 @@ const KIND_LABEL: Record<Document['kind'], string> = {
   ADDITIONAL_INFO: 'Additional information',
 };
 
-/** A short human name for a document in notifications, e.g. "Proof of execution: agenda.pdf". */
-export function documentLabel(doc: Pick<Document, 'kind' | 'fileName' | 'details' | 'fields'>): string {
+/** What tells a document apart from others of its kind: its file, metric name or the start of its note. */
+export function documentName(doc: Pick<Document, 'kind' | 'fileName' | 'details' | 'fields'>): string | null {
   const f = doc.fields as Record<string, unknown> | null;
   const metricName = doc.kind === 'METRIC' && f && typeof f.name === 'string' ? f.name : null;
-  const what = doc.fileName || metricName || doc.details.slice(0, 60) || null;
+  return doc.fileName || metricName || doc.details.slice(0, 60) || null;
+}
+
+/** A short human name for a document in logs and English summaries, e.g. "Proof of execution: agenda.pdf". */
+export function documentLabel(doc: Pick<Document, 'kind' | 'fileName' | 'details' | 'fields'>): string {
+  const what = documentName(doc);
   return what ? `${KIND_LABEL[doc.kind]}: ${what}` : KIND_LABEL[doc.kind];
 }
+
+/** The document as history and notifications name it; cards put the kind in the reader's language. */
+const documentRef = (doc: Pick<Document, 'id' | 'kind' | 'fileName' | 'details' | 'fields'>) => ({
+  documentId: doc.id,
+  documentLabel: documentLabel(doc),
+  documentKind: doc.kind,
+  ...(documentName(doc) ? { documentName: documentName(doc)! } : {}),
+});
 
 type ClaimCommandInput = { claimId: string; version: number; idempotencyKey?: string };
 type ClaimCommandCtx = { tx: Tx; p: Principal; claim: Claim; at: Date };
@@ -135,7 +165,7 @@ const statusPayload = (
   to: ClaimStatus,
   byName: string,
   extra: { amountMinor?: number; reason?: string } = {},
-): NotificationPayload => ({
+): Extract<NotificationPayload, { kind: 'status_changed' }> => ({
   kind: 'status_changed',
   claimId: claim.id,
   number: claim.number,
@@ -234,7 +264,7 @@ export async function reviewDocument(svc: Services, actor: Actor, input: unknown
         actorKind: 'REVIEWER',
         type: 'document_accepted',
         summary: `Accepted ${label}`,
-        data: { documentLabel: label, ...(comment ? { comment } : {}) },
+        data: { ...documentRef(doc), ...(comment ? { comment } : {}) },
         documentId: doc.id,
         at,
       });
@@ -247,7 +277,7 @@ export async function reviewDocument(svc: Services, actor: Actor, input: unknown
         actorKind: 'REVIEWER',
         type: 'feedback_given',
         summary: `Feedback on ${label}`,
-        data: { feedbackId: fb.id, documentId: doc.id, documentLabel: label, text, needsFix: true },
+        data: { feedbackId: fb.id, ...documentRef(doc), text, needsFix: true },
         documentId: doc.id,
         feedbackId: fb.id,
         at,
@@ -262,8 +292,7 @@ export async function reviewDocument(svc: Services, actor: Actor, input: unknown
           number: claim.number,
           name: claim.name,
           feedbackId: fb.id,
-          documentId: doc.id,
-          documentLabel: label,
+          ...documentRef(doc),
           text,
           byName: p.displayName,
         },
@@ -298,7 +327,7 @@ export async function giveFeedback(svc: Services, actor: Actor, input: unknown):
       actorKind: 'REVIEWER',
       type: 'feedback_given',
       summary: label ? `Feedback on ${label}` : 'Feedback on the claim',
-      data: { feedbackId: fb.id, text: i.text, ...(doc ? { documentId: doc.id, documentLabel: label } : {}) },
+      data: { feedbackId: fb.id, text: i.text, ...(doc ? documentRef(doc) : {}) },
       documentId: doc?.id,
       feedbackId: fb.id,
       at,
@@ -313,7 +342,7 @@ export async function giveFeedback(svc: Services, actor: Actor, input: unknown):
         number: claim.number,
         name: claim.name,
         feedbackId: fb.id,
-        ...(doc ? { documentId: doc.id, documentLabel: label } : {}),
+        ...(doc ? documentRef(doc) : {}),
         text: i.text,
         byName: p.displayName,
       },
@@ -350,9 +379,17 @@ export async function requestInformation(svc: Services, actor: Actor, input: unk
   });
 }
 
-export const approveClaimInput = z.object({ ...claimRef, amount: z.preprocess(blankToUndefined, fields.amountMinor.optional()) });
+export const approveClaimInput = z.object({
+  ...claimRef,
+  amount: z.preprocess(blankToUndefined, fields.amountMinor.optional()),
+  /** Why less than the claimed amount is approved: required for a partial approval, kept with the decision. */
+  reason: z.preprocess(blankToUndefined, z.string().trim().max(2000).optional()),
+});
 
-/** IN_REVIEW or DISPUTED → APPROVED, for the full claimed amount or a part of it (0 < approved ≤ claimed). */
+/**
+ * IN_REVIEW or DISPUTED → APPROVED, for the full claimed amount or a part of it (0 < approved ≤ claimed).
+ * A cut always says why: the partner reads the reason on the claim card and in the notification.
+ */
 export async function approveClaim(svc: Services, actor: Actor, input: unknown): Promise<CommandResult> {
   const i = parseInput(approveClaimInput, input);
   return claimCommand(svc, actor, 'approveClaim', i, asReviewer, async ({ tx, p, claim, at }) => {
@@ -364,10 +401,22 @@ export async function approveClaim(svc: Services, actor: Actor, input: unknown):
           path: 'amount',
           code: 'too_big',
           message: 'The approved amount cannot exceed the claimed amount',
-          params: { maximum: claim.amountMinor, currency: claim.currency },
+          params: { maximum: claim.amountMinor, currency: claim.currency, limit: 'claimed' },
         },
       ]);
     }
+    const partial = approved < claim.amountMinor;
+    if (partial && !i.reason) {
+      throw invalid([
+        {
+          path: 'reason',
+          code: 'partial_needs_reason',
+          message: 'Say why less than the claimed amount is approved',
+          params: { claimedMinor: claim.amountMinor, currency: claim.currency },
+        },
+      ]);
+    }
+    const reason = partial ? i.reason : undefined;
     const version = await bumpVersion(tx, claim.id, i.version, { status: to, approvedMinor: approved, decidedAt: at });
     await recordHistory(tx, {
       claimId: claim.id,
@@ -379,14 +428,22 @@ export async function approveClaim(svc: Services, actor: Actor, input: unknown):
         amountMinor: approved,
         claimedMinor: claim.amountMinor,
         currency: claim.currency,
-        partial: approved < claim.amountMinor,
+        partial,
+        ...(reason ? { reason } : {}),
         resolvesDispute: claim.status === 'DISPUTED',
       },
       statusBefore: claim.status,
       statusAfter: to,
       at,
     });
-    await notifyParticipants(tx, claim.id, p.userId, statusPayload(claim, to, p.displayName, { amountMinor: approved }), version, at);
+    await notifyParticipants(
+      tx,
+      claim.id,
+      p.userId,
+      statusPayload(claim, to, p.displayName, { amountMinor: approved, reason }),
+      version,
+      at,
+    );
     return { claimId: claim.id, version, status: to };
   });
 }
@@ -439,7 +496,7 @@ export async function disputeClaim(svc: Services, actor: Actor, input: unknown):
       at,
     });
     await notifyParticipants(tx, claim.id, p.userId, statusPayload(claim, to, p.displayName, { reason: i.reason }), version, at);
-    await notifyReviewers(tx, svc, claim, to, version, at);
+    await notifyReviewers(tx, svc, claim, to, version, at, i.reason);
     return { claimId: claim.id, version, status: to };
   });
 }

@@ -8,7 +8,7 @@ import { recordHistory } from './history';
 import { once } from './idempotency';
 import { fields, parseInput } from './input';
 import { assertEditable, EDITABLE } from './lifecycle';
-import { enqueueNotification } from './notifications';
+import { enqueueNotification, type NotificationPayload } from './notifications';
 import { isoDate } from './periods';
 import { commandTransaction } from './review';
 
@@ -99,9 +99,9 @@ export async function requestUpload(svc: Services, actor: Actor, input: unknown)
       if (i.assigneeId === p.userId) {
         throw invalid([{ path: 'assigneeId', code: 'self', message: 'Ask someone other than yourself' }]);
       }
-      const assignee = await tx.user.findUnique({ where: { id: i.assigneeId } });
-      // Same answer for "no such user" and "another organisation's user", so ids of other tenants leak nothing.
-      if (!assignee || assignee.organisationId !== claim.organisationId) {
+      const assignee = await tx.user.findUnique({ where: { id: i.assigneeId }, include: { roles: { select: { role: true } } } });
+      // Same answer for "no such user", "another organisation's user" and a reviewer, so ids of other tenants leak nothing.
+      if (!assignee || assignee.organisationId !== claim.organisationId || assignee.roles.some((r) => r.role === 'REVIEWER')) {
         throw invalid([{ path: 'assigneeId', code: 'not_in_organisation', message: 'Pick a colleague from your organisation' }]);
       }
       const dueAt = new Date(i.dueDate.getTime() + DAY_MS - 1);
@@ -289,6 +289,37 @@ export async function cancelUploadRequest(svc: Services, actor: Actor, input: un
   });
 }
 
+/**
+ * A request card that had waited for its colleague (unreachable, then sent again) was delivered:
+ * the person who asked is told, once, that it finally reached them. Called by the outbox worker
+ * after a successful send; nothing to say for a request closed meanwhile.
+ */
+export async function noteRequestReached(svc: Services, payload: NotificationPayload): Promise<boolean> {
+  if (payload.kind !== 'upload_requested' || !payload.redelivered) return false;
+  const req = await svc.db.uploadRequest.findUnique({
+    where: { id: payload.uploadRequestId },
+    include: { assignee: { select: { displayName: true } } },
+  });
+  if (!req || req.status !== 'OPEN') return false;
+  await svc.db.$transaction((tx) =>
+    enqueueNotification(tx, {
+      recipientId: req.requesterId,
+      dedupeKey: `upload_reached:${req.id}:${req.requesterId}`,
+      at: svc.clock.now(),
+      payload: {
+        kind: 'upload_reached',
+        claimId: payload.claimId,
+        number: payload.number,
+        name: payload.name,
+        uploadRequestId: req.id,
+        documentKind: req.kind,
+        assigneeName: req.assignee.displayName,
+      },
+    }),
+  );
+  return true;
+}
+
 function toView(req: RequestWithClaim, now: Date): UploadRequestView {
   return {
     id: req.id,
@@ -339,7 +370,10 @@ export async function listOpenUploadRequestsFor(svc: Services, actor: Actor): Pr
   return rows.map((r) => toView(r, now));
 }
 
-/** People of the actor's organisation to ask for a document; the bot's fallback when Graph is not configured. */
+/**
+ * People of the actor's organisation to ask for a document; the bot's fallback when Graph is not
+ * configured. Reviewers are never offered: they judge the claim, they do not supply its documents.
+ */
 export async function searchColleagues(svc: Services, actor: Actor, query: unknown): Promise<Colleague[]> {
   const q = parseInput(searchColleaguesInput, query ?? '');
   const p = await loadPrincipal(svc.db, actor.userId);
@@ -347,6 +381,7 @@ export async function searchColleagues(svc: Services, actor: Actor, query: unkno
     where: {
       organisationId: p.organisationId,
       id: { not: p.userId },
+      roles: { none: { role: 'REVIEWER' } },
       ...(q ? { OR: [{ displayName: { contains: q, mode: 'insensitive' } }, { email: { contains: q, mode: 'insensitive' } }] } : {}),
     },
     select: { id: true, displayName: true, email: true },

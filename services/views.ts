@@ -43,7 +43,10 @@ export type DocumentView = {
   fileName: string | null;
   contentType: string | null;
   fileSize: number | null;
+  /** The web link the uploader gave (e.g. a proof's landing page); never the stored file. */
   url: string | null;
+  /** The stored file's signed link: added by the bot (bot/documentLinks.ts), which holds the signing secret. */
+  fileUrl?: string | null;
   uploaderName: string;
   createdAt: Date;
   reviewState: ReviewState;
@@ -60,6 +63,21 @@ export type FeedbackView = {
   createdAt: Date;
 };
 export type CommentView = { id: string; text: string; authorName: string; createdAt: Date };
+
+/**
+ * A decision that explains the claim's current status, with its reason: the approval (and why it
+ * was cut), the rejection, the request for information, or the partner's dispute of a rejection.
+ */
+export type DecisionView = {
+  kind: 'approved' | 'rejected' | 'information_requested' | 'disputed';
+  byName: string;
+  at: Date;
+  reason: string | null;
+  amountMinor?: number;
+  claimedMinor?: number;
+  /** The claim-level feedback row that carries a request for information (the card shows it once). */
+  feedbackId?: string;
+};
 export type UploadRequestView = { id: string; assigneeId: string; assigneeName: string; kind: DocumentKind; message: string; dueAt: Date };
 
 export type ClaimDetail = {
@@ -106,6 +124,8 @@ export type ClaimDetail = {
   comments: CommentView[];
   commentCount: number;
   openUploadRequests: UploadRequestView[];
+  /** Why the claim is where it is, oldest first: for a disputed claim the rejection, then the dispute. */
+  decisions: DecisionView[];
   checklist: ChecklistItem[];
   allowedActions: ClaimAction[];
   viewerRole: ViewerRole;
@@ -153,12 +173,24 @@ export type FundsRow = {
   earnedMinor: number;
   claimedMinor: number;
   approvedMinor: number;
+  /** What can still be claimed: earned − claimed while the claiming window is open, else 0. */
   remainingMinor: number;
+  /** What the closed window left unclaimed (forfeited): earned − claimed once the deadline passed, else 0. */
+  expiredMinor: number;
   claimingDeadline: string;
   windowOpen: boolean;
 };
 
-export type FundsTotals = { currency: string; earnedMinor: number; claimedMinor: number; approvedMinor: number; remainingMinor: number };
+export type FundsTotals = {
+  currency: string;
+  earnedMinor: number;
+  claimedMinor: number;
+  approvedMinor: number;
+  /** Claimable now: open windows only. */
+  remainingMinor: number;
+  /** Left unclaimed in windows already closed: never added to what remains. */
+  expiredMinor: number;
+};
 
 export type ClaimSummary = {
   id: string;
@@ -168,12 +200,27 @@ export type ClaimSummary = {
   approvedMinor: number | null;
   currency: string;
   updatedAt: Date;
+  ownerName: string;
+};
+
+/** What an admin may narrow the organisation's claims to; `selected` echoes the filter applied. */
+export type OverviewFilters = {
+  locations: Array<{ id: string; name: string }>;
+  programs: Array<{ id: string; name: string }>;
+  owners: Array<{ id: string; name: string }>;
+  selected: { locationId?: string; programId?: string; ownerId?: string };
 };
 
 export type FundsOverview = {
   rows: FundsRow[];
   /** One entry per currency: amounts in different currencies are never added up. */
   totals: FundsTotals[];
-  /** The actor's own claims, grouped by status in lifecycle order; empty groups are left out. */
-  myClaims: Array<{ status: ClaimStatus; claims: ClaimSummary[] }>;
+  /**
+   * Claims grouped by status in lifecycle order (empty groups left out), at most a few each with
+   * `total` counting all: the actor's own, or for incentives and global admins the organisation's
+   * claims in their scope (then `claimsScope` is 'organisation' and `filters` are offered).
+   */
+  myClaims: Array<{ status: ClaimStatus; claims: ClaimSummary[]; total: number }>;
+  claimsScope: 'mine' | 'organisation';
+  filters?: OverviewFilters;
 };

@@ -20,6 +20,7 @@ import {
 import { isServiceError } from '../../services/errors';
 import { getOverview } from '../../services/funds';
 import { submitClaim } from '../../services/submission';
+import { DOCUMENT_KINDS } from '../../cards/types';
 import { action } from '../actions';
 import type { HandlerContext, Reply } from '../turn';
 import {
@@ -27,7 +28,9 @@ import {
   claimRef,
   commandThenDetail,
   detailReply,
+  documentsReply,
   formData,
+  fromDocumentsPage,
   formErrors,
   newIdempotencyKey,
   typedValues,
@@ -42,8 +45,10 @@ export async function createFormReply(
   return { card: renderCreateClaim({ ...options, ...state, idempotencyKey: newIdempotencyKey() }, ctx.locale) };
 }
 
-export async function overviewReply(ctx: HandlerContext): Promise<Reply> {
-  const overview = await getOverview(ctx.deps.svc, actor(ctx));
+/** The funds overview; an admin's filter (location, program, owner) comes from the card's inputs. */
+export async function overviewReply(ctx: HandlerContext, filter: Record<string, unknown> = {}): Promise<Reply> {
+  const { locationId, programId, ownerId } = filter;
+  const overview = await getOverview(ctx.deps.svc, actor(ctx), { locationId, programId, ownerId });
   return { card: renderOverview(overview, ctx.locale) };
 }
 
@@ -68,7 +73,7 @@ async function editFormReply(
 
 export const claimActions = {
   'claim.new.form': action(z.object({}).passthrough(), (ctx) => createFormReply(ctx)),
-  'overview.open': action(z.object({}).passthrough(), (ctx) => overviewReply(ctx)),
+  'overview.open': action(z.object({}).passthrough(), (ctx, d) => overviewReply(ctx, d)),
 
   'claim.create': action(formData, async (ctx, data) => {
     try {
@@ -101,6 +106,11 @@ export const claimActions = {
 
   'claim.history': action(claimRef.extend({ before: z.string().regex(/^\d+$/).optional() }).passthrough(), (ctx, d) =>
     historyReply(ctx, d.claimId, d.before),
+  ),
+
+  // Every document of one kind, a page at a time (the claim card shows the newest few).
+  'claim.documents': action(claimRef.extend({ kind: z.enum(DOCUMENT_KINDS), page: fromDocumentsPage.shape.page }).passthrough(), (ctx, d) =>
+    documentsReply(ctx, d.claimId, d.kind, d.page ?? 1),
   ),
 
   'claim.edit.form': action(claimRef.passthrough(), (ctx, d) => editFormReply(ctx, d.claimId)),

@@ -1,13 +1,24 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { errorView, fieldErrors, renderClaimDetail, renderError, renderMessage, t, type NoteKey, type StringKey } from '../../cards';
+import {
+  errorView,
+  fieldErrors,
+  renderClaimDetail,
+  renderClaimDocuments,
+  renderError,
+  renderMessage,
+  t,
+  type DocumentKind,
+  type NoteKey,
+  type StringKey,
+} from '../../cards';
 import { getClaimDetail } from '../../services/claims';
 import { isServiceError, type ServiceError } from '../../services/errors';
-import type { Config } from '../../services/config';
 import type { Db } from '../../services/db/client';
 import type { ClaimDetail } from '../../services/views';
+import { DOCUMENT_KINDS } from '../../cards/types';
 import { documentLink } from '../documentLinks';
-import type { HandlerContext, Reply } from '../turn';
+import type { BotConfig, HandlerContext, Reply } from '../turn';
 
 /** A fresh key per rendered card, so the same click on the same card is applied once. */
 export const newIdempotencyKey = () => crypto.randomUUID();
@@ -38,9 +49,19 @@ export function messageReply(
   };
 }
 
-export function errorReply(ctx: HandlerContext, e: ServiceError): Reply {
-  return { card: renderError(e, ctx.locale) };
+/**
+ * A refused action as a card. When it came from a card of a claim (an old card, typically), the
+ * card offers "Open claim", the way back to what the claim is now, unless the claim itself is
+ * what cannot be found or seen.
+ */
+export function errorReply(ctx: HandlerContext, e: ServiceError, claimId?: string): Reply {
+  const dead = e.kind === 'forbidden' || (e.kind === 'not_found' && e.code === 'claim');
+  return { card: renderError(e, ctx.locale, claimId && !dead ? { claimId } : {}) };
 }
+
+/** The claim a card's action data names, if it is a well-formed id (the data is untrusted). */
+export const claimIdOf = (data: Record<string, unknown>): string | undefined =>
+  typeof data.claimId === 'string' && z.string().uuid().safeParse(data.claimId).success ? data.claimId : undefined;
 
 /** Values the user typed, as strings, for a form re-rendered after a validation error. */
 export function typedValues(data: Record<string, unknown>): Record<string, string> {
@@ -60,11 +81,14 @@ export async function detailReply(ctx: HandlerContext, claimId: string, note?: D
   return { card, claimId, view: 'detail' };
 }
 
-/** Stored files get a signed link, so reviewers and the owner can open every document from the card. */
-export function withDocumentLinks(config: Config, detail: ClaimDetail, now: Date): ClaimDetail {
+/**
+ * Stored files get a signed link, so reviewers and the owner can open every document from the card.
+ * It sits beside the web link a proof may also carry (`url`), never in its place.
+ */
+export function withDocumentLinks(config: BotConfig, detail: ClaimDetail, now: Date): ClaimDetail {
   return {
     ...detail,
-    documents: detail.documents.map((d) => (d.hasFile && !d.url ? { ...d, url: documentLink(config.files, d.id, now) } : d)),
+    documents: detail.documents.map((d) => (d.hasFile ? { ...d, fileUrl: documentLink(config.files, d.id, now) } : d)),
   };
 }
 
@@ -78,26 +102,64 @@ export async function commandThenDetail(
   run: () => Promise<unknown>,
   success: NoteKey,
   onInvalid?: (e: ServiceError) => Reply | Promise<Reply>,
+  /** The card to answer with (default: the claim card); a documents card answers with its page. */
+  view: (note: DetailNote) => Promise<Reply> = (note) => detailReply(ctx, claimId, note),
 ): Promise<Reply> {
   try {
     await run();
   } catch (e) {
     if (isServiceError(e) && e.kind === 'conflict' && e.code === 'stale_version') {
-      return detailReply(ctx, claimId, 'changed');
+      return view('changed');
     }
     if (isServiceError(e) && (e.kind === 'invalid' || e.kind === 'rule_failed') && onInvalid) return onInvalid(e);
     if (isServiceError(e) && (e.kind === 'conflict' || e.kind === 'rule_failed' || e.kind === 'invalid')) {
       const v = errorView(ctx.locale, e);
-      return detailReplyWithLines(ctx, claimId, v.text, v.lines);
+      return view({ text: [v.text, ...v.lines.map((l) => `- ${l}`)].join('\n'), tone: 'attention' });
     }
     throw e;
   }
   ctx.deps.claimChanged(claimId, ctx.conversation.id);
-  return detailReply(ctx, claimId, success);
+  return view(success);
 }
 
-const detailReplyWithLines = (ctx: HandlerContext, claimId: string, text: string, lines: string[]) =>
-  detailReply(ctx, claimId, { text: [text, ...lines.map((l) => `- ${l}`)].join('\n'), tone: 'attention' });
+/** A document button on a documents card carries its kind and page: the answer is that page again. */
+export const fromDocumentsPage = z.object({
+  kind: z.enum(DOCUMENT_KINDS).optional(),
+  page: z.coerce.number().int().min(1).max(10_000).optional(),
+});
+
+/** Where a document action answers: its documents page when it came from one, else the claim card. */
+export function backTo(
+  ctx: HandlerContext,
+  d: { claimId: string } & z.infer<typeof fromDocumentsPage>,
+): ((note: DetailNote) => Promise<Reply>) | undefined {
+  const { kind, page } = d;
+  return kind && page ? (note) => documentsReply(ctx, d.claimId, kind, page, note) : undefined;
+}
+
+/** One kind's documents card, at `page`, for this user (signed file links, their own buttons). */
+export async function documentsReply(
+  ctx: HandlerContext,
+  claimId: string,
+  kind: DocumentKind,
+  page: number,
+  note?: DetailNote,
+): Promise<Reply> {
+  const detail = withDocumentLinks(ctx.deps.config, await getClaimDetail(ctx.deps.svc, actor(ctx), claimId), ctx.deps.svc.clock.now());
+  const card = renderClaimDocuments(
+    {
+      claim: detail,
+      kind,
+      documents: detail.documents.filter((d) => d.kind === kind),
+      page,
+      allowedActions: detail.allowedActions,
+      idempotencyKey: newIdempotencyKey(),
+      note: note ?? null,
+    },
+    ctx.locale,
+  );
+  return { card };
+}
 
 export const formErrors = (ctx: HandlerContext, e: ServiceError) => fieldErrors(ctx.locale, e.details.issues);
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { csrInputFromForm, documentFormNeeds, renderAddDocument, renderCommentForm, renderFilePrompt } from '../../cards';
+import { csrInputFromForm, documentFormNeeds, renderAddDocument, renderCommentForm } from '../../cards';
 import { csrFileName, renderCsrPdf } from '../../reports/csrPdf';
 import { getClaimDetail } from '../../services/claims';
 import { addAdditionalInfo, addComment, addMetric, generateCsr, previewCsr, removeDocument } from '../../services/documents';
@@ -7,12 +7,15 @@ import { isServiceError } from '../../services/errors';
 import { beginFileUpload, cancelPendingUpload } from '../../services/pendingUploads';
 import { action } from '../actions';
 import type { HandlerContext, Reply } from '../turn';
+import { askForFile } from './filePrompt';
 import {
   actor,
   claimRef,
   commandThenDetail,
+  backTo,
   detailReply,
   formData,
+  fromDocumentsPage,
   formErrors,
   messageReply,
   newIdempotencyKey,
@@ -60,34 +63,32 @@ export const documentActions = {
     addFormReply(ctx, d.claimId, d.kind, {}, d.documentId),
   ),
 
-  /** Files: the description first, then the bot waits (in the database) for the next file the user sends in 1:1 chat. */
+  /**
+   * Files: the description first, then the bot waits (in the database) for the next file the user
+   * sends in 1:1 chat; asked for elsewhere, the prompt goes to that chat (filePrompt.ts).
+   */
   'doc.add': action(
     formData.and(versionedRef).and(z.object({ kind: z.enum(['INVOICE', 'PROOF', 'METRIC', 'ADDITIONAL_INFO']) })),
     async (ctx, d) => {
       const { claimId, version, kind, details, documentId, replacesDocumentId = documentId, uploadRequestId, ...rest } = d;
       try {
-        const pending = await beginFileUpload(ctx.deps.svc, actor(ctx), {
-          claimId,
-          version,
-          kind,
-          details: typeof details === 'string' ? details : '',
-          fields: rest,
-          replacesDocumentId,
-          uploadRequestId,
-        });
         const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), claimId);
-        return {
-          card: renderFilePrompt(
+        return await askForFile(ctx, detail, kind, (opts) =>
+          beginFileUpload(
+            ctx.deps.svc,
+            actor(ctx),
             {
-              claim: detail,
-              kind: pending.kind,
-              expiresAt: pending.expiresAt,
-              now: ctx.deps.svc.clock.now(),
-              maxMb: Math.round(ctx.deps.config.files.maxBytes / 1048576),
+              claimId,
+              version,
+              kind,
+              details: typeof details === 'string' ? details : '',
+              fields: rest,
+              replacesDocumentId,
+              uploadRequestId,
             },
-            ctx.locale,
+            opts,
           ),
-        };
+        );
       } catch (e) {
         if (isServiceError(e) && e.kind === 'invalid')
           return addFormReply(
@@ -148,8 +149,8 @@ export const documentActions = {
       backToForm(ctx, d, 'ADDITIONAL_INFO'),
     ),
   ),
-  'doc.remove': action(versionedRef.extend({ documentId: z.string().uuid() }).passthrough(), (ctx, d) =>
-    commandThenDetail(ctx, d.claimId, () => removeDocument(ctx.deps.svc, actor(ctx), d), 'saved'),
+  'doc.remove': action(versionedRef.extend({ documentId: z.string().uuid() }).and(fromDocumentsPage), (ctx, d) =>
+    commandThenDetail(ctx, d.claimId, () => removeDocument(ctx.deps.svc, actor(ctx), d), 'saved', undefined, backTo(ctx, d)),
   ),
 
   'comment.form': action(claimRef.passthrough(), async (ctx, d) => {

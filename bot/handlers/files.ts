@@ -35,6 +35,9 @@ function source(a: Attachment): { url: string; fileName: string } | null {
  * stored; a refused file stores nothing and says why.
  */
 export async function handleFileMessage(ctx: HandlerContext, attachments: Attachment[]): Promise<Reply> {
+  // Teams gives a bot files only in 1:1 chat; whatever arrives elsewhere (an inline image) is not the
+  // document anyone waits for, and the wait stays for the file in the 1:1 chat.
+  if (ctx.conversation.type !== 'personal') return messageReply(ctx, 'upload.onlyPersonal');
   const pending = await getPendingUpload(ctx.deps.svc, actor(ctx));
   if (!pending && (await isAwaitingFundsFile(ctx.deps.svc, actor(ctx)))) return fundsFile(ctx, attachments);
   if (!pending) {

@@ -12,7 +12,17 @@ import type { ServiceError } from '../../services/errors';
 import { approveClaim, disputeClaim, rejectClaim, requestInformation, reviewDocument, startReview } from '../../services/review';
 import { action } from '../actions';
 import type { HandlerContext, Reply } from '../turn';
-import { actor, commandThenDetail, formData, formErrors, newIdempotencyKey, typedValues, versionedRef } from './common';
+import {
+  actor,
+  backTo,
+  commandThenDetail,
+  formData,
+  formErrors,
+  fromDocumentsPage,
+  newIdempotencyKey,
+  typedValues,
+  versionedRef,
+} from './common';
 
 type FormRender = (vm: ApproveFormView, locale: string) => ReturnType<typeof renderApproveForm>;
 
@@ -26,7 +36,14 @@ function formAction(render: FormRender) {
     const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), claimId);
     return {
       card: render(
-        { claim: detail, amountMinor: detail.amountMinor, currency: detail.currency, idempotencyKey: newIdempotencyKey(), ...state },
+        {
+          claim: detail,
+          amountMinor: detail.amountMinor,
+          currency: detail.currency,
+          decisions: detail.decisions,
+          idempotencyKey: newIdempotencyKey(),
+          ...state,
+        },
         ctx.locale,
       ),
       claimId,
@@ -51,7 +68,10 @@ export const reviewActions = {
 
   // Per-document Accept / Needs fix; the feedback text comes from that document's own input.
   'review.doc': action(
-    formData.and(versionedRef).and(z.object({ documentId: z.string().uuid(), decision: z.enum(['ACCEPT', 'NEEDS_FIX']) })),
+    formData
+      .and(versionedRef)
+      .and(z.object({ documentId: z.string().uuid(), decision: z.enum(['ACCEPT', 'NEEDS_FIX']) }))
+      .and(fromDocumentsPage),
     (ctx, d) => {
       const feedback = d[needsFixInputId(d.documentId)];
       return commandThenDetail(
@@ -67,6 +87,8 @@ export const reviewActions = {
             idempotencyKey: d.idempotencyKey,
           }),
         d.decision === 'ACCEPT' ? 'documentAccepted' : 'feedbackSent',
+        undefined,
+        backTo(ctx, d),
       );
     },
   ),

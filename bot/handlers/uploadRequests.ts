@@ -6,13 +6,13 @@ import {
   t,
   renderAskColleague,
   renderAskSent,
-  renderFilePrompt,
   renderUploadRequest,
   type AdaptiveCard,
 } from '../../cards';
 import type { UploadRequestView } from '../../services/uploadRequests';
 import { getClaimDetail, getClaimSummary, type ClaimSummary } from '../../services/claims';
 import { isServiceError, invalid, type ServiceError } from '../../services/errors';
+import { Prisma } from '../../services/db/client';
 import { EDITABLE } from '../../services/lifecycle';
 import { beginFileUpload } from '../../services/pendingUploads';
 import {
@@ -22,12 +22,13 @@ import {
   requestUpload,
   searchColleagues,
 } from '../../services/uploadRequests';
-import type { Graph } from '../../services/graph';
+import { isGuest, type Graph } from '../../services/graph';
 import { log } from '../../services/log';
 import { resolveUser } from '../../services/users';
 import { action } from '../actions';
 import { reachUser } from '../proactive';
 import type { BotDeps, HandlerContext, Reply } from '../turn';
+import { askForFile } from './filePrompt';
 import { actor, claimRef, detailReply, formData, formErrors, newIdempotencyKey, typedValues } from './common';
 
 /** Our own people search (application/search) answers with `user:<id>`; Teams' Graph picker answers with AAD object ids. */
@@ -84,7 +85,8 @@ export async function assigneeFromPick(ctx: HandlerContext, pick: string): Promi
   if (pick.startsWith(LOCAL_PREFIX)) return pick.slice(LOCAL_PREFIX.length);
   const graph = await graphFor(ctx);
   const profile = graph ? await graph.getUser(pick) : null;
-  if (!profile) throw invalid([{ path: 'assigneeId', code: 'custom', message: 'Choose a colleague from the list' }]);
+  // A guest of the tenant is someone of another organisation: not a colleague to ask.
+  if (!profile || isGuest(profile)) throw invalid([{ path: 'assigneeId', code: 'custom', message: 'Choose a colleague from the list' }]);
   const org = await ctx.deps.svc.db.organisation.findUniqueOrThrow({ where: { id: ctx.user.organisationId } });
   const u = await resolveUser(
     ctx.deps.svc,
@@ -126,13 +128,16 @@ export async function searchColleaguesInvoke(ctx: HandlerContext, value: unknown
     });
     const known = await ctx.deps.svc.db.user.findMany({
       where: { tenantId: org.tenantId, aadObjectId: { in: found.map((f) => f.id) } },
-      select: { id: true, aadObjectId: true },
+      select: { id: true, aadObjectId: true, roles: { where: { role: 'REVIEWER' }, select: { role: true } } },
     });
     const idOf = new Map(known.map((k) => [k.aadObjectId, k.id]));
+    const reviewers = new Set(known.filter((k) => k.roles.length > 0).map((k) => k.aadObjectId));
     const listed = new Set(results.map((r) => r.value));
     for (const f of found) {
       const ours = idOf.get(f.id);
       if (ours === ctx.user.id) continue;
+      // Guests belong to other organisations; reviewers judge claims, they do not supply documents.
+      if (isGuest(f) || reviewers.has(f.id)) continue;
       const v = ours ? `${LOCAL_PREFIX}${ours}` : f.id;
       if (!listed.has(v)) results.push({ value: v, title: personTitle(f) });
       listed.add(v);
@@ -182,14 +187,14 @@ function refusal(ctx: HandlerContext, e: ServiceError): string {
   return [v.text, ...v.lines].join(' ');
 }
 
-/** Kinds whose document carries data the colleague types in (invoice details, metric name and value) before the file. */
-const DESCRIBED_KINDS = new Set(['INVOICE', 'METRIC']);
 /** What the card data carries besides the inputs of the describe form. */
 const START_DATA = new Set(['uploadRequestId', 'idempotencyKey']);
 
 /**
  * The document form for the requested kind, answering through `upload.start` with the request's
  * id (the partner forms' own verbs are partner-only commands and know nothing of the request).
+ * Every kind is described first: the colleague writes the document's own note (required for a
+ * proof); the requester's instruction is shown apart and never becomes the note.
  */
 async function describeFormReply(
   ctx: HandlerContext,
@@ -197,19 +202,26 @@ async function describeFormReply(
   state: { values?: Record<string, string>; errors?: Record<string, string> } = {},
 ): Promise<Reply> {
   const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), view.claimId);
-  const kind = view.kind === 'METRIC' ? 'METRIC' : 'INVOICE';
   const card = renderAddDocument(
     {
       claim: detail,
-      kind,
+      kind: view.kind,
       idempotencyKey: newIdempotencyKey(),
       requiredMetrics: detail.activityType.requiredMetrics,
+      proofGuidance: detail.activityType.proofGuidance,
       ...documentFormNeeds(detail.checklist),
+      request: { requesterName: view.requesterName, message: view.message },
       ...state,
     },
     ctx.locale,
   );
-  return { card: retargetSubmit(card, kind === 'METRIC' ? 'metric.add' : 'doc.add', { uploadRequestId: view.id }) };
+  // The submit carries a fresh key: that is how upload.start tells a described answer from a first click.
+  return {
+    card: retargetSubmit(card, view.kind === 'METRIC' ? 'metric.add' : 'doc.add', {
+      uploadRequestId: view.id,
+      idempotencyKey: newIdempotencyKey(),
+    }),
+  };
 }
 
 /** The card with its `fromVerb` button sending `upload.start` and `data` instead. */
@@ -245,12 +257,13 @@ export async function redeliverWaitingRequests(deps: Pick<BotDeps, 'svc'>, userI
   const openIds = new Set(open.map((r) => r.id));
   const revive = dead.filter((r) => openIds.has(r.dedupeKey.split(':')[1] ?? '')).map((r) => r.id);
   if (revive.length === 0) return 0;
-  // Only still-DEAD rows: two turns at once revive each row once.
-  const r = await db.outboxMessage.updateMany({
-    where: { id: { in: revive }, status: 'DEAD' },
-    data: { status: 'PENDING', attempts: 0, lastError: null, nextAttemptAt: clock.now() },
-  });
-  return r.count;
+  // Only still-DEAD rows: two turns at once revive each row once. Marked as redelivered, so that once
+  // it reaches the colleague the asker is told (services/uploadRequests.ts noteRequestReached).
+  return db.$executeRaw`
+    UPDATE "OutboxMessage"
+    SET status = 'PENDING'::"OutboxStatus", attempts = 0, "lastError" = NULL, "nextAttemptAt" = (${clock.now().toISOString()}::timestamptz AT TIME ZONE 'UTC'),
+        payload = payload || '{"redelivered": true}'::jsonb
+    WHERE id IN (${Prisma.join(revive)}) AND status = 'DEAD'::"OutboxStatus"`;
 }
 
 export const uploadRequestActions = {
@@ -293,46 +306,47 @@ export const uploadRequestActions = {
   }),
 
   /**
-   * The colleague's Upload button: the bot then waits for their file in this 1:1 chat. An invoice or
-   * a metric is described first, on a form that comes back here with its inputs.
+   * The colleague's Upload button: the document is described first (the colleague's own note, an
+   * invoice's data, a metric's value), on a form that comes back here with its inputs; then the bot
+   * waits for their file in this 1:1 chat.
    */
-  'upload.start': action(formData.and(z.object({ uploadRequestId: z.string().uuid() })), async (ctx, d) => {
-    const view = await getUploadRequest(ctx.deps.svc, actor(ctx), d.uploadRequestId);
-    // Fulfilled, declined or cancelled: the card shows what happened instead of a prompt for a file nobody wants.
-    if (view.status !== 'OPEN') return requestCardReply(ctx, view.id, t(ctx.locale, 'error.conflict.upload_request_closed'));
-    const inputs = Object.fromEntries(Object.entries(d).filter(([k]) => !START_DATA.has(k)));
-    const described = DESCRIBED_KINDS.has(view.kind);
-    if (described && Object.keys(inputs).length === 0) return describeFormReply(ctx, view);
-    const { details, otherName, ...fields } = inputs;
-    // The metric form offers the required metric names and a free-text alternative (as metric.add reads it).
-    if (view.kind === 'METRIC' && typeof otherName === 'string' && otherName.trim()) fields.name = otherName;
-    try {
-      const pending = await beginFileUpload(ctx.deps.svc, actor(ctx), {
-        claimId: view.claimId,
-        kind: view.kind,
-        details: described ? (typeof details === 'string' ? details : '') : view.message,
-        fields: described ? fields : {},
-        uploadRequestId: view.id,
-      });
-      return {
-        card: renderFilePrompt(
-          {
-            claim: { id: view.claimId, number: view.claimNumber, name: view.claimName },
-            kind: pending.kind,
-            expiresAt: pending.expiresAt,
-            now: ctx.deps.svc.clock.now(),
-            maxMb: Math.round(ctx.deps.config.files.maxBytes / 1048576),
-          },
-          ctx.locale,
-        ),
-      };
-    } catch (e) {
-      if (isServiceError(e) && e.kind === 'invalid' && described)
-        return describeFormReply(ctx, view, { values: typedValues(inputs), errors: formErrors(ctx, e) });
-      if (isServiceError(e) && (e.kind === 'conflict' || e.kind === 'rule_failed')) return requestCardReply(ctx, view.id, refusal(ctx, e));
-      throw e;
-    }
-  }),
+  'upload.start': action(
+    formData.and(z.object({ uploadRequestId: z.string().uuid(), idempotencyKey: z.string().max(100).optional() })),
+    async (ctx, d) => {
+      const view = await getUploadRequest(ctx.deps.svc, actor(ctx), d.uploadRequestId);
+      // Fulfilled, declined or cancelled: the card shows what happened instead of a prompt for a file nobody wants.
+      if (view.status !== 'OPEN') return requestCardReply(ctx, view.id, t(ctx.locale, 'error.conflict.upload_request_closed'));
+      // The request card's (or a reminder's) Upload button: describe the document first.
+      if (!d.idempotencyKey) return describeFormReply(ctx, view);
+      const inputs = Object.fromEntries(Object.entries(d).filter(([k]) => !START_DATA.has(k)));
+      const { details, otherName, ...fields } = inputs;
+      // The metric form offers the required metric names and a free-text alternative (as metric.add reads it).
+      if (view.kind === 'METRIC' && typeof otherName === 'string' && otherName.trim()) fields.name = otherName;
+      try {
+        return await askForFile(ctx, { id: view.claimId, number: view.claimNumber, name: view.claimName }, view.kind, (opts) =>
+          beginFileUpload(
+            ctx.deps.svc,
+            actor(ctx),
+            {
+              claimId: view.claimId,
+              kind: view.kind,
+              // The colleague's own words; the request's instruction stays on the request.
+              details: typeof details === 'string' ? details : '',
+              fields,
+              uploadRequestId: view.id,
+            },
+            opts,
+          ),
+        );
+      } catch (e) {
+        if (isServiceError(e) && e.kind === 'invalid')
+          return describeFormReply(ctx, view, { values: typedValues(inputs), errors: formErrors(ctx, e) });
+        if (isServiceError(e) && (e.kind === 'conflict' || e.kind === 'rule_failed'))
+          return requestCardReply(ctx, view.id, refusal(ctx, e));
+        throw e;
+      }
+    },
+  ),
 
   /** Decline needs a reason; a refused decline keeps the request card (with why) rather than replacing it. */
   'upload.decline': action(formData.and(z.object({ uploadRequestId: z.string().uuid() })), async (ctx, d) => {
@@ -350,7 +364,14 @@ export const uploadRequestActions = {
 
   'upload.cancel': action(z.object({ uploadRequestId: z.string().uuid() }).passthrough(), async (ctx, d) => {
     const view = await getUploadRequest(ctx.deps.svc, actor(ctx), d.uploadRequestId);
-    await cancelUploadRequest(ctx.deps.svc, actor(ctx), d);
+    try {
+      await cancelUploadRequest(ctx.deps.svc, actor(ctx), d);
+    } catch (e) {
+      // Withdrawn or answered meanwhile (an old card): the claim as it is now, saying why nothing happened.
+      if (isServiceError(e) && (e.kind === 'conflict' || e.kind === 'forbidden'))
+        return detailReply(ctx, view.claimId, { tone: 'attention', text: refusal(ctx, e) });
+      throw e;
+    }
     ctx.deps.claimChanged(view.claimId, ctx.conversation.id);
     return detailReply(ctx, view.claimId, 'saved');
   }),

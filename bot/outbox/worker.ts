@@ -10,6 +10,7 @@ import { makeTargetResolver, type DeliveryTarget, type ProactiveGraph, type Reso
 import { postCard } from './connector';
 import { Pacer, TEAMS_CONVERSATION_LIMITS } from './pacing';
 import { decide, describeError } from './retryPolicy';
+import { recordDelivery } from '../../services/telemetry';
 
 /**
  * Delivers the notification outbox. Rows are claimed with FOR UPDATE SKIP LOCKED in a short
@@ -62,6 +63,8 @@ export type OutboxWorkerOptions = {
   log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
   /** false: no polling loop; only drainOnce() delivers (tests, one-shot tools). Default true. */
   autoStart?: boolean;
+  /** Runs after a notification is recorded as sent (e.g. telling an asker their request finally arrived); failures are only logged. */
+  afterSent?: (payload: NotificationPayload) => Promise<unknown>;
 };
 
 export type OutboxWorker = {
@@ -182,10 +185,12 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
         });
         return;
       }
+      recordDelivery('sent');
       await markSent(row, payload, target.conversationId, paced.value);
     } catch (e) {
       const err = describeError(e);
       const d = decide(err, row.attempts, config.maxAttempts, backoff);
+      recordDelivery(d.action === 'retry' ? 'retry' : 'dead', err.status);
       if (err.status === 429) pacer.pause(target.conversationId, Date.now() + (d.action === 'retry' ? d.delayMs : 0));
       if (d.action === 'retry') return retryLater(row, d.delayMs, d.error);
       await dead(row, d.error);
@@ -209,6 +214,13 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     if (done.count === 0) {
       log.warn({ outboxId: row.id }, 'notification sent, but its lease had passed to another attempt');
       return;
+    }
+    if (opts.afterSent) {
+      try {
+        await opts.afterSent(payload);
+      } catch (e) {
+        log.warn({ err: e, outboxId: row.id, kind: row.kind }, 'follow-up after a delivered notification failed');
+      }
     }
     // Claim notices are updated in place later (updateClaimCards). Recorded apart from SENT: failing
     // to remember a card must never make a delivered message look unsent (it would be sent again).

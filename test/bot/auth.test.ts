@@ -4,7 +4,10 @@ import { ALEX, executeActivity, messageActivity, type TeamsUser } from '../helpe
 import { startBotHarness, type BotHarness } from '../helpers/botHarness';
 import { invokeCard, textOf } from '../helpers/cardQuery';
 import { startConnectorStub, type ConnectorStub } from '../stubs/connector';
+import { startGraphStub, type GraphStub } from '../stubs/graph';
 import { startIdentityStub, type IdentityStub } from '../stubs/identity';
+
+const NEWCOMER: TeamsUser = { aadObjectId: crypto.randomUUID(), name: 'New in Teams', tenantId: DEMO_TENANT_ID };
 
 /**
  * Authenticated mode (issue #3), over HTTP against the real server: every inbound request must carry a
@@ -27,6 +30,9 @@ describe('bot: authenticated mode', () => {
     await connector.close();
     await identity.close();
   });
+
+  /** What authenticated mode requires besides the credentials (services/config.ts refuses to start without it). */
+  const PRODUCTION = { FILE_LINK_SECRET: crypto.randomBytes(48).toString('base64'), PUBLIC_BASE_URL: 'https://coop-claims.example.org' };
 
   const newcomer = (tenantId = DEMO_TENANT_ID): TeamsUser => ({ aadObjectId: crypto.randomUUID(), name: 'New Partner', tenantId });
   const convOf = (u: TeamsUser) => `a:personal-${u.aadObjectId}`;
@@ -62,6 +68,7 @@ describe('bot: authenticated mode', () => {
         MicrosoftAppTenantId: DEMO_TENANT_ID,
         ALLOWED_TENANT_IDS: DEMO_TENANT_ID,
         BOT_OPENID_METADATA_URL: identity.openIdMetadataUrl,
+        ...PRODUCTION,
       });
     });
     afterAll(async () => {
@@ -156,21 +163,27 @@ describe('bot: authenticated mode', () => {
   describe('managed identity', () => {
     const APP_ID = crypto.randomUUID();
     let h: BotHarness;
+    let graph: GraphStub;
     const saved = { endpoint: process.env.IDENTITY_ENDPOINT, header: process.env.IDENTITY_HEADER };
 
     beforeAll(async () => {
       // App Service publishes its managed-identity endpoint to the process this way; @azure/identity reads it.
       process.env.IDENTITY_ENDPOINT = identity.managedIdentityEndpoint;
       process.env.IDENTITY_HEADER = identity.identityHeader;
+      graph = await startGraphStub({ users: [{ id: NEWCOMER.aadObjectId, displayName: 'Nadia Newcomer', mail: 'nadia@contoso.com' }] });
+      // No client secret anywhere: the bot and Graph both get their tokens from the managed identity.
       h = await startBotHarness({
         MicrosoftAppId: APP_ID,
         MicrosoftAppType: 'UserAssignedMSI',
         MicrosoftAppTenantId: DEMO_TENANT_ID,
         BOT_OPENID_METADATA_URL: identity.openIdMetadataUrl,
+        GRAPH_BASE_URL: graph.url,
+        ...PRODUCTION,
       });
     });
     afterAll(async () => {
       await h.close();
+      await graph.close();
       if (saved.endpoint === undefined) delete process.env.IDENTITY_ENDPOINT;
       else process.env.IDENTITY_ENDPOINT = saved.endpoint;
       if (saved.header === undefined) delete process.env.IDENTITY_HEADER;
@@ -191,6 +204,25 @@ describe('bot: authenticated mode', () => {
       expect(identity.managedIdentityRequests).toContainEqual(
         expect.objectContaining({ clientId: APP_ID, resource: 'https://api.botframework.com' }),
       );
+    });
+
+    it('reads a newcomer’s directory profile from Graph with a token of the same managed identity', async () => {
+      const token = identity.channelToken({ aud: APP_ID, serviceurl: connector.url });
+      const r = await deliver(h, messageActivity(NEWCOMER, connector.url, 'help'), token);
+      expect(r.status).toBe(200);
+      // The profile is loaded after the turn: the name the directory knows replaces the one in the activity.
+      const named = async () =>
+        (await h.world.db.user.findFirst({ where: { aadObjectId: NEWCOMER.aadObjectId } }))?.displayName === 'Nadia Newcomer';
+      for (let i = 0; i < 100 && !(await named()); i++) await settle();
+      expect(await named()).toBe(true);
+      expect(graph.requests.find((q) => q.path === `/v1.0/users/${NEWCOMER.aadObjectId}`)?.headers.authorization).toBe(
+        `Bearer ${identity.managedIdentityToken}`,
+      );
+      expect(identity.managedIdentityRequests).toContainEqual({
+        clientId: APP_ID,
+        resource: 'https://graph.microsoft.com',
+        identityHeader: identity.identityHeader,
+      });
     });
   });
 

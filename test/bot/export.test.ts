@@ -6,6 +6,7 @@ import { exportLink } from '../../bot/exportLinks';
 import { ALEX, ISAIAH, MEGAN, PATTI, executeActivity, messageActivity, type TeamsUser } from '../helpers/activities';
 import { startBotHarness, type BotHarness } from '../helpers/botHarness';
 import { action, actions, invokeCard, textOf } from '../helpers/cardQuery';
+import { pdfText } from '../helpers/pdfText';
 import { insertClaim } from '../helpers/world';
 import { startConnectorStub, type ConnectorStub } from '../stubs/connector';
 
@@ -45,7 +46,7 @@ describe('bot: retention export', () => {
   const userId = async (u: TeamsUser) => (await h.world.db.user.findFirstOrThrow({ where: { aadObjectId: u.aadObjectId } })).id;
 
   /** A claim whose documents carry real stored files (one replaced), with a decision and its reason in History. */
-  async function claimWithFiles() {
+  async function claimWithFiles(reason = 'The invoice is dated after the activity') {
     const c = await insertClaim(h.world, { complete: true });
     const docs = await h.world.db.document.findMany({ where: { claimId: c.id, kind: { in: ['INVOICE', 'PROOF'] } } });
     const store = h.bot.deps.files;
@@ -70,7 +71,7 @@ describe('bot: retention export', () => {
     let card = await click(PATTI, 'claim.open', { claimId: c.id });
     card = await click(PATTI, 'review.start', action(card, 'review.start').data);
     const form = await click(PATTI, 'review.reject.form', action(card, 'review.reject.form').data);
-    await click(PATTI, 'review.reject', { ...action(form, 'review.reject').data, reason: 'The invoice is dated after the activity' });
+    await click(PATTI, 'review.reject', { ...action(form, 'review.reject').data, reason });
     return c;
   }
 
@@ -122,10 +123,34 @@ describe('bot: retention export', () => {
 
     const pdf = Buffer.from(await zip.file('summary.pdf')!.async('uint8array'));
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-    expect(pdf.toString('latin1').match(/\/Type \/Page\b(?!s)/g)).toHaveLength(1);
+    const summary = await pdfText(pdf);
+    expect(summary.pages).toBe(1);
+    const summaryText = summary.text.replace(/\s+/g, ' ');
+    for (const s of [
+      c.number,
+      'Status: Rejected',
+      'Decisions and reasons',
+      'Patti Fernandez · Rejected',
+      'The invoice is dated after the activity',
+    ])
+      expect([s, summaryText.includes(s)]).toEqual([s, true]);
 
     // Who exported is in History.
     expect(await h.world.db.historyEvent.count({ where: { claimId: c.id, type: 'claim_exported', actorId: await userId(ALEX) } })).toBe(1);
+  });
+
+  it("the summary is in the exporting person's language, with a Korean reason as written", async () => {
+    const reason = '청구서 날짜가 활동 이후입니다';
+    const c = await claimWithFiles(reason);
+    const ready = await click({ ...ALEX, locale: 'ko-KR' }, 'claim.export', { claimId: c.id });
+    expect(textOf(ready)).toContain(`${c.number} 내보내기 준비 완료`);
+    const zip = await JSZip.loadAsync(Buffer.from(await (await fetch(downloadUrl(ready))).arrayBuffer()));
+    const summary = await pdfText(Buffer.from(await zip.file('summary.pdf')!.async('uint8array')));
+    expect(summary.pages).toBe(1);
+    const text = summary.text.replace(/\s+/g, ' ');
+    for (const s of ['청구 기록 요약', '상태: 거부됨', '결정 및 사유', 'Patti Fernandez · 거부', reason, '이 ZIP에 든 문서'])
+      expect([s, text.includes(s)]).toEqual([s, true]);
+    expect(text).not.toContain('Decisions and reasons');
   });
 
   it('refuses a colleague and another organisation; an admin and a reviewer may; a forged link is 404, an expired or stale one 403', async () => {

@@ -146,7 +146,11 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
     const tooMuch = await click(PATTI, 'review.approve', { ...action(form, 'review.approve').data, amount: '2000' });
     expect(textOf(tooMuch)).toContain('2000');
     expect((await claimRow(c.id)).status).toBe('IN_REVIEW');
-    card = await click(PATTI, 'review.approve', { ...action(tooMuch, 'review.approve').data, amount: '600.00' });
+    card = await click(PATTI, 'review.approve', {
+      ...action(tooMuch, 'review.approve').data,
+      amount: '600.00',
+      reason: 'Two of the five webinars had no Microsoft content',
+    });
     expect(textOf(card)).toContain('Approved');
     const approved = await claimRow(c.id);
     expect(approved.status).toBe('APPROVED');
@@ -183,7 +187,11 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
 
     card = await click(PATTI, 'claim.open', { claimId: c.id });
     form = await click(PATTI, 'review.approve.form', action(card, 'review.approve.form').data);
-    await click(PATTI, 'review.approve', { ...action(form, 'review.approve').data, amount: '500' });
+    await click(PATTI, 'review.approve', {
+      ...action(form, 'review.approve').data,
+      amount: '500',
+      reason: 'Half of the costs are eligible',
+    });
     expect((await claimRow(c.id)).status).toBe('APPROVED');
     const types = (await h.world.db.historyEvent.findMany({ where: { claimId: c.id } })).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['rejected', 'disputed', 'approved']));
@@ -213,7 +221,13 @@ describe('bot: reviewer workflow on cards, and the owner kept informed', () => {
     const c = await insertClaim(h.world, { status: 'IN_REVIEW', complete: true, amountMinor: 20_000 });
     const [a, b] = await Promise.all([
       click(PATTI, 'review.approve', { claimId: c.id, version: c.version, idempotencyKey: 'race-approve-a', amount: '200' }),
-      click(PATTI, 'review.approve', { claimId: c.id, version: c.version, idempotencyKey: 'race-approve-b', amount: '150' }),
+      click(PATTI, 'review.approve', {
+        claimId: c.id,
+        version: c.version,
+        idempotencyKey: 'race-approve-b',
+        amount: '150',
+        reason: 'One invoice is outside the period',
+      }),
     ]);
     const row = await claimRow(c.id);
     expect(row.status).toBe('APPROVED');

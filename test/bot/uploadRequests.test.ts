@@ -1,7 +1,7 @@
 import { redeliverWaitingRequests } from '../../bot/handlers/uploadRequests';
 import { remindOverdueUploads } from '../../services/expiry';
 import { DEMO_TENANT_ID } from '../../prisma/seed';
-import { ALEX, ISAIAH, executeActivity, fileActivity, messageActivity, searchActivity, type TeamsUser } from '../helpers/activities';
+import { ALEX, ISAIAH, PATTI, executeActivity, fileActivity, messageActivity, searchActivity, type TeamsUser } from '../helpers/activities';
 import { startBotHarness, type BotHarness } from '../helpers/botHarness';
 import { action, actions, choicesOf, findInput, invokeCard, textOf } from '../helpers/cardQuery';
 import { insertClaim } from '../helpers/world';
@@ -126,7 +126,7 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
       choicesOf(form, 'assigneeId')
         .map((c) => c.title)
         .join('\n'),
-    ).not.toMatch(/Isabel Outsider|Alex Wilber/);
+    ).not.toMatch(/Isabel Outsider|Alex Wilber|Patti Fernandez/);
 
     const r = await h.post(searchActivity(ALEX, connector.url, 'colleagues', 'isa'));
     expect(r.status).toBe(200);
@@ -137,6 +137,12 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
 
     const none = await h.post(searchActivity(ALEX, connector.url, 'colleagues', 'fabrikam'));
     expect((none.body as typeof body).value.results).toEqual([]);
+    // Reviewers sit in the demo tenant, but they judge claims: the picker never offers them.
+    const reviewer = await h.post(searchActivity(ALEX, connector.url, 'colleagues', 'patti'));
+    expect((reviewer.body as typeof body).value.results).toEqual([]);
+    const refused = await d.ask(claim.id, { assigneeId: `user:${h.world.users.reviewer}`, kind: 'INVOICE', message: 'Not for you' });
+    expect(textOf(refused)).toContain('Colleague: Pick a colleague from your organisation.');
+    expect(await db().uploadRequest.count({ where: { message: 'Not for you' } })).toBe(0);
   });
 
   it('asking Isaiah before he ever talked to the bot: saved, and Alex is told plainly he cannot be reached yet', async () => {
@@ -188,6 +194,14 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     expect(action(card, 'upload.start').data).toEqual({ uploadRequestId: unreachableRequestId });
     // Nothing is left waiting: a further turn re-queues nothing.
     expect(await redeliverWaitingRequests(h.bot.deps, h.world.users.colleague)).toBe(0);
+    // Alex, who was told "couldn't reach Isaiah yet", is now told it reached him (once).
+    const reached = await d.cardArrives(convOf(ALEX), /Your request reached Isaiah Langer/);
+    expect(textOf(reached)).toContain(`Isaiah Langer opened Co-op Claims and now has your request for the invoice on ${claim.number}`);
+    expect(action(reached, 'claim.open').data).toEqual({ claimId: claim.id });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(connector.cardsIn(convOf(ALEX)).filter((c) => /Your request reached/.test(textOf(c)))).toHaveLength(1);
+    // A request delivered at the first try says nothing more to the asker.
+    expect(await db().outboxMessage.count({ where: { kind: 'upload_reached' } })).toBe(1);
   });
 
   it('a file sent before clicking Upload is not stored; Isaiah is shown the request to answer', async () => {
@@ -204,8 +218,21 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     expect(await db().document.count()).toBe(docs);
   });
 
-  it('Isaiah clicks Upload, sends a PDF: it lands on the claim as his, the request is fulfilled, Alex is told', async () => {
-    const prompt = await d.click(ISAIAH, 'upload.start', action(requestCard, 'upload.start').data);
+  it('Isaiah clicks Upload, writes his own note, sends a PDF: it lands on the claim as his, the request is fulfilled, Alex is told', async () => {
+    // The proof is described first: Alex's instruction is shown apart, and the note is Isaiah's to write.
+    const form = await d.click(ISAIAH, 'upload.start', action(requestCard, 'upload.start').data);
+    expect(textOf(form)).toContain('Alex Wilber asked you:');
+    expect(textOf(form)).toContain('Photos of the booth, please');
+    expect(findInput(form, 'details')).toMatchObject({ isRequired: true });
+    expect(findInput(form, 'details')?.value).toBeUndefined();
+    const submit = action(form, 'upload.start');
+    expect(submit.data).toMatchObject({ uploadRequestId: proofRequestId, idempotencyKey: expect.any(String) });
+    // Without a note of his own nothing waits for a file, and the form says what is missing.
+    const noNote = await d.click(ISAIAH, 'upload.start', { ...submit.data, details: '  ', url: '' });
+    expect(textOf(noNote)).toMatch(/Explanatory note/);
+    expect(await db().pendingUpload.count({ where: { userId: h.world.users.colleague } })).toBe(0);
+    const note = 'Our stand at the Ignite partner pavilion, Microsoft logo on the back wall';
+    const prompt = await d.click(ISAIAH, 'upload.start', { ...action(noNote, 'upload.start').data, details: note, url: '' });
     expect(textOf(prompt)).toMatch(/file/i);
     expect(textOf(prompt)).toContain(claim.number);
 
@@ -222,6 +249,7 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
 
     const doc = await db().document.findFirstOrThrow({ where: { claimId: claim.id, kind: 'PROOF', fileName: 'booth.pdf' } });
     expect(doc.uploaderId).toBe(h.world.users.colleague);
+    expect(doc.details).toBe(note);
     const req = await db().uploadRequest.findUniqueOrThrow({ where: { id: proofRequestId } });
     expect(req).toMatchObject({ status: 'FULFILLED', documentId: doc.id });
     expect(await db().historyEvent.count({ where: { claimId: claim.id, type: 'upload_fulfilled' } })).toBe(1);
@@ -247,7 +275,7 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     expect(findInput(form, 'vendor')).toBeDefined();
     expect(findInput(form, 'invoiceNumber')).toBeDefined();
     const submit = action(form, 'upload.start');
-    expect(submit.data).toEqual({ uploadRequestId: req.id });
+    expect(submit.data).toMatchObject({ uploadRequestId: req.id });
 
     // A typo in the amount comes back on the same form with what he typed, and nothing waits for a file.
     const fields = { vendor: 'Hotel Seattle', invoiceNumber: 'HS-2026-88', invoiceDate: '2026-09-02', amount: '12x' };
@@ -381,6 +409,34 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
     expect(await db().uploadRequest.findUniqueOrThrow({ where: { id: req.id } })).toMatchObject({ status: 'FULFILLED' });
     expect(await remindOverdueUploads(h.bot.deps.svc)).toBe(0); // nothing open is left to remind of
   });
+
+  it('Isaiah comments on the claim (kept in History); when the reviewer asks for more, he is not told to resubmit', async () => {
+    const card = await d.click(ISAIAH, 'claim.open', { claimId: claim.id });
+    const form = await d.click(ISAIAH, 'comment.form', action(card, 'comment.form').data);
+    const posted = await d.click(ISAIAH, 'comment.add', {
+      ...action(form, 'comment.add').data,
+      text: 'The booth photos are from day two; day one had no logo wall yet.',
+    });
+    expect(textOf(posted)).toContain('Comment posted.');
+    expect(textOf(posted)).toContain('The booth photos are from day two');
+    const row = await db().historyEvent.findFirstOrThrow({ where: { claimId: claim.id, type: 'comment_added' } });
+    expect(row.actorId).toBe(h.world.users.colleague);
+
+    // The claim goes to review; the reviewer asks for more: each reader is told what is theirs to do.
+    const c = await db().claim.update({ where: { id: claim.id }, data: { status: 'IN_REVIEW' } });
+    await d.click(PATTI, 'review.requestInfo', {
+      claimId: claim.id,
+      version: c.version,
+      idempotencyKey: 'colleague-audience-1',
+      message: 'Please add the attendee list.',
+    });
+    const owner = await d.cardArrives(convOf(ALEX), /is now Action required/);
+    expect(textOf(owner)).toContain('Update the claim and resubmit.');
+    const colleague = await d.cardArrives(convOf(ISAIAH), /is now Action required/);
+    expect(textOf(colleague)).toContain('The reviewer asked the claim owner for more information.');
+    expect(textOf(colleague)).not.toMatch(/resubmit/i);
+    expect(textOf(colleague)).toContain('Please add the attendee list.');
+  });
 });
 
 describe('bot: ask a colleague who never opened the app (Graph configured)', () => {
@@ -403,6 +459,15 @@ describe('bot: ask a colleague who never opened the app (Graph configured)', () 
         { id: MEGAN_AAD, displayName: 'Megan Bowen', mail: 'meganb@example.com' },
         { id: ISLA_AAD, displayName: 'Isla Newhire', mail: 'islan@example.com' },
         { id: ADELE_AAD, displayName: 'Adele Vance', mail: 'adelev@example.com' },
+        // Neither is a colleague to ask: a guest of another organisation, and the reviewer.
+        {
+          id: '00000000-0000-0000-0000-00000000e002',
+          displayName: 'Isabella Guest',
+          mail: 'isabella@fabrikam.example',
+          userPrincipalName: 'isabella_fabrikam.example#EXT#@contoso.onmicrosoft.com',
+          userType: 'Guest',
+        },
+        { id: PATTI.aadObjectId, displayName: 'Patti Fernandez', mail: 'pattif@example.com' },
       ],
       catalogAppIds: [CATALOG_ID],
     });
@@ -443,11 +508,18 @@ describe('bot: ask a colleague who never opened the app (Graph configured)', () 
     const r = await h.post(searchActivity(ALEX, connector.url, 'colleagues', 'is'));
     const results = (r.body as { value: { results: Array<{ value: string; title: string }> } }).value.results;
     const isaiah = await h.world.db.user.findFirstOrThrow({ where: { aadObjectId: ISAIAH.aadObjectId } });
-    // Isaiah once (known to the bot), Isla by her Entra id; nobody else.
+    // Isaiah once (known to the bot), Isla by her Entra id; nobody else (not the guest Isabella).
     expect(results).toEqual([
       { value: `user:${isaiah.id}`, title: 'Isaiah Langer (isaiahl@example.com)' },
       { value: ISLA_AAD, title: 'Isla Newhire (islan@example.com)' },
     ]);
+    // The reviewer is in the directory, and known to the bot as a reviewer: never offered.
+    const patti = await h.post(searchActivity(ALEX, connector.url, 'colleagues', 'pat'));
+    expect((patti.body as { value: { results: unknown[] } }).value.results).toEqual([]);
+    // Picking the guest by id anyway is refused, and adds nobody.
+    const refused = await d.ask(claim.id, { assigneeId: '00000000-0000-0000-0000-00000000e002', message: 'Anything' });
+    expect(textOf(refused)).toMatch(/Choose a colleague from the list/);
+    expect(await h.world.db.user.count({ where: { aadObjectId: '00000000-0000-0000-0000-00000000e002' } })).toBe(0);
 
     const sent = await d.ask(claim.id, { assigneeId: ISLA_AAD, message: 'Receipts from the catering' });
     expect(textOf(sent)).toMatch(/I asked Isla Newhire/);

@@ -377,7 +377,9 @@ describe('size', () => {
     }));
     const card = renderClaimDetail(claim, 'ko-KR');
     expect(problems(card)).toEqual([]);
-    if (n === 30) expect(texts(card)).toContain('…외 25건');
+    // The newest five; the rest are one button away (the documents card of that kind).
+    expect(texts(card)).toContain(`전체 ${n}건 중 최근 5건`);
+    expect(actions(card).find((a) => a.verb === 'claim.documents')).toMatchObject({ data: { claimId: ids.claim, kind: 'PROOF' } });
   });
 
   test('the edit form is prefilled from the claim', () => {

@@ -6,12 +6,14 @@ import {
   renderAssignReview,
   renderAskSent,
   renderClaimDetail,
+  renderClaimDocuments,
   renderCommentForm,
   renderConfirmCancel,
   renderCreateClaim,
   renderEditClaim,
   renderDisputeForm,
   renderError,
+  renderFileElsewhere,
   renderFilePrompt,
   renderFileReceived,
   renderHistory,
@@ -32,6 +34,7 @@ import {
   renderAllocationPick,
   renderAllocationForm,
   type AdaptiveCard,
+  type ClaimDetailView,
   type CreateClaimView,
   type HistoryView,
   type NotificationView,
@@ -161,6 +164,52 @@ export const overviewView: OverviewView = {
   ],
 };
 
+/** An incentives admin's overview: a closed period that left funds unclaimed, the organisation's claims, a filter applied. */
+export const adminOverview: OverviewView = {
+  rows: [
+    { ...overviewView.rows[0]!, expiredMinor: 0 },
+    {
+      ...overviewView.rows[0]!,
+      allocationId: 'x3',
+      period: 'FY26-H1',
+      claimingDeadline: '2026-02-14',
+      windowOpen: false,
+      claimedMinor: 800000,
+      approvedMinor: 800000,
+      remainingMinor: 0,
+      expiredMinor: 3200000,
+    },
+  ],
+  totals: [{ ...overviewView.totals[0]!, earnedMinor: 8000000, claimedMinor: 2300000, approvedMinor: 1300000, expiredMinor: 3200000 }],
+  myClaims: [
+    {
+      status: 'SUBMITTED',
+      total: 12,
+      claims: [
+        {
+          id: ids.claim,
+          number: 'CLM-2026-00042',
+          name: 'Spring cloud webinar series',
+          amountMinor: 1250050,
+          currency: 'USD',
+          updatedAt: '2026-11-20T09:00:00Z',
+          ownerName: 'Alex Wilber',
+        },
+      ],
+    },
+  ],
+  claimsScope: 'organisation',
+  filters: {
+    locations: [{ id: 'a1b2c3d4-0000-4000-8000-000000000001', name: 'Contoso Korea' }],
+    programs: [{ id: 'a1b2c3d4-0000-4000-8000-000000000002', name: 'CSP Indirect Reseller' }],
+    owners: [
+      { id: 'a1b2c3d4-0000-4000-8000-000000000003', name: 'Alex Wilber' },
+      { id: 'a1b2c3d4-0000-4000-8000-000000000004', name: 'Megan Bowen' },
+    ],
+    selected: { ownerId: 'a1b2c3d4-0000-4000-8000-000000000003' },
+  },
+};
+
 export const historyView: HistoryView = {
   claim: { id: ids.claim, number: 'CLM-2026-00042', name: 'Spring cloud webinar series' },
   items: [
@@ -181,10 +230,21 @@ export const historyView: HistoryView = {
       summary: 'Feedback on proof',
       actorName: 'Patti Fernandez',
       actorKind: 'REVIEWER',
-      data: { text: 'The Microsoft logo is not visible.' },
+      data: { text: 'The Microsoft logo is not visible.', documentKind: 'PROOF', documentName: 'invitation.png' },
       statusBefore: null,
       statusAfter: null,
       at: '2026-04-02T08:00:00Z',
+    },
+    {
+      id: '39b',
+      type: 'upload_requested',
+      summary: 'Asked Isaiah Langer to upload METRIC',
+      actorName: 'Alex Wilber',
+      actorKind: 'USER',
+      data: { assigneeName: 'Isaiah Langer', kind: 'METRIC', message: 'Registered guests, please.', dueDate: '2026-04-05' },
+      statusBefore: null,
+      statusAfter: null,
+      at: '2026-04-01T09:00:00Z',
     },
     {
       id: '39',
@@ -281,6 +341,17 @@ export const notifications: NotificationView[] = [
     byName: 'Alex Wilber',
   },
   { ...base, kind: 'upload_fulfilled', uploadRequestId: ids.uploadRequest, documentKind: 'METRIC', byName: 'Isaiah Langer' },
+  { ...base, kind: 'upload_reached', uploadRequestId: ids.uploadRequest, documentKind: 'INVOICE', assigneeName: 'Isaiah Langer' },
+  {
+    ...base,
+    kind: 'status_changed',
+    from: 'IN_REVIEW',
+    to: 'ACTION_REQUIRED',
+    byName: 'Patti Fernandez',
+    reason: 'Please add the attendee list.',
+    audience: 'colleague',
+  },
+  { ...base, kind: 'review_needed', status: 'DISPUTED', reason: 'The seminar ran inside the usage period.' },
   {
     ...base,
     kind: 'upload_declined',
@@ -291,6 +362,7 @@ export const notifications: NotificationView[] = [
   },
   { ...base, kind: 'upload_cancelled', uploadRequestId: ids.uploadRequest, documentKind: 'PROOF', byName: 'Alex Wilber' },
   { ...base, kind: 'upload_reminder', uploadRequestId: ids.uploadRequest, documentKind: 'METRIC', dueAt: '2026-04-05T17:00:00Z' },
+  { ...base, kind: 'file_prompt', documentKind: 'INVOICE', expiresAt: '2026-03-26T10:15:00Z', maxMb: 25 },
   { ...base, kind: 'expiry_warning', deadline: '2026-08-14' },
   { ...base, kind: 'review_needed', status: 'SUBMITTED' },
   { ...base, kind: 'review_assigned', status: 'IN_REVIEW', byName: 'Patti Fernandez' },
@@ -332,6 +404,33 @@ export const notifications: NotificationView[] = [
     },
   },
   { ...base, kind: 'review_escalated', status: 'DISPUTED', ageBusinessDays: 11, targetBusinessDays: 5, reviewerName: 'Nestor Wilke' },
+];
+
+/** `n` proofs like the fixture's, each its own document (a trade show's photos). */
+export function manyProofs(n: number): ClaimDetailView['documents'] {
+  const proof = editingClaim().documents[1]!;
+  return Array.from({ length: n }, (_, i) => ({
+    ...proof,
+    id: `d${String(i).padStart(7, '0')}-4e5f-4a6b-9c8d-7e6f5a4b3c2d`,
+    details: `${proof.details} (photo ${i + 1})`,
+    fileName: `photo-${i + 1}.jpg`,
+  }));
+}
+
+/** A rejection and the partner's dispute of it, as a disputed claim's card shows them. */
+export const disputeDecisions: NonNullable<ClaimDetailView['decisions']> = [
+  {
+    kind: 'rejected',
+    byName: 'Patti Fernandez',
+    at: '2026-04-03T09:00:00Z',
+    reason: 'The seminar ran before the usage period started.',
+  },
+  {
+    kind: 'disputed',
+    byName: 'Alex Wilber',
+    at: '2026-04-04T10:00:00Z',
+    reason: 'The seminar ran on 2 March, inside the usage period: see the agenda.',
+  },
 ];
 
 /** Every card of the product with realistic data, by name. */
@@ -379,6 +478,33 @@ export function allCards(locale: string): Array<[string, AdaptiveCard]> {
         locale,
       ),
     ],
+    [
+      'claimDetail (disputed, reviewer)',
+      renderClaimDetail({ ...reviewerClaim(), status: 'DISPUTED', decisions: disputeDecisions }, locale, { timeZone: 'Asia/Seoul' }),
+    ],
+    [
+      'claimDocuments (reviewer, page 2 of 3)',
+      renderClaimDocuments(
+        {
+          claim: claimRef,
+          kind: 'PROOF',
+          documents: manyProofs(25),
+          page: 2,
+          allowedActions: reviewerClaim().allowedActions,
+          idempotencyKey: KEY,
+          note: 'documentAccepted',
+        },
+        locale,
+        { timeZone: 'Asia/Seoul' },
+      ),
+    ],
+    [
+      'claimDocuments (partner, none)',
+      renderClaimDocuments(
+        { claim: claimRef, kind: 'METRIC', documents: [], page: 1, allowedActions: editingClaim().allowedActions, idempotencyKey: KEY },
+        locale,
+      ),
+    ],
     ...(['INVOICE', 'PROOF', 'METRIC', 'CSR', 'ADDITIONAL_INFO'] as const).map(
       (kind) =>
         [
@@ -395,16 +521,44 @@ export function allCards(locale: string): Array<[string, AdaptiveCard]> {
           ),
         ] as [string, AdaptiveCard],
     ),
+    [
+      'addDocument PROOF (colleague answering a request)',
+      renderAddDocument(
+        {
+          kind: 'PROOF',
+          claim: { ...claimRef, currency: 'USD' },
+          idempotencyKey: KEY,
+          proofGuidance: 'Invitation, agenda and event photos',
+          request: { requesterName: 'Alex Wilber', message: 'Photos of the booth, please' },
+        },
+        locale,
+      ),
+    ],
+    [
+      'addDocument ADDITIONAL_INFO (colleague answering a request)',
+      renderAddDocument(
+        {
+          kind: 'ADDITIONAL_INFO',
+          claim: { ...claimRef, currency: 'USD' },
+          idempotencyKey: KEY,
+          request: { requesterName: 'Alex Wilber', message: 'The attendee list' },
+        },
+        locale,
+      ),
+    ],
     ['filePrompt', renderFilePrompt({ claim: claimRef, kind: 'INVOICE', expiresAt: '2026-03-26T10:15:00Z', maxMb: 25 }, locale)],
+    ['fileElsewhere (sent)', renderFileElsewhere({ claim: claimRef, kind: 'INVOICE', userName: 'Alex Wilber', sent: true }, locale)],
+    ['fileElsewhere (no 1:1 chat)', renderFileElsewhere({ claim: claimRef, kind: 'PROOF', userName: 'Megan Bowen', sent: false }, locale)],
     ['fileReceived', renderFileReceived({ claim: claimRef, kind: 'INVOICE', fileName: 'INV-1042.pdf' }, locale)],
     ['comment', renderCommentForm(form, locale)],
-    ['dispute', renderDisputeForm(form, locale)],
+    ['dispute', renderDisputeForm({ ...form, decisions: disputeDecisions.slice(0, 1) }, locale)],
     ['requestInfo', renderRequestInfoForm(form, locale)],
     ['approve', renderApproveForm({ ...form, amountMinor: 1250050, currency: 'USD' }, locale)],
     ['reject', renderRejectForm(form, locale)],
     ['confirmCancel', renderConfirmCancel(form, locale)],
     ['overview', renderOverview(overviewView, locale)],
     ['overview (empty)', renderOverview({ rows: [], totals: [], myClaims: [] }, locale)],
+    ['overview (admin, filtered)', renderOverview(adminOverview, locale)],
     ['history', renderHistory(historyView, locale)],
     ['history (empty)', renderHistory({ claim: historyView.claim, items: [], nextCursor: null }, locale)],
     [

@@ -1,15 +1,18 @@
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import schema from './adaptive-card-1.5.schema.json';
+import chartsSchema from './adaptive-card-charts.schema.json';
 import { VERBS, cardBytes, type AdaptiveCard } from '../../cards';
 
 /**
- * Checks a rendered card the way Teams would care: the 1.5 subset schema (strict: unknown element
- * or action types and unknown properties fail), nothing left unexpanded by the templating engine,
+ * Checks a rendered card the way Teams would care: the 1.5 subset schema and Teams' chart elements
+ * (strict: unknown element or action types and unknown properties fail), a text fallback on every chart, nothing left unexpanded by the templating engine,
  * a known verb on every Action.Execute, unique input ids, and well under the 28 KB card budget.
  */
 const ajv = new Ajv({ allErrors: true, strict: false });
 addFormats(ajv);
+// Teams' chart elements (Chart.HorizontalBar.Stacked, Chart.Gauge) live in their own schema, referenced by $id.
+ajv.addSchema(chartsSchema);
 const validateSchema = ajv.compile(schema);
 const KNOWN_VERBS = new Set<string>(Object.values(VERBS));
 
@@ -32,6 +35,9 @@ export function problems(card: AdaptiveCard): string[] {
   const ids = new Set<string>();
   walk(card, (o) => {
     if (o.type === 'Action.Execute' && !KNOWN_VERBS.has(String(o.verb))) out.push(`unknown verb ${String(o.verb)}`);
+    // A client without charts must lose nothing: every chart falls back to an element (its figures as text).
+    if (typeof o.type === 'string' && o.type.startsWith('Chart.') && (!o.fallback || typeof o.fallback !== 'object'))
+      out.push(`${o.type} without a text fallback`);
     if (typeof o.type === 'string' && o.type.startsWith('Input.')) {
       const id = String(o.id);
       if (ids.has(id)) out.push(`duplicate input id ${id}`);

@@ -11,7 +11,7 @@
  *
  * Everything runs in its own process group and temp dirs; stop() (or the test process exiting) kills it.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -20,6 +20,7 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { BOT, TENANT_ID, configYaml, findUser, personalChatId } from '../../playground/config';
+import { build } from '../../scripts/build';
 
 const ROOT = path.join(__dirname, '..', '..');
 const BOT_MAIN = path.join(ROOT, 'dist', 'bot', 'main.js');
@@ -52,7 +53,7 @@ export type StackOptions = {
   botEnv?: Record<string, string>;
   /** Command that starts the bot instead of `node dist/bot/main.js` (local experiments only). */
   botCommand?: string[];
-  /** How long to wait for the bot's /healthz (embedded PostgreSQL first start can be slow). */
+  /** How long to wait for the bot's /readyz (embedded PostgreSQL first start can be slow). */
   readyTimeoutMs?: number;
 };
 
@@ -71,6 +72,11 @@ export type Stack = {
   openAs(who: string): Promise<PlaygroundPage>;
   /** Last lines the bot printed (for failure messages). */
   botLog(lines?: number): string;
+  /**
+   * Runs SQL on the bot's database, to set up what would take many clicks (a claim with dozens of
+   * documents, a decision made earlier). Only with the test server jest starts (TEST_ADMIN_DATABASE_URL).
+   */
+  sql<R extends Record<string, unknown> = Record<string, unknown>>(text: string, values?: unknown[]): Promise<R[]>;
   stop(): Promise<void>;
 };
 
@@ -173,33 +179,10 @@ class FatalWait extends Error {}
 // ---------------------------------------------------------------------------------------------
 // build
 
-const SOURCE_DIRS = ['bot', 'cards', 'services', 'prisma'];
-
-function newestSourceMtime(): number {
-  let newest = 0;
-  const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== 'migrations' && entry.name !== 'node_modules') walk(p);
-      } else if (/\.(ts|json)$/.test(entry.name) && !entry.name.endsWith('.d.ts')) {
-        newest = Math.max(newest, fs.statSync(p).mtimeMs);
-      }
-    }
-  };
-  for (const d of SOURCE_DIRS) if (fs.existsSync(path.join(ROOT, d))) walk(path.join(ROOT, d));
-  return newest;
-}
-
-/** Compiles the project when dist/bot/main.js is missing or older than a source file (tsc emits despite type errors elsewhere). */
+/** Builds dist/ the way `npm start` does (scripts/build.js: nothing when unchanged, else tsc --incremental). */
 export function ensureBuilt(): void {
-  if (fs.existsSync(BOT_MAIN) && fs.statSync(BOT_MAIN).mtimeMs >= newestSourceMtime()) return;
-  const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.json')], { cwd: ROOT, encoding: 'utf8' });
-  if (!fs.existsSync(BOT_MAIN)) throw new Error(`Build did not produce ${BOT_MAIN}:\n${r.stdout}${r.stderr}`);
-  // Touch so an unchanged tree does not rebuild on the next test file even if tsc skipped main.js.
-  const now = new Date();
-  fs.utimesSync(BOT_MAIN, now, now);
+  if (build({ quiet: true }) !== 0 || !fs.existsSync(BOT_MAIN))
+    throw new Error(`Build did not produce ${BOT_MAIN} (npm run build says why)`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -280,11 +263,11 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     bot = startGroup(cmd!, args, { cwd: ROOT, env: botEnv, logFile: botLogFile });
     const botProc = bot;
     await waitFor(
-      `the bot's ${botUrl}/healthz`,
+      `the bot's ${botUrl}/readyz`,
       opts.readyTimeoutMs ?? 120_000,
       async () => {
         if (botProc.exitCode !== null) throw new FatalWait(`the bot exited (code ${botProc.exitCode}):\n${tail(botLogFile)}`);
-        const r = await fetch(`${botUrl}/healthz`);
+        const r = await fetch(`${botUrl}/readyz`);
         return r.status === 200 ? true : undefined;
       },
       () => tail(botLogFile),
@@ -376,6 +359,16 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
       switchUser,
       openAs,
       botLog: (lines = 40) => tail(botLogFile, lines),
+      sql: async <R extends Record<string, unknown>>(text: string, values: unknown[] = []) => {
+        if (!database) throw new Error('stack.sql needs the test database server (run under jest)');
+        const c = new Client({ connectionString: database.url });
+        await c.connect();
+        try {
+          return (await c.query<R>(text, values)).rows;
+        } finally {
+          await c.end();
+        }
+      },
       stop,
     };
   } catch (e) {
@@ -727,13 +720,14 @@ export class PlaygroundPage {
   }
 
   /** Saves a PNG of the page under test/e2e/screenshots/<name>.png. */
-  async screenshot(name: string, card?: Card): Promise<string> {
+  async screenshot(name: string, card?: Card, opts: { top?: boolean } = {}): Promise<string> {
     await this.focus();
     fs.mkdirSync(SCREENSHOTS_DIR, { recursive: true });
     const file = path.join(SCREENSHOTS_DIR, `${name.replace(/[^\w.-]+/g, '-')}.png`);
     await this.settle();
-    // Bottom-aligned so the message above the card (usually what you typed) stays in the picture.
-    if (card) await card.locator.evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    // Bottom-aligned so the message above the card (usually what you typed) stays in the picture;
+    // `top` shows the head of a card taller than the window instead.
+    if (card) await card.locator.evaluate((el, top) => el.scrollIntoView({ block: top ? 'start' : 'end' }), opts.top ?? false);
     await this.pw.screenshot({ path: file });
     return file;
   }

@@ -135,7 +135,7 @@ test('Patti is told, finds the claim in her queue, starts the review and marks t
   // "Needs fix" on the proof only: the feedback is tied to that document.
   const proofRow = patti.section(inReview, 'Screenshot of the live ad', 'Needs fix');
   await patti.clickAction('Needs fix', proofRow);
-  await patti.fillInput('What needs fixing?', 'The screenshot must show the landing-page URL.', proofRow);
+  await patti.fillInput('What needs fixing in Screenshot of the live ad?', 'The screenshot must show the landing-page URL.', proofRow);
   await patti.screenshot('review-08-needs-fix', proofRow);
   await patti.clickAction('Send feedback', proofRow);
   const withFeedback = await patti.waitForCard('The screenshot must show the landing-page URL.');
@@ -208,20 +208,25 @@ test('Patti approves part of the amount; Alex is told and his overview shows the
   const approveForm = await patti.waitForCard('Approved amount (USD)');
   expect(await patti.inputValue('Approved amount (USD)', approveForm)).toMatch(/^800(\.00)?$/);
   await patti.fillInput('Approved amount (USD)', '600', approveForm);
+  // A cut needs its reason: the partner reads it on the claim and in the notification.
+  await patti.fillInput('Reason for approving less', 'Only three of the four weeks ran with Microsoft content.', approveForm);
   await patti.screenshot('review-17-approve-form', approveForm);
   await patti.clickAction('Approve', approveForm);
   const approved = await patti.waitForCard(/search ads\s*Approved/);
   expect(await text(approved)).toContain('$600.00');
+  expect(await text(approved)).toContain('Why less was approved: Only three of the four weeks');
   await patti.screenshot('review-18-approved', approved);
 
   const told = await alex.waitForCard(`${number} is now Approved`);
   expect(await text(told)).toContain('Approved amount: $600.00');
+  expect(await text(told)).toContain('Why less was approved: Only three of the four weeks');
   await alex.screenshot('review-19-partner-approved-notice', told);
 
   await alex.sendText('claims');
   const overview = await alex.waitForCard('Your co-op funds');
   const overviewText = await text(overview);
-  expect(overviewText).toMatch(/Approved\n\$600\.00/);
+  // The fund is drawn as a chart (the playground draws Teams charts): its line says what is left of what was earned.
+  expect(overviewText).toContain('$47,400.00 remaining of $48,000.00 earned');
   expect(overviewText).toContain(`${number} · Autumn search ads`);
   await alex.screenshot('review-20-overview', overview);
 

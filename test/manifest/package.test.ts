@@ -20,11 +20,13 @@ import { writeIcons } from '../../manifest/icons';
 const MANIFEST_DIR = path.join(__dirname, '..', '..', 'manifest');
 const SCHEMA_DIR = path.join(path.dirname(require.resolve('@microsoft/app-manifest')), 'json-schemas', 'teams');
 
+const PACKAGE_VERSION = (JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string })
+  .version;
 const config: AppPackageConfig = {
   teamsAppId: '11111111-2222-4333-8444-555555555555',
   botAppId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
   botDomain: 'coop-claims.example.com',
-  appVersion: '1.2.3',
+  appVersion: PACKAGE_VERSION,
 };
 
 // The bot's commands, as the issue fixes them; the manifest must offer exactly these.
@@ -41,7 +43,7 @@ function tempDir(): string {
 /** A copy of manifest/ whose files can be broken without touching the real ones. */
 function sourceCopy(): string {
   const dir = tempDir();
-  for (const file of ['manifest.template.json', 'ko-kr.json', 'color.png', 'outline.png']) {
+  for (const file of ['manifest.json', 'ko-kr.json', 'color.png', 'outline.png']) {
     fs.copyFileSync(path.join(MANIFEST_DIR, file), path.join(dir, file));
   }
   return dir;
@@ -114,7 +116,7 @@ describe('manifest.json', () => {
 
   it('is filled from configuration: app id, bot id, SSO resource and domain', () => {
     expect(manifest.id).toBe(config.teamsAppId);
-    expect(manifest.version).toBe('1.2.3');
+    expect(manifest.version).toBe(PACKAGE_VERSION);
     expect(manifest.bots![0].botId).toBe(config.botAppId);
     expect(manifest.webApplicationInfo).toEqual({
       id: config.botAppId,
@@ -162,7 +164,7 @@ describe('manifest.json', () => {
 
   it('refuses to package an invalid manifest and writes no zip', async () => {
     const source = sourceCopy();
-    editJson(path.join(source, 'manifest.template.json'), (m) => {
+    editJson(path.join(source, 'manifest.json'), (m) => {
       delete m.bots[0].botId;
     });
     const target = tempDir();
@@ -175,7 +177,7 @@ describe('manifest.json', () => {
   it('rejects configuration that is not a GUID or a bare host name', () => {
     const errors = checkConfig({ ...config, botAppId: 'playground-bot', botDomain: 'https://bot.example.com/api' });
     expect(errors).toHaveLength(2);
-    expect(errors.join('\n')).toMatch(/MicrosoftAppId must be a GUID/);
+    expect(errors.join('\n')).toMatch(/BOT_ID \(MicrosoftAppId\) must be a GUID/);
     expect(errors.join('\n')).toMatch(/BOT_DOMAIN/);
   });
 

@@ -415,7 +415,8 @@ describe('claims', () => {
       });
       const d = await getClaimDetail(w.svc, { userId: w.users.colleague }, c.id);
       expect(d.viewerRole).toBe('colleague');
-      expect(d.allowedActions).toEqual(['upload_requested', 'history']);
+      // A colleague on the claim may comment too; nothing else.
+      expect(d.allowedActions).toEqual(['comment', 'upload_requested', 'history']);
       expect(d.openUploadRequests).toEqual([
         expect.objectContaining({ assigneeName: 'Isaiah Langer', kind: 'PROOF', message: 'Photos of the event' }),
       ]);

@@ -52,6 +52,7 @@ describe('funds', () => {
       claimedMinor: 75_000,
       approvedMinor: 60_000,
       remainingMinor: 4_725_000,
+      expiredMinor: 0,
       claimingDeadline: '2027-02-14',
       windowOpen: true,
     });
@@ -100,6 +101,7 @@ describe('funds', () => {
       claimedMinor: 0,
       approvedMinor: 0,
       remainingMinor: 700_000,
+      expiredMinor: 0,
     });
     const usd = o.totals.find((t) => t.currency === 'USD')!;
     const usdRows = o.rows.filter((r) => r.currency === 'USD');
@@ -138,16 +140,81 @@ describe('funds', () => {
     expect(theirs.myClaims).toEqual([]);
   });
 
-  it('lists the actor’s own claims grouped by status', async () => {
-    const megan = w.users.incentivesAdmin;
-    const a = await claimOn('ACTION_REQUIRED', 1_000, { ownerId: megan });
-    const b = await claimOn('EDITING', 2_000, { ownerId: megan });
-    const c = await claimOn('EDITING', 3_000, { ownerId: megan });
-    const o = await getOverview(w.svc, { userId: megan });
-    expect(o.myClaims.map((g) => [g.status, g.claims.map((x) => x.id).sort()])).toEqual([
-      ['ACTION_REQUIRED', [a.id]],
-      ['EDITING', [b.id, c.id].sort()],
+  it('lists an incentives user’s own claims grouped by status', async () => {
+    const scoped = await w.db.user.create({
+      data: {
+        organisationId: w.orgId,
+        tenantId: 't',
+        aadObjectId: 'own-claims',
+        displayName: 'Own Claims',
+        roles: { create: [{ role: 'INCENTIVES_USER' }] },
+      },
+    });
+    const a = await claimOn('ACTION_REQUIRED', 1_000, { ownerId: scoped.id });
+    const b = await claimOn('EDITING', 2_000, { ownerId: scoped.id });
+    const c = await claimOn('EDITING', 3_000, { ownerId: scoped.id });
+    const o = await getOverview(w.svc, { userId: scoped.id });
+    expect(o.claimsScope).toBe('mine');
+    expect(o.filters).toBeUndefined();
+    expect(o.myClaims.map((g) => [g.status, g.claims.map((x) => x.id).sort(), g.total])).toEqual([
+      ['ACTION_REQUIRED', [a.id], 1],
+      ['EDITING', [b.id, c.id].sort(), 2],
     ]);
-    expect(o.myClaims[0]!.claims[0]).toMatchObject({ number: a.number, amountMinor: 1_000, currency: 'USD' });
+    expect(o.myClaims[0]!.claims[0]).toMatchObject({ number: a.number, amountMinor: 1_000, currency: 'USD', ownerName: 'Own Claims' });
+  });
+
+  it('keeps what can still be claimed apart from what a closed window left unclaimed', async () => {
+    const closed = await w.db.fundAllocation.findFirstOrThrow({
+      where: { locationId: w.allocation.locationId, programId: w.allocation.programId, period: 'FY26-H2' },
+    });
+    await claimOn('APPROVED', 300_000, { approvedMinor: 200_000, allocationId: closed.id });
+    const o = await getOverview(w.svc, { userId: w.users.incentivesUser });
+    const row = o.rows.find((r) => r.allocationId === closed.id)!;
+    expect(row).toMatchObject({ windowOpen: false, claimedMinor: 200_000, remainingMinor: 0, expiredMinor: closed.earnedMinor - 200_000 });
+    const usd = o.totals.find((t) => t.currency === 'USD')!;
+    const usdRows = o.rows.filter((r) => r.currency === 'USD');
+    expect(usd.remainingMinor).toBe(usdRows.filter((r) => r.windowOpen).reduce((s, r) => s + r.remainingMinor, 0));
+    expect(usd.expiredMinor).toBe(
+      usdRows.filter((r) => !r.windowOpen).reduce((s, r) => s + Math.max(0, r.earnedMinor - r.claimedMinor), 0),
+    );
+    expect(usd.expiredMinor).toBeGreaterThan(0);
+    expect(usd.remainingMinor + usd.expiredMinor + usd.claimedMinor).toBeGreaterThanOrEqual(usd.earnedMinor);
+  });
+
+  it('shows an admin the organisation’s claims by status, narrowed by location, program and owner', async () => {
+    const megan = w.users.incentivesAdmin;
+    const alex = w.users.incentivesUser;
+    const seoul = await w.db.fundAllocation.findFirstOrThrow({
+      where: { location: { partnerId: '4871299' }, program: { code: 'CSP_INDIRECT_RESELLER' }, period: 'FY27-H1' },
+    });
+    const mine = await claimOn('SUBMITTED', 5_000, { ownerId: megan });
+    const alexs = await claimOn('SUBMITTED', 6_000, { ownerId: alex });
+    const inSeoul = await claimOn('EDITING', 7_000, { ownerId: alex, allocationId: seoul.id });
+    const o = await getOverview(w.svc, { userId: megan });
+    expect(o.claimsScope).toBe('organisation');
+    const submitted = o.myClaims.find((g) => g.status === 'SUBMITTED')!;
+    expect(submitted.claims.map((c) => c.id)).toEqual(expect.arrayContaining([mine.id, alexs.id]));
+    expect(submitted.total).toBe(await w.db.claim.count({ where: { organisationId: w.orgId, status: 'SUBMITTED' } }));
+    expect(submitted.claims.find((c) => c.id === alexs.id)).toMatchObject({ ownerName: 'Alex Wilber' });
+    expect(o.filters!.locations.map((l) => l.name)).toEqual(expect.arrayContaining(['Contoso Seattle', 'Contoso Seoul']));
+    expect(o.filters!.owners.map((u) => u.name)).toEqual(expect.arrayContaining(['Alex Wilber', 'Megan Bowen']));
+    expect(o.filters!.owners.map((u) => u.name)).not.toContain('Patti Fernandez');
+
+    const ids = (x: typeof o) => x.myClaims.flatMap((g) => g.claims.map((c) => c.id));
+    const byOwner = await getOverview(w.svc, { userId: megan }, { ownerId: megan });
+    expect(ids(byOwner)).toContain(mine.id);
+    expect(ids(byOwner)).not.toContain(alexs.id);
+    expect(byOwner.filters!.selected).toEqual({ ownerId: megan });
+    const byLocation = await getOverview(w.svc, { userId: megan }, { locationId: seoul.locationId, programId: '' });
+    expect(ids(byLocation)).toContain(inSeoul.id);
+    const locations = await w.db.claim.findMany({ where: { id: { in: ids(byLocation) } }, select: { locationId: true } });
+    expect(new Set(locations.map((c) => c.locationId))).toEqual(new Set([seoul.locationId]));
+    await expect(getOverview(w.svc, { userId: megan }, { ownerId: 'not-an-id' })).rejects.toMatchObject({ kind: 'invalid' });
+
+    // A Global admin oversees the same; a user with no admin role still sees only their own.
+    expect(ids(await getOverview(w.svc, { userId: w.users.globalAdmin }))).toEqual(expect.arrayContaining([mine.id, alexs.id, inSeoul.id]));
+    const own = await getOverview(w.svc, { userId: alex }, { ownerId: megan });
+    expect(own.claimsScope).toBe('mine');
+    expect(ids(own)).not.toContain(mine.id);
   });
 });

@@ -44,13 +44,14 @@ describe('people', () => {
       mail: 'MeganB@contoso.com',
       userPrincipalName: 'MeganB@contoso.com',
       preferredLanguage: 'ko-KR',
+      userType: 'Member',
     });
 
     const req = stub.requests.at(-1)!;
     expect(req.path).toBe('/v1.0/users');
     expect(req.headers.consistencylevel).toBe('eventual');
     expect(req.query.get('$search')).toBe('"displayName:meg" OR "mail:meg"');
-    expect(req.query.get('$select')).toBe('id,displayName,mail,userPrincipalName,preferredLanguage');
+    expect(req.query.get('$select')).toBe('id,displayName,mail,userPrincipalName,preferredLanguage,userType');
     expect(req.query.get('$top')).toBe('10');
 
     expect((await graph.searchUsers('adelev@')).map((u) => u.id)).toEqual(['aad-adele']);

@@ -312,9 +312,22 @@ describe('approveClaim', () => {
     expect(zero).toMatchObject({ kind: 'invalid', details: { issues: [expect.objectContaining({ path: 'amount' })] } });
     await expectUntouched(c, 'IN_REVIEW');
 
-    await approveClaim(w.svc, reviewer(), { claimId: c.id, version: c.version, amount: '600.50' });
+    // A cut needs a reason: without one nothing changes, and the message says what is missing.
+    const silent = await approveClaim(w.svc, reviewer(), { claimId: c.id, version: c.version, amount: '600.50', reason: ' ' }).catch(
+      (e) => e,
+    );
+    expect(silent).toMatchObject({
+      kind: 'invalid',
+      details: { issues: [expect.objectContaining({ path: 'reason', code: 'partial_needs_reason' })] },
+    });
+    await expectUntouched(c, 'IN_REVIEW');
+
+    const reason = 'The hotel invoice covers two nights; only one was for the seminar.';
+    await approveClaim(w.svc, reviewer(), { claimId: c.id, version: c.version, amount: '600.50', reason });
     expect((await claimRow(c.id)).approvedMinor).toBe(60_050);
-    expect((await history(c.id))[0]!.data).toMatchObject({ amountMinor: 60_050, claimedMinor: 100_000, partial: true });
+    expect((await history(c.id))[0]!.data).toMatchObject({ amountMinor: 60_050, claimedMinor: 100_000, partial: true, reason });
+    const told = await w.db.outboxMessage.findFirstOrThrow({ where: { claimId: c.id, kind: 'status_changed' } });
+    expect(told.payload).toMatchObject({ to: 'APPROVED', amountMinor: 60_050, reason });
   });
 
   it('accepts exactly the claimed amount', async () => {
@@ -343,7 +356,7 @@ describe('approveClaim', () => {
     const svc = racingServices(w);
     const results = await Promise.allSettled([
       approveClaim(svc, reviewer(), { claimId: c.id, version: c.version }),
-      approveClaim(svc, as(second.id), { claimId: c.id, version: c.version, amount: '500' }),
+      approveClaim(svc, as(second.id), { claimId: c.id, version: c.version, amount: '500', reason: 'Only half is eligible' }),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;

@@ -133,7 +133,7 @@ describe('the dispute round trip', () => {
     r = await disputeClaim(w.svc, owner, { claimId: c.id, version: r.version, reason: 'Metrics are in the invoice' });
     r = await rejectClaim(w.svc, reviewer, { claimId: c.id, version: r.version, reason: 'Still missing' });
     r = await disputeClaim(w.svc, owner, { claimId: c.id, version: r.version, reason: 'Added a note' });
-    r = await approveClaim(w.svc, reviewer, { claimId: c.id, version: r.version, amount: '750' });
+    r = await approveClaim(w.svc, reviewer, { claimId: c.id, version: r.version, amount: '750', reason: 'One invoice is not eligible' });
     expect(r.status).toBe('APPROVED');
     const types = (await w.db.historyEvent.findMany({ where: { claimId: c.id }, orderBy: { id: 'asc' } })).map((h) => h.type);
     expect(types).toEqual(['rejected', 'disputed', 'rejected', 'disputed', 'approved']);

@@ -16,6 +16,8 @@ export type StubUser = {
   mail?: string | null;
   userPrincipalName?: string;
   preferredLanguage?: string | null;
+  /** Graph's "Member" (default) or "Guest" (someone of another organisation invited into the tenant). */
+  userType?: 'Member' | 'Guest';
 };
 
 export type RecordedRequest = {
@@ -93,6 +95,7 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
       mail: u.mail ?? null,
       userPrincipalName: u.userPrincipalName ?? u.mail ?? `${u.id}@contoso.onmicrosoft.com`,
       preferredLanguage: u.preferredLanguage ?? null,
+      userType: u.userType ?? 'Member',
     };
     return select ? Object.fromEntries(select.map((f) => [f, full[f] ?? null])) : full;
   };
