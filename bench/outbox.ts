@@ -1,4 +1,5 @@
 import './lib/env';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import { createAdapter } from '../bot/adapter';
 import { startOutboxWorker } from '../bot/outbox/worker';
@@ -9,7 +10,7 @@ import { startConnectorStub } from '../test/stubs/connector';
 import { populateDemo } from './lib/population';
 import { type BenchPostgres } from './lib/postgres';
 import { type PartResult } from './lib/report';
-import { round, table } from './lib/stats';
+import { median, percentile, round, summarise, table } from './lib/stats';
 import { TenantLimiter } from './lib/tenantLimiter';
 
 /**
@@ -90,6 +91,10 @@ export async function benchOutbox(pg: BenchPostgres, o: OutboxOptions = outboxDe
     });
   }
   const config = loadConfig({ LOG_LEVEL: 'silent', OUTBOX_POLL_MS: '100', OUTBOX_TENANT_RATE_PER_SECOND: String(o.tenantRatePerSecond) });
+  const c0 = await pg.counters(database.name);
+  // The worker, the limiter and the stub share this event loop: a stall here delays sends whatever the pacing.
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const t0 = Date.now();
   const worker = startOutboxWorker({
     db,
@@ -106,6 +111,7 @@ export async function benchOutbox(pg: BenchPostgres, o: OutboxOptions = outboxDe
     const until = o.full ? t0 + 3_600_000 : t0 + (o.warmupSeconds + o.windowSeconds) * 1000;
     while (Date.now() < until && stub.delivered.length < o.notifications) await sleep(250);
     const end = Date.now();
+    loopDelay.disable();
     const delivered = stub.delivered.map((d) => d.timestamp);
     const from = o.full ? t0 : t0 + o.warmupSeconds * 1000;
     const to = o.full ? (delivered[delivered.length - 1] ?? end) : end;
@@ -116,8 +122,48 @@ export async function benchOutbox(pg: BenchPostgres, o: OutboxOptions = outboxDe
     const allowed = Math.min(o.tenantRatePerSecond, o.conversations * (60 / 30));
     const perConversationMax = Math.max(...conversationIds.map((id) => stub.sent(id).length));
     const attempts = stub.requests.filter((r) => r.method === 'POST' && r.path.includes('/activities')).length;
+    // Where the rate goes: the spacing between sends as the tenant limit sees it. The worker spaces
+    // sends by a fixed minimum (Bottleneck minTime); a gap longer than that is time lost.
+    const minTimeMs = Math.ceil(1000 / (o.tenantRatePerSecond * 0.97));
+    const arrivals = limiter.arrivals.filter((t) => t >= from && t <= to);
+    const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]!);
+    const g = summarise(gaps);
+    const lostMs = gaps.reduce((a, x) => a + Math.max(0, x - minTimeMs), 0);
+    const pacing = {
+      minTimeMs,
+      nominalRatePerSecond: round(1000 / minTimeMs),
+      nominalOfAllowed: round(1000 / minTimeMs / o.tenantRatePerSecond, 3),
+      gapP50Ms: g.p50,
+      gapP90Ms: round(
+        percentile(
+          [...gaps].sort((a, b) => a - b),
+          90,
+        ),
+      ),
+      gapP99Ms: g.p99,
+      gapMaxMs: g.max,
+      gapMeanMs: g.mean,
+      gapsOver2xMinTime: gaps.filter((x) => x > 2 * minTimeMs).length,
+      msLostBeyondMinTime: round(lostMs, 0),
+      // How many sends lie between two long gaps: ≈ the batch size when the pipeline empties between batches.
+      sendsBetweenLongGaps: median(
+        gaps
+          .map((x, i) => (x > 2 * minTimeMs ? i : -1))
+          .filter((i) => i >= 0)
+          .map((i, k, a) => (k ? i - a[k - 1]! : NaN))
+          .filter((n) => Number.isFinite(n)),
+      ),
+      statementsPerDelivery: null as number | null,
+      eventLoopDelayP50Ms: round(loopDelay.percentile(50) / 1e6, 1),
+      eventLoopDelayP99Ms: round(loopDelay.percentile(99) / 1e6, 1),
+      eventLoopDelayMaxMs: round(loopDelay.max / 1e6, 1),
+    };
+    const c1 = await pg.counters(database.name);
+    if (c0.statements !== null && c1.statements !== null && delivered.length)
+      pacing.statementsPerDelivery = round((c1.statements - c0.statements) / delivered.length, 1);
     const figures = {
       options: o,
+      pacing,
       delivered: delivered.length,
       attempts,
       duplicates: stub.duplicates(),
@@ -144,6 +190,23 @@ export async function benchOutbox(pg: BenchPostgres, o: OutboxOptions = outboxDe
             ['of allowed', `${Math.round(figures.ofAllowed * 1000) / 10} %`],
             ['429 answers', `${throttled} (conversation ${stub429}, tenant ${limiter.throttled})`],
             [
+              'spacing (minTime) → nominal rate',
+              `${minTimeMs} ms → ${pacing.nominalRatePerSecond}/s = ${Math.round(pacing.nominalOfAllowed * 1000) / 10} % of allowed`,
+            ],
+            [
+              'gaps between sends p50 / mean / p90 / p99 / max',
+              `${pacing.gapP50Ms} / ${pacing.gapMeanMs} / ${pacing.gapP90Ms} / ${pacing.gapP99Ms} / ${pacing.gapMaxMs} ms`,
+            ],
+            [
+              'time lost beyond minTime',
+              `${round(lostMs / 1000, 1)} s of ${figures.windowSeconds} s; ${pacing.gapsOver2xMinTime} gaps > ${2 * minTimeMs} ms, every ${pacing.sendsBetweenLongGaps} sends (median)`,
+            ],
+            ['SQL statements per delivery', pacing.statementsPerDelivery ?? 'n/a'],
+            [
+              'event loop delay p50 / p99 / max',
+              `${pacing.eventLoopDelayP50Ms} / ${pacing.eventLoopDelayP99Ms} / ${pacing.eventLoopDelayMaxMs} ms`,
+            ],
+            [
               `time for all ${o.notifications}`,
               `${o.full ? round((to - t0) / 1000, 0) + ' s (measured)' : figures.extrapolatedSecondsForAll + ' s (extrapolated)'}`,
             ],
@@ -156,14 +219,16 @@ export async function benchOutbox(pg: BenchPostgres, o: OutboxOptions = outboxDe
       seconds: round((Date.now() - started) / 1000, 1),
       figures,
       targets: [
-        { name: 'outbox 429 answers', target: '= 0', value: throttled, unit: '', met: throttled === 0 },
         {
-          name: 'outbox delivery vs allowed rate',
-          target: '≥ 90 %',
+          name: 'outbox delivery vs the allowed tenant rate',
+          target: '≥ 95 %',
+          goal: '≥ 99 %',
           value: round(figures.ofAllowed * 100, 1),
           unit: '%',
-          met: figures.ofAllowed >= 0.9,
+          met: figures.ofAllowed >= 0.95,
+          note: `${figures.ratePerSecond} of ${allowed}/s`,
         },
+        { name: 'outbox 429 answers', target: '= 0', value: throttled, unit: '', met: throttled === 0 },
       ],
     };
   } finally {

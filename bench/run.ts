@@ -1,4 +1,7 @@
 import './lib/env';
+import { benchCards } from './cards';
+import { benchClient } from './client';
+import { benchDiagnose } from './diagnose';
 import { benchMemory } from './memory';
 import { benchOutbox } from './outbox';
 import { benchQueries } from './queries';
@@ -11,7 +14,16 @@ import { benchTurns } from './turns';
  * every target with its figure, and the JSON under bench/results/. `node dist/bench/run.js turns memory`
  * runs only the parts named.
  */
-const PARTS = { turns: benchTurns, queries: benchQueries, outbox: benchOutbox, memory: benchMemory } as const;
+// In the order of issue #13's table (card rendering and the client explain the single-user figures).
+const PARTS = {
+  turns: benchTurns,
+  diagnose: benchDiagnose,
+  cards: benchCards,
+  client: benchClient,
+  outbox: benchOutbox,
+  memory: benchMemory,
+  queries: benchQueries,
+} as const;
 type Part = keyof typeof PARTS;
 
 async function main(): Promise<void> {
@@ -33,6 +45,12 @@ async function main(): Promise<void> {
     await pg.stop();
   }
   const targets = results.flatMap((r) => r.targets);
+  const turns = results.find((r) => r.part === 'turns')?.figures.cpuPerTurnMs as
+    { ours: number; bot: number; postgres: number | null; echo: number } | undefined;
+  if (turns)
+    process.stdout.write(
+      `Headline — CPU per turn (turns part, the realistic mix): bot ${turns.bot} ms + PostgreSQL ${turns.postgres ?? 'n/a'} ms = ${turns.ours} ms; echo bot ${turns.echo} ms\n\n`,
+    );
   process.stdout.write(
     `Targets (${targets.filter((t) => t.met).length} of ${targets.length} met; ${Math.round((Date.now() - started.getTime()) / 1000)} s in all)\n${printTargets(targets)}\n`,
   );

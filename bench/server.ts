@@ -6,16 +6,19 @@ import { startBot } from '../bot/app';
 import { loadConfig } from '../services/config';
 import { createDb } from '../services/db/client';
 import { startEchoBot } from './echoBot';
+import { memoryBreakdown } from './lib/proc';
 
 /**
  * A bot server in its own process, so the load generator and the connector stub do not share its
  * event loop or its heap. Driven over IPC by bench/lib/child.ts:
- *   argv: coop <databaseUrl> | echo
- *   → { ready: url }   ← { cmd: 'memory' } → { memory: NodeJS.MemoryUsage } (after gc when exposed)
+ *   argv: coop <databaseUrl> [<JSON of further configuration variables>] | echo
+ *   → { ready: url }
+ *   ← { cmd: 'memory' } → { memory: MemoryBreakdown } (after gc when exposed)
+ *   ← { cmd: 'cpu' }    → { cpu: NodeJS.CpuUsage } (µs of this process since it started)
  *   ← { cmd: 'stop' }
  */
 async function main(): Promise<void> {
-  const [kind, databaseUrl] = process.argv.slice(2);
+  const [kind, databaseUrl, extra] = process.argv.slice(2);
   let close: () => Promise<void>;
   let url: string;
   if (kind === 'coop') {
@@ -28,6 +31,7 @@ async function main(): Promise<void> {
       SCHEDULER_INTERVAL_SECONDS: '3600',
       LOG_LEVEL: 'silent',
       DEMO_SEED: 'false',
+      ...(extra ? (JSON.parse(extra) as Record<string, string>) : {}),
     });
     const db = createDb(databaseUrl!);
     const bot = await startBot({ config, db });
@@ -51,7 +55,14 @@ async function main(): Promise<void> {
         gc();
         gc();
       }
-      process.send!({ memory: process.memoryUsage() });
+      // V8 hands freed pages back to the system from a background thread: read once that has happened,
+      // or RSS swings by tens of MB from one reading to the next with nothing retained.
+      setTimeout(() => {
+        gc?.();
+        process.send!({ memory: memoryBreakdown() });
+      }, 300);
+    } else if (m.cmd === 'cpu') {
+      process.send!({ cpu: process.cpuUsage() });
     } else if (m.cmd === 'stop') {
       void close().finally(() => process.exit(0));
     }

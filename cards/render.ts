@@ -2,12 +2,26 @@ import * as ACData from 'adaptivecards-templating';
 import type { AdaptiveCard, Json } from './types';
 
 /**
+ * Parsed templates, one per template JSON. `new Template()` parses every `${…}` expression of the
+ * card (adaptive-expressions' ANTLR parser: most of a render's time); `expand()` only evaluates them,
+ * and a Template may be expanded again and again with other data. Keyed by the imported JSON object
+ * itself, so each card keeps its template file as the single source and nothing can go stale.
+ */
+const parsed = new WeakMap<object, ACData.Template>();
+
+/**
  * Expands a JSON template with a prepared view model. Templates bind only finished strings and
  * flags; a property whose prepared value is `null` is dropped afterwards, which is how optional
  * properties (an input's `value`, a link) are left out without a second template variant.
  */
 export function expand(template: object, data: object): AdaptiveCard {
-  const out: unknown = new ACData.Template(template).expand({ $root: data });
+  let t = parsed.get(template);
+  if (!t) {
+    t = new ACData.Template(template);
+    parsed.set(template, t);
+  }
+  // expand() is synchronous and keeps its state on the instance only while it runs, so sharing one is safe.
+  const out: unknown = t.expand({ $root: data });
   return prune(out as Json) as unknown as AdaptiveCard;
 }
 

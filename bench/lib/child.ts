@@ -1,7 +1,15 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import type { MemoryBreakdown } from './proc';
 
-export type ServerChild = { url: string; pid: number; memory: () => Promise<NodeJS.MemoryUsage>; stop: () => Promise<void> };
+export type ServerChild = {
+  url: string;
+  pid: number;
+  memory: () => Promise<MemoryBreakdown>;
+  /** CPU ms (user + system) the server process has used since it started. */
+  cpuMs: () => Promise<number>;
+  stop: () => Promise<void>;
+};
 
 /** Starts bench/server.js (compiled next to this file's parent) as a child process and waits for its URL. */
 export async function startServerChild(args: string[], opts: { execArgv?: string[] } = {}): Promise<ServerChild> {
@@ -24,20 +32,26 @@ export async function startServerChild(args: string[], opts: { execArgv?: string
     child.on('message', onMessage);
     child.once('exit', (code) => reject(new Error(`bench server (${args[0]}) exited with ${code} before it was ready`)));
   });
+  /** Sends `cmd` and resolves with the first answer carrying `key`. */
+  const ask = <T>(cmd: string, key: string) =>
+    new Promise<T>((resolve) => {
+      const onMessage = (m: Record<string, unknown>) => {
+        if (m[key] !== undefined) {
+          child.off('message', onMessage);
+          resolve(m[key] as T);
+        }
+      };
+      child.on('message', onMessage);
+      child.send({ cmd });
+    });
   return {
     url,
     pid: child.pid!,
-    memory: () =>
-      new Promise((resolve) => {
-        const onMessage = (m: { memory?: NodeJS.MemoryUsage }) => {
-          if (m.memory) {
-            child.off('message', onMessage);
-            resolve(m.memory);
-          }
-        };
-        child.on('message', onMessage);
-        child.send({ cmd: 'memory' });
-      }),
+    memory: () => ask<MemoryBreakdown>('memory', 'memory'),
+    cpuMs: async () => {
+      const c = await ask<NodeJS.CpuUsage>('cpu', 'cpu');
+      return (c.user + c.system) / 1000;
+    },
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();

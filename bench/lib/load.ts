@@ -1,15 +1,44 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { executeActivity, messageActivity } from '../../test/helpers/activities';
+import { executeActivity, messageActivity, refreshActivity } from '../../test/helpers/activities';
 import type { SimUser } from './population';
 import { prng } from '../../test/helpers/prng';
 
 /** The kinds of turn a simulated user sends (issue #6: overview, detail, and three card actions). */
-export type TurnKind = 'overview' | 'detail' | 'metric.add' | 'comment.add' | 'claim.history' | 'help';
-export const TURN_KINDS: TurnKind[] = ['overview', 'detail', 'metric.add', 'comment.add', 'claim.history'];
+export type LoadKind = 'overview' | 'detail' | 'metric.add' | 'comment.add' | 'claim.history' | 'help';
+/**
+ * Further card verbs, sent one at a time by bench:diagnose: opening cards and forms, the automatic
+ * refresh, and the lifecycle commands (each on a claim of its own in the right status).
+ */
+export type DiagnoseKind =
+  | 'claim.open'
+  | 'claim.refresh'
+  | 'overview.open'
+  | 'comment.form'
+  | 'doc.add.form'
+  | 'claim.edit.form'
+  | 'reviews.open'
+  | 'claim.submit'
+  | 'review.start'
+  | 'review.approve';
+export type TurnKind = LoadKind | DiagnoseKind;
+export const TURN_KINDS: LoadKind[] = ['overview', 'detail', 'metric.add', 'comment.add', 'claim.history'];
 /** `help` (welcome card, no claim queries) is only used where many cheap turns are needed (memory). */
-const ALL_KINDS: TurnKind[] = [...TURN_KINDS, 'help'];
+const ALL_KINDS: TurnKind[] = [
+  ...TURN_KINDS,
+  'help',
+  'claim.open',
+  'claim.refresh',
+  'overview.open',
+  'comment.form',
+  'doc.add.form',
+  'claim.edit.form',
+  'reviews.open',
+  'claim.submit',
+  'review.start',
+  'review.approve',
+];
 export const INVOKE_KINDS: TurnKind[] = ['metric.add', 'comment.add', 'claim.history'];
 
 /** Relative weights of each kind in the mix. */
@@ -26,7 +55,7 @@ export type LoadResult = {
   staleVersions: number;
 };
 
-function post(agent: http.Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
+export function post(agent: http.Agent, url: URL, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
@@ -49,8 +78,10 @@ function post(agent: http.Agent, url: URL, body: string): Promise<{ status: numb
   });
 }
 
-function build(kind: TurnKind, u: SimUser, serviceUrl: string, r: () => number): object {
+/** The activity for one turn of `kind` by `u` (on `u.claimId` at `u.version` where the verb needs a claim). */
+export function build(kind: TurnKind, u: SimUser, serviceUrl: string, r: () => number): object {
   const who = { aadObjectId: u.aadObjectId, name: u.name };
+  const versioned = () => ({ claimId: u.claimId, version: u.version, idempotencyKey: crypto.randomUUID() });
   switch (kind) {
     case 'overview':
       return messageActivity(who, serviceUrl, 'claims');
@@ -76,10 +107,26 @@ function build(kind: TurnKind, u: SimUser, serviceUrl: string, r: () => number):
       });
     case 'claim.history':
       return executeActivity(who, serviceUrl, 'claim.history', { claimId: u.claimId });
+    case 'claim.open':
+    case 'comment.form':
+    case 'claim.edit.form':
+      return executeActivity(who, serviceUrl, kind, { claimId: u.claimId });
+    case 'claim.refresh':
+      return refreshActivity(who, serviceUrl, { claimId: u.claimId });
+    case 'overview.open':
+    case 'reviews.open':
+      return executeActivity(who, serviceUrl, kind, {});
+    case 'doc.add.form':
+      return executeActivity(who, serviceUrl, kind, { claimId: u.claimId, kind: 'PROOF' });
+    case 'claim.submit':
+    case 'review.start':
+    case 'review.approve':
+      return executeActivity(who, serviceUrl, kind, versioned());
   }
 }
 
-const VERSION_RE = /"version":\s*(\d+)[,}]/; // the claim version in action data (the card's own "version" is a string)
+/** The claim version in a card's action data (the card's own "version" is a string). */
+export const VERSION_RE = /"version":\s*(\d+)[,}]/;
 
 /**
  * Closed loop: each simulated user sends its next turn as soon as the previous one is answered

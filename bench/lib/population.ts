@@ -106,3 +106,54 @@ export async function populateDemo(db: Db, count: number): Promise<SimUser[]> {
   }
   return users;
 }
+
+/**
+ * `count` more EDITING claims for `owner`, each complete enough to submit (invoice, proof with
+ * notes, the seminar's required metric) and small enough to stay within the allocation: the
+ * lifecycle turns of bench:diagnose (submit, start review, approve) each take a claim of their own.
+ */
+export async function populateSubmittable(db: Db, owner: SimUser, count: number): Promise<SimUser[]> {
+  const draft = await db.claim.findUniqueOrThrow({ where: { id: owner.claimId } });
+  const out: SimUser[] = [];
+  for (let n = 0; n < count; n++) {
+    const c = await db.claim.create({
+      data: {
+        number: `CLM-2026-L${String(n).padStart(4, '0')}`,
+        organisationId: draft.organisationId,
+        locationId: draft.locationId,
+        programId: draft.programId,
+        fundAllocationId: draft.fundAllocationId,
+        activityTypeId: draft.activityTypeId,
+        ownerId: draft.ownerId,
+        name: `Lifecycle seminar ${n}`,
+        amountMinor: 100,
+        currency: draft.currency,
+        activityStart: draft.activityStart,
+        activityEnd: draft.activityEnd,
+        status: 'EDITING',
+      },
+    });
+    const file = {
+      uploaderId: draft.ownerId,
+      fileName: 'file.pdf',
+      fileKey: 'sha256-bench',
+      contentType: 'application/pdf',
+      fileSize: 1000,
+    };
+    await db.document.createMany({
+      data: [
+        {
+          claimId: c.id,
+          kind: 'INVOICE',
+          details: 'Venue hire',
+          fields: { vendor: 'Hotel Seattle', invoiceNumber: `INV-L${n}`, invoiceDate: '2026-09-03', amountMinor: 100 },
+          ...file,
+        },
+        { claimId: c.id, kind: 'PROOF', details: 'Agenda and photos', fields: {}, ...file },
+        { claimId: c.id, kind: 'METRIC', details: '', fields: { name: 'Registered guests', value: '40' }, uploaderId: draft.ownerId },
+      ],
+    });
+    out.push({ ...owner, claimId: c.id, number: c.number, version: c.version, otherNumbers: [] });
+  }
+  return out;
+}

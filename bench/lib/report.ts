@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../services/paths';
 
-/** One target from issue #6, with the measured value and whether it is met. */
-export type Target = { name: string; target: string; value: number; unit: string; met: boolean; note?: string };
+/** One target (issues #6 and #13), with the measured value, whether it is met, and the goal beyond it. */
+export type Target = { name: string; target: string; value: number; unit: string; met: boolean; goal?: string; note?: string };
 
 export type PartResult = { part: string; seconds: number; figures: Record<string, unknown>; targets: Target[] };
 
@@ -72,6 +72,10 @@ export function writeResults(parts: PartResult[], m: Machine, started: Date): st
 
 export function printTargets(targets: Target[]): string {
   return targets
-    .map((t) => `  ${t.met ? 'MET   ' : 'MISSED'}  ${t.name}: ${t.value} ${t.unit} (target ${t.target})${t.note ? ` — ${t.note}` : ''}`)
+    .map(
+      (t) =>
+        `  ${t.met ? 'MET   ' : 'MISSED'}  ${t.name}: ${t.value}${t.unit ? ` ${t.unit}` : ''} (target ${t.target}${t.goal ? `; goal ${t.goal}` : ''})` +
+        (t.note ? ` — ${t.note}` : ''),
+    )
     .join('\n');
 }

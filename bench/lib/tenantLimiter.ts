@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
 export class TenantLimiter {
   throttled = 0;
   forwarded = 0;
+  /** When each message forwarded to the connector arrived here (ms): the pacing as Teams would see it. */
+  arrivals: number[] = [];
   private times = new Map<string, number[]>();
   private server!: http.Server;
   url = '';
@@ -62,6 +64,7 @@ export class TenantLimiter {
         }
         recent.push(now);
         this.times.set(tenant, recent);
+        this.arrivals.push(now);
       }
       this.forwarded++;
       const t = new URL(req.url ?? '/', this.target);

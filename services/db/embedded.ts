@@ -113,8 +113,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts a real PostgreSQL server with its files in `dir` (created on first use) on a free loopback port. */
-export async function startEmbeddedPostgres(dir: string, opts: { persistent?: boolean } = {}): Promise<EmbeddedDatabase> {
+/**
+ * Starts a real PostgreSQL server with its files in `dir` (created on first use) on a free loopback port.
+ * `postgresFlags` go to the server's command line (the benchmarks load pg_stat_statements this way).
+ */
+export async function startEmbeddedPostgres(
+  dir: string,
+  opts: { persistent?: boolean; postgresFlags?: string[] } = {},
+): Promise<EmbeddedDatabase> {
   checkDataDirReachable(dir);
   fs.mkdirSync(path.dirname(dir), { recursive: true });
   if (isRoot()) fs.chmodSync(path.dirname(dir), 0o755);
@@ -128,6 +134,7 @@ export async function startEmbeddedPostgres(dir: string, opts: { persistent?: bo
     port,
     persistent: opts.persistent ?? true,
     createPostgresUser: isRoot(),
+    postgresFlags: opts.postgresFlags ?? [],
     onLog: (m: unknown) => pglog.debug(String(m).trim()),
     onError: (m: unknown) => pglog.debug(String(m).trim()),
   });
