@@ -17,7 +17,7 @@ import { log } from '../services/log';
 import { instanceSecret, LOCAL_LINK_SECRET } from '../services/instanceSecrets';
 import { outboxDepth, readinessCheck } from '../services/readiness';
 import { flushTelemetry, noteTurn, observeOutboxDepth } from '../services/telemetry';
-import { resolveUser } from '../services/users';
+import { resolveUser, UNKNOWN_NAME } from '../services/users';
 import { createAdapter, invokeError } from './adapter';
 import { parseCommand } from './commands';
 import { ACTIONS } from './handlers';
@@ -26,15 +26,18 @@ import { handleFileMessage } from './handlers/files';
 import { runTextCommand } from './handlers/text';
 import { redeliverWaitingRequests } from './handlers/uploadRequests';
 import { searchInvoke } from './handlers/search';
-import { helpReply } from './handlers/help';
+import { helpReply, roleRequiredReply } from './handlers/help';
 import { saveConversationReference } from './proactive';
+import { recogniseFirstAdmin, RECOGNITION_WAIT_MS } from './recognition';
 import { startHttpServer } from './server';
 import { startBackgroundWork } from './background';
 import { makeClaimChanged } from './cardUpdates';
 import { Pacer } from './outbox/pacing';
 import { recordClaimCard } from './outbox/claimCards';
-import { verifyDocumentLink } from './documentLinks';
+import { verifyDocumentLink, verifyFundsTemplateLink } from './documentLinks';
 import { registerExportRoutes } from './exportRoutes';
+import { fundsTemplateCsv } from '../services/fundsImport';
+import { applyReviewTenant } from '../services/organisation';
 import type { BotConfig, BotDeps, HandlerContext, Reply, TurnUser } from './turn';
 
 const turnLog = log.child({ mod: 'bot' });
@@ -62,10 +65,22 @@ export class CoopBot extends TeamsActivityHandler {
     try {
       const r = await resolveUser(
         this.deps.svc,
-        { tenantId, aadObjectId, displayName: a.from?.name ?? 'Teams user', locale: activityLocale },
+        { tenantId, aadObjectId, displayName: a.from?.name ?? UNKNOWN_NAME, locale: activityLocale },
         { allowedTenantIds: this.deps.config.bot.allowedTenantIds },
       );
       user = { id: r.id, organisationId: r.organisationId, displayName: r.displayName, locale: r.locale };
+      // The first Global admin (Entra or BOOTSTRAP_ADMINS) is known before this turn answers, except
+      // on an invoke, whose response never waits for Graph: that check finishes behind it.
+      if (r.isNew || !r.hasRoles) {
+        const check = recogniseFirstAdmin(this.deps, context, { ...r, tenantId, aadObjectId }).then(
+          (learnt) => {
+            if (learnt.displayName) user.displayName = learnt.displayName;
+          },
+          (e: Error) => turnLog.warn({ err: e.message }, 'first admin check failed'),
+        );
+        if (a.type !== ActivityTypes.Invoke)
+          await Promise.race([check, new Promise((resolve) => setTimeout(resolve, RECOGNITION_WAIT_MS).unref())]);
+      }
       // First contact: the directory knows the person better than the activity does. Fetched in the
       // background: Graph never runs before an invoke response.
       const graph = this.deps.graph;
@@ -201,7 +216,8 @@ export class CoopBot extends TeamsActivityHandler {
     } catch (e) {
       if (isServiceError(e)) {
         noteTurn({ outcome: e.code });
-        return errorReply(ctx, e, claimId);
+        // A person without the role is told whom to ask (or that the organisation is not set up), never a bare refusal.
+        return e.kind === 'forbidden' && e.code === 'role_required' ? roleRequiredReply(ctx, e) : errorReply(ctx, e, claimId);
       }
       turnLog.error({ err: e }, 'handler failed');
       noteTurn({ outcome: 'internal_error' });
@@ -240,8 +256,11 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
       expiryWarningDays: config.scheduler.expiryWarningDays,
       reminderIntervalHours: config.scheduler.reminderIntervalHours,
       reviewersConversationId: config.reviewersConversationId,
+      reviewTenantId: config.access.reviewTenantId,
     },
   };
+  // Every organisation's review scope follows REVIEW_TENANT_ID as configured now (services/organisation.ts).
+  await applyReviewTenant(db, config.access.reviewTenantId);
   const graph = createGraph(config, opts.graph);
   const adapter = createAdapter(config);
   const base = { svc, config, graph, files: createFileStore(config, graph) };
@@ -265,6 +284,10 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
         fileName: doc.fileName ?? 'document',
         contentType: doc.contentType ?? 'application/octet-stream',
       };
+    },
+    openFundsTemplate: async (organisationId, expires, signature) => {
+      if (!verifyFundsTemplateLink(config.files, organisationId, expires, signature, svc.clock.now())) return null;
+      return fundsTemplateCsv(svc, organisationId);
     },
     routes: (server) => registerExportRoutes(server, deps),
   });

@@ -10,6 +10,7 @@ export type TextCommand =
   | { name: 'history'; number: string }
   | { name: 'reviews' }
   | { name: 'outbox' }
+  | { name: 'admin' }
   | { name: 'exportClaims' }
   | { name: 'cancelUpload' };
 
@@ -22,6 +23,7 @@ const ALIASES: Array<[RegExp, (m: RegExpMatchArray) => TextCommand]> = [
   [/^(?:history|기록)\s+(\S+)$/i, (m) => ({ name: 'history', number: m[1]! })],
   [/^(reviews|review queue|검토)$/i, () => ({ name: 'reviews' })],
   [/^(outbox|알림함)$/i, () => ({ name: 'outbox' })],
+  [/^(admin|administration|settings|관리|설정)$/i, () => ({ name: 'admin' })],
   [/^(cancel upload|업로드 취소)$/i, () => ({ name: 'cancelUpload' })],
 ];
 

@@ -25,3 +25,24 @@ export function verifyDocumentLink(files: LinkSettings, documentId: string, expi
   const given = Buffer.from(signature);
   return expected.length === given.length && crypto.timingSafeEqual(expected, given);
 }
+
+/**
+ * The funds CSV template of one organisation (its PartnerIDs and current funds), signed the same
+ * way under its own prefix, so a document link can never open a template or the other way round.
+ */
+const TEMPLATE_PREFIX = 'funds-template:';
+
+export function fundsTemplateLink(files: LinkSettings, organisationId: string, now: Date): string {
+  const expires = Math.floor(now.getTime() / 1000) + files.linkDays * 86_400;
+  return `${files.publicBaseUrl}/templates/funds/${organisationId}/${expires}/${sign(files.linkSecret, TEMPLATE_PREFIX + organisationId, expires)}`;
+}
+
+export function verifyFundsTemplateLink(
+  files: LinkSettings,
+  organisationId: string,
+  expires: string,
+  signature: string,
+  now: Date,
+): boolean {
+  return verifyDocumentLink(files, TEMPLATE_PREFIX + organisationId, expires, signature, now);
+}

@@ -106,6 +106,8 @@ export async function startHttpServer(opts: {
     expires: string,
     signature: string,
   ) => Promise<{ bytes: Buffer; fileName: string; contentType: string } | null>;
+  /** GET /templates/funds/:organisationId/:expires/:signature — the signed funds CSV template from the organisation card. */
+  openFundsTemplate?: (organisationId: string, expires: string, signature: string) => Promise<string | null>;
   /** More GET routes (e.g. export downloads, bot/exportRoutes.ts). */
   routes?: (server: Restify.Server) => void;
 }): Promise<RunningServer> {
@@ -164,6 +166,29 @@ export async function startHttpServer(opts: {
       'Cache-Control': 'private, max-age=300',
     });
     res.end(file.bytes);
+  });
+
+  server.get('/templates/funds/:organisationId/:expires/:signature', async (req, res) => {
+    const p = req.params as Record<string, string>;
+    const csv = opts.openFundsTemplate
+      ? await opts.openFundsTemplate(p.organisationId ?? '', p.expires ?? '', p.signature ?? '').catch((e: Error) => {
+          log.warn({ err: e.message }, 'funds template link failed');
+          return null;
+        })
+      : null;
+    if (csv === null) {
+      res.send(404, { error: 'This link has expired or is not valid. Open "admin" in Teams to get a new one.' });
+      return;
+    }
+    const body = Buffer.from(csv, 'utf8');
+    res.writeHead(200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Length': body.length,
+      'Content-Disposition': 'attachment; filename="funds-template.csv"',
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'private, no-store',
+    });
+    res.end(body);
   });
 
   opts.routes?.(server);

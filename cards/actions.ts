@@ -47,6 +47,23 @@ export const VERBS = {
   reviewAssign: 'review.assign',
   claimExport: 'claim.export',
   claimsExport: 'claims.export',
+  // Administration (bot/handlers/admin.ts)
+  adminOpen: 'admin.open',
+  adminRenameForm: 'admin.rename.form',
+  adminRename: 'admin.rename',
+  adminLocationForm: 'admin.location.form',
+  adminLocationSave: 'admin.location.save',
+  adminLocationDeactivate: 'admin.location.deactivate',
+  adminLocationReactivate: 'admin.location.reactivate',
+  adminMemberForm: 'admin.member.form',
+  adminRoleGrant: 'admin.role.grant',
+  adminRoleRevoke: 'admin.role.revoke',
+  fundsImportStart: 'funds.import.start',
+  fundsImportConfirm: 'funds.import.confirm',
+  fundsImportCancel: 'funds.import.cancel',
+  fundsAllocationPick: 'funds.allocation.pick',
+  fundsAllocationForm: 'funds.allocation.form',
+  fundsAllocationSave: 'funds.allocation.save',
 } as const;
 export type Verb = (typeof VERBS)[keyof typeof VERBS];
 
@@ -61,6 +78,11 @@ export type ActionData = {
   decision?: 'ACCEPT' | 'NEEDS_FIX';
   focus?: string;
   before?: string;
+  userId?: string;
+  locationId?: string;
+  roleAssignmentId?: string;
+  importId?: string;
+  allocationId?: string;
   /** CSR form: how many line rows it shows ("Add a line" asks for one more). */
   lines?: number;
   /** Review queue: the filter a page was read with, and the page (1-based); a documents card: its page. */
@@ -86,6 +108,11 @@ export const ACTION_DATA_KEYS: readonly (keyof ActionData)[] = [
   'decision',
   'focus',
   'before',
+  'userId',
+  'locationId',
+  'roleAssignmentId',
+  'importId',
+  'allocationId',
   'lines',
   'filter',
   'page',

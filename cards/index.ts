@@ -100,3 +100,23 @@ export { renderOutboxStatus, type OutboxStatusView } from './outboxStatus';
 export { renderExportReady, type ExportReadyView } from './exports';
 // Read-only summary for people who are not on a claim
 export { renderClaimSummary, type ClaimSummaryView } from './claimSummary';
+// Administration: organisation, a person's roles, location / rename / allocation forms, funds import
+export {
+  renderOrganisation,
+  renderMember,
+  renderRenameForm,
+  renderLocationForm,
+  renderFundsPrompt,
+  renderFundsPreview,
+  renderAllocationPick,
+  renderAllocationForm,
+  refusalLine,
+  changeText,
+  countryName,
+  grantLabel,
+  type OrganisationCardView,
+  type MemberCardView,
+  type LocationFormView,
+  type FundsPromptView,
+  type AdminNote,
+} from './organisation';

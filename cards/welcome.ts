@@ -9,43 +9,98 @@ import type { AdaptiveCard } from './types';
  * A reviewer is led to the review queue; a colleague without a partner role (`isPartner: false`) is
  * told they will get requests to upload documents; everyone else gets the partner's welcome.
  */
-export type WelcomeView = { userName?: string | null; isReviewer?: boolean; isPartner?: boolean };
+export type WelcomeView = {
+  userName?: string | null;
+  isReviewer?: boolean;
+  isPartner?: boolean;
+  /** A Global or Incentives admin: the welcome leads to "admin" first. */
+  isAdmin?: boolean;
+  organisationName?: string;
+  /** The organisation is the review team (REVIEW_TENANT_ID). */
+  isReviewOrganisation?: boolean;
+  /**
+   * Set for a person without any role: whether their organisation has an admin yet, and whom to ask
+   * (never a bare refusal). `openRequests`: upload requests waiting for them anyway.
+   */
+  noRole?: { organisationSetUp: boolean; admins: string[]; openRequests: number } | null;
+};
 
-type Command = 'cmd.newClaim' | 'cmd.claims' | 'cmd.claim' | 'cmd.history' | 'cmd.reviews' | 'cmd.export' | 'cmd.help';
-const ALL: readonly Command[] = ['cmd.newClaim', 'cmd.claims', 'cmd.claim', 'cmd.history', 'cmd.reviews', 'cmd.export', 'cmd.help'];
+type Command = 'cmd.newClaim' | 'cmd.claims' | 'cmd.claim' | 'cmd.history' | 'cmd.reviews' | 'cmd.admin' | 'cmd.export' | 'cmd.help';
+const ALL: readonly Command[] = [
+  'cmd.newClaim',
+  'cmd.claims',
+  'cmd.claim',
+  'cmd.history',
+  'cmd.reviews',
+  'cmd.admin',
+  'cmd.export',
+  'cmd.help',
+];
 
-type Audience = 'partner' | 'reviewer' | 'colleague';
+type Audience = 'partner' | 'reviewer' | 'colleague' | 'admin' | 'reviewAdmin' | 'noRole';
 const COMMANDS: Record<Audience, readonly Command[]> = {
   partner: ['cmd.newClaim', 'cmd.claims', 'cmd.claim', 'cmd.history', 'cmd.export', 'cmd.help'],
+  admin: ['cmd.admin', 'cmd.newClaim', 'cmd.claims', 'cmd.claim', 'cmd.history', 'cmd.export', 'cmd.help'],
   reviewer: ['cmd.reviews', 'cmd.claim', 'cmd.history', 'cmd.claims', 'cmd.help'],
+  reviewAdmin: ['cmd.admin', 'cmd.reviews', 'cmd.help'],
   colleague: ['cmd.claim', 'cmd.help'],
+  noRole: ['cmd.help'],
 };
 const INTRO: Record<Audience, StringKey> = {
   partner: 'welcome.intro',
+  admin: 'welcome.intro.admin',
   reviewer: 'welcome.intro.reviewer',
+  reviewAdmin: 'welcome.intro.reviewAdmin',
   colleague: 'welcome.intro.colleague',
+  noRole: 'welcome.noRole.intro',
 };
 
+function audienceOf(vm: WelcomeView): Audience {
+  if (vm.noRole) return vm.noRole.openRequests > 0 ? 'colleague' : 'noRole';
+  if (vm.isReviewOrganisation && vm.isAdmin && !vm.isReviewer) return 'reviewAdmin';
+  if (vm.isReviewer) return 'reviewer';
+  if (vm.isPartner === false) return 'colleague';
+  return vm.isAdmin ? 'admin' : 'partner';
+}
+
+/** The lines a person without a role reads: that they have none, and whom to ask (or that nobody is admin yet). */
+function noRoleLines(vm: WelcomeView, locale: string): string[] {
+  if (!vm.noRole) return [];
+  const organisation = vm.organisationName ?? '';
+  return [
+    vm.noRole.organisationSetUp && vm.noRole.admins.length > 0
+      ? t(locale, 'welcome.noRole.ask', { organisation, admins: vm.noRole.admins.join(', ') })
+      : t(locale, 'welcome.noRole.notSetUp', { organisation }),
+    ...(vm.noRole.openRequests > 0 ? [] : [t(locale, 'welcome.noRole.requests')]),
+  ];
+}
+
 export function renderWelcome(vm: WelcomeView, locale: string): AdaptiveCard {
-  const audience: Audience = vm.isReviewer ? 'reviewer' : vm.isPartner === false ? 'colleague' : 'partner';
+  const audience = audienceOf(vm);
   const commands = COMMANDS[audience].map((c) => ({ title: t(locale, c), value: t(locale, `${c}.desc` as StringKey) }));
+  const admin = execute(t(locale, 'common.admin'), 'admin.open', {}, { style: 'positive' });
   const actions: ExecuteSpec[] =
     audience === 'reviewer'
       ? [
           execute(t(locale, 'common.reviewQueue'), 'reviews.open', {}, { style: 'positive' }),
           execute(t(locale, 'common.overview'), 'overview.open', {}),
+          ...(vm.isAdmin ? [execute(t(locale, 'common.admin'), 'admin.open', {})] : []),
         ]
-      : audience === 'partner'
-        ? [
-            execute(t(locale, 'common.newClaim'), 'claim.new.form', {}, { style: 'positive' }),
-            execute(t(locale, 'common.overview'), 'overview.open', {}),
-          ]
-        : [];
+      : audience === 'reviewAdmin'
+        ? [admin]
+        : audience === 'partner' || audience === 'admin'
+          ? [
+              ...(audience === 'admin' ? [admin] : []),
+              execute(t(locale, 'common.newClaim'), 'claim.new.form', {}, { style: audience === 'admin' ? undefined : 'positive' }),
+              execute(t(locale, 'common.overview'), 'overview.open', {}),
+            ]
+          : [];
+  const intro = [t(locale, INTRO[audience], { organisation: vm.organisationName ?? '' }), ...noRoleLines(vm, locale)].join('\n\n');
   return expand(welcomeTemplate, {
-    title: t(locale, 'welcome.title'),
+    title: vm.noRole && audience === 'noRole' ? t(locale, 'welcome.noRole.title') : t(locale, 'welcome.title'),
     hasGreeting: Boolean(vm.userName),
     greeting: t(locale, 'welcome.greeting', { name: vm.userName ?? '' }),
-    intro: t(locale, INTRO[audience]),
+    intro,
     commandsTitle: t(locale, 'welcome.commands'),
     commands,
     hasEnglishNote: langOf(locale) === 'ko',

@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import type { ActivityType, Claim, ClaimStatus, FundAllocation, Program } from '../prisma/generated/client';
-import { hasRole, isReviewer, loadPrincipal, PARTNER_ROLES, requireRole, requireSameOrganisation, type Principal } from './authz';
+import {
+  hasRole,
+  isReviewer,
+  loadPrincipal,
+  PARTNER_ROLES,
+  requireRole,
+  requireSameOrganisation,
+  reviewsOrganisation,
+  workedOnClaim,
+  type Principal,
+} from './authz';
 import { bumpVersion } from './claimHelpers';
 import type { Actor, CommandResult, Services } from './context';
 import type { Db, Tx } from './db/client';
@@ -154,6 +164,7 @@ export async function createClaim(svc: Services, actor: Actor, input: unknown): 
     if (alloc.location.organisationId !== p.organisationId)
       throw forbidden('not_in_organisation', 'These funds belong to another organisation');
     requireRole(p, PARTNER_ROLES, { locationId: alloc.locationId, programId: alloc.programId });
+    if (!alloc.location.active) throw ruleFailed('location_inactive', [{ rule: 'location_active', params: { name: alloc.location.name } }]);
     const now = svc.clock.now();
     if (!windowOpen(alloc.claimingDeadline, now)) {
       throw ruleFailed('claiming_window_closed', [{ rule: 'before_deadline', params: { deadline: isoDate(alloc.claimingDeadline) } }]);
@@ -323,17 +334,19 @@ type Viewer = { role: ViewerRole; partner: boolean; reviewer: boolean; colleague
 async function viewerOf(db: Db | Tx, p: Principal, claim: Claim): Promise<Viewer> {
   requireSameOrganisation(p, claim.organisationId);
   const partner = isPartnerOn(p, claim);
-  const reviewer = isReviewer(p);
+  const reviewer = reviewsOrganisation(p, claim.organisationId);
   const requests =
     partner || reviewer
       ? []
       : await db.uploadRequest.findMany({ where: { claimId: claim.id, assigneeId: p.userId }, select: { status: true } });
   if (!partner && !reviewer && requests.length === 0) throw forbidden('not_a_participant', 'You are not a participant of this claim');
+  // Segregation of duties: a reviewer who worked on the claim reads it but is offered no review action.
+  const independent = reviewer && !(await workedOnClaim(db, p.userId, claim));
   return {
     role: partner ? 'partner' : reviewer ? 'reviewer' : 'colleague',
     partner,
-    reviewer,
-    colleague: !partner && !reviewer,
+    reviewer: independent,
+    colleague: !partner && !independent,
     admin: partner && hasRole(p, ['INCENTIVES_ADMIN', 'GLOBAL_ADMIN'], claimScope(claim)),
     openRequest: requests.some((r) => r.status === 'OPEN'),
   };
@@ -524,7 +537,10 @@ export async function findClaimIdByNumber(svc: Services, actor: Actor, number: s
   const p = await loadPrincipal(svc.db, actor.userId);
   // Numbers are unique per organisation; a reviewer sees every organisation, so prefer their own and refuse to guess between others.
   const found = await svc.db.claim.findMany({
-    where: { number: n, ...(isReviewer(p) ? {} : { organisationId: p.organisationId }) },
+    where: {
+      number: n,
+      ...(isReviewer(p) && p.reviewScope === 'ALL' ? {} : { organisationId: p.organisationId }),
+    },
     select: { id: true, organisationId: true },
     take: 10,
   });
@@ -553,7 +569,7 @@ export async function getCreateOptions(svc: Services, actor: Actor): Promise<Cre
   const today = new Date(`${isoDate(svc.clock.now())}T00:00:00.000Z`);
   const [allocations, types] = await Promise.all([
     svc.db.fundAllocation.findMany({
-      where: { AND: [scope, { claimingDeadline: { gte: today } }] },
+      where: { AND: [scope, { claimingDeadline: { gte: today } }, { location: { active: true } }] },
       include: { location: true, program: true },
       orderBy: [{ location: { name: 'asc' } }, { program: { name: 'asc' } }, { usageStart: 'desc' }],
     }),

@@ -42,6 +42,10 @@ const envSchema = z.object({
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('SingleTenant'),
   MicrosoftAppTenantId: z.string().optional(),
   ALLOWED_TENANT_IDS: csv(),
+  /** First Global admins for deployments without Graph: `tenantId:aadObjectId` or user principal names, comma-separated. */
+  BOOTSTRAP_ADMINS: csv(),
+  /** The review organisation's tenant: only its users can hold REVIEWER. Unset: each organisation reviews its own claims. */
+  REVIEW_TENANT_ID: z.string().trim().min(1).optional(),
   /** Where the channel's token-signing keys are published (OpenID metadata). Default: the public Bot Framework; set for tests (a local key set) or other clouds. */
   BOT_OPENID_METADATA_URL: z.string().url().optional(),
   /** Microsoft Graph: app-only credentials; base URL is overridable so tests can point it at a stub. */
@@ -84,6 +88,18 @@ const envSchema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
+
+/** A BOOTSTRAP_ADMINS entry: a directory object in a tenant, or a user principal name (any tenant). */
+export type BootstrapAdmin = { tenantId: string; aadObjectId: string } | { userPrincipalName: string };
+
+function parseBootstrapAdmin(entry: string): BootstrapAdmin {
+  if (entry.includes('@')) return { userPrincipalName: entry.toLowerCase() };
+  const [tenantId, aadObjectId, ...rest] = entry.split(':').map((x) => x.trim());
+  if (!tenantId || !aadObjectId || rest.length > 0) {
+    throw new ConfigError([`BOOTSTRAP_ADMINS: "${entry}" is neither tenantId:aadObjectId nor a user principal name`]);
+  }
+  return { tenantId: tenantId.toLowerCase(), aadObjectId: aadObjectId.toLowerCase() };
+}
 
 /**
  * Telemetry, read on its own before anything else loads (services/telemetryStart.ts must run before http and
@@ -131,6 +147,8 @@ export type Config = {
     allowedTenantIds: string[];
     openIdMetadataUrl?: string;
   };
+  /** Who is who: first Global admins from configuration, and the review organisation's tenant. */
+  access: { bootstrapAdmins: BootstrapAdmin[]; reviewTenantId?: string };
   graph: {
     baseUrl: string;
     tenantId?: string;
@@ -256,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       allowedTenantIds: e.ALLOWED_TENANT_IDS,
       openIdMetadataUrl: e.BOT_OPENID_METADATA_URL,
     },
+    access: { bootstrapAdmins: e.BOOTSTRAP_ADMINS.map(parseBootstrapAdmin), reviewTenantId: e.REVIEW_TENANT_ID },
     graph: {
       baseUrl: e.GRAPH_BASE_URL.replace(/\/$/, ''),
       tenantId: e.GRAPH_TENANT_ID ?? (managedIdentity ? e.MicrosoftAppTenantId : undefined),

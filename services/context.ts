@@ -10,6 +10,8 @@ export type ServiceSettings = {
   reminderIntervalHours: number;
   /** Teams channel conversation where review cards go; unset = each reviewer's 1:1 chat. */
   reviewersConversationId?: string;
+  /** REVIEW_TENANT_ID: the organisation whose reviewers review everyone; unset = each organisation reviews its own claims. */
+  reviewTenantId?: string;
 };
 
 export const defaultServiceSettings: ServiceSettings = { pendingUploadMinutes: 30, expiryWarningDays: 7, reminderIntervalHours: 24 };

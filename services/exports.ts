@@ -3,7 +3,7 @@ import { PassThrough, Readable, Transform } from 'node:stream';
 import { ZipFile } from 'yazl';
 import type { Claim, DocumentKind } from '../prisma/generated/client';
 import { renderExportSummaryPdf, SUMMARY_DECISION_TYPES, type SummaryDecisionType } from '../reports/exportSummary';
-import { hasRole, isReviewer, loadPrincipal, requireSameOrganisation, type Principal } from './authz';
+import { hasRole, loadPrincipal, requireSameOrganisation, reviewsOrganisation, type Principal } from './authz';
 import type { Actor, Services } from './context';
 import type { Prisma } from './db/client';
 import { csvDocument, csvStream, type CsvValue } from './csv';
@@ -31,10 +31,14 @@ const exportLog = log.child({ mod: 'exports' });
 // Who may export
 // ---------------------------------------------------------------------------------------------
 
-/** A claim's owner, its organisation's incentives or global admins (for its location and program), and reviewers. */
+/**
+ * A claim's owner, its organisation's incentives or global admins (for its location and program), and
+ * reviewers who may review its organisation (review scope, services/authz.ts): a REVIEWER role that
+ * does not cover the organisation exports nothing of it.
+ */
 function requireClaimExporter(p: Principal, claim: Pick<Claim, 'organisationId' | 'ownerId' | 'locationId' | 'programId'>): void {
   requireSameOrganisation(p, claim.organisationId);
-  if (isReviewer(p)) return;
+  if (reviewsOrganisation(p, claim.organisationId)) return;
   if (claim.ownerId === p.userId) return;
   if (hasRole(p, ADMIN_ROLES, { locationId: claim.locationId, programId: claim.programId })) return;
   throw forbidden('export_not_allowed', 'Only the owner, an admin of the organisation or a reviewer can export this claim');
@@ -126,7 +130,7 @@ export async function openClaimArchive(svc: Services, files: FileStore, actor: A
     recordHistory(tx, {
       claimId: claim.id,
       actorId: p.userId,
-      actorKind: isReviewer(p) ? 'REVIEWER' : 'USER',
+      actorKind: reviewsOrganisation(p, claim.organisationId) ? 'REVIEWER' : 'USER',
       type: 'claim_exported',
       summary: `Records exported by ${p.displayName}`,
       data: { by: p.displayName },

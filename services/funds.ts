@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ClaimStatus, Prisma } from '../prisma/generated/client';
-import { loadPrincipal, PARTNER_ROLES, type Principal } from './authz';
+import { isReviewer, loadPrincipal, PARTNER_ROLES, type Principal } from './authz';
+import { forbidden } from './errors';
 import type { Actor, Services } from './context';
 import type { Db, Tx } from './db/client';
 import { COUNTS_AS_CLAIMED } from './lifecycle';
@@ -111,6 +112,9 @@ export async function getOverview(svc: Services, actor: Actor, filter: unknown =
   const p = await loadPrincipal(svc.db, actor.userId);
   const now = svc.clock.now();
   const scope = allocationScope(p);
+  // Someone with no role at all gets the welcome that names their admins, not an empty overview.
+  if (!scope && !isReviewer(p))
+    throw forbidden('role_required', 'The funds overview needs an incentives role', { roles: [...PARTNER_ROLES] });
   const allocations = scope
     ? await svc.db.fundAllocation.findMany({
         where: scope,

@@ -314,6 +314,29 @@ export class Graph {
     }
   }
 
+  /**
+   * True when the user is a direct, active member of the tenant's Entra directory role with this
+   * template id (Global Administrator: 62e90394-…). Needs the application permission
+   * RoleManagement.Read.Directory. The role's members come in one answer (Graph returns up to 1,000
+   * without paging). A role never activated in the tenant (404) has no members.
+   */
+  async hasDirectoryRole(userAadId: string, roleTemplateId: string): Promise<boolean> {
+    let body: unknown;
+    try {
+      body = await this.client
+        .api(`/directoryRoles(roleTemplateId='${encodeURIComponent(roleTemplateId)}')/members`)
+        .select(['id'])
+        .get();
+    } catch (e) {
+      if (isStatus(e, 404)) return false;
+      throw toFailure(e);
+    }
+    const members = listOf(z.object({ id: z.string(), '@odata.type': z.string().optional() })).parse(body).value;
+    return members.some(
+      (m) => m.id.toLowerCase() === userAadId.toLowerCase() && (m['@odata.type'] ?? '#microsoft.graph.user') === '#microsoft.graph.user',
+    );
+  }
+
   /** Installs our Teams app for a user so the bot can open a 1:1 chat with them. */
   async installAppForUser(userAadId: string, teamsAppCatalogId: string): Promise<InstallResult> {
     try {

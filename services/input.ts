@@ -43,3 +43,9 @@ export const fields = {
     .transform((s) => new Date(`${s}T00:00:00.000Z`))
     .refine((d) => !Number.isNaN(d.getTime()), 'Not a real date'),
 };
+
+/**
+ * Text to find inside a column with Prisma's `contains`, which is a LIKE pattern it does not escape:
+ * "%" matched everyone and a trailing "\\" failed in PostgreSQL. Every search by name goes through this.
+ */
+export const likeText = (q: string): string => q.replace(/[\\%_]/g, '\\$&');

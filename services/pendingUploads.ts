@@ -146,7 +146,11 @@ export async function beginFileUpload(
       expiresAt,
       createdAt: now,
     };
-    await tx.pendingUpload.upsert({ where: { userId: p.userId }, create: { userId: p.userId, ...row }, update: row });
+    await tx.pendingUpload.upsert({
+      where: { userId: p.userId },
+      create: { userId: p.userId, purpose: 'DOCUMENT', ...row },
+      update: { purpose: 'DOCUMENT', ...row },
+    });
     if (opts.promptInPersonalChat) {
       await enqueueNotification(tx, {
         recipientId: p.userId,
@@ -167,13 +171,14 @@ export async function beginFileUpload(
   });
 }
 
-/** The user's live pending upload, or null (none, or expired). */
+/** The user's live pending claim document, or null (none, expired, or waiting for a funds CSV instead). */
 export async function getPendingUpload(svc: Services, actor: Actor): Promise<PendingUploadView | null> {
   const row = await svc.db.pendingUpload.findUnique({
     where: { userId: actor.userId },
     include: { claim: { select: { number: true, name: true } } },
   });
   if (!row || row.expiresAt <= svc.clock.now()) return null;
+  if (row.purpose !== 'DOCUMENT' || !row.claimId || !row.claim || !row.kind) return null;
   const f = (row.fields ?? {}) as Record<string, unknown>;
   return {
     claimId: row.claimId,
@@ -195,8 +200,10 @@ export async function completeFileUpload(svc: Services, actor: Actor, file: unkn
   const f = parseInput(uploadedFile, file);
   return svc.db.$transaction(async (tx) => {
     const now = svc.clock.now();
-    const pending = await tx.pendingUpload.findUnique({ where: { userId: actor.userId } });
-    if (!pending) throw conflict('no_pending_upload', 'No document is waiting for a file');
+    const row = await tx.pendingUpload.findUnique({ where: { userId: actor.userId } });
+    if (!row || row.purpose !== 'DOCUMENT' || !row.claimId || !row.kind)
+      throw conflict('no_pending_upload', 'No document is waiting for a file');
+    const pending = { ...row, claimId: row.claimId, kind: row.kind };
     if (pending.expiresAt <= now)
       throw conflict('pending_upload_expired', 'The wait for this file has expired', { expiredAt: pending.expiresAt.toISOString() });
     // Deleting by the row we read makes a concurrent second completion find nothing.
@@ -274,6 +281,39 @@ export async function completeFileUpload(svc: Services, actor: Actor, file: unkn
     }
     return { claimId: claim.id, version, status: claim.status, documentId: doc.id };
   });
+}
+
+/**
+ * "Import funds": the next CSV this admin sends in 1:1 chat is a funds file (services/fundsImport.ts).
+ * Same row as a document upload, so one "cancel upload" and one expiry cover both; the row stays
+ * while the preview is open, so a corrected file can simply be sent again.
+ */
+export async function beginFundsFileUpload(svc: Services, actor: Actor): Promise<{ expiresAt: Date }> {
+  const now = svc.clock.now();
+  const expiresAt = new Date(now.getTime() + svc.settings.pendingUploadMinutes * 60_000);
+  const row = {
+    purpose: 'FUNDS_IMPORT' as const,
+    claimId: null,
+    kind: null,
+    details: '',
+    fields: {},
+    uploadRequestId: null,
+    expiresAt,
+    createdAt: now,
+  };
+  await svc.db.pendingUpload.upsert({ where: { userId: actor.userId }, create: { userId: actor.userId, ...row }, update: row });
+  return { expiresAt };
+}
+
+/** True while this user's next file is awaited as a funds CSV. */
+export async function isAwaitingFundsFile(svc: Services, actor: Actor): Promise<boolean> {
+  const row = await svc.db.pendingUpload.findUnique({ where: { userId: actor.userId }, select: { purpose: true, expiresAt: true } });
+  return row?.purpose === 'FUNDS_IMPORT' && row.expiresAt > svc.clock.now();
+}
+
+/** Stop waiting for a funds CSV (after Confirm or Cancel); a document awaited meanwhile is left alone. */
+export async function endFundsFileUpload(db: Tx | Services['db'], userId: string): Promise<void> {
+  await db.pendingUpload.deleteMany({ where: { userId, purpose: 'FUNDS_IMPORT' } });
 }
 
 /** Forget the pending upload (the user changed their mind). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Claim, ClaimStatus, Document } from '../prisma/generated/client';
-import { loadPrincipal, PARTNER_ROLES, requireRole, type Principal } from './authz';
+import { loadPrincipal, PARTNER_ROLES, requireIndependentReviewer, requireRole, reviewerIdsFor, type Principal } from './authz';
 import { bumpVersion, loadClaim } from './claimHelpers';
 import type { Actor, CommandResult, Services } from './context';
 import { Prisma, type Tx } from './db/client';
@@ -88,9 +88,9 @@ export async function notifyReviewers(
     await enqueueNotification(tx, { conversationId: channel, payload, dedupeKey: `review_needed:${claim.id}:${eventKey}:channel`, at });
     return;
   }
-  const reviewers = await tx.user.findMany({ where: { roles: { some: { role: 'REVIEWER' } } }, select: { id: true } });
-  for (const r of reviewers) {
-    await enqueueNotification(tx, { recipientId: r.id, payload, dedupeKey: `review_needed:${claim.id}:${eventKey}:${r.id}`, at });
+  const owner = await tx.claim.findUniqueOrThrow({ where: { id: claim.id }, select: { organisationId: true, ownerId: true } });
+  for (const id of await reviewerIdsFor(tx, owner)) {
+    await enqueueNotification(tx, { recipientId: id, payload, dedupeKey: `review_needed:${claim.id}:${eventKey}:${id}`, at });
   }
 }
 
@@ -135,7 +135,7 @@ async function claimCommand(
   actor: Actor,
   command: string,
   input: ClaimCommandInput,
-  authorise: (p: Principal, claim: Claim) => void,
+  authorise: (p: Principal, claim: Claim, tx: Tx) => void | Promise<void>,
   body: (ctx: ClaimCommandCtx) => Promise<CommandResult>,
 ): Promise<CommandResult> {
   return commandTransaction(svc, input.idempotencyKey, async (tx) => {
@@ -143,7 +143,7 @@ async function claimCommand(
       const at = svc.clock.now();
       const p = await loadPrincipal(tx, actor.userId);
       const claim = await loadClaim(tx, input.claimId);
-      authorise(p, claim);
+      await authorise(p, claim, tx);
       requireVersion(claim, input.version);
       return body({ tx, p, claim, at });
     });
@@ -151,7 +151,8 @@ async function claimCommand(
   });
 }
 
-const asReviewer = (p: Principal) => requireRole(p, ['REVIEWER']);
+/** Reviewer commands: a reviewer of the claim's organisation who did not work on the claim (segregation of duties, authz.ts). */
+const asReviewer = (p: Principal, claim: Claim, tx: Tx) => requireIndependentReviewer(tx, p, claim);
 
 /** Partner staff of the claim's own organisation, with a role covering its location and program. */
 function asClaimPartner(p: Principal, claim: Claim): void {

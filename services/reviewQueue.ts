@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { ClaimStatus } from '../prisma/generated/client';
-import { loadPrincipal, requireRole } from './authz';
+import { isReviewer, loadPrincipal, requireRole } from './authz';
 import { businessDaysBetween, reviewTargetDays } from './businessDays';
 import type { Actor, Services } from './context';
 import { Prisma } from './db/client';
+import { forbidden } from './errors';
 import { parseInput } from './input';
 import { isoDate } from './periods';
 
@@ -101,9 +102,14 @@ export async function getReviewQueue(svc: Services, actor: Actor, input: unknown
   const f = parseInput(reviewQueueInput, input);
   const p = await loadPrincipal(svc.db, actor.userId);
   requireRole(p, ['REVIEWER']);
+  if (!isReviewer(p)) throw forbidden('role_required', 'Reviews are done by the review organisation', { roles: ['REVIEWER'] });
   const now = svc.clock.now();
+  // Internal review (no review organisation configured): a reviewer sees their own organisation's claims only,
+  // whatever organisation the filter names; the filter offers only that one.
+  const ownOnly = p.reviewScope === 'OWN';
 
   const where: Prisma.Sql[] = [Prisma.sql`status IN ('SUBMITTED', 'IN_REVIEW', 'DISPUTED')`];
+  if (ownOnly) where.push(Prisma.sql`"organisationId" = ${p.organisationId}`);
   if (f.status) where.push(Prisma.sql`status = CAST(${f.status} AS "ClaimStatus")`);
   if (f.organisationId) where.push(Prisma.sql`"organisationId" = ${f.organisationId}`);
   if (f.programId) where.push(Prisma.sql`"programId" = ${f.programId}`);
@@ -141,6 +147,7 @@ export async function getReviewQueue(svc: Services, actor: Actor, input: unknown
     svc.db.$queryRaw<Array<{ id: string; name: string }>>`
       SELECT o.id, o.name FROM "Organisation" o
       WHERE EXISTS (SELECT 1 FROM "Claim" c WHERE c."organisationId" = o.id AND c.status IN ('SUBMITTED', 'IN_REVIEW', 'DISPUTED'))
+        ${ownOnly ? Prisma.sql`AND o.id = ${p.organisationId}` : Prisma.empty}
       ORDER BY o.name LIMIT 100`,
     svc.db.program.findMany({ select: { id: true, name: true }, orderBy: { name: 'asc' }, take: 100 }),
   ]);

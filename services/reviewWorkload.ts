@@ -1,13 +1,23 @@
 import { z } from 'zod';
 import type { ClaimStatus } from '../prisma/generated/client';
-import { loadPrincipal, requireRole } from './authz';
+import {
+  claimWorkers,
+  independentReviewerRefusal,
+  loadPrincipal,
+  organisationsReviewing,
+  requireIndependentReviewer,
+  requireRole,
+  reviewerIdsFor,
+  reviewersOfOrganisation,
+  reviewsOrganisation,
+} from './authz';
 import { businessDaysBetween, reviewTargetDays } from './businessDays';
 import type { Actor, CommandResult, Services } from './context';
 import { Prisma, type Db, type Tx } from './db/client';
-import { conflict, invalid, notFound } from './errors';
+import { conflict, forbidden, invalid, notFound } from './errors';
 import { recordHistory } from './history';
 import { once } from './idempotency';
-import { fields, parseInput } from './input';
+import { fields, likeText, parseInput } from './input';
 import { enqueueNotification, type NotificationPayload } from './notifications';
 import { isoDate } from './periods';
 import { QUEUE_STATUSES, waitedAtLeastCutoff } from './reviewQueue';
@@ -56,9 +66,12 @@ export const assignReviewInput = z.object({
 export type AssignReviewResult = CommandResult & { reviewerId: string; changed: boolean };
 
 /**
- * Hands a waiting review to a member of the review team (any reviewer may, e.g. to balance the
- * queue or take one over). The new owner is told, unless they did it themselves; History says who
- * gave it to whom. The claim's version is not bumped: open cards of the partner stay valid.
+ * Hands a waiting review to a member of the review team (any reviewer who may review the claim, e.g.
+ * to balance the queue or take one over). Segregation of duties holds on both ends: neither the one
+ * who hands it on nor the new owner may have worked on the claim (services/authz.ts), and the new
+ * owner must be a reviewer of the claim's organisation (review scope). The new owner is told, unless
+ * they did it themselves; History says who gave it to whom. The claim's version is not bumped: open
+ * cards of the partner stay valid.
  */
 export async function assignReview(svc: Services, actor: Actor, input: unknown): Promise<AssignReviewResult> {
   const i = parseInput(assignReviewInput, input);
@@ -71,12 +84,19 @@ export async function assignReview(svc: Services, actor: Actor, input: unknown):
       await tx.$queryRaw`SELECT id FROM "Claim" WHERE id = ${i.claimId} FOR UPDATE`;
       const claim = await tx.claim.findUnique({ where: { id: i.claimId }, include: { reviewer: { select: { displayName: true } } } });
       if (!claim) throw notFound('claim', i.claimId);
+      await requireIndependentReviewer(tx, p, claim);
       if (!QUEUE_STATUSES.includes(claim.status)) {
         throw conflict('not_in_review_queue', `A claim that is ${claim.status} is not waiting for a reviewer`, { status: claim.status });
       }
-      const assignee = await tx.user.findFirst({ where: { id: i.assigneeId, roles: { some: { role: 'REVIEWER' } } } });
-      // Same answer for "no such user" and "not a reviewer": ids of other people leak nothing.
-      if (!assignee) throw invalid([{ path: 'assigneeId', code: 'not_reviewer', message: 'Pick someone of the review team' }]);
+      const assignee = await tx.user.findUnique({ where: { id: i.assigneeId } });
+      const refusal = assignee ? await independentReviewerRefusal(tx, await loadPrincipal(tx, assignee.id), claim) : 'role_required';
+      if (refusal === 'own_claim_review') {
+        throw invalid([
+          { path: 'assigneeId', code: 'assignee_worked_on_claim', message: 'They worked on this claim: pick another reviewer' },
+        ]);
+      }
+      // Same answer for "no such user", "not a reviewer" and "not a reviewer of this organisation": ids of other people leak nothing.
+      if (!assignee || refusal) throw invalid([{ path: 'assigneeId', code: 'not_reviewer', message: 'Pick someone of the review team' }]);
       const base = { claimId: claim.id, version: claim.version, status: claim.status, reviewerId: assignee.id };
       if (claim.reviewerId === assignee.id) return { ...base, changed: false };
       await tx.claim.update({ where: { id: claim.id }, data: { reviewerId: assignee.id } });
@@ -116,15 +136,31 @@ export async function assignReview(svc: Services, actor: Actor, input: unknown):
   });
 }
 
-/** The review team for the reassignment picker: reviewers whose name or mail matches, the actor included (to take one over). */
-export async function searchReviewers(svc: Services, actor: Actor, query: unknown): Promise<Reviewer[]> {
+/**
+ * The review team for the reassignment picker of one claim: reviewers who may review its
+ * organisation and did not work on it (the actor included, to take one over), whose name or mail matches.
+ */
+export async function searchReviewers(svc: Services, actor: Actor, claimId: unknown, query: unknown): Promise<Reviewer[]> {
+  const id = parseInput(fields.id, claimId);
   const q = parseInput(z.string().trim().max(100), query ?? '');
   const p = await loadPrincipal(svc.db, actor.userId);
   requireRole(p, ['REVIEWER']);
+  const claim = await svc.db.claim.findUnique({ where: { id }, select: { id: true, ownerId: true, organisationId: true } });
+  if (!claim) throw notFound('claim', id);
+  if (!reviewsOrganisation(p, claim.organisationId)) throw forbidden('not_in_organisation', 'This claim is not yours to review');
+  const workers = (await claimWorkers(svc.db, [claim])).get(claim.id) ?? new Set<string>();
   return svc.db.user.findMany({
     where: {
-      roles: { some: { role: 'REVIEWER' } },
-      ...(q ? { OR: [{ displayName: { contains: q, mode: 'insensitive' } }, { email: { contains: q, mode: 'insensitive' } }] } : {}),
+      ...reviewersOfOrganisation(claim.organisationId),
+      id: { notIn: [...workers] },
+      ...(q
+        ? {
+            OR: [
+              { displayName: { contains: likeText(q), mode: 'insensitive' } },
+              { email: { contains: likeText(q), mode: 'insensitive' } },
+            ],
+          }
+        : {}),
     },
     select: { id: true, displayName: true, email: true },
     orderBy: { displayName: 'asc' },
@@ -142,6 +178,7 @@ type Candidate = {
   name: string;
   status: ClaimStatus;
   organisationId: string;
+  ownerId: string;
   reviewerId: string | null;
   submittedAt: Date | null;
   disputedAt: Date | null;
@@ -153,7 +190,7 @@ function overdueCandidates(db: Db | Tx, now: Date, factor: number, extra: Prisma
   const first = waitedAtLeastCutoff(now, reviewTargetDays('SUBMITTED') * factor + 1);
   const dispute = waitedAtLeastCutoff(now, reviewTargetDays('DISPUTED') * factor + 1);
   return db.$queryRaw<Candidate[]>`
-    SELECT id, number, name, status, "organisationId", "reviewerId", "submittedAt", "disputedAt", "createdAt" FROM "Claim"
+    SELECT id, number, name, status, "organisationId", "ownerId", "reviewerId", "submittedAt", "disputedAt", "createdAt" FROM "Claim"
     WHERE status IN ('SUBMITTED', 'IN_REVIEW', 'DISPUTED')
       AND ((status <> 'DISPUTED' AND ${WAITING} < ${first}) OR (status = 'DISPUTED' AND ${WAITING} < ${dispute}))
       AND ${extra}
@@ -162,25 +199,26 @@ function overdueCandidates(db: Db | Tx, now: Date, factor: number, extra: Prisma
 }
 
 /**
- * Who an escalation goes to: the Global admins of the organisations the reviewers belong to (the
- * review team's own administrators). The claim's own organisation is left out: its admins are the
- * party under review, not the team's managers (in the demo, reviewers share the partner's tenant).
- * With no such admin, every reviewer is told, so an escalation never goes nowhere.
+ * Who an escalation goes to: the Global admins of the organisation(s) that review the claim's
+ * organisation (services/authz.ts review scope): the review organisation (REVIEW_TENANT_ID) when one
+ * is set; under internal review, the claim's own organisation, whose Global admins may have worked
+ * on the claim: those are left out (they are the party under review). With no such admin, the
+ * reviewers who may review the claim are told (again not those who worked on it), so an escalation
+ * goes to the people able to act on it.
  */
-export async function reviewTeamAdmins(tx: Tx, claimOrganisationId: string): Promise<string[]> {
-  const admins = await tx.$queryRaw<Array<{ id: string }>>`
-    SELECT DISTINCT u.id FROM "User" u JOIN "RoleAssignment" r ON r."userId" = u.id
-    WHERE r.role = 'GLOBAL_ADMIN' AND u."organisationId" <> ${claimOrganisationId}
-      AND u."organisationId" IN (
-        SELECT ru."organisationId" FROM "User" ru JOIN "RoleAssignment" rr ON rr."userId" = ru.id WHERE rr.role = 'REVIEWER')
-    ORDER BY u.id`;
-  if (admins.length) return admins.map((a) => a.id);
-  const reviewers = await tx.user.findMany({
-    where: { roles: { some: { role: 'REVIEWER' } } },
+export async function reviewTeamAdmins(tx: Tx, claim: { id: string; organisationId: string; ownerId: string }): Promise<string[]> {
+  const workers = [...((await claimWorkers(tx, [claim])).get(claim.id) ?? [])];
+  const admins = await tx.user.findMany({
+    where: {
+      id: { notIn: workers },
+      roles: { some: { role: 'GLOBAL_ADMIN' } },
+      organisation: organisationsReviewing(claim.organisationId),
+    },
     select: { id: true },
     orderBy: { id: 'asc' },
   });
-  return reviewers.map((r) => r.id);
+  if (admins.length) return admins.map((a) => a.id);
+  return (await reviewerIdsFor(tx, claim)).filter((id) => !workers.includes(id));
 }
 
 /** Claims listed by name in one reminder card; the rest are counted (the queue's "past the target" filter shows them all). */
@@ -281,8 +319,10 @@ export async function remindOverdueReviews(svc: Services): Promise<number> {
         };
       };
       const channel = svc.settings.reviewersConversationId;
-      // Everyone who owns an overdue review, and (without a channel) every reviewer when some have no owner.
+      // Everyone who owns an overdue review, and (without a channel) each reviewer who may take one nobody owns:
+      // a reviewer of the claim's organisation (review scope) who did not work on it (segregation of duties).
       const people = new Set(byOwner.keys());
+      const teamOf = new Map<string, DigestItem[]>();
       if (unassigned.length && channel) {
         await enqueueNotification(tx, {
           conversationId: channel,
@@ -291,11 +331,28 @@ export async function remindOverdueReviews(svc: Services): Promise<number> {
           at: now,
         });
       } else if (unassigned.length) {
-        for (const r of await tx.user.findMany({ where: { roles: { some: { role: 'REVIEWER' } } }, select: { id: true } }))
-          people.add(r.id);
+        const unowned = items.filter((x) => !x.claim.reviewerId);
+        const workers = await claimWorkers(
+          tx,
+          unowned.map((x) => x.claim),
+        );
+        // One look-up per organisation and owner, not per claim (a run covers up to REMINDER_LIMIT claims).
+        const reviewers = new Map<string, string[]>();
+        for (const { claim: c, item } of unowned) {
+          const key = `${c.organisationId}:${c.ownerId}`;
+          const ids = reviewers.get(key) ?? (await reviewerIdsFor(tx, c));
+          reviewers.set(key, ids);
+          for (const id of ids) {
+            if (workers.get(c.id)?.has(id)) continue;
+            people.add(id);
+            const list = teamOf.get(id);
+            if (list) list.push(item);
+            else teamOf.set(id, [item]);
+          }
+        }
       }
       for (const id of people) {
-        const team = channel ? [] : unassigned;
+        const team = teamOf.get(id) ?? [];
         const owned = byOwner.get(id) ?? [];
         if (owned.length + team.length === 0) continue;
         await enqueueNotification(tx, {
@@ -345,7 +402,7 @@ export async function escalateOverdueReviews(svc: Services): Promise<number> {
         targetBusinessDays: target,
         ...(current.reviewer ? { reviewerName: current.reviewer.displayName } : {}),
       };
-      const recipients = await reviewTeamAdmins(tx, c.organisationId);
+      const recipients = await reviewTeamAdmins(tx, c);
       for (const r of recipients) {
         await enqueueNotification(tx, {
           recipientId: r,

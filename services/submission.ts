@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ActivityType, Claim, Document, FundAllocation, Program } from '../prisma/generated/client';
+import { reviewerIdsFor } from './authz';
 import { bumpVersion } from './claimHelpers';
 import type { Actor, CommandResult, Services } from './context';
 import type { Db, Tx } from './db/client';
@@ -236,6 +237,9 @@ export async function submitClaim(svc: Services, actor: Actor, input: unknown): 
       const action = claim.status === 'ACTION_REQUIRED' ? 'resubmit' : 'submit';
       const to = transition(action, claim.status);
       const now = svc.clock.now();
+      // The allocation row is locked so that two submissions, or a submission and a funds import
+      // lowering the earned amount, cannot both pass the remaining-funds rule.
+      await tx.$queryRaw`SELECT id FROM "FundAllocation" WHERE id = ${claim.fundAllocationId} FOR UPDATE`;
       const failing = completenessRules(await loadCompletenessInput(tx, claim, now)).filter((r) => !r.ok);
       if (failing.length)
         throw ruleFailed(
@@ -265,8 +269,8 @@ export async function submitClaim(svc: Services, actor: Actor, input: unknown): 
           at: now,
         });
       } else {
-        const reviewers = await tx.user.findMany({ where: { roles: { some: { role: 'REVIEWER' } } }, select: { id: true } });
-        for (const r of reviewers) await enqueueNotification(tx, { recipientId: r.id, payload, dedupeKey: `${key}:${r.id}`, at: now });
+        for (const id of await reviewerIdsFor(tx, claim))
+          await enqueueNotification(tx, { recipientId: id, payload, dedupeKey: `${key}:${id}`, at: now });
       }
       return { claimId: claim.id, version, status: to } satisfies CommandResult;
     }),

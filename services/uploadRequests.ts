@@ -6,7 +6,7 @@ import type { Db, Prisma, Tx } from './db/client';
 import { conflict, forbidden, invalid, notFound } from './errors';
 import { recordHistory } from './history';
 import { once } from './idempotency';
-import { fields, parseInput } from './input';
+import { fields, likeText, parseInput } from './input';
 import { assertEditable, EDITABLE } from './lifecycle';
 import { enqueueNotification, type NotificationPayload } from './notifications';
 import { isoDate } from './periods';
@@ -377,8 +377,7 @@ export async function listOpenUploadRequestsFor(svc: Services, actor: Actor): Pr
 export async function searchColleagues(svc: Services, actor: Actor, query: unknown): Promise<Colleague[]> {
   const q = parseInput(searchColleaguesInput, query ?? '');
   const p = await loadPrincipal(svc.db, actor.userId);
-  // Prisma's `contains` is a LIKE pattern it does not escape: "%" listed everyone, a trailing "\" failed in PostgreSQL.
-  const like = q.replace(/[\\%_]/g, '\\$&');
+  const like = likeText(q);
   return svc.db.user.findMany({
     where: {
       organisationId: p.organisationId,

@@ -172,7 +172,8 @@ export const formErrors = (ctx: HandlerContext, e: ServiceError) => fieldErrors(
 
 /**
  * Universal Actions `refresh.userIds` (at most 60 MRIs): the owner, contributors and reviewers see
- * their own view of a shared card. Teams MRIs are `8:orgid:<aad object id>`.
+ * their own view of a shared card. Teams MRIs are `8:orgid:<aad object id>`. Reviewers: those who
+ * may review the claim's organisation (services/authz.ts review scope).
  */
 export async function refreshUsersForClaim(db: Db, claimId: string): Promise<string[]> {
   // One statement: this runs on every claim card rendered.
@@ -183,7 +184,11 @@ export async function refreshUsersForClaim(db: Db, claimId: string): Promise<str
       UNION SELECT "uploaderId" FROM "Document" WHERE "claimId" = ${claimId}
       UNION SELECT "authorId" FROM "Comment" WHERE "claimId" = ${claimId}
       UNION SELECT "assigneeId" FROM "UploadRequest" WHERE "claimId" = ${claimId}
-      UNION (SELECT "userId" FROM "RoleAssignment" WHERE role = 'REVIEWER' LIMIT 30)
+      UNION (SELECT ra."userId" FROM "RoleAssignment" ra
+             JOIN "User" r ON r.id = ra."userId" JOIN "Organisation" o ON o.id = r."organisationId"
+             WHERE ra.role = 'REVIEWER'
+               AND (o."reviewScope" = 'ALL' OR (o."reviewScope" = 'OWN' AND o.id = (SELECT "organisationId" FROM "Claim" WHERE id = ${claimId})))
+             LIMIT 30)
     )
     LIMIT 60`;
   return rows.map((r) => `8:orgid:${r.aad}`);

@@ -2,7 +2,10 @@ import type { Attachment } from 'botbuilder';
 import { z } from 'zod';
 import { downloadAttachment } from '../../services/downloads';
 import { t } from '../../cards';
-import { completeFileUpload, getPendingUpload } from '../../services/pendingUploads';
+import { renderFundsPreview } from '../../cards';
+import { FUNDS_IMPORT_MAX_BYTES, previewFundsImport } from '../../services/fundsImport';
+import { ServiceError } from '../../services/errors';
+import { completeFileUpload, getPendingUpload, isAwaitingFundsFile } from '../../services/pendingUploads';
 import { listOpenUploadRequestsFor } from '../../services/uploadRequests';
 import type { HandlerContext, Reply } from '../turn';
 import { actor, detailReply, messageReply } from './common';
@@ -36,6 +39,7 @@ export async function handleFileMessage(ctx: HandlerContext, attachments: Attach
   // document anyone waits for, and the wait stays for the file in the 1:1 chat.
   if (ctx.conversation.type !== 'personal') return messageReply(ctx, 'upload.onlyPersonal');
   const pending = await getPendingUpload(ctx.deps.svc, actor(ctx));
+  if (!pending && (await isAwaitingFundsFile(ctx.deps.svc, actor(ctx)))) return fundsFile(ctx, attachments);
   if (!pending) {
     // A colleague who was asked for a document sends it straight away: show the request to answer.
     const [asked] = await listOpenUploadRequestsFor(ctx.deps.svc, actor(ctx));
@@ -56,4 +60,25 @@ export async function handleFileMessage(ctx: HandlerContext, attachments: Attach
   // A colleague answering a request sees that request, now fulfilled; partner staff see the claim.
   if (pending.uploadRequestId) return requestCardReply(ctx, pending.uploadRequestId);
   return detailReply(ctx, r.claimId, 'documentAdded');
+}
+
+/**
+ * A funds CSV after "Import funds": downloaded with a cap well under the document limit (a 50 MB
+ * file is cut off while it streams in), checked to be text CSV, then parsed and previewed. The
+ * wait stays open, so a corrected file can be sent straight after.
+ */
+async function fundsFile(ctx: HandlerContext, attachments: Attachment[]): Promise<Reply> {
+  const src = attachments.map(source).find((s) => s !== null);
+  if (!src) return messageReply(ctx, 'upload.unreadable');
+  const { files } = ctx.deps.config;
+  const maxBytes = Math.min(files.maxBytes, FUNDS_IMPORT_MAX_BYTES);
+  const file = await downloadAttachment(src.url, {
+    allowedHosts: files.allowedHosts,
+    allowLoopback: files.allowLoopback,
+    maxBytes,
+    fileName: src.fileName,
+  });
+  if (file.ext !== 'csv') throw new ServiceError('invalid', 'funds_not_csv', 'Not a CSV file');
+  const preview = await previewFundsImport(ctx.deps.svc, actor(ctx), { fileName: src.fileName, sha256: file.sha256, bytes: file.bytes });
+  return { card: renderFundsPreview(preview, ctx.locale) };
 }

@@ -1,18 +1,52 @@
-import { renderWelcome } from '../../cards';
-import { hasRole, isPartner, loadPrincipal } from '../../services/authz';
+import { renderMessage, renderWelcome, t } from '../../cards';
+import type { ServiceError } from '../../services/errors';
+import { getWelcomeFacts } from '../../services/onboarding';
 import type { HandlerContext, Reply } from '../turn';
+import { errorReply } from './common';
 
-/** The welcome card doubles as help: what the bot does and every command. */
-export function welcomeReply(ctx: HandlerContext, opts: { isReviewer?: boolean; isPartner?: boolean } = {}): Reply {
+/**
+ * The welcome card doubles as help: what the bot does for this person and every command. A person
+ * without any role learns what the app is, whether their organisation is set up, and whom to ask.
+ */
+export async function helpReply(ctx: HandlerContext): Promise<Reply> {
+  const f = await getWelcomeFacts(ctx.deps.svc, { userId: ctx.user.id });
+  const noRole = f.roles.length === 0 ? { organisationSetUp: f.organisationSetUp, admins: f.admins, openRequests: f.openRequests } : null;
   return {
     card: renderWelcome(
-      { userName: ctx.user.displayName, isReviewer: opts.isReviewer ?? false, isPartner: opts.isPartner ?? true },
+      {
+        userName: ctx.user.displayName,
+        isReviewer: f.isReviewer,
+        isPartner: f.isPartner,
+        isAdmin: f.isAdmin,
+        organisationName: f.organisationName,
+        isReviewOrganisation: f.isReviewOrganisation,
+        noRole,
+      },
       ctx.locale,
     ),
   };
 }
 
-export async function helpReply(ctx: HandlerContext): Promise<Reply> {
-  const p = await loadPrincipal(ctx.deps.svc.db, ctx.user.id);
-  return welcomeReply(ctx, { isReviewer: hasRole(p, ['REVIEWER']), isPartner: isPartner(p) });
+/** "You need a role": names the admins who can give it (never a bare refusal); with no role at all, the welcome. */
+export async function roleRequiredReply(ctx: HandlerContext, e: ServiceError): Promise<Reply> {
+  const f = await getWelcomeFacts(ctx.deps.svc, { userId: ctx.user.id });
+  if (f.roles.length === 0 && f.openRequests === 0) return helpReply(ctx);
+  if (f.admins.length === 0 && !f.organisationSetUp)
+    return {
+      card: renderMessage(
+        { title: t(ctx.locale, 'error.title'), text: t(ctx.locale, 'error.forbidden.role_required.notSetUp'), tone: 'attention' },
+        ctx.locale,
+      ),
+    };
+  if (f.admins.length === 0) return errorReply(ctx, e);
+  return {
+    card: renderMessage(
+      {
+        title: t(ctx.locale, 'error.title'),
+        text: t(ctx.locale, 'error.forbidden.role_required.ask', { admins: f.admins.join(', ') }),
+        tone: 'attention',
+      },
+      ctx.locale,
+    ),
+  };
 }

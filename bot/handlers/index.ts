@@ -1,4 +1,5 @@
 import type { ActionTable } from '../actions';
+import { adminActions } from './admin';
 import { claimActions } from './claims';
 import { documentActions } from './documents';
 import { exportActions } from './exports';
@@ -8,6 +9,7 @@ import { uploadRequestActions } from './uploadRequests';
 
 /** Every Action.Execute verb the bot answers (cards/actions.ts VERBS lists what the cards emit). */
 export const ACTIONS: ActionTable = {
+  ...adminActions,
   ...claimActions,
   ...documentActions,
   ...exportActions,

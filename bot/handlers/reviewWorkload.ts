@@ -8,8 +8,13 @@ import { action } from '../actions';
 import type { HandlerContext, Reply } from '../turn';
 import { actor, claimRef, detailReply, formData, newIdempotencyKey, typedValues } from './common';
 
-/** The dataset the reassignment picker queries through `application/search` (bot/handlers/search.ts). */
+/**
+ * The dataset the reassignment picker queries through `application/search` (bot/handlers/search.ts):
+ * `reviewers:<claimId>`, since a search invoke carries only the dataset and the text typed, and who
+ * may be offered depends on the claim (review scope, segregation of duties).
+ */
 export const REVIEWERS_DATASET = 'reviewers';
+export const reviewersDataset = (claimId: string) => `${REVIEWERS_DATASET}:${claimId}`;
 
 const FILTER_INPUTS = ['organisationId', 'programId', 'status', 'owner', 'age'] as const;
 
@@ -44,14 +49,14 @@ async function assignFormReply(
   state: { values?: Record<string, string>; errors?: Record<string, string> } = {},
 ): Promise<Reply> {
   const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), claimId);
-  const team = await searchReviewers(ctx.deps.svc, actor(ctx), '');
+  const team = await searchReviewers(ctx.deps.svc, actor(ctx), claimId, '');
   return {
     card: renderAssignReview(
       {
         claim: detail,
         reviewerName: detail.reviewer?.name ?? null,
         reviewers: team.map((r) => ({ id: r.id, name: personTitle(r) })),
-        pickerDataset: REVIEWERS_DATASET,
+        pickerDataset: reviewersDataset(claimId),
         idempotencyKey: newIdempotencyKey(),
         ...state,
       },
@@ -61,9 +66,15 @@ async function assignFormReply(
   };
 }
 
-/** Answers the reassignment picker's `application/search`: reviewers whose name or mail matches. */
-export async function searchReviewersInvoke(ctx: HandlerContext, queryText: string) {
-  const people = await searchReviewers(ctx.deps.svc, actor(ctx), queryText);
+/** Answers the reassignment picker's `application/search`: reviewers of the claim whose name or mail matches. */
+export async function searchReviewersInvoke(ctx: HandlerContext, claimId: string | undefined, queryText: string) {
+  // A picker of an older card names no claim, and a forged one a claim that is not the asker's to review: nobody is offered.
+  const people = claimId
+    ? await searchReviewers(ctx.deps.svc, actor(ctx), claimId, queryText).catch((e: unknown) => {
+        if (isServiceError(e)) return [];
+        throw e;
+      })
+    : [];
   return {
     statusCode: 200,
     type: 'application/vnd.microsoft.search.searchResponse',
@@ -81,7 +92,6 @@ export const reviewWorkloadActions = {
   'review.assign': action(formData.and(claimRef), async (ctx, d) => {
     // A picker answers with the chosen value; a multi-select client could send "a,b": the first counts.
     const pick = typeof d.assigneeId === 'string' ? (d.assigneeId.split(',')[0] ?? '').trim() : '';
-    const errors = { assigneeId: t(ctx.locale, 'assign.person.notReviewer') };
     if (!pick)
       return assignFormReply(ctx, d.claimId, { values: typedValues(d), errors: { assigneeId: t(ctx.locale, 'assign.person.error') } });
     try {
@@ -93,7 +103,11 @@ export const reviewWorkloadActions = {
         text: t(ctx.locale, r.changed ? 'assign.done' : 'assign.unchanged', { name }),
       });
     } catch (e) {
-      if (isServiceError(e) && e.kind === 'invalid') return assignFormReply(ctx, d.claimId, { values: typedValues(d), errors });
+      if (isServiceError(e) && e.kind === 'invalid') {
+        const workedOn = e.details.issues?.some((i) => i.code === 'assignee_worked_on_claim');
+        const errors = { assigneeId: t(ctx.locale, workedOn ? 'assign.person.workedOnClaim' : 'assign.person.notReviewer') };
+        return assignFormReply(ctx, d.claimId, { values: typedValues(d), errors });
+      }
       throw e;
     }
   }),

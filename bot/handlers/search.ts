@@ -9,6 +9,8 @@ export async function searchInvoke(ctx: HandlerContext, value: unknown) {
     .object({ queryText: z.string().max(100).catch(''), dataset: z.string().max(100).optional() })
     .catch({ queryText: '' })
     .parse(value);
-  if (q.dataset === REVIEWERS_DATASET) return searchReviewersInvoke(ctx, q.queryText);
+  const [dataset, claimId] = (q.dataset ?? '').split(':', 2);
+  // The reassignment picker names its claim: `reviewers:<claimId>` (bot/handlers/reviewWorkload.ts).
+  if (dataset === REVIEWERS_DATASET) return searchReviewersInvoke(ctx, claimId, q.queryText);
   return searchColleaguesInvoke(ctx, value);
 }

@@ -9,6 +9,7 @@ import { createFormReply, overviewReply, historyReply } from './claims';
 import { helpReply } from './help';
 import { reviewQueueReply } from './reviewWorkload';
 import { claimsExportReply } from './exports';
+import { organisationReply } from './admin';
 
 export async function runTextCommand(ctx: HandlerContext, cmd: TextCommand): Promise<Reply> {
   switch (cmd.name) {
@@ -30,6 +31,8 @@ export async function runTextCommand(ctx: HandlerContext, cmd: TextCommand): Pro
       const r = await cancelPendingUpload(ctx.deps.svc, actor(ctx));
       return messageReply(ctx, r.cancelled ? 'upload.pendingCancelled' : 'upload.nothingPending');
     }
+    case 'admin':
+      return organisationReply(ctx);
     case 'outbox': {
       const p = await loadPrincipal(ctx.deps.svc.db, ctx.user.id);
       if (!hasRole(p, ['INCENTIVES_ADMIN', 'GLOBAL_ADMIN'])) return messageReply(ctx, 'outbox.adminsOnly');

@@ -32,7 +32,7 @@ import { askForFile } from './filePrompt';
 import { actor, claimRef, detailReply, formData, formErrors, newIdempotencyKey, typedValues } from './common';
 
 /** Our own people search (application/search) answers with `user:<id>`; Teams' Graph picker answers with AAD object ids. */
-const LOCAL_PREFIX = 'user:';
+export const LOCAL_PREFIX = 'user:';
 export const COLLEAGUES_DATASET = 'colleagues';
 const searchLog = log.child({ mod: 'upload-requests' });
 
@@ -48,11 +48,11 @@ async function graphFor(ctx: HandlerContext): Promise<Graph | null> {
 }
 
 /** Teams' own Graph people picker works only in 1:1 chat in real Teams; elsewhere (channels, the playground) ours serves. */
-async function pickerDataset(ctx: HandlerContext): Promise<string> {
+export async function pickerDataset(ctx: HandlerContext): Promise<string> {
   return ctx.conversation.type === 'personal' && (await graphFor(ctx)) ? 'graph.microsoft.com/users' : COLLEAGUES_DATASET;
 }
 
-const personTitle = (p: { displayName: string; email?: string | null; mail?: string | null }) => {
+export const personTitle = (p: { displayName: string; email?: string | null; mail?: string | null }) => {
   const mail = p.email ?? p.mail;
   return mail ? `${p.displayName} (${mail})` : p.displayName;
 };
@@ -81,7 +81,7 @@ async function askFormReply(
 }
 
 /** The picked person as one of our users; someone found through Graph who never used the bot is added to the organisation. */
-async function assigneeFromPick(ctx: HandlerContext, pick: string): Promise<string> {
+export async function assigneeFromPick(ctx: HandlerContext, pick: string): Promise<string> {
   if (pick.startsWith(LOCAL_PREFIX)) return pick.slice(LOCAL_PREFIX.length);
   const graph = await graphFor(ctx);
   const profile = graph ? await graph.getUser(pick) : null;

@@ -1,11 +1,13 @@
 import { ALEX, PATTI, executeActivity, messageActivity, searchActivity, type TeamsUser } from '../helpers/activities';
 import { startBotHarness, type BotHarness } from '../helpers/botHarness';
-import { action, actions, invokeCard, textOf } from '../helpers/cardQuery';
+import { action, actions, findInput, invokeCard, textOf } from '../helpers/cardQuery';
 import { insertClaim } from '../helpers/world';
 import { startConnectorStub, type ConnectorStub } from '../stubs/connector';
 
 /** A second reviewer, so reviews can change hands. */
 const NESTOR: TeamsUser = { aadObjectId: '00000000-0000-0000-0000-0000000000025', name: 'Nestor Wilke' };
+/** Contoso's Global admin: under internal review (the demo), escalations go to her. */
+const ADELE: TeamsUser = { aadObjectId: '00000000-0000-0000-0000-0000000000022', name: 'Adele Vance' };
 const MONDAY = new Date('2026-11-30T10:00:00.000Z');
 
 /** Reviewer workload over HTTP through the production wiring: ownership, reassignment, the filtered queue, reminders. */
@@ -19,8 +21,8 @@ describe('bot: reviewer workload', () => {
     connector = await startConnectorStub();
     // The scheduler runs every second, as on every replica; the test moves the clock.
     h = await startBotHarness({ SCHEDULER_INTERVAL_SECONDS: '1' });
-    for (const u of [ALEX, PATTI, NESTOR]) await h.post(messageActivity(u, connector.url, 'help'));
-    await connector.waitFor((s) => [ALEX, PATTI, NESTOR].every((u) => s.sent(conv(u)).length > 0));
+    for (const u of [ALEX, PATTI, NESTOR, ADELE]) await h.post(messageActivity(u, connector.url, 'help'));
+    await connector.waitFor((s) => [ALEX, PATTI, NESTOR, ADELE].every((u) => s.sent(conv(u)).length > 0));
     const nestor = await h.world.db.user.findFirstOrThrow({ where: { aadObjectId: NESTOR.aadObjectId } });
     nestorId = nestor.id;
     await h.world.db.roleAssignment.create({ data: { userId: nestor.id, role: 'REVIEWER' } });
@@ -57,11 +59,21 @@ describe('bot: reviewer workload', () => {
     expect(textOf(form)).toContain('Owner now: Patti Fernandez');
     expect(textOf(form)).toContain('Nestor Wilke');
     expect(textOf(form)).not.toContain('Alex Wilber');
-    const search = await h.post(searchActivity(PATTI, connector.url, 'reviewers', 'nes'));
-    const results = (search.body as { value: { results: Array<{ value: string; title: string }> } }).value.results;
-    expect(results).toEqual([{ value: nestorId, title: 'Nestor Wilke' }]);
-    const partners = await h.post(searchActivity(PATTI, connector.url, 'reviewers', 'alex'));
-    expect((partners.body as { value: { results: unknown[] } }).value.results).toEqual([]);
+    // The picker's dataset names the claim: who may be offered depends on it (review scope, segregation of duties).
+    const dataset = (findInput(form, 'assigneeId') as { 'choices.data'?: { dataset?: string } })['choices.data']?.dataset ?? '';
+    expect(dataset).toBe(`reviewers:${c.id}`);
+    const found = async (u: TeamsUser, ds: string, q: string) =>
+      ((await h.post(searchActivity(u, connector.url, ds, q))).body as { value: { results: Array<{ value: string; title: string }> } })
+        .value.results;
+    expect(await found(PATTI, dataset, 'nes')).toEqual([{ value: nestorId, title: 'Nestor Wilke' }]);
+    expect(await found(PATTI, dataset, 'alex')).toEqual([]);
+    // A forged dataset (no claim, not a claim id, or asked by a partner) offers nobody, and never fails.
+    for (const [u, ds] of [
+      [PATTI, 'reviewers'],
+      [PATTI, 'reviewers:not-a-claim'],
+      [ALEX, dataset],
+    ] as const)
+      expect(await found(u, ds, '')).toEqual([]);
 
     card = await click(PATTI, 'review.assign', { ...action(form, 'review.assign').data, assigneeId: nestorId });
     expect(textOf(card)).toContain('The review is now with Nestor Wilke.');
@@ -81,6 +93,27 @@ describe('bot: reviewer workload', () => {
     const refused = await click(ALEX, 'review.assign', { claimId: c.id, assigneeId: nestorId, idempotencyKey: 'alex-forged-assign' });
     expect(textOf(refused)).toMatch(/role/i);
     expect(cardsFor(NESTOR, `${c.number} is yours to review`)).toHaveLength(1);
+  });
+
+  it('Reassign says why someone cannot take the review, in English and Korean (worked on the claim; not of the review team)', async () => {
+    const c = await insertClaim(h.world, { status: 'SUBMITTED', complete: true });
+    await h.world.db.document.create({ data: { claimId: c.id, kind: 'ADDITIONAL_INFO', details: 'Context', uploaderId: nestorId } });
+    const alexId = (await h.world.db.user.findFirstOrThrow({ where: { aadObjectId: ALEX.aadObjectId } })).id;
+    const PATTI_KO: TeamsUser = { ...PATTI, locale: 'ko-KR' };
+    const cases: Array<[TeamsUser, string, string]> = [
+      [PATTI, nestorId, 'That reviewer worked on this claim, so they cannot review it.'],
+      [PATTI_KO, nestorId, '그 검토자는 이 청구에 참여했으므로 검토할 수 없습니다.'],
+      [PATTI, alexId, 'Choose someone of the review team.'],
+      [PATTI_KO, alexId, '검토 팀에 속한 사람을 선택하세요.'],
+    ];
+    for (const [u, assigneeId, says] of cases) {
+      const form = await click(u, 'review.assign.form', { claimId: c.id });
+      // Nestor uploaded to this claim: he is not offered.
+      expect(textOf(form)).not.toContain('Nestor Wilke');
+      const answer = await click(u, 'review.assign', { ...action(form, 'review.assign').data, assigneeId });
+      expect(textOf(answer)).toContain(says);
+    }
+    expect((await h.world.db.claim.findUniqueOrThrow({ where: { id: c.id } })).reviewerId).toBeNull();
   });
 
   it('filters the queue by owner and age and pages through it', async () => {
@@ -135,15 +168,16 @@ describe('bot: reviewer workload', () => {
     expect(textOf(queue)).toContain(late.number);
     expect(textOf(queue)).not.toContain(stale.number);
 
-    // Nobody owns `stale` and it is past twice the target: the admins are told (the demo has no
-    // separate review organisation, so every reviewer).
-    await connector.waitFor(() => cardsFor(PATTI, `Escalation: ${stale.number}`).length > 0, 15_000);
-    expect(textOf(cardsFor(PATTI, `Escalation: ${stale.number}`)[0])).toContain('Nobody owns this review.');
+    // Nobody owns `stale` and it is past twice the target: the admins are told (the demo reviews its
+    // own claims, so Contoso's Global admin, who did not work on it; not the reviewers).
+    await connector.waitFor(() => cardsFor(ADELE, `Escalation: ${stale.number}`).length > 0, 15_000);
+    expect(textOf(cardsFor(ADELE, `Escalation: ${stale.number}`)[0])).toContain('Nobody owns this review.');
+    expect(cardsFor(PATTI, `Escalation: ${stale.number}`)).toHaveLength(0);
 
     // More scheduler runs on the same day change nothing.
     await new Promise((r) => setTimeout(r, 2500));
     expect(reminderFor(NESTOR)).toHaveLength(1);
-    expect(cardsFor(PATTI, `Escalation: ${stale.number}`)).toHaveLength(1);
+    expect(cardsFor(ADELE, `Escalation: ${stale.number}`)).toHaveLength(1);
     const types = (await h.world.db.historyEvent.findMany({ where: { claimId: stale.id } })).map((e) => e.type).sort();
     expect(types).toEqual(['review_escalated', 'review_reminder_sent']);
     const history = await click(PATTI, 'claim.history', { claimId: stale.id });
@@ -153,7 +187,7 @@ describe('bot: reviewer workload', () => {
     // The next business day: one more reminder, no second escalation.
     h.world.clock.current = new Date('2026-12-01T10:00:00.000Z');
     await connector.waitFor(() => reminderFor(NESTOR).length === 2, 15_000);
-    expect(cardsFor(PATTI, `Escalation: ${stale.number}`)).toHaveLength(1);
+    expect(cardsFor(ADELE, `Escalation: ${stale.number}`)).toHaveLength(1);
     h.world.clock.current = new Date(MONDAY);
   });
 });

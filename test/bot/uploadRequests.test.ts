@@ -361,7 +361,7 @@ describe('bot: ask a colleague to upload (Graph not configured)', () => {
       const card = await d.click(ISAIAH, verb, data);
       expect([verb, textOf(card)]).toEqual([
         verb,
-        expect.stringMatching(/role needed|not allowed|permission|only|not .*participant|someone else/i),
+        expect.stringMatching(/role needed|need another role|not allowed|permission|only|not .*participant|someone else/i),
       ]);
     }
     expect(await snapshot()).toEqual(before);

@@ -25,6 +25,14 @@ import {
   renderReviewQueue,
   renderUploadRequest,
   renderWelcome,
+  renderOrganisation,
+  renderMember,
+  renderRenameForm,
+  renderLocationForm,
+  renderFundsPrompt,
+  renderFundsPreview,
+  renderAllocationPick,
+  renderAllocationForm,
   type AdaptiveCard,
   type ClaimDetailView,
   type CreateClaimView,
@@ -34,6 +42,8 @@ import {
   type UploadRequestView,
 } from '../../cards';
 import { editingClaim, ids, KEY, reviewerClaim } from './fixtures';
+import type { OrganisationCardView } from '../../cards';
+import type { FundsImportPreview } from '../../services/fundsImport';
 
 const claimRef = { id: ids.claim, number: 'CLM-2026-00042', name: 'Spring cloud webinar series', version: 7 };
 
@@ -713,5 +723,200 @@ export function allCards(locale: string): Array<[string, AdaptiveCard]> {
         retry: { verb: 'claim.submit', data: { claimId: ids.claim, version: 7 } },
       }),
     ],
+    // Administration
+    ['welcome (admin)', renderWelcome({ userName: 'Dana', isAdmin: true, isPartner: true, organisationName: 'Fabrikam' }, locale)],
+    [
+      'welcome (no role)',
+      renderWelcome(
+        { userName: 'Eli', organisationName: 'Fabrikam', noRole: { organisationSetUp: true, admins: ['Dana Admin'], openRequests: 0 } },
+        locale,
+      ),
+    ],
+    [
+      'welcome (not set up)',
+      renderWelcome({ organisationName: 'Organisation 7a1b', noRole: { organisationSetUp: false, admins: [], openRequests: 0 } }, locale),
+    ],
+    ['organisation', renderOrganisation(ORGANISATION, locale)],
+    [
+      'organisation (review team)',
+      renderOrganisation({ ...ORGANISATION, isReviewOrganisation: true, locations: [], note: { text: 'Saved.', tone: 'good' } }, locale),
+    ],
+    [
+      'member',
+      renderMember(
+        {
+          member: ORGANISATION.members[0]!,
+          isReviewOrganisation: false,
+          grantableRoles: ['GLOBAL_ADMIN', 'INCENTIVES_ADMIN', 'INCENTIVES_USER'],
+          locations: [{ id: ids.claim, name: 'Fabrikam Lyon' }],
+          programs: [{ id: ids.claim, name: 'Surface' }],
+          pickerDataset: '',
+          people: [],
+          note: { text: 'Refused', tone: 'attention' },
+        },
+        locale,
+      ),
+    ],
+    [
+      'member (new, picker)',
+      renderMember(
+        {
+          member: null,
+          isReviewOrganisation: true,
+          grantableRoles: ['GLOBAL_ADMIN', 'REVIEWER'],
+          locations: [],
+          programs: [],
+          pickerDataset: 'colleagues',
+          people: [{ id: `user:${ids.colleague}`, name: 'Rita Reviewer' }],
+          errors: { userId: 'Choose a person.' },
+        },
+        locale,
+      ),
+    ],
+    ['rename form', renderRenameForm({ name: 'Fabrikam' }, locale)],
+    [
+      'location form (edit, inactive)',
+      renderLocationForm(
+        { location: { id: ids.claim, partnerId: '8800001', name: 'Lyon', country: 'FR', active: false }, canEdit: true },
+        locale,
+      ),
+    ],
+    [
+      'location form (add, errors)',
+      renderLocationForm({ location: null, canEdit: true, values: { partnerId: '12' }, errors: { partnerId: 'Digits only' } }, locale),
+    ],
+    [
+      'funds prompt',
+      renderFundsPrompt(
+        {
+          templateUrl: 'https://bot.example/templates/funds/x/1/s',
+          minutes: 30,
+          maxRows: 10000,
+          maxMb: 10,
+          columns: ['PartnerID', 'Program'],
+        },
+        locale,
+      ),
+    ],
+    ['funds preview', renderFundsPreview(PREVIEW, locale)],
+    ['funds preview (applied)', renderFundsPreview({ ...PREVIEW, status: 'APPLIED', refusals: [] }, locale)],
+    ['allocation pick', renderAllocationPick({ allocations: [ALLOCATION] }, locale)],
+    ['allocation pick (none)', renderAllocationPick({ allocations: [] }, locale)],
+    ['allocation form', renderAllocationForm({ allocation: ALLOCATION, errors: { earnedAmount: 'Too low' } }, locale)],
   ];
 }
+
+const ALLOCATION = {
+  allocationId: ids.claim,
+  locationName: 'Fabrikam Lyon',
+  partnerId: '8800001',
+  programName: 'Surface',
+  period: 'FY27-H2',
+  currency: 'EUR',
+  earnedMinor: 50_000,
+  claimedMinor: 20_000,
+  claimingDeadline: '2027-08-14',
+};
+
+const ORGANISATION: OrganisationCardView = {
+  id: ids.claim,
+  name: 'Fabrikam Partners',
+  isReviewOrganisation: false,
+  templateUrl: 'https://bot.example/templates/funds/x/1/s',
+  viewer: {
+    isGlobalAdmin: true,
+    canManageLocations: true,
+    canManageFunds: true,
+    grantableRoles: ['GLOBAL_ADMIN', 'INCENTIVES_ADMIN', 'INCENTIVES_USER'],
+  },
+  locations: [
+    { id: ids.claim, partnerId: '8800001', name: 'Fabrikam Lyon', country: 'FR', active: true, manageable: true },
+    { id: ids.colleague, partnerId: '8800002', name: 'Fabrikam Seoul', country: 'KR', active: false, manageable: true },
+  ],
+  members: [
+    {
+      userId: ids.colleague,
+      displayName: 'Dana Admin',
+      email: 'dana@fabrikam.example',
+      isMe: true,
+      roles: [
+        { id: ids.claim, role: 'GLOBAL_ADMIN', locationId: null, locationName: null, programId: null, programName: null, revocable: false },
+        {
+          id: ids.colleague,
+          role: 'INCENTIVES_USER',
+          locationId: ids.claim,
+          locationName: 'Fabrikam Lyon',
+          programId: null,
+          programName: null,
+          revocable: true,
+        },
+      ],
+    },
+  ],
+  withoutRole: [{ userId: ids.claim, displayName: 'Eli Staff', email: null }],
+  programs: [{ id: ids.claim, code: 'SURFACE', name: 'Surface' }],
+  recentChanges: [
+    {
+      id: '2',
+      at: '2026-11-28T10:00:00Z' as unknown as Date,
+      actorName: 'Dana Admin',
+      type: 'role_granted',
+      data: { userName: 'Eli Staff', role: 'INCENTIVES_USER', locationName: 'Fabrikam Lyon' },
+    },
+    {
+      id: '1',
+      at: '2026-11-28T09:00:00Z' as unknown as Date,
+      actorName: null,
+      type: 'admin_recognised',
+      data: { userName: 'Dana Admin', source: 'directory' },
+    },
+  ],
+};
+
+const PREVIEW: FundsImportPreview = {
+  importId: ids.claim,
+  fileName: 'funds.csv',
+  status: 'PREVIEW',
+  counts: { new: 1, changed: 1, unchanged: 3, refused: 22 },
+  changes: [
+    {
+      row: 2,
+      partnerId: '8800001',
+      locationId: ids.claim,
+      locationName: 'Fabrikam Lyon',
+      programId: ids.claim,
+      programName: 'Surface',
+      period: 'FY27-H2',
+      usageStart: '2027-01-01',
+      usageEnd: '2027-06-30',
+      earnedMinor: 50_000,
+      currency: 'EUR',
+      claimingDeadline: '2027-08-14',
+      action: 'new',
+      allocationId: null,
+      before: null,
+    },
+    {
+      row: 3,
+      partnerId: '8800001',
+      locationId: ids.claim,
+      locationName: 'Fabrikam Lyon',
+      programId: ids.claim,
+      programName: 'Hosting',
+      period: 'FY27-H2',
+      usageStart: '2027-01-01',
+      usageEnd: '2027-06-30',
+      earnedMinor: 80_000,
+      currency: 'EUR',
+      claimingDeadline: '2027-08-14',
+      action: 'changed',
+      allocationId: ids.claim,
+      before: { earnedMinor: 70_000, currency: 'EUR', claimingDeadline: '2027-08-14' },
+    },
+  ],
+  refusals: [
+    { row: 4, column: 'earnedAmount', code: 'amount_decimals', params: { value: '1.005' } },
+    { row: 5, column: null, code: 'duplicate_row', params: { first: 2 } },
+    { row: 6, column: 'earnedAmount', code: 'below_claimed', params: { claimedMinor: 1000, approvedMinor: 0, currency: 'EUR' } },
+  ],
+};

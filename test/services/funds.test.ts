@@ -123,7 +123,8 @@ describe('funds', () => {
     expect(o.rows).toHaveLength(6); // Seattle × 3 programs × 2 periods
     expect(new Set(o.rows.map((r) => r.partnerId))).toEqual(new Set(['4871234']));
     expect((await getOverview(w.svc, { userId: w.users.reviewer })).rows).toEqual([]);
-    expect((await getOverview(w.svc, { userId: w.users.colleague })).rows).toEqual([]);
+    // A person with no role at all is refused (the bot answers with the welcome that names the admins).
+    await expect(getOverview(w.svc, { userId: w.users.colleague })).rejects.toMatchObject({ kind: 'forbidden', code: 'role_required' });
     const other = await w.db.organisation.create({ data: { tenantId: 'tenant-funds', name: 'Fabrikam' } });
     const olga = await w.db.user.create({
       data: {

@@ -3,6 +3,7 @@ import { businessDaysBetween } from '../../services/businessDays';
 import { startReview } from '../../services/review';
 import { getReviewQueue, waitedAtLeastCutoff } from '../../services/reviewQueue';
 import { assignReview, escalateOverdueReviews, remindOverdueReviews, searchReviewers } from '../../services/reviewWorkload';
+import { applyReviewTenant } from '../../services/organisation';
 import { racingServices } from '../helpers/racing';
 import { insertClaim, makeWorld, type World } from '../helpers/world';
 
@@ -165,10 +166,11 @@ describe('review ownership', () => {
   });
 
   it('searches the review team only', async () => {
-    expect((await searchReviewers(w.svc, patti(), '')).map((r) => r.displayName)).toEqual(['Nestor Wilke', 'Patti Fernandez']);
-    expect((await searchReviewers(w.svc, patti(), 'nest')).map((r) => r.id)).toEqual([nestor]);
-    expect(await searchReviewers(w.svc, patti(), 'alex')).toEqual([]);
-    await expect(searchReviewers(w.svc, as(w.users.incentivesUser), '')).rejects.toMatchObject({ kind: 'forbidden' });
+    const c = await waiting('SUBMITTED', '2026-11-27');
+    expect((await searchReviewers(w.svc, patti(), c.id, '')).map((r) => r.displayName)).toEqual(['Nestor Wilke', 'Patti Fernandez']);
+    expect((await searchReviewers(w.svc, patti(), c.id, 'nest')).map((r) => r.id)).toEqual([nestor]);
+    expect(await searchReviewers(w.svc, patti(), c.id, 'alex')).toEqual([]);
+    await expect(searchReviewers(w.svc, as(w.users.incentivesUser), c.id, '')).rejects.toMatchObject({ kind: 'forbidden' });
   });
 });
 
@@ -238,9 +240,10 @@ describe('reminders', () => {
 });
 
 describe('escalation', () => {
-  it("after twice the target, tells the reviewers' organisation admins once per wait, in history", async () => {
+  it('with a review organisation (REVIEW_TENANT_ID), after twice the target tells its Global admins once per wait, in history', async () => {
     // The review team in its own tenant with its own Global admin (the partner's admins are never told).
     const team = await w.db.organisation.create({ data: { tenantId: `review-team-${Date.now()}`, name: 'Co-op validation' } });
+    await applyReviewTenant(w.db, team.tenantId);
     const mk = (aad: string, name: string, role: 'REVIEWER' | 'GLOBAL_ADMIN') =>
       w.db.user.create({
         data: { organisationId: team.id, tenantId: team.tenantId, aadObjectId: aad, displayName: name, roles: { create: [{ role }] } },
@@ -268,12 +271,18 @@ describe('escalation', () => {
       expect(await outbox(c.id, 'review_escalated')).toHaveLength(2);
     } finally {
       await w.db.roleAssignment.deleteMany({ where: { user: { organisationId: team.id } } });
+      await applyReviewTenant(w.db, undefined);
     }
   });
 
-  it('with no admin of a separate review organisation, tells every reviewer', async () => {
+  it("under internal review tells the organisation's Global admins, except one who worked on the claim; then its reviewers", async () => {
     const c = await waiting('SUBMITTED', '2026-11-20');
     expect(await escalateOverdueReviews(w.svc)).toBe(1);
-    expect((await outbox(c.id, 'review_escalated')).map((m) => m.recipientId).sort()).toEqual([nestor, w.users.reviewer].sort());
+    expect((await outbox(c.id, 'review_escalated')).map((m) => m.recipientId)).toEqual([w.users.globalAdmin]);
+    // Adele (the only Global admin) owns this one: the reviewers are told instead, never her.
+    const hers = await insertClaim(w, { status: 'SUBMITTED', ownerId: w.users.globalAdmin });
+    await w.db.claim.update({ where: { id: hers.id }, data: { submittedAt: day('2026-11-20') } });
+    expect(await escalateOverdueReviews(w.svc)).toBe(1);
+    expect((await outbox(hers.id, 'review_escalated')).map((m) => m.recipientId).sort()).toEqual([nestor, w.users.reviewer].sort());
   });
 });

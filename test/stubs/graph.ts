@@ -40,6 +40,10 @@ export type GraphStubOptions = {
   catalogAppIds?: string[];
   /** Every install is refused with 403 (the app lacks TeamsAppInstallation.ReadWriteForUser.All). */
   installForbidden?: boolean;
+  /** Activated directory roles by role template id → member object ids (users; a `group:` prefix makes a group member). */
+  directoryRoles?: Record<string, string[]>;
+  /** Reading directory roles is refused with 403 (the app lacks RoleManagement.Read.Directory). */
+  directoryRolesForbidden?: boolean;
 };
 
 export type GraphStub = {
@@ -229,6 +233,32 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
       return send(res, 200, {
         '@odata.context': ctx(select ? `users(${select.join(',')})/$entity` : 'users/$entity'),
         ...userView(u, select),
+      });
+    }
+    // Both addressing forms Graph documents: directoryRoles(roleTemplateId='…') and directoryRoles/roleTemplateId=….
+    if ((m = p.match(/^\/directoryRoles(?:\(roleTemplateId='([^']+)'\)|\/roleTemplateId=([^/]+))\/members$/)) && method === 'GET') {
+      if (opts.directoryRolesForbidden)
+        return error(res, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+      const template = m[1] ?? m[2]!;
+      const members = opts.directoryRoles?.[template];
+      if (!members)
+        return error(
+          res,
+          404,
+          'Request_ResourceNotFound',
+          `Resource 'roleTemplateId=${template}' does not exist or one of its queried reference-property objects are not present.`,
+        );
+      return send(res, 200, {
+        '@odata.context': ctx(select ? `directoryObjects(${select.join(',')})` : 'directoryObjects'),
+        value: members.map((id) =>
+          id.startsWith('group:')
+            ? { '@odata.type': '#microsoft.graph.group', id: id.slice('group:'.length) }
+            : {
+                '@odata.type': '#microsoft.graph.user',
+                id,
+                ...(select ? {} : { displayName: users.find((u) => u.id === id)?.displayName ?? null }),
+              },
+        ),
       });
     }
     if ((m = p.match(/^\/users\/([^/]+)\/teamwork\/installedApps$/))) {
