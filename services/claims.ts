@@ -23,7 +23,8 @@ import { assertEditable, isEditable, TERMINAL, transition } from './lifecycle';
 import { enqueueNotification } from './notifications';
 import { allocationScope, allocationSums, windowOpen } from './funds';
 import { isoDate } from './periods';
-import { completenessRules, loadCompletenessInput } from './submission';
+import { completenessRules, invoiceNumberOf } from './submission';
+import { loadClaimFacts, type ClaimFacts } from './claimFacts';
 import type { ClaimAction, ClaimDetail, CreateOptions, DecisionView, ViewerRole } from './views';
 
 // Optional card inputs arrive as "" when left blank.
@@ -339,16 +340,26 @@ async function viewerOf(db: Db | Tx, p: Principal, claim: Claim): Promise<Viewer
     partner || reviewer
       ? []
       : await db.uploadRequest.findMany({ where: { claimId: claim.id, assigneeId: p.userId }, select: { status: true } });
+  const worked = reviewer && (await workedOnClaim(db, p.userId, claim));
+  return viewerFrom(p, claim, { viewerWorked: worked, viewerRequestStatuses: requests.map((r) => r.status) });
+}
+
+/** viewerOf on facts already loaded (services/claimFacts.ts): the same decision, no statement. */
+function viewerFrom(p: Principal, claim: Claim, facts: Pick<ClaimFacts, 'viewerWorked' | 'viewerRequestStatuses'>): Viewer {
+  requireSameOrganisation(p, claim.organisationId);
+  const partner = isPartnerOn(p, claim);
+  const reviewer = reviewsOrganisation(p, claim.organisationId);
+  const requests = partner || reviewer ? [] : facts.viewerRequestStatuses;
   if (!partner && !reviewer && requests.length === 0) throw forbidden('not_a_participant', 'You are not a participant of this claim');
   // Segregation of duties: a reviewer who worked on the claim reads it but is offered no review action.
-  const independent = reviewer && !(await workedOnClaim(db, p.userId, claim));
+  const independent = reviewer && !facts.viewerWorked;
   return {
     role: partner ? 'partner' : reviewer ? 'reviewer' : 'colleague',
     partner,
     reviewer: independent,
     colleague: !partner && !independent,
     admin: partner && hasRole(p, ['INCENTIVES_ADMIN', 'GLOBAL_ADMIN'], claimScope(claim)),
-    openRequest: requests.some((r) => r.status === 'OPEN'),
+    openRequest: requests.some((r) => r === 'OPEN'),
   };
 }
 
@@ -446,9 +457,25 @@ export async function getClaimDetail(svc: Services, actor: Actor, claimId: strin
     },
   });
   if (!c) throw notFound('claim', id);
-  const v = await viewerOf(svc.db, p, c);
+  // Everything else the card needs in one more statement; the checklist runs on the rows loaded here.
+  const facts = await loadClaimFacts(svc.db, c, {
+    period: c.allocation.period,
+    invoiceNumbers: c.documents.filter((d) => d.kind === 'INVOICE').map(invoiceNumberOf),
+    viewerId: p.userId,
+  });
+  const v = viewerFrom(p, c, facts);
   const now = svc.clock.now();
-  const checklist = completenessRules(await loadCompletenessInput(svc.db, c, now));
+  const checklist = completenessRules({
+    claim: c,
+    documents: c.documents,
+    activityType: c.activityType,
+    program: c.program,
+    allocation: c.allocation,
+    invoicesOnRecord: facts.invoicesOnRecord,
+    remainingMinor: Math.max(0, c.allocation.earnedMinor - facts.allocationClaimedMinor),
+    activityUsedMinor: facts.activityUsedMinor,
+    now,
+  });
   return {
     id: c.id,
     number: c.number,
@@ -525,6 +552,7 @@ export async function getClaimDetail(svc: Services, actor: Actor, claimId: strin
     checklist,
     allowedActions: allowedActionsFor(c.status, { ...v, owner: c.ownerId === p.userId }),
     viewerRole: v.role,
+    participantAadIds: facts.participantAadIds,
   };
 }
 

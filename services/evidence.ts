@@ -136,7 +136,21 @@ export async function invoicesSharingNumbers(
     WHERE d.kind = 'INVOICE' AND d."removedAt" IS NULL
       AND c."organisationId" = ${scope.organisationId} AND a.period = ${scope.period}
       AND regexp_replace(upper(d.fields->>'invoiceNumber'), '[^A-Z0-9]', '', 'g') = ANY(${keys})`;
-  return rows.map((r) => ({
+  return rows.map(toInvoiceOnRecord);
+}
+
+/** An invoice row as the duplicate rule sees it (also from services/claimFacts.ts). */
+export function toInvoiceOnRecord(r: {
+  documentId: string;
+  claimId: string;
+  claimNumber: string;
+  claimStatus: ClaimStatus;
+  submittedAt: Date | null;
+  createdAt: Date;
+  vendor: string | null;
+  invoiceNumber: string | null;
+}): InvoiceOnRecord {
+  return {
     documentId: r.documentId,
     claimId: r.claimId,
     claimNumber: r.claimNumber,
@@ -145,7 +159,7 @@ export async function invoicesSharingNumbers(
     createdAt: r.createdAt,
     vendor: r.vendor ?? '',
     invoiceNumber: r.invoiceNumber ?? '',
-  }));
+  };
 }
 
 export type DuplicateFinding = {

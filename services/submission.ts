@@ -48,6 +48,8 @@ export type CompletenessInput = {
 const str = (v: unknown) => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
 const fieldOf = (d: Pick<Document, 'fields'>, k: string): unknown =>
   d.fields && typeof d.fields === 'object' && !Array.isArray(d.fields) ? (d.fields as Record<string, unknown>)[k] : undefined;
+/** An invoice document's number as the duplicate rule reads it. */
+export const invoiceNumberOf = (d: Pick<Document, 'fields'>) => str(fieldOf(d, 'invoiceNumber'));
 
 /** The evidence lines of the checklist: invoices and CSRs against the claimed amount, their dates, duplicates and facts. */
 function evidenceRules(i: CompletenessInput, atRules: ActivityRules): ChecklistItem[] {
@@ -202,7 +204,7 @@ export async function loadCompletenessInput(db: Db | Tx, claim: Claim, now: Date
     }),
   ]);
   const activityUsedMinor = used.reduce((s, g) => s + ((g.status === 'APPROVED' ? g._sum.approvedMinor : g._sum.amountMinor) ?? 0), 0);
-  const invoiceNumbers = documents.filter((d) => d.kind === 'INVOICE').map((d) => str(fieldOf(d, 'invoiceNumber')));
+  const invoiceNumbers = documents.filter((d) => d.kind === 'INVOICE').map(invoiceNumberOf);
   const invoicesOnRecord = await invoicesSharingNumbers(
     db,
     { organisationId: claim.organisationId, period: allocation.period },

@@ -129,6 +129,8 @@ export type ClaimDetail = {
   checklist: ChecklistItem[];
   allowedActions: ClaimAction[];
   viewerRole: ViewerRole;
+  /** Entra object ids of the people whose copy of a shared card refreshes to their own view (owner, contributors, askees, reviewers; ≤ 60). */
+  participantAadIds?: string[];
 };
 
 export type AllocationOption = {

@@ -83,7 +83,10 @@ export type DetailNote = NoteKey | { tone: 'good' | 'warning' | 'attention' | 'd
 
 export async function detailReply(ctx: HandlerContext, claimId: string, note?: DetailNote): Promise<Reply> {
   const detail = withDocumentLinks(ctx.deps.config, await getClaimDetail(ctx.deps.svc, actor(ctx), claimId), ctx.deps.svc.clock.now());
-  const refreshUserIds = await refreshUsersForClaim(ctx.deps.svc.db, claimId);
+  // The claim card's query already read who takes part (refreshUsersForClaim's SQL, folded in).
+  const refreshUserIds = detail.participantAadIds
+    ? detail.participantAadIds.map(teamsUserMri)
+    : await refreshUsersForClaim(ctx.deps.svc.db, claimId);
   const card = renderClaimDetail({ ...detail, idempotencyKey: newIdempotencyKey(), note: note ?? null, refreshUserIds }, ctx.locale);
   return { card, claimId, view: 'detail' };
 }
@@ -191,5 +194,8 @@ export async function refreshUsersForClaim(db: Db, claimId: string): Promise<str
              LIMIT 30)
     )
     LIMIT 60`;
-  return rows.map((r) => `8:orgid:${r.aad}`);
+  return rows.map((r) => teamsUserMri(r.aad));
 }
+
+/** A Teams user's MRI from their Entra object id. */
+export const teamsUserMri = (aadObjectId: string) => `8:orgid:${aadObjectId}`;

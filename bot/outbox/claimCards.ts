@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { CloudAdapter, ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Db } from '../../services/db/client';
@@ -64,14 +65,14 @@ export async function recordClaimCard(
   db: Db,
   card: { claimId: string; conversationId: string; activityId: string; view: string },
 ): Promise<void> {
-  await db.$transaction([
-    db.claimCard.deleteMany({
-      where: { claimId: card.claimId, conversationId: card.conversationId, view: card.view, activityId: { not: card.activityId } },
-    }),
-    db.claimCard.upsert({
-      where: { conversationId_activityId: { conversationId: card.conversationId, activityId: card.activityId } },
-      create: card,
-      update: { claimId: card.claimId, view: card.view },
-    }),
-  ]);
+  // One statement (a data-modifying CTE is atomic on its own): this runs after every card posted.
+  await db.$executeRaw`
+    WITH gone AS (
+      DELETE FROM "ClaimCard"
+      WHERE "claimId" = ${card.claimId} AND "conversationId" = ${card.conversationId} AND view = ${card.view}
+        AND "activityId" <> ${card.activityId}
+    )
+    INSERT INTO "ClaimCard" (id, "claimId", "conversationId", "activityId", view)
+    VALUES (${randomUUID()}, ${card.claimId}, ${card.conversationId}, ${card.activityId}, ${card.view})
+    ON CONFLICT ("conversationId", "activityId") DO UPDATE SET "claimId" = EXCLUDED."claimId", view = EXCLUDED.view`;
 }
