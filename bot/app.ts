@@ -17,7 +17,8 @@ import { log } from '../services/log';
 import { instanceSecret, LOCAL_LINK_SECRET } from '../services/instanceSecrets';
 import { outboxDepth, readinessCheck } from '../services/readiness';
 import { flushTelemetry, noteTurn, observeOutboxDepth } from '../services/telemetry';
-import { resolveUser, UNKNOWN_NAME } from '../services/users';
+import type { Principal } from '../services/authz';
+import { resolveUser, UNKNOWN_NAME, type ConversationLookup } from '../services/users';
 import { createAdapter, invokeError } from './adapter';
 import { parseCommand } from './commands';
 import { ACTIONS } from './handlers';
@@ -62,13 +63,18 @@ export class CoopBot extends TeamsActivityHandler {
     // The playground always says en-US; PLAYGROUND_LOCALE (local mode only) stands in for a Korean Teams client.
     const activityLocale = this.deps.config.playgroundLocale ?? a.locale ?? undefined;
     let user: TurnUser;
+    let principal: Principal | undefined;
+    let storedConversation: ConversationLookup | undefined;
     try {
       const r = await resolveUser(
         this.deps.svc,
         { tenantId, aadObjectId, displayName: a.from?.name ?? UNKNOWN_NAME, locale: activityLocale },
-        { allowedTenantIds: this.deps.config.bot.allowedTenantIds },
+        { allowedTenantIds: this.deps.config.bot.allowedTenantIds, conversationId: a.conversation?.id },
       );
       user = { id: r.id, organisationId: r.organisationId, displayName: r.displayName, locale: r.locale };
+      storedConversation = r.storedConversation;
+      // The roles just read serve the whole turn, unless recognising the first admin may change them now.
+      if (!r.isNew && r.hasRoles) principal = r.principal;
       // The first Global admin (Entra or BOOTSTRAP_ADMINS) is known before this turn answers, except
       // on an invoke, whose response never waits for Graph: that check finishes behind it.
       if (r.isNew || !r.hasRoles) {
@@ -105,7 +111,7 @@ export class CoopBot extends TeamsActivityHandler {
       }
       throw e;
     }
-    const saved = await saveConversationReference(this.deps.svc.db, user.id, a).catch((e: Error) => {
+    const saved = await saveConversationReference(this.deps.svc.db, user.id, a, storedConversation).catch((e: Error) => {
       turnLog.warn({ err: e.message }, 'conversation reference not saved');
       return false;
     });
@@ -117,6 +123,7 @@ export class CoopBot extends TeamsActivityHandler {
     return {
       deps: this.deps,
       user,
+      principal,
       locale: activityLocale ?? user.locale,
       conversation: { id: a.conversation.id, type: a.conversation.conversationType ?? 'personal' },
     };

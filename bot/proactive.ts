@@ -3,6 +3,7 @@ import { TurnContext, type Activity, type ConversationReference } from 'botbuild
 import { z } from 'zod';
 import type { Db } from '../services/db/client';
 import type { Graph } from '../services/graph';
+import type { ConversationLookup } from '../services/users';
 
 /**
  * Where the bot can reach people without being spoken to: conversation references stored per
@@ -105,6 +106,8 @@ export async function saveConversationReference(
   db: Db,
   userId: string | null,
   activity: Partial<Activity>,
+  /** What is stored for this conversation, when the turn prologue already read it (services/users.ts resolveUser). */
+  known?: ConversationLookup,
 ): Promise<'changed' | 'unchanged' | false> {
   const raw = TurnContext.getConversationReference(activity);
   const channelData = (activity.channelData ?? {}) as { tenant?: { id?: unknown } };
@@ -122,10 +125,17 @@ export async function saveConversationReference(
   const ref = parsed.data;
   const personal = ref.conversation.conversationType === 'personal';
   const owner = personal ? userId : null;
-  const existing = await db.conversationRef.findUnique({
-    where: { conversationId: ref.conversation.id },
-    select: { userId: true, reference: true, user: { select: { unreachableReason: true } } },
-  });
+  const existing =
+    known?.conversationId === ref.conversation.id
+      ? known.stored && {
+          userId: known.stored.userId,
+          reference: known.stored.reference,
+          user: { unreachableReason: known.stored.unreachableReason },
+        }
+      : await db.conversationRef.findUnique({
+          where: { conversationId: ref.conversation.id },
+          select: { userId: true, reference: true, user: { select: { unreachableReason: true } } },
+        });
   if (
     existing &&
     existing.userId === owner &&

@@ -1,4 +1,5 @@
 import type { Config } from '../services/config';
+import type { Principal } from '../services/authz';
 import type { Services } from '../services/context';
 import type { FileStore } from '../services/files';
 import type { Graph } from '../services/graph';
@@ -25,6 +26,12 @@ export type TurnUser = { id: string; organisationId: string; displayName: string
 export type HandlerContext = {
   deps: BotDeps;
   user: TurnUser;
+  /**
+   * The user's roles as this turn's first statement read them from the database (never from card
+   * data); services use them instead of reading them again. Unset on a first contact, and dropped
+   * after a command that changes roles, so they are read afresh.
+   */
+  principal?: Principal;
   locale: string;
   conversation: { id: string; type: string };
 };

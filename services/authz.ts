@@ -1,4 +1,5 @@
 import type { Claim, ReviewScope, Role } from '../prisma/generated/client';
+import type { Actor } from './context';
 import type { Prisma, Tx, Db } from './db/client';
 import { forbidden, notFound } from './errors';
 
@@ -32,6 +33,11 @@ export async function loadPrincipal(db: Db | Tx, userId: string): Promise<Princi
     roles: u.roles.map((r) => ({ role: r.role, locationId: r.locationId, programId: r.programId })),
     reviewScope: u.organisation.reviewScope,
   };
+}
+
+/** The actor's principal: the one this turn already loaded, else from the database. */
+export async function principalOf(db: Db | Tx, actor: Actor): Promise<Principal> {
+  return actor.principal && actor.principal.userId === actor.userId ? actor.principal : loadPrincipal(db, actor.userId);
 }
 
 export const grantCovers = (g: RoleGrant, scope: { locationId?: string; programId?: string }) =>

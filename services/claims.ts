@@ -3,13 +3,13 @@ import type { ActivityType, Claim, ClaimStatus, FundAllocation, Program } from '
 import {
   hasRole,
   isReviewer,
-  loadPrincipal,
   PARTNER_ROLES,
   requireRole,
   requireSameOrganisation,
   reviewsOrganisation,
   workedOnClaim,
   type Principal,
+  principalOf,
 } from './authz';
 import { bumpVersion } from './claimHelpers';
 import type { Actor, CommandResult, Services } from './context';
@@ -159,7 +159,7 @@ async function inTx<T extends CommandResult>(
 export async function createClaim(svc: Services, actor: Actor, input: unknown): Promise<CommandResult & { number: string }> {
   const i = parseInput(createClaimInput, input);
   return inTx(svc, actor, i.idempotencyKey, 'createClaim', async (tx) => {
-    const p = await loadPrincipal(tx, actor.userId);
+    const p = await principalOf(tx, actor);
     const alloc = await tx.fundAllocation.findUnique({ where: { id: i.fundAllocationId }, include: { location: true, program: true } });
     if (!alloc) throw notFound('allocation', i.fundAllocationId);
     if (alloc.location.organisationId !== p.organisationId)
@@ -433,7 +433,7 @@ function decisionsFor(status: ClaimStatus, newestFirst: DecisionEvent[]): Decisi
 /** Everything a claim card shows, for this actor. */
 export async function getClaimDetail(svc: Services, actor: Actor, claimId: string): Promise<ClaimDetail> {
   const id = parseInput(claimIdInput, claimId);
-  const p = await loadPrincipal(svc.db, actor.userId);
+  const p = await principalOf(svc.db, actor);
   const c = await svc.db.claim.findUnique({
     where: { id },
     include: {
@@ -562,7 +562,7 @@ export async function findClaimIdByNumber(svc: Services, actor: Actor, number: s
   // upper-casing it. Never a case-insensitive `equals`: Prisma sends that as ILIKE without escaping, so
   // "claim %" or "claim _" opened somebody's claim and "claim \" failed in PostgreSQL.
   const n = parseInput(z.string().trim().min(1).max(40), number).toUpperCase();
-  const p = await loadPrincipal(svc.db, actor.userId);
+  const p = await principalOf(svc.db, actor);
   // Numbers are unique per organisation; a reviewer sees every organisation, so prefer their own and refuse to guess between others.
   const found = await svc.db.claim.findMany({
     where: {
@@ -582,7 +582,7 @@ export async function findClaimIdByNumber(svc: Services, actor: Actor, number: s
 /** One page of a claim's history, newest first, for anyone who may read the claim. */
 export async function getHistory(svc: Services, actor: Actor, input: unknown): Promise<HistoryPage> {
   const i = parseInput(getHistoryInput, input);
-  const p = await loadPrincipal(svc.db, actor.userId);
+  const p = await principalOf(svc.db, actor);
   const claim = await svc.db.claim.findUnique({ where: { id: i.claimId } });
   if (!claim) throw notFound('claim', i.claimId);
   await viewerOf(svc.db, p, claim);
@@ -591,7 +591,7 @@ export async function getHistory(svc: Services, actor: Actor, input: unknown): P
 
 /** What the create-claim form offers: allocations the actor may claim against now, and the activity catalogue. */
 export async function getCreateOptions(svc: Services, actor: Actor): Promise<CreateOptions> {
-  const p = await loadPrincipal(svc.db, actor.userId);
+  const p = await principalOf(svc.db, actor);
   const scope = allocationScope(p);
   if (!scope) throw forbidden('role_required', 'Creating a claim needs an incentives role', { roles: [...PARTNER_ROLES] });
   const today = new Date(`${isoDate(svc.clock.now())}T00:00:00.000Z`);
@@ -656,7 +656,7 @@ export type ClaimSummary = {
  */
 export async function getClaimSummary(svc: Services, actor: Actor, claimId: string): Promise<ClaimSummary> {
   const id = parseInput(claimIdInput, claimId);
-  const p = await loadPrincipal(svc.db, actor.userId);
+  const p = await principalOf(svc.db, actor);
   const c = await svc.db.claim.findUnique({
     where: { id },
     include: { program: { select: { name: true } }, location: { select: { name: true } }, owner: { select: { displayName: true } } },

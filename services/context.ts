@@ -1,3 +1,4 @@
+import type { Principal } from './authz';
 import type { Db } from './db/client';
 
 export type Clock = { now(): Date };
@@ -20,7 +21,11 @@ export const defaultServiceSettings: ServiceSettings = { pendingUploadMinutes: 3
 export type Services = { db: Db; clock: Clock; settings: ServiceSettings };
 
 /** Who is acting: always a stored user id, resolved by the bot from the activity (never from card data). */
-export type Actor = { userId: string };
+export type Actor = {
+  userId: string;
+  /** The same user's principal, loaded from the database in this turn (bot/app.ts); services read it afresh when absent. */
+  principal?: Principal;
+};
 
 /**
  * What every state-changing command returns. The bot then reads what it shows (e.g. claim detail)

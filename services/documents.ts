@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ActorKind, Claim, DocumentKind } from '../prisma/generated/client';
-import { isPartner, isReviewer, loadPrincipal, PARTNER_ROLES, requireRole, requireSameOrganisation, type Principal } from './authz';
+import { isPartner, isReviewer, PARTNER_ROLES, requireRole, requireSameOrganisation, type Principal, principalOf } from './authz';
 import { bumpVersion, loadClaim } from './claimHelpers';
 import type { Actor, CommandResult, Services } from './context';
 import type { Prisma, Tx } from './db/client';
@@ -30,7 +30,7 @@ import { isoDate } from './periods';
 
 /** The acting principal and the claim, reloaded inside the transaction; other organisations are refused (reviewers excepted). */
 export async function claimFor(tx: Tx, actor: Actor, claimId: string): Promise<{ p: Principal; claim: Claim }> {
-  const p = await loadPrincipal(tx, actor.userId);
+  const p = await principalOf(tx, actor);
   const claim = await loadClaim(tx, claimId);
   requireSameOrganisation(p, claim.organisationId);
   return { p, claim };

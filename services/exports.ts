@@ -3,7 +3,7 @@ import { PassThrough, Readable, Transform } from 'node:stream';
 import { ZipFile } from 'yazl';
 import type { Claim, DocumentKind } from '../prisma/generated/client';
 import { renderExportSummaryPdf, SUMMARY_DECISION_TYPES, type SummaryDecisionType } from '../reports/exportSummary';
-import { hasRole, loadPrincipal, requireSameOrganisation, reviewsOrganisation, type Principal } from './authz';
+import { hasRole, requireSameOrganisation, reviewsOrganisation, type Principal, principalOf } from './authz';
 import type { Actor, Services } from './context';
 import type { Prisma } from './db/client';
 import { csvDocument, csvStream, type CsvValue } from './csv';
@@ -47,7 +47,7 @@ function requireClaimExporter(p: Principal, claim: Pick<Claim, 'organisationId' 
 /** Checks the actor may export the claim now (the link is minted, and checked again when it is opened). */
 export async function authoriseClaimExport(svc: Services, actor: Actor, claimId: unknown): Promise<{ claimId: string; number: string }> {
   const id = parseInput(fields.id, claimId);
-  const p = await loadPrincipal(svc.db, actor.userId);
+  const p = await principalOf(svc.db, actor);
   const claim = await svc.db.claim.findUnique({ where: { id } });
   if (!claim) throw notFound('claim', id);
   requireClaimExporter(p, claim);
@@ -71,7 +71,7 @@ export async function authoriseOrganisationExport(
   svc: Services,
   actor: Actor,
 ): Promise<{ organisationId: string; organisationName: string; claimCount: number }> {
-  const p = await loadPrincipal(svc.db, actor.userId);
+  const p = await principalOf(svc.db, actor);
   const where = adminClaimScope(p);
   const [org, claimCount] = await Promise.all([
     svc.db.organisation.findUniqueOrThrow({ where: { id: p.organisationId }, select: { id: true, name: true } }),
@@ -109,7 +109,7 @@ export type ClaimArchive = {
  * delivered as if complete.
  */
 export async function openClaimArchive(svc: Services, files: FileStore, actor: Actor, claimId: string): Promise<ClaimArchive> {
-  const p = await loadPrincipal(svc.db, actor.userId);
+  const p = await principalOf(svc.db, actor);
   const claim = await svc.db.claim.findUnique({
     where: { id: claimId },
     include: {
@@ -321,7 +321,7 @@ const CSV_BATCH = 500;
 
 /** The admin's claims (re-authorised now), one row per claim, oldest number first, read in batches as the client reads. */
 export async function openOrganisationClaimsCsv(svc: Services, actor: Actor): Promise<{ fileName: string; stream: Readable }> {
-  const p = await loadPrincipal(svc.db, actor.userId);
+  const p = await principalOf(svc.db, actor);
   const where = adminClaimScope(p);
   const out = csvStream(CLAIM_COLUMNS);
   async function* batches() {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ClaimStatus, Prisma } from '../prisma/generated/client';
-import { isReviewer, loadPrincipal, PARTNER_ROLES, type Principal } from './authz';
+import { isReviewer, PARTNER_ROLES, type Principal, principalOf } from './authz';
 import { forbidden } from './errors';
 import type { Actor, Services } from './context';
 import type { Db, Tx } from './db/client';
@@ -109,7 +109,7 @@ function adminClaimScope(p: Principal): Prisma.ClaimWhereInput | null {
  * claims: the actor's own, or for admins the organisation's (optionally by location, program, owner).
  */
 export async function getOverview(svc: Services, actor: Actor, filter: unknown = {}): Promise<FundsOverview> {
-  const p = await loadPrincipal(svc.db, actor.userId);
+  const p = await principalOf(svc.db, actor);
   const now = svc.clock.now();
   const scope = allocationScope(p);
   // Someone with no role at all gets the welcome that names their admins, not an empty overview.

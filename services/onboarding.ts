@@ -1,5 +1,5 @@
 import type { Role } from '../prisma/generated/client';
-import { hasRole, isPartner, isReviewer, loadPrincipal } from './authz';
+import { hasRole, isPartner, isReviewer, principalOf } from './authz';
 import type { BootstrapAdmin } from './config';
 import type { Actor, Services } from './context';
 import { lockOrganisation, recordOrganisationEvent } from './organisation';
@@ -94,7 +94,7 @@ export type WelcomeFacts = {
 
 /** What the welcome says to this person: what they can do, or whom to ask when they can do nothing yet. */
 export async function getWelcomeFacts(svc: Services, actor: Actor): Promise<WelcomeFacts> {
-  const p = await loadPrincipal(svc.db, actor.userId);
+  const p = await principalOf(svc.db, actor);
   const [org, admins, openRequests] = await Promise.all([
     svc.db.organisation.findUniqueOrThrow({ where: { id: p.organisationId }, select: { name: true, reviewScope: true } }),
     svc.db.user.findMany({

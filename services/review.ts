@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Claim, ClaimStatus, Document } from '../prisma/generated/client';
-import { loadPrincipal, PARTNER_ROLES, requireIndependentReviewer, requireRole, reviewerIdsFor, type Principal } from './authz';
+import { PARTNER_ROLES, requireIndependentReviewer, requireRole, reviewerIdsFor, type Principal, principalOf } from './authz';
 import { bumpVersion, loadClaim } from './claimHelpers';
 import type { Actor, CommandResult, Services } from './context';
 import { Prisma, type Tx } from './db/client';
@@ -141,7 +141,7 @@ async function claimCommand(
   return commandTransaction(svc, input.idempotencyKey, async (tx) => {
     const { result, replayed } = await once(tx, input.idempotencyKey, { userId: actor.userId, command }, async () => {
       const at = svc.clock.now();
-      const p = await loadPrincipal(tx, actor.userId);
+      const p = await principalOf(tx, actor);
       const claim = await loadClaim(tx, input.claimId);
       await authorise(p, claim, tx);
       requireVersion(claim, input.version);

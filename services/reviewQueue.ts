@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ClaimStatus } from '../prisma/generated/client';
-import { isReviewer, loadPrincipal, requireRole } from './authz';
+import { isReviewer, requireRole, principalOf } from './authz';
 import { businessDaysBetween, reviewTargetDays } from './businessDays';
 import type { Actor, Services } from './context';
 import { Prisma } from './db/client';
@@ -100,7 +100,7 @@ function pastTarget(now: Date, factor: number): Prisma.Sql {
 /** Claims waiting for the validation team, oldest wait first, filtered and one page at a time. */
 export async function getReviewQueue(svc: Services, actor: Actor, input: unknown = {}): Promise<ReviewQueuePage> {
   const f = parseInput(reviewQueueInput, input);
-  const p = await loadPrincipal(svc.db, actor.userId);
+  const p = await principalOf(svc.db, actor);
   requireRole(p, ['REVIEWER']);
   if (!isReviewer(p)) throw forbidden('role_required', 'Reviews are done by the review organisation', { roles: ['REVIEWER'] });
   const now = svc.clock.now();

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { ClaimStatus, DocumentKind, UploadRequestStatus } from '../prisma/generated/client';
-import { hasRole, loadPrincipal, PARTNER_ROLES, requireRole, type Principal } from './authz';
+import { hasRole, PARTNER_ROLES, requireRole, type Principal, principalOf } from './authz';
 import type { Actor, CommandResult, Services } from './context';
 import type { Db, Prisma, Tx } from './db/client';
 import { conflict, forbidden, invalid, notFound } from './errors';
@@ -89,7 +89,7 @@ export async function requestUpload(svc: Services, actor: Actor, input: unknown)
   }
   return commandTransaction(svc, i.idempotencyKey, async (tx) => {
     const { result, replayed } = await once(tx, i.idempotencyKey, { userId: actor.userId, command: 'requestUpload' }, async () => {
-      const p = await loadPrincipal(tx, actor.userId);
+      const p = await principalOf(tx, actor);
       await lockClaim(tx, i.claimId);
       const claim = await tx.claim.findUnique({ where: { id: i.claimId } });
       if (!claim) throw notFound('claim', i.claimId);
@@ -200,7 +200,7 @@ async function requestCommand(
   return commandTransaction(svc, idempotencyKey, async (tx) => {
     const { result, replayed } = await once(tx, idempotencyKey, { userId: actor.userId, command }, async () => {
       const at = svc.clock.now();
-      const p = await loadPrincipal(tx, actor.userId);
+      const p = await principalOf(tx, actor);
       const req = await findRequest(tx, uploadRequestId);
       if (!req) throw notFound('upload_request', uploadRequestId);
       await body({ tx, p, req, at });
@@ -347,7 +347,7 @@ function toView(req: RequestWithClaim, now: Date): UploadRequestView {
 /** One request, for its assignee, its requester, or partner staff of the claim's organisation. */
 export async function getUploadRequest(svc: Services, actor: Actor, id: unknown): Promise<UploadRequestView> {
   const requestId = parseInput(fields.id, id);
-  const p = await loadPrincipal(svc.db, actor.userId);
+  const p = await principalOf(svc.db, actor);
   const req = await findRequest(svc.db, requestId);
   if (!req) throw notFound('upload_request', requestId);
   const involved = req.assigneeId === p.userId || req.requesterId === p.userId;
@@ -376,7 +376,7 @@ export async function listOpenUploadRequestsFor(svc: Services, actor: Actor): Pr
  */
 export async function searchColleagues(svc: Services, actor: Actor, query: unknown): Promise<Colleague[]> {
   const q = parseInput(searchColleaguesInput, query ?? '');
-  const p = await loadPrincipal(svc.db, actor.userId);
+  const p = await principalOf(svc.db, actor);
   const like = likeText(q);
   return svc.db.user.findMany({
     where: {

@@ -272,6 +272,8 @@ export const adminActions = {
         locationId: scopeValue(d.locationId),
         programId: scopeValue(d.programId),
       });
+      // Roles changed: the rest of the turn reads them afresh (the grant may be the admin's own).
+      ctx.principal = undefined;
       const member = await getMember(ctx.deps.svc, actor(ctx), userId);
       const roleLabel = t(ctx.locale, `role.${role}` as StringKey);
       return memberReply(ctx, userId, {
@@ -289,6 +291,7 @@ export const adminActions = {
   'admin.role.revoke': action(z.object({ roleAssignmentId: z.string().uuid() }).passthrough(), async (ctx, d) => {
     try {
       const r = await revokeRole(ctx.deps.svc, actor(ctx), d);
+      ctx.principal = undefined;
       // Someone who gave up their last admin role sees the welcome rather than a card they may no longer open.
       const p = await loadPrincipal(ctx.deps.svc.db, ctx.user.id);
       if (!p.roles.some((g) => g.role === 'GLOBAL_ADMIN' || g.role === 'INCENTIVES_ADMIN')) {

@@ -13,6 +13,7 @@ import {
   type StringKey,
 } from '../../cards';
 import { getClaimDetail } from '../../services/claims';
+import type { Actor } from '../../services/context';
 import { isServiceError, type ServiceError } from '../../services/errors';
 import type { Db } from '../../services/db/client';
 import type { ClaimDetail } from '../../services/views';
@@ -23,7 +24,7 @@ import type { BotConfig, HandlerContext, Reply } from '../turn';
 /** A fresh key per rendered card, so the same click on the same card is applied once. */
 export const newIdempotencyKey = () => crypto.randomUUID();
 
-export const actor = (ctx: HandlerContext) => ({ userId: ctx.user.id });
+export const actor = (ctx: HandlerContext): Actor => ({ userId: ctx.user.id, principal: ctx.principal });
 
 /** Card data schemas: ids, the claim version and an idempotency key — never entity state. */
 export const claimRef = z.object({ claimId: z.string().uuid() });
