@@ -3,6 +3,7 @@ import { ClaimStatus } from '../prisma/generated/enums';
 import type { Db, Tx } from './db/client';
 import { invoiceNumberKey, toInvoiceOnRecord, type InvoiceOnRecord } from './evidence';
 import { COUNTS_AS_CLAIMED } from './lifecycle';
+import { utcTimestamp } from './periods';
 
 /**
  * What the claim card needs beyond the claim and its own rows, in one statement (docs/performance.md):
@@ -27,8 +28,6 @@ export type ClaimFacts = {
 };
 
 const sum = z.union([z.number(), z.string()]).transform(Number);
-// json_build_object writes a TIMESTAMP(3) (stored in UTC) without a zone: read it as UTC, never as local time.
-const utc = z.string().transform((s) => new Date(/(Z|[+-]\d\d:?\d\d)$/.test(s) ? s : `${s}Z`));
 const row = z.object({
   allocationClaimedMinor: sum,
   activityUsedMinor: sum,
@@ -39,8 +38,8 @@ const row = z.object({
         claimId: z.string(),
         claimNumber: z.string(),
         claimStatus: z.enum(Object.values(ClaimStatus) as [ClaimStatus, ...ClaimStatus[]]),
-        submittedAt: utc.nullable(),
-        createdAt: utc,
+        submittedAt: utcTimestamp.nullable(),
+        createdAt: utcTimestamp,
         vendor: z.string().nullable(),
         invoiceNumber: z.string().nullable(),
       }),

@@ -16,7 +16,7 @@ import type { Actor, CommandResult, Services } from './context';
 import type { Db, Tx } from './db/client';
 import { claimFor, claimScope, isPartnerOn, requirePartnerOn, requireVersion } from './documents';
 import { conflict, forbidden, invalid, notFound, ruleFailed, type FieldIssue } from './errors';
-import { readHistoryPage, recordHistory, type HistoryPage } from './history';
+import { historyPageOf, historyPageQuery, recordHistory, type HistoryPage } from './history';
 import { once } from './idempotency';
 import { fields, parseInput } from './input';
 import { assertEditable, isEditable, TERMINAL, transition } from './lifecycle';
@@ -580,13 +580,22 @@ export async function findClaimIdByNumber(svc: Services, actor: Actor, number: s
 }
 
 /** One page of a claim's history, newest first, for anyone who may read the claim. */
-export async function getHistory(svc: Services, actor: Actor, input: unknown): Promise<HistoryPage> {
+export async function getHistory(
+  svc: Services,
+  actor: Actor,
+  input: unknown,
+): Promise<HistoryPage & { claim: { id: string; number: string; name: string } }> {
   const i = parseInput(getHistoryInput, input);
   const p = await principalOf(svc.db, actor);
-  const claim = await svc.db.claim.findUnique({ where: { id: i.claimId } });
-  if (!claim) throw notFound('claim', i.claimId);
+  // The claim and the page in one statement; the page is shown only once viewerOf allows it.
+  const found = await svc.db.claim.findUnique({
+    where: { id: i.claimId },
+    include: { history: historyPageQuery(undefined, i.pageSize, i.before) },
+  });
+  if (!found) throw notFound('claim', i.claimId);
+  const { history, ...claim } = found;
   await viewerOf(svc.db, p, claim);
-  return readHistoryPage(svc.db, claim.id, i.pageSize, i.before);
+  return { claim: { id: claim.id, number: claim.number, name: claim.name }, ...historyPageOf(history, i.pageSize) };
 }
 
 /** What the create-claim form offers: allocations the actor may claim against now, and the activity catalogue. */

@@ -1,12 +1,13 @@
 import { z } from 'zod';
-import type { ClaimStatus, Prisma } from '../prisma/generated/client';
+import { Prisma } from '../prisma/generated/client';
+import { ClaimStatus as ClaimStatusValues, type ClaimStatus } from '../prisma/generated/enums';
 import { isReviewer, PARTNER_ROLES, type Principal, principalOf } from './authz';
 import { forbidden } from './errors';
 import type { Actor, Services } from './context';
 import type { Db, Tx } from './db/client';
 import { COUNTS_AS_CLAIMED } from './lifecycle';
 import { fields, parseInput } from './input';
-import { isoDate } from './periods';
+import { isoDate, utcTimestamp } from './periods';
 import type { ClaimSummary, FundsOverview, FundsRow, FundsTotals } from './views';
 
 /** Per allocation: claimed (domain.md §9) and approved, summed by the database. */
@@ -115,26 +116,18 @@ export async function getOverview(svc: Services, actor: Actor, filter: unknown =
   // Someone with no role at all gets the welcome that names their admins, not an empty overview.
   if (!scope && !isReviewer(p))
     throw forbidden('role_required', 'The funds overview needs an incentives role', { roles: [...PARTNER_ROLES] });
-  const allocations = scope
-    ? await svc.db.fundAllocation.findMany({
-        where: scope,
-        include: { location: { select: { name: true, partnerId: true } }, program: { select: { name: true } } },
-        orderBy: [{ usageStart: 'desc' }, { location: { name: 'asc' } }, { program: { name: 'asc' } }],
-      })
-    : [];
-  const sums = await allocationSums(
-    svc.db,
-    allocations.map((a) => a.id),
-  );
+  const oversees = adminClaimScope(p) !== null;
+  const f = oversees ? parseInput(overviewFilterInput, filter ?? {}) : {};
+  const { allocations, claims, owners } = await overviewData(svc.db, p, oversees, f);
   const rows: FundsRow[] = allocations.map((a) => {
-    const s = sums.get(a.id)!;
+    const s = a;
     const open = windowOpen(a.claimingDeadline, now);
     const unclaimed = Math.max(0, a.earnedMinor - s.claimedMinor);
     return {
       allocationId: a.id,
-      locationName: a.location.name,
-      partnerId: a.location.partnerId,
-      programName: a.program.name,
+      locationName: a.locationName,
+      partnerId: a.partnerId,
+      programName: a.programName,
       period: a.period,
       currency: a.currency,
       earnedMinor: a.earnedMinor,
@@ -164,92 +157,138 @@ export async function getOverview(svc: Services, actor: Actor, filter: unknown =
     totals.set(r.currency, t);
   }
 
-  const oversees = adminClaimScope(p);
-  const claims = oversees
-    ? await organisationClaims(svc, p, oversees, allocations, parseInput(overviewFilterInput, filter ?? {}))
-    : { myClaims: await ownClaims(svc, p), claimsScope: 'mine' as const };
-  return { rows, totals: [...totals.values()], ...claims };
-}
-
-const claimSelect = {
-  id: true,
-  number: true,
-  name: true,
-  amountMinor: true,
-  approvedMinor: true,
-  currency: true,
-  updatedAt: true,
-  status: true,
-  owner: { select: { displayName: true } },
-} satisfies Prisma.ClaimSelect;
-type ClaimRow = Prisma.ClaimGetPayload<{ select: typeof claimSelect }>;
-const summary = ({ status: _status, owner, ...c }: ClaimRow): ClaimSummary => ({ ...c, ownerName: owner.displayName });
-
-async function ownClaims(svc: Services, p: Principal): Promise<FundsOverview['myClaims']> {
-  const mine = await svc.db.claim.findMany({
-    where: { ownerId: p.userId, organisationId: p.organisationId },
-    select: claimSelect,
-    orderBy: { updatedAt: 'desc' },
-    take: 200,
-  });
-  const byStatus = new Map<ClaimStatus, ClaimSummary[]>();
-  for (const c of mine) byStatus.set(c.status, [...(byStatus.get(c.status) ?? []), summary(c)]);
-  return STATUS_ORDER.filter((s) => byStatus.has(s)).map((status) => {
-    const all = byStatus.get(status)!;
-    return { status, claims: all.slice(0, OVERVIEW_CLAIMS_PER_STATUS), total: all.length };
-  });
-}
-
-/** An admin's view: the organisation's claims in scope by status (counts in SQL, the newest few of each). */
-async function organisationClaims(
-  svc: Services,
-  p: Principal,
-  oversees: Prisma.ClaimWhereInput,
-  allocations: Array<{ locationId: string; programId: string; location: { name: string }; program: { name: string } }>,
-  f: z.infer<typeof overviewFilterInput>,
-): Promise<Pick<FundsOverview, 'myClaims' | 'claimsScope' | 'filters'>> {
-  const where: Prisma.ClaimWhereInput = {
-    AND: [
-      oversees,
-      {
-        ...(f.locationId ? { locationId: f.locationId } : {}),
-        ...(f.programId ? { programId: f.programId } : {}),
-        ...(f.ownerId ? { ownerId: f.ownerId } : {}),
-      },
-    ],
-  };
-  const [counts, owners] = await Promise.all([
-    svc.db.claim.groupBy({ by: ['status'], where, _count: { _all: true } }),
-    svc.db.user.findMany({
-      where: { organisationId: p.organisationId, roles: { some: { role: { in: [...PARTNER_ROLES] } } } },
-      select: { id: true, displayName: true },
-      orderBy: { displayName: 'asc' },
-      take: 100,
-    }),
-  ]);
-  const total = new Map(counts.map((c) => [c.status, c._count._all]));
-  const statuses = STATUS_ORDER.filter((s) => (total.get(s) ?? 0) > 0);
-  const groups = await Promise.all(
-    statuses.map((status) =>
-      svc.db.claim.findMany({
-        where: { AND: [where, { status }] },
-        select: claimSelect,
-        orderBy: [{ updatedAt: 'desc' }, { number: 'desc' }],
-        take: OVERVIEW_CLAIMS_PER_STATUS,
-      }),
-    ),
-  );
+  const byStatus = new Map<ClaimStatus, { claims: ClaimSummary[]; total: number }>();
+  for (const { status, total, ...c } of claims) {
+    const g = byStatus.get(status) ?? { claims: [], total: 0 };
+    // An admin's rows carry their status's count; one's own claims are counted here (at most 200 are read).
+    g.total = total ?? g.total + 1;
+    if (g.claims.length < OVERVIEW_CLAIMS_PER_STATUS) g.claims.push(c);
+    byStatus.set(status, g);
+  }
+  const myClaims = STATUS_ORDER.filter((st) => byStatus.has(st)).map((status) => ({ status, ...byStatus.get(status)! }));
+  if (!oversees) return { rows, totals: [...totals.values()], myClaims, claimsScope: 'mine' };
   const distinct = <T extends { id: string }>(xs: T[]) => [...new Map(xs.map((x) => [x.id, x])).values()];
   return {
+    rows,
+    totals: [...totals.values()],
+    myClaims,
     claimsScope: 'organisation',
-    myClaims: statuses.map((status, i) => ({ status, claims: groups[i]!.map(summary), total: total.get(status)! })),
     filters: {
-      locations: distinct(allocations.map((a) => ({ id: a.locationId, name: a.location.name }))).sort((a, b) =>
+      locations: distinct(allocations.map((a) => ({ id: a.locationId, name: a.locationName }))).sort((a, b) =>
         a.name.localeCompare(b.name),
       ),
-      programs: distinct(allocations.map((a) => ({ id: a.programId, name: a.program.name }))).sort((a, b) => a.name.localeCompare(b.name)),
-      owners: owners.map((o) => ({ id: o.id, name: o.displayName })),
+      programs: distinct(allocations.map((a) => ({ id: a.programId, name: a.programName }))).sort((a, b) => a.name.localeCompare(b.name)),
+      owners,
       selected: f,
     },
   };
+}
+
+const grantsJson = (p: Principal, roles: readonly string[]) =>
+  JSON.stringify(p.roles.filter((g) => roles.includes(g.role)).map((g) => ({ locationId: g.locationId, programId: g.programId })));
+
+const overviewRow = z.object({
+  allocations: z.array(
+    z.object({
+      id: z.string(),
+      locationId: z.string(),
+      programId: z.string(),
+      period: z.string(),
+      currency: z.string(),
+      earnedMinor: z.number(),
+      claimingDeadline: utcTimestamp,
+      locationName: z.string(),
+      partnerId: z.string(),
+      programName: z.string(),
+      claimedMinor: z.number(),
+      approvedMinor: z.number(),
+    }),
+  ),
+  claims: z.array(
+    z.object({
+      id: z.string(),
+      number: z.string(),
+      name: z.string(),
+      amountMinor: z.number(),
+      approvedMinor: z.number().nullable(),
+      currency: z.string(),
+      updatedAt: utcTimestamp,
+      status: z.enum(Object.values(ClaimStatusValues) as [ClaimStatus, ...ClaimStatus[]]),
+      ownerName: z.string(),
+      /** An admin's rows: how many claims have this status (own claims are counted in TypeScript). */
+      total: z.number().optional(),
+    }),
+  ),
+  owners: z.array(z.object({ id: z.string(), name: z.string() })),
+});
+
+/**
+ * The overview's data in one statement: the allocations the partner grants cover with their sums
+ * (allocationScope and allocationSums in SQL), and the claims: one's own newest 200, or for an
+ * admin the newest few of each status in their scope with each status's count, and the owners
+ * they may filter by. Grants match as in allocationScope / adminClaimScope: a null location or
+ * program in a grant covers every one.
+ */
+async function overviewData(db: Db, p: Principal, oversees: boolean, f: z.infer<typeof overviewFilterInput>) {
+  const partnerGrants = grantsJson(p, PARTNER_ROLES);
+  const adminGrants = grantsJson(p, ADMIN_ROLES);
+  const counts = [...COUNTS_AS_CLAIMED] as string[];
+  const claimed = Prisma.sql`CASE WHEN c.status = 'APPROVED' THEN COALESCE(c."approvedMinor", 0) ELSE c."amountMinor" END`;
+  const claimJson = Prisma.sql`json_build_object('id', c.id, 'number', c.number, 'name', c.name, 'amountMinor', c."amountMinor",
+      'approvedMinor', c."approvedMinor", 'currency', c.currency, 'updatedAt', c."updatedAt", 'status', c.status::text,
+      'ownerName', (SELECT o."displayName" FROM "User" o WHERE o.id = c."ownerId")`;
+  const claims = oversees
+    ? Prisma.sql`(
+        WITH scoped AS (
+          SELECT c.* FROM "Claim" c
+          WHERE c."organisationId" = ${p.organisationId}
+            AND EXISTS (SELECT 1 FROM json_to_recordset(${adminGrants}::json) g("locationId" text, "programId" text)
+                        WHERE (g."locationId" IS NULL OR g."locationId" = c."locationId")
+                          AND (g."programId" IS NULL OR g."programId" = c."programId"))
+            AND (${f.locationId ?? null}::text IS NULL OR c."locationId" = ${f.locationId ?? null})
+            AND (${f.programId ?? null}::text IS NULL OR c."programId" = ${f.programId ?? null})
+            AND (${f.ownerId ?? null}::text IS NULL OR c."ownerId" = ${f.ownerId ?? null})
+        ), totals AS (SELECT status, count(*)::int AS total FROM scoped GROUP BY status)
+        SELECT COALESCE(json_agg(x.j), '[]'::json) FROM totals t
+        CROSS JOIN LATERAL (
+          SELECT (${claimJson}, 'total', t.total)) AS j FROM scoped c WHERE c.status = t.status
+          ORDER BY c."updatedAt" DESC, c.number DESC LIMIT ${OVERVIEW_CLAIMS_PER_STATUS}
+        ) x)`
+    : Prisma.sql`(
+        SELECT COALESCE(json_agg(x.j ORDER BY x."updatedAt" DESC), '[]'::json) FROM (
+          SELECT (${claimJson})) AS j, c."updatedAt" FROM "Claim" c
+          WHERE c."ownerId" = ${p.userId} AND c."organisationId" = ${p.organisationId}
+          ORDER BY c."updatedAt" DESC LIMIT 200
+        ) x)`;
+  const owners = oversees
+    ? Prisma.sql`(
+        SELECT COALESCE(json_agg(json_build_object('id', u.id, 'name', u."displayName") ORDER BY u."displayName"), '[]'::json) FROM (
+          SELECT u.id, u."displayName" FROM "User" u
+          WHERE u."organisationId" = ${p.organisationId}
+            AND EXISTS (SELECT 1 FROM "RoleAssignment" r WHERE r."userId" = u.id AND r.role::text = ANY(${[...PARTNER_ROLES]}::text[]))
+          ORDER BY u."displayName" LIMIT 100
+        ) u)`
+    : Prisma.sql`'[]'::json`;
+  const rows = await db.$queryRaw<unknown[]>`
+    SELECT
+      (SELECT COALESCE(json_agg(x ORDER BY x."usageStart" DESC, x."locationName", x."programName"), '[]'::json) FROM (
+         SELECT a.id, a."locationId", a."programId", a.period, a.currency, a."earnedMinor", a."claimingDeadline", a."usageStart",
+                l.name AS "locationName", l."partnerId", pr.name AS "programName",
+                s."claimedMinor", s."approvedMinor"
+         FROM "FundAllocation" a
+         JOIN "Location" l ON l.id = a."locationId"
+         JOIN "Program" pr ON pr.id = a."programId"
+         CROSS JOIN LATERAL (
+           SELECT COALESCE(SUM(${claimed}), 0)::float8 AS "claimedMinor",
+                  COALESCE(SUM(CASE WHEN c.status = 'APPROVED' THEN COALESCE(c."approvedMinor", 0) ELSE 0 END), 0)::float8 AS "approvedMinor"
+           FROM "Claim" c WHERE c."fundAllocationId" = a.id AND c.status::text = ANY(${counts}::text[])
+         ) s
+         WHERE l."organisationId" = ${p.organisationId}
+           AND EXISTS (SELECT 1 FROM json_to_recordset(${partnerGrants}::json) g("locationId" text, "programId" text)
+                       WHERE (g."locationId" IS NULL OR g."locationId" = a."locationId")
+                         AND (g."programId" IS NULL OR g."programId" = a."programId"))
+       ) x) AS allocations,
+      ${claims} AS claims,
+      ${owners} AS owners`;
+  return overviewRow.parse(rows[0]);
 }

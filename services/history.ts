@@ -86,12 +86,22 @@ export type HistoryPage = {
 
 /** One page of a claim's history, newest first. Authorisation is the caller's (claims.ts `getHistory`). */
 export async function readHistoryPage(db: Db | Tx, claimId: string, pageSize: number, before?: string): Promise<HistoryPage> {
-  const rows = await db.historyEvent.findMany({
-    where: { claimId, ...(before ? { id: { lt: BigInt(before) } } : {}) },
+  const rows = await db.historyEvent.findMany(historyPageQuery(claimId, pageSize, before));
+  return historyPageOf(rows, pageSize);
+}
+
+/** The page's rows (pageSize + 1 tell whether an older page exists), also as a relation of the claim (claims.ts getHistory). */
+export const historyPageQuery = (claimId: string | undefined, pageSize: number, before?: string) =>
+  ({
+    where: { ...(claimId ? { claimId } : {}), ...(before ? { id: { lt: BigInt(before) } } : {}) },
     orderBy: { id: 'desc' },
     take: pageSize + 1,
     include: { actor: { select: { displayName: true } } },
-  });
+  }) satisfies Prisma.HistoryEventFindManyArgs;
+
+type HistoryRow = Prisma.HistoryEventGetPayload<{ include: { actor: { select: { displayName: true } } } }>;
+
+export function historyPageOf(rows: HistoryRow[], pageSize: number): HistoryPage {
   const page = rows.slice(0, pageSize);
   return {
     items: page.map((r) => ({

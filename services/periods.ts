@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { addDays, addMonths } from 'date-fns';
 
 /**
@@ -27,4 +28,10 @@ export function previousUsagePeriod(p: UsagePeriod): UsagePeriod {
 }
 
 /** Calendar date (UTC) as YYYY-MM-DD, the form cards and Input.Date use. */
+/**
+ * A TIMESTAMP(3) column (stored in UTC) as json_build_object writes it, without a zone: read as UTC,
+ * never as local time (raw queries' JSON results, zod-parsed).
+ */
+export const utcTimestamp = z.string().transform((s) => new Date(/(Z|[+-]\d\d:?\d\d)$/.test(s) ? s : `${s}Z`));
+
 export const isoDate = (d: Date) => d.toISOString().slice(0, 10);

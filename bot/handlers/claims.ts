@@ -54,9 +54,9 @@ export async function overviewReply(ctx: HandlerContext, filter: Record<string, 
 }
 
 export async function historyReply(ctx: HandlerContext, claimId: string, before?: string): Promise<Reply> {
-  const detail = await getClaimDetail(ctx.deps.svc, actor(ctx), claimId);
+  // The page comes with the claim's number and name: no claim card to read for its title.
   const page = await getHistory(ctx.deps.svc, actor(ctx), { claimId, before, pageSize: 10 });
-  return { card: renderHistory({ claim: { id: claimId, number: detail.number, name: detail.name }, ...page }, ctx.locale) };
+  return { card: renderHistory(page, ctx.locale) };
 }
 
 async function editFormReply(
