@@ -7,11 +7,13 @@ import type { Prisma, Tx } from './db/client';
  * A double click sends the same key twice at once. Both transactions used to look for the key, find
  * nothing, run the command, and race on the key's primary key: the loser failed with a unique
  * violation (the user saw "something went wrong"), or first on the claim's version (a false "this
- * claim changed"). Now the key is locked first (a transaction-scoped advisory lock on its hash), so
- * the second click waits until the first commits, then finds its stored result and replays it: both
- * clicks answer with the same result, as a repeated click does. If the first rolls back, the second
- * runs the command itself. Different keys never wait on each other (except on a 64-bit hash collision,
- * which only serialises them).
+ * claim changed"). Now the key is claimed first: its row is inserted before the command runs, so a
+ * second transaction inserting the same key waits on the primary key until the first ends. If the
+ * first committed, the second's insert does nothing and it reads the stored result in a new
+ * statement (which sees the commit) and replays it: both clicks answer with the same result, as a
+ * repeated click does. If the first rolled back, its row is gone and the second runs the command
+ * itself. Different keys never wait on each other. One statement claims the key and one stores the
+ * result (this used to take an advisory lock, a look-up and an insert).
  *
  * Keys are stored per user and command: a card's key seen by someone else (a shared channel card), or
  * reused for another verb, is a different entry instead of a collision.
@@ -24,11 +26,18 @@ export async function once<T extends Prisma.InputJsonValue>(
 ): Promise<{ result: T; replayed: boolean }> {
   if (!key) return { result: await fn(), replayed: false };
   const stored = storedKey(key, scope);
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${stored}, 0))`;
-  const prior = await tx.idempotencyKey.findUnique({ where: { key: stored } });
-  if (prior) return { result: prior.result as T, replayed: true };
+  // The placeholder result is never seen by anyone else: it is replaced before this transaction commits.
+  const claimed = await tx.$queryRaw<Array<{ key: string }>>`
+    INSERT INTO "IdempotencyKey" (key, "userId", command, result)
+    VALUES (${stored}, ${scope.userId}, ${scope.command}, 'null'::jsonb)
+    ON CONFLICT (key) DO NOTHING
+    RETURNING key`;
+  if (claimed.length === 0) {
+    const prior = await tx.idempotencyKey.findUniqueOrThrow({ where: { key: stored } });
+    return { result: prior.result as T, replayed: true };
+  }
   const result = await fn();
-  await tx.idempotencyKey.create({ data: { key: stored, userId: scope.userId, command: scope.command, result } });
+  await tx.idempotencyKey.update({ where: { key: stored }, data: { result } });
   return { result, replayed: false };
 }
 
