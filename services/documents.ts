@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ActorKind, Claim, DocumentKind } from '../prisma/generated/client';
 import { isPartner, isReviewer, PARTNER_ROLES, requireRole, requireSameOrganisation, type Principal, principalOf } from './authz';
 import { bumpVersion, loadClaim } from './claimHelpers';
 import type { Actor, CommandResult, Services } from './context';
-import type { Prisma, Tx } from './db/client';
+import { Prisma, type Tx } from './db/client';
 import { parseActivityRules, PROOF_ITEMS, type ProofItem } from './catalogue/rules';
 import { conflict, forbidden, invalid, notFound, type FieldIssue } from './errors';
 import {
@@ -18,7 +19,7 @@ import {
   type CsrLine,
 } from './evidence';
 import { storedFileInput } from './files';
-import { recordHistory } from './history';
+import { historyInsert, recordHistory, sqlTimestamp } from './history';
 import { alreadyApplied, once } from './idempotency';
 import { fields, parseInput, toFieldIssue } from './input';
 import { assertEditable, TERMINAL } from './lifecycle';
@@ -335,34 +336,35 @@ export const addMetricInput = z.object({
 export async function addMetric(svc: Services, actor: Actor, input: unknown): Promise<CommandResult & { documentId: string }> {
   const i = parseInput(addMetricInput, input);
   return partnerEdit(svc, actor, i, 'addMetric', async ({ tx, p, claim, now }) => {
-    const metrics = await tx.document.findMany({ where: { claimId: claim.id, kind: 'METRIC', removedAt: null } });
+    // The claim row is locked by the version bump (partnerEdit): its metrics cannot change under us.
+    const metrics = await tx.document.findMany({
+      where: { claimId: claim.id, kind: 'METRIC', removedAt: null },
+      select: { id: true, fields: true },
+    });
     const old = metrics.find((m) => String((m.fields as { name?: unknown }).name ?? '').toLowerCase() === i.name.toLowerCase());
-    if (old) {
-      await tx.document.update({ where: { id: old.id }, data: { removedAt: now } });
-      await resolveDocumentFeedback(tx, old.id, now);
-    }
-    const doc = await tx.document.create({
-      data: {
+    const documentId = randomUUID();
+    // One statement: retire the metric it replaces (settling that one's feedback, as resolveDocumentFeedback does), add it, record it.
+    const replaced = old
+      ? Prisma.sql`retired AS (UPDATE "Document" SET "removedAt" = ${sqlTimestamp(now)} WHERE id = ${old.id}),
+          resolved AS (UPDATE "Feedback" SET "resolvedAt" = ${sqlTimestamp(now)} WHERE "documentId" = ${old.id} AND "resolvedAt" IS NULL),`
+      : Prisma.empty;
+    await tx.$executeRaw`
+      WITH ${replaced} doc AS (
+        INSERT INTO "Document" (id, "claimId", kind, details, fields, "uploaderId", "replacesId", "createdAt")
+        VALUES (${documentId}, ${claim.id}, 'METRIC'::"DocumentKind", ${i.details ?? ''}, ${JSON.stringify({ name: i.name, value: i.value })}::jsonb,
+          ${p.userId}, ${old?.id ?? null}, ${sqlTimestamp(now)})
+      )
+      ${historyInsert({
         claimId: claim.id,
-        kind: 'METRIC',
-        details: i.details,
-        fields: { name: i.name, value: i.value },
-        uploaderId: p.userId,
-        replacesId: old?.id ?? null,
-        createdAt: now,
-      },
-    });
-    await recordHistory(tx, {
-      claimId: claim.id,
-      actorId: p.userId,
-      actorKind: 'USER',
-      type: 'metric_added',
-      at: now,
-      documentId: doc.id,
-      summary: `Metric ${i.name}: ${i.value}`,
-      data: { name: i.name, value: i.value, ...(old ? { replacedDocumentId: old.id } : {}) },
-    });
-    return { documentId: doc.id };
+        actorId: p.userId,
+        actorKind: 'USER',
+        type: 'metric_added',
+        at: now,
+        documentId,
+        summary: `Metric ${i.name}: ${i.value}`,
+        data: { name: i.name, value: i.value, ...(old ? { replacedDocumentId: old.id } : {}) },
+      })}`;
+    return { documentId };
   });
 }
 
@@ -584,17 +586,23 @@ export async function addComment(svc: Services, actor: Actor, input: unknown): P
       if (TERMINAL.includes(claim.status))
         throw conflict('claim_closed', `A claim that is ${claim.status} takes no more comments`, { status: claim.status });
       const now = svc.clock.now();
-      const c = await tx.comment.create({ data: { claimId: claim.id, authorId: p.userId, text: i.text, createdAt: now } });
-      await recordHistory(tx, {
-        claimId: claim.id,
-        actorId: p.userId,
-        actorKind: actorKindOf(p, claim),
-        type: 'comment_added',
-        at: now,
-        summary: 'Comment added',
-        data: { commentId: c.id, text: i.text.slice(0, 200) },
-      });
-      return { claimId: claim.id, version: claim.version, status: claim.status, commentId: c.id };
+      const commentId = randomUUID();
+      // The comment and its history row in one statement.
+      await tx.$executeRaw`
+        WITH c AS (
+          INSERT INTO "Comment" (id, "claimId", "authorId", text, "createdAt")
+          VALUES (${commentId}, ${claim.id}, ${p.userId}, ${i.text}, ${sqlTimestamp(now)})
+        )
+        ${historyInsert({
+          claimId: claim.id,
+          actorId: p.userId,
+          actorKind: actorKindOf(p, claim),
+          type: 'comment_added',
+          at: now,
+          summary: 'Comment added',
+          data: { commentId, text: i.text.slice(0, 200) },
+        })}`;
+      return { claimId: claim.id, version: claim.version, status: claim.status, commentId };
     }),
   );
   return replayed ? { ...result, replayed: true } : result;

@@ -1,5 +1,5 @@
 import type { ActorKind, ClaimStatus } from '../prisma/generated/client';
-import type { Prisma, Tx, Db } from './db/client';
+import { Prisma, type Tx, type Db } from './db/client';
 
 /** History event types (domain.md §6). The summary is English for logs; cards render from type + data per locale. */
 export type HistoryType =
@@ -46,6 +46,21 @@ export type HistoryInput = {
   feedbackId?: string;
   at: Date;
 };
+
+/** A timestamp parameter for raw SQL: UTC clock time into a TIMESTAMP(3) column, whatever the session's time zone. */
+export const sqlTimestamp = (d: Date) => Prisma.sql`${d.toISOString()}::timestamp(3)`;
+
+/**
+ * recordHistory's INSERT as SQL, for a command that writes its change and its history row in one
+ * data-modifying statement (e.g. documents.ts addComment, addMetric).
+ */
+export function historyInsert(e: HistoryInput): Prisma.Sql {
+  return Prisma.sql`INSERT INTO "HistoryEvent"
+      ("claimId", "actorId", "actorKind", type, summary, data, "statusBefore", "statusAfter", "documentId", "feedbackId", "createdAt")
+    VALUES (${e.claimId}, ${e.actorId}, ${e.actorKind}::"ActorKind", ${e.type}, ${e.summary}, ${JSON.stringify(e.data ?? {})}::jsonb,
+      ${e.statusBefore ?? null}::"ClaimStatus", ${e.statusAfter ?? null}::"ClaimStatus", ${e.documentId ?? null}, ${e.feedbackId ?? null},
+      ${sqlTimestamp(e.at)})`;
+}
 
 /** Appends one event. History is append-only: nothing in the code updates or deletes these rows. */
 export async function recordHistory(tx: Tx, e: HistoryInput): Promise<void> {
