@@ -16,15 +16,17 @@ const cardLog = log.child({ mod: 'card-updates' });
  * response; a card that cannot be rendered for its viewer is left as it is.
  */
 export function makeClaimChanged(deps: Omit<BotDeps, 'claimChanged'>, adapter: CloudAdapter, pacer: Pacer): BotDeps['claimChanged'] {
-  return (claimId, exceptConversationId) => {
+  return (claimId, exceptConversationId, postedIn) => {
     void (async () => {
       const db = deps.svc.db;
       // The acting conversation's card is the reply to this very turn.
       // Notices say what happened at the time and stay as they are; claim cards show the claim now.
-      const posted = await db.claimCard.findMany({
-        where: { claimId, view: 'detail', conversationId: { not: exceptConversationId ?? '' } },
-        select: { conversationId: true },
-      });
+      const posted = postedIn
+        ? postedIn.filter((c) => c !== exceptConversationId).map((conversationId) => ({ conversationId }))
+        : await db.claimCard.findMany({
+            where: { claimId, view: 'detail', conversationId: { not: exceptConversationId ?? '' } },
+            select: { conversationId: true },
+          });
       if (posted.length === 0) return;
       const refs = await db.conversationRef.findMany({
         where: { conversationId: { in: posted.map((p) => p.conversationId) } },

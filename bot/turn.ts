@@ -16,8 +16,11 @@ export type BotDeps = {
   config: BotConfig;
   files: FileStore;
   graph: Graph | null;
-  /** Updates, in the background, every card already posted for the claim (never before the invoke response). */
-  claimChanged: (claimId: string, exceptConversationId?: string) => void;
+  /**
+   * Updates, in the background, every card already posted for the claim (never before the invoke
+   * response). `postedIn`: the conversations holding its card, when the turn already read them.
+   */
+  claimChanged: (claimId: string, exceptConversationId?: string, postedIn?: string[]) => void;
 };
 
 /** Who is acting in this turn, resolved from the activity and the database (never from card data). */
@@ -40,4 +43,10 @@ export type HandlerContext = {
  * What a handler produces: a card (the invoke response for Action.Execute, else a new message),
  * optionally tied to a claim so the posted card is updated in place when the claim changes.
  */
-export type Reply = { card: Card; claimId?: string; view?: 'detail' | 'review' };
+export type Reply = {
+  card: Card;
+  claimId?: string;
+  view?: 'detail' | 'review';
+  /** Conversations holding a card of this claim, as the claim card's query read them (saves claimChanged a look-up). */
+  postedIn?: string[];
+};

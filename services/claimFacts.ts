@@ -25,6 +25,8 @@ export type ClaimFacts = {
   viewerWorked: boolean;
   /** Statuses of upload requests to the viewer on this claim. */
   viewerRequestStatuses: string[];
+  /** Conversations holding a posted claim card (view 'detail') of this claim: the ones a change updates. */
+  detailCardConversationIds: string[];
 };
 
 const sum = z.union([z.number(), z.string()]).transform(Number);
@@ -48,6 +50,7 @@ const row = z.object({
   participants: z.array(z.string()).nullable(),
   viewerWorked: z.boolean(),
   viewerRequests: z.array(z.string()).nullable(),
+  detailCards: z.array(z.string()).nullable(),
 });
 
 type FactsClaim = { id: string; fundAllocationId: string; activityTypeId: string; organisationId: string; ownerId: string };
@@ -101,7 +104,8 @@ export async function loadClaimFacts(
         OR EXISTS (SELECT 1 FROM "HistoryEvent" WHERE "claimId" = ${claim.id} AND "actorId" = ${scope.viewerId}
                      AND "actorKind" = 'USER' AND type <> 'comment_added')) AS "viewerWorked",
       ARRAY(SELECT status::text FROM "UploadRequest" WHERE "claimId" = ${claim.id} AND "assigneeId" = ${scope.viewerId})
-        AS "viewerRequests"`;
+        AS "viewerRequests",
+      ARRAY(SELECT DISTINCT "conversationId" FROM "ClaimCard" WHERE "claimId" = ${claim.id} AND view = 'detail') AS "detailCards"`;
   const r = row.parse(rows[0]);
   return {
     allocationClaimedMinor: r.allocationClaimedMinor,
@@ -110,5 +114,6 @@ export async function loadClaimFacts(
     participantAadIds: r.participants ?? [],
     viewerWorked: r.viewerWorked,
     viewerRequestStatuses: r.viewerRequests ?? [],
+    detailCardConversationIds: r.detailCards ?? [],
   };
 }

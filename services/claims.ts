@@ -553,6 +553,7 @@ export async function getClaimDetail(svc: Services, actor: Actor, claimId: strin
     allowedActions: allowedActionsFor(c.status, { ...v, owner: c.ownerId === p.userId }),
     viewerRole: v.role,
     participantAadIds: facts.participantAadIds,
+    detailCardConversationIds: facts.detailCardConversationIds,
   };
 }
 

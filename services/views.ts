@@ -131,6 +131,8 @@ export type ClaimDetail = {
   viewerRole: ViewerRole;
   /** Entra object ids of the people whose copy of a shared card refreshes to their own view (owner, contributors, askees, reviewers; ≤ 60). */
   participantAadIds?: string[];
+  /** Conversations already holding this claim's card, which a change updates in place (bot/cardUpdates.ts). */
+  detailCardConversationIds?: string[];
 };
 
 export type AllocationOption = {

@@ -89,7 +89,7 @@ export async function detailReply(ctx: HandlerContext, claimId: string, note?: D
     ? detail.participantAadIds.map(teamsUserMri)
     : await refreshUsersForClaim(ctx.deps.svc.db, claimId);
   const card = renderClaimDetail({ ...detail, idempotencyKey: newIdempotencyKey(), note: note ?? null, refreshUserIds }, ctx.locale);
-  return { card, claimId, view: 'detail' };
+  return { card, claimId, view: 'detail', postedIn: detail.detailCardConversationIds };
 }
 
 /**
@@ -129,8 +129,10 @@ export async function commandThenDetail(
     }
     throw e;
   }
-  ctx.deps.claimChanged(claimId, ctx.conversation.id);
-  return view(success);
+  // The answer first: the claim card's query also says where else the claim's card is posted.
+  const reply = await view(success);
+  ctx.deps.claimChanged(claimId, ctx.conversation.id, reply.postedIn);
+  return reply;
 }
 
 /** A document button on a documents card carries its kind and page: the answer is that page again. */
