@@ -2,6 +2,7 @@ import './lib/env';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import { createAdapter } from '../bot/adapter';
+import { tenantSpacingMs } from '../bot/outbox/pacing';
 import { startOutboxWorker } from '../bot/outbox/worker';
 import { renderNotification } from '../cards';
 import { loadConfig } from '../services/config';
@@ -122,9 +123,9 @@ export async function benchOutbox(pg: BenchPostgres, o: OutboxOptions = outboxDe
     const allowed = Math.min(o.tenantRatePerSecond, o.conversations * (60 / 30));
     const perConversationMax = Math.max(...conversationIds.map((id) => stub.sent(id).length));
     const attempts = stub.requests.filter((r) => r.method === 'POST' && r.path.includes('/activities')).length;
-    // Where the rate goes: the spacing between sends as the tenant limit sees it. The worker spaces
-    // sends by a fixed minimum (Bottleneck minTime); a gap longer than that is time lost.
-    const minTimeMs = Math.ceil(1000 / (o.tenantRatePerSecond * 0.97));
+    // Where the rate goes: the spacing between sends as the tenant limit sees it. The pacer spaces a
+    // tenant's sends by a fixed minimum (bot/outbox/pacing.ts tenantSpacingMs); a longer gap is time lost.
+    const minTimeMs = tenantSpacingMs(o.tenantRatePerSecond);
     const arrivals = limiter.arrivals.filter((t) => t >= from && t <= to);
     const gaps = arrivals.slice(1).map((t, i) => t - arrivals[i]!);
     const g = summarise(gaps);

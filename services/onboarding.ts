@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { Role } from '../prisma/generated/client';
+import { ReviewScope } from '../prisma/generated/enums';
 import { hasRole, isPartner, isReviewer, principalOf } from './authz';
 import type { BootstrapAdmin } from './config';
 import type { Actor, Services } from './context';
@@ -93,23 +95,31 @@ export type WelcomeFacts = {
 };
 
 /** What the welcome says to this person: what they can do, or whom to ask when they can do nothing yet. */
+const welcomeRow = z.object({
+  name: z.string(),
+  reviewScope: z.enum(Object.values(ReviewScope) as [ReviewScope, ...ReviewScope[]]),
+  admins: z.array(z.object({ displayName: z.string(), global: z.boolean() })),
+  openRequests: z.number(),
+});
+
 export async function getWelcomeFacts(svc: Services, actor: Actor): Promise<WelcomeFacts> {
   const p = await principalOf(svc.db, actor);
-  const [org, admins, openRequests] = await Promise.all([
-    svc.db.organisation.findUniqueOrThrow({ where: { id: p.organisationId }, select: { name: true, reviewScope: true } }),
-    svc.db.user.findMany({
-      where: {
-        organisationId: p.organisationId,
-        id: { not: p.userId },
-        roles: { some: { role: { in: ['GLOBAL_ADMIN', 'INCENTIVES_ADMIN'] } } },
-      },
-      select: { displayName: true, roles: { select: { role: true } } },
-      orderBy: { displayName: 'asc' },
-      take: 20,
-    }),
-    svc.db.uploadRequest.count({ where: { assigneeId: p.userId, status: 'OPEN' } }),
-  ]);
-  const isGlobal = (u: (typeof admins)[number]) => u.roles.some((r) => r.role === 'GLOBAL_ADMIN');
+  // One statement (the welcome answers every "help" and first contact): the organisation, its first
+  // 20 admins other than this person by name, and the upload requests waiting for them.
+  const rows = await svc.db.$queryRaw<unknown[]>`
+    SELECT o.name, o."reviewScope"::text AS "reviewScope",
+      COALESCE((SELECT json_agg(a ORDER BY a."displayName") FROM (
+        SELECT u."displayName", EXISTS (SELECT 1 FROM "RoleAssignment" r WHERE r."userId" = u.id AND r.role = 'GLOBAL_ADMIN') AS "global"
+        FROM "User" u
+        WHERE u."organisationId" = o.id AND u.id <> ${p.userId}
+          AND EXISTS (SELECT 1 FROM "RoleAssignment" r WHERE r."userId" = u.id AND r.role IN ('GLOBAL_ADMIN', 'INCENTIVES_ADMIN'))
+        ORDER BY u."displayName" LIMIT 20) a), '[]'::json) AS admins,
+      (SELECT count(*)::int FROM "UploadRequest" WHERE "assigneeId" = ${p.userId} AND status = 'OPEN') AS "openRequests"
+    FROM "Organisation" o WHERE o.id = ${p.organisationId}`;
+  // The user's organisation always exists (foreign key): its absence is a fault, not a user error.
+  if (rows.length === 0) throw new Error(`organisation ${p.organisationId} not found`);
+  const { admins, openRequests, ...org } = welcomeRow.parse(rows[0]);
+  const isGlobal = (u: (typeof admins)[number]) => u.global;
   const ordered = [...admins.filter(isGlobal), ...admins.filter((u) => !isGlobal(u))];
   return {
     organisationName: org.name,

@@ -2,14 +2,14 @@ import { renderMessage, renderWelcome, t } from '../../cards';
 import type { ServiceError } from '../../services/errors';
 import { getWelcomeFacts } from '../../services/onboarding';
 import type { HandlerContext, Reply } from '../turn';
-import { errorReply } from './common';
+import { actor, errorReply } from './common';
 
 /**
  * The welcome card doubles as help: what the bot does for this person and every command. A person
  * without any role learns what the app is, whether their organisation is set up, and whom to ask.
  */
 export async function helpReply(ctx: HandlerContext): Promise<Reply> {
-  const f = await getWelcomeFacts(ctx.deps.svc, { userId: ctx.user.id });
+  const f = await getWelcomeFacts(ctx.deps.svc, actor(ctx));
   const noRole = f.roles.length === 0 ? { organisationSetUp: f.organisationSetUp, admins: f.admins, openRequests: f.openRequests } : null;
   return {
     card: renderWelcome(
@@ -29,7 +29,7 @@ export async function helpReply(ctx: HandlerContext): Promise<Reply> {
 
 /** "You need a role": names the admins who can give it (never a bare refusal); with no role at all, the welcome. */
 export async function roleRequiredReply(ctx: HandlerContext, e: ServiceError): Promise<Reply> {
-  const f = await getWelcomeFacts(ctx.deps.svc, { userId: ctx.user.id });
+  const f = await getWelcomeFacts(ctx.deps.svc, actor(ctx));
   if (f.roles.length === 0 && f.openRequests === 0) return helpReply(ctx);
   if (f.admins.length === 0 && !f.organisationSetUp)
     return {

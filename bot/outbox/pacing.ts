@@ -48,6 +48,13 @@ const LATE_MS = 50;
 const RECENT = 60;
 const HOUR_MS = 3_600_000;
 
+/**
+ * The minimum time between two sends of a tenant. 10 % under the rate: rate+1 requests in one second
+ * then need ~110 ms of arrival jitter (sends woken more than LATE_MS late reserve again). Exact
+ * spacing, and 5 % under, let jitter put rate+1 into a second.
+ */
+export const tenantSpacingMs = (ratePerSecond: number) => (ratePerSecond > 0 ? Math.ceil(1000 / (ratePerSecond * 0.9)) : 0);
+
 export type Paced<T> = { sent: true; value: T } | { sent: false; retryAt: number };
 
 type HourCounts = { hour: number; current: number; previous: number };
@@ -75,9 +82,7 @@ export class Pacer {
     if (this.windows.some(([, max]) => max > RECENT))
       throw new Error(`pacing keeps ${RECENT} send times: no shorter window may allow more`);
     this.hourLimit = limits.find(([w]) => w === HOUR_MS)?.[1] ?? Number.MAX_SAFE_INTEGER;
-    // 10 % under the rate: rate+1 requests in one second then need ~110 ms of arrival jitter (sends woken
-    // more than LATE_MS late reserve again). Exact spacing, and 5 % under, let jitter put rate+1 into a second.
-    this.tenantSpacingMs = tenantRatePerSecond > 0 ? Math.ceil(1000 / (tenantRatePerSecond * 0.9)) : 0;
+    this.tenantSpacingMs = tenantSpacingMs(tenantRatePerSecond);
   }
 
   /**
