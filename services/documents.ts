@@ -59,7 +59,15 @@ export function requireVersion(c: Pick<Claim, 'version'>, expected: number): voi
 export const actorKindOf = (p: Principal, c: Pick<Claim, 'organisationId' | 'locationId' | 'programId'>): ActorKind =>
   !isPartnerOn(p, c) && isReviewer(p) ? 'REVIEWER' : 'USER';
 
-type EditContext = { tx: Tx; p: Principal; claim: Claim; now: Date; version: number };
+type EditContext = {
+  tx: Tx;
+  p: Principal;
+  claim: Claim;
+  now: Date;
+  version: number;
+  /** The command's result with these extras, stored with the body's last write (ResultKeeper). */
+  keepResult: (extra: Extra) => Prisma.Sql;
+};
 type Extra = Record<string, Prisma.InputJsonValue>;
 
 /**
@@ -75,14 +83,15 @@ export async function partnerEdit<E extends Extra>(
   body: (c: EditContext) => Promise<E>,
 ): Promise<CommandResult & E> {
   const { result, replayed } = await svc.db.$transaction((tx) =>
-    once(tx, input.idempotencyKey, { userId: actor.userId, command }, async () => {
+    once(tx, input.idempotencyKey, { userId: actor.userId, command }, async (keeper) => {
       const { p, claim } = await claimFor(tx, actor, input.claimId);
       requirePartnerOn(p, claim);
       requireVersion(claim, input.version);
       assertEditable(claim.status);
       const version = await bumpVersion(tx, claim.id, input.version);
-      const extra = await body({ tx, p, claim, now: svc.clock.now(), version });
-      return { claimId: claim.id, version, status: claim.status, ...extra } as CommandResult & E;
+      const resultOf = (extra: Extra) => ({ claimId: claim.id, version, status: claim.status, ...extra });
+      const extra = await body({ tx, p, claim, now: svc.clock.now(), version, keepResult: (x) => keeper.cte(resultOf(x)) });
+      return resultOf(extra) as CommandResult & E;
     }),
   );
   return replayed ? { ...result, replayed: true } : result;
@@ -335,7 +344,7 @@ export const addMetricInput = z.object({
 /** Adds a metric; a metric of the same name (case-insensitive) is replaced, so each required metric has one value. */
 export async function addMetric(svc: Services, actor: Actor, input: unknown): Promise<CommandResult & { documentId: string }> {
   const i = parseInput(addMetricInput, input);
-  return partnerEdit(svc, actor, i, 'addMetric', async ({ tx, p, claim, now }) => {
+  return partnerEdit(svc, actor, i, 'addMetric', async ({ tx, p, claim, now, keepResult }) => {
     // The claim row is locked by the version bump (partnerEdit): its metrics cannot change under us.
     const metrics = await tx.document.findMany({
       where: { claimId: claim.id, kind: 'METRIC', removedAt: null },
@@ -349,7 +358,7 @@ export async function addMetric(svc: Services, actor: Actor, input: unknown): Pr
           resolved AS (UPDATE "Feedback" SET "resolvedAt" = ${sqlTimestamp(now)} WHERE "documentId" = ${old.id} AND "resolvedAt" IS NULL),`
       : Prisma.empty;
     await tx.$executeRaw`
-      WITH ${replaced} doc AS (
+      WITH ${keepResult({ documentId })} ${replaced} doc AS (
         INSERT INTO "Document" (id, "claimId", kind, details, fields, "uploaderId", "replacesId", "createdAt")
         VALUES (${documentId}, ${claim.id}, 'METRIC'::"DocumentKind", ${i.details ?? ''}, ${JSON.stringify({ name: i.name, value: i.value })}::jsonb,
           ${p.userId}, ${old?.id ?? null}, ${sqlTimestamp(now)})
@@ -575,7 +584,7 @@ export const addCommentInput = z.object({ claimId: fields.id, text: fields.text(
 export async function addComment(svc: Services, actor: Actor, input: unknown): Promise<CommandResult & { commentId: string }> {
   const i = parseInput(addCommentInput, input);
   const { result, replayed } = await svc.db.$transaction((tx) =>
-    once(tx, i.idempotencyKey, { userId: actor.userId, command: 'addComment' }, async () => {
+    once(tx, i.idempotencyKey, { userId: actor.userId, command: 'addComment' }, async (keeper) => {
       const { p, claim } = await claimFor(tx, actor, i.claimId);
       const colleague =
         !isPartnerOn(p, claim) &&
@@ -587,9 +596,10 @@ export async function addComment(svc: Services, actor: Actor, input: unknown): P
         throw conflict('claim_closed', `A claim that is ${claim.status} takes no more comments`, { status: claim.status });
       const now = svc.clock.now();
       const commentId = randomUUID();
-      // The comment and its history row in one statement.
+      const result = { claimId: claim.id, version: claim.version, status: claim.status, commentId };
+      // The comment, its history row and the command's result in one statement.
       await tx.$executeRaw`
-        WITH c AS (
+        WITH ${keeper.cte(result)} c AS (
           INSERT INTO "Comment" (id, "claimId", "authorId", text, "createdAt")
           VALUES (${commentId}, ${claim.id}, ${p.userId}, ${i.text}, ${sqlTimestamp(now)})
         )
@@ -602,7 +612,7 @@ export async function addComment(svc: Services, actor: Actor, input: unknown): P
           summary: 'Comment added',
           data: { commentId, text: i.text.slice(0, 200) },
         })}`;
-      return { claimId: claim.id, version: claim.version, status: claim.status, commentId };
+      return result;
     }),
   );
   return replayed ? { ...result, replayed: true } : result;

@@ -1,4 +1,4 @@
-import type { Prisma, Tx } from './db/client';
+import { Prisma, type Tx } from './db/client';
 
 /**
  * Runs `fn` once per key inside the caller's transaction; a repeated key returns the stored result.
@@ -18,13 +18,20 @@ import type { Prisma, Tx } from './db/client';
  * Keys are stored per user and command: a card's key seen by someone else (a shared channel card), or
  * reused for another verb, is a different entry instead of a collision.
  */
+/**
+ * Lets a command store its result with its last write (one statement fewer): `cte(result)` is a
+ * common table expression (`name AS (…),`) to put first in that statement's WITH list. `once` still
+ * stores the result itself unless the command returned exactly what it kept.
+ */
+export type ResultKeeper = { cte(result: Prisma.InputJsonValue): Prisma.Sql };
+
 export async function once<T extends Prisma.InputJsonValue>(
   tx: Tx,
   key: string | undefined,
   scope: { userId: string; command: string },
-  fn: () => Promise<T>,
+  fn: (keeper: ResultKeeper) => Promise<T>,
 ): Promise<{ result: T; replayed: boolean }> {
-  if (!key) return { result: await fn(), replayed: false };
+  if (!key) return { result: await fn({ cte: () => Prisma.empty }), replayed: false };
   const stored = storedKey(key, scope);
   // The placeholder result is never seen by anyone else: it is replaced before this transaction commits.
   const claimed = await tx.$queryRaw<Array<{ key: string }>>`
@@ -36,8 +43,14 @@ export async function once<T extends Prisma.InputJsonValue>(
     const prior = await tx.idempotencyKey.findUniqueOrThrow({ where: { key: stored } });
     return { result: prior.result as T, replayed: true };
   }
-  const result = await fn();
-  await tx.idempotencyKey.update({ where: { key: stored }, data: { result } });
+  let kept: string | null = null;
+  const result = await fn({
+    cte: (r) => {
+      kept = JSON.stringify(r);
+      return Prisma.sql`kept_result AS (UPDATE "IdempotencyKey" SET result = ${kept}::jsonb WHERE key = ${stored}),`;
+    },
+  });
+  if (kept !== JSON.stringify(result)) await tx.idempotencyKey.update({ where: { key: stored }, data: { result } });
   return { result, replayed: false };
 }
 
