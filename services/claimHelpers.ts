@@ -1,6 +1,54 @@
+import { z } from 'zod';
 import type { Claim } from '../prisma/generated/client';
-import type { Tx } from './db/client';
+import { ClaimStatus } from '../prisma/generated/enums';
+import { Prisma, type Tx } from './db/client';
 import { conflict, notFound } from './errors';
+import { utcTimestamp } from './periods';
+
+/** A claim's whole row as JSON, as a scalar subquery (idempotency.ts onceReading reads it with the key). */
+export const claimRowJson = (claimId: string) => Prisma.sql`(SELECT row_to_json(c) FROM "Claim" c WHERE c.id = ${claimId})`;
+
+// A DATE column comes as "2026-07-01": UTC midnight, as Prisma reads it.
+const day = z.string().transform((s) => new Date(`${s.slice(0, 10)}T00:00:00.000Z`));
+const at = utcTimestamp.nullable();
+const claimRow = z.object({
+  id: z.string(),
+  number: z.string(),
+  organisationId: z.string(),
+  locationId: z.string(),
+  programId: z.string(),
+  fundAllocationId: z.string(),
+  activityTypeId: z.string(),
+  ownerId: z.string(),
+  name: z.string(),
+  description: z.string(),
+  amountMinor: z.number().int(),
+  currency: z.string(),
+  activityStart: day,
+  activityEnd: day,
+  surfaceSubItem: z.string().nullable(),
+  preApprovalId: z.string().nullable(),
+  estimatedReach: z.number().int().nullable(),
+  status: z.enum(Object.values(ClaimStatus) as [ClaimStatus, ...ClaimStatus[]]),
+  version: z.number().int(),
+  approvedMinor: z.number().int().nullable(),
+  submittedAt: at,
+  reviewStartedAt: at,
+  reviewerId: z.string().nullable(),
+  reviewRemindedAt: at,
+  reviewEscalatedAt: at,
+  decidedAt: at,
+  disputedAt: at,
+  expiryWarnedAt: at,
+  createdAt: utcTimestamp,
+  updatedAt: utcTimestamp,
+});
+
+/** The claim from claimRowJson's value; not found when there is none. */
+export function claimFromRow(value: unknown, claimId: string): Claim {
+  if (value === null || value === undefined) throw notFound('claim', claimId);
+  return claimRow.parse(value) satisfies Claim;
+}
 
 /**
  * Bumps the claim's version only if it still has the version the card was rendered with. Two

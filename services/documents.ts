@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ActorKind, Claim, DocumentKind } from '../prisma/generated/client';
 import { isPartner, isReviewer, PARTNER_ROLES, requireRole, requireSameOrganisation, type Principal, principalOf } from './authz';
-import { bumpVersion, loadClaim } from './claimHelpers';
+import { bumpVersion, claimFromRow, claimRowJson, loadClaim } from './claimHelpers';
 import type { Actor, CommandResult, Services } from './context';
 import { Prisma, type Tx } from './db/client';
 import { parseActivityRules, PROOF_ITEMS, type ProofItem } from './catalogue/rules';
@@ -20,7 +20,7 @@ import {
 } from './evidence';
 import { storedFileInput } from './files';
 import { historyInsert, recordHistory, sqlTimestamp } from './history';
-import { alreadyApplied, once } from './idempotency';
+import { alreadyApplied, onceReading } from './idempotency';
 import { fields, parseInput, toFieldIssue } from './input';
 import { assertEditable, TERMINAL } from './lifecycle';
 import { isoDate } from './periods';
@@ -33,6 +33,14 @@ import { isoDate } from './periods';
 export async function claimFor(tx: Tx, actor: Actor, claimId: string): Promise<{ p: Principal; claim: Claim }> {
   const p = await principalOf(tx, actor);
   const claim = await loadClaim(tx, claimId);
+  requireSameOrganisation(p, claim.organisationId);
+  return { p, claim };
+}
+
+/** claimFor on the claim row read with the idempotency key (onceReading + claimRowJson). */
+async function claimFrom(tx: Tx, actor: Actor, claimId: string, row: unknown): Promise<{ p: Principal; claim: Claim }> {
+  const p = await principalOf(tx, actor);
+  const claim = claimFromRow(row, claimId);
   requireSameOrganisation(p, claim.organisationId);
   return { p, claim };
 }
@@ -83,8 +91,8 @@ export async function partnerEdit<E extends Extra>(
   body: (c: EditContext) => Promise<E>,
 ): Promise<CommandResult & E> {
   const { result, replayed } = await svc.db.$transaction((tx) =>
-    once(tx, input.idempotencyKey, { userId: actor.userId, command }, async (keeper) => {
-      const { p, claim } = await claimFor(tx, actor, input.claimId);
+    onceReading(tx, input.idempotencyKey, { userId: actor.userId, command }, claimRowJson(input.claimId), async (row, keeper) => {
+      const { p, claim } = await claimFrom(tx, actor, input.claimId, row);
       requirePartnerOn(p, claim);
       requireVersion(claim, input.version);
       assertEditable(claim.status);
@@ -584,8 +592,8 @@ export const addCommentInput = z.object({ claimId: fields.id, text: fields.text(
 export async function addComment(svc: Services, actor: Actor, input: unknown): Promise<CommandResult & { commentId: string }> {
   const i = parseInput(addCommentInput, input);
   const { result, replayed } = await svc.db.$transaction((tx) =>
-    once(tx, i.idempotencyKey, { userId: actor.userId, command: 'addComment' }, async (keeper) => {
-      const { p, claim } = await claimFor(tx, actor, i.claimId);
+    onceReading(tx, i.idempotencyKey, { userId: actor.userId, command: 'addComment' }, claimRowJson(i.claimId), async (row, keeper) => {
+      const { p, claim } = await claimFrom(tx, actor, i.claimId, row);
       const colleague =
         !isPartnerOn(p, claim) &&
         !isReviewer(p) &&

@@ -31,20 +31,43 @@ export async function once<T extends Prisma.InputJsonValue>(
   scope: { userId: string; command: string },
   fn: (keeper: ResultKeeper) => Promise<T>,
 ): Promise<{ result: T; replayed: boolean }> {
-  if (!key) return { result: await fn({ cte: () => Prisma.empty }), replayed: false };
+  return onceReading(tx, key, scope, null, (_, keeper) => fn(keeper));
+}
+
+/**
+ * `once`, with `read` (a scalar subquery, e.g. the claim's row as JSON) evaluated in the statement
+ * that claims the key: one statement fewer for the command. The value is what `read` saw when that
+ * statement began; a command that must not act on an older row re-checks it in its write (a
+ * version-checked UPDATE) as every command already does.
+ */
+export async function onceReading<T extends Prisma.InputJsonValue>(
+  tx: Tx,
+  key: string | undefined,
+  scope: { userId: string; command: string },
+  read: Prisma.Sql | null,
+  fn: (value: unknown, keeper: ResultKeeper) => Promise<T>,
+): Promise<{ result: T; replayed: boolean }> {
+  if (!key) {
+    const value = read ? (await tx.$queryRaw<Array<{ value: unknown }>>`SELECT ${read} AS value`)[0]?.value : null;
+    return { result: await fn(value ?? null, { cte: () => Prisma.empty }), replayed: false };
+  }
   const stored = storedKey(key, scope);
   // The placeholder result is never seen by anyone else: it is replaced before this transaction commits.
-  const claimed = await tx.$queryRaw<Array<{ key: string }>>`
-    INSERT INTO "IdempotencyKey" (key, "userId", command, result)
-    VALUES (${stored}, ${scope.userId}, ${scope.command}, 'null'::jsonb)
-    ON CONFLICT (key) DO NOTHING
-    RETURNING key`;
-  if (claimed.length === 0) {
+  const [row] = await tx.$queryRaw<Array<{ claimed: number; value: unknown }>>`
+    WITH k AS (
+      INSERT INTO "IdempotencyKey" (key, "userId", command, result)
+      VALUES (${stored}, ${scope.userId}, ${scope.command}, 'null'::jsonb)
+      ON CONFLICT (key) DO NOTHING
+      RETURNING key
+    )
+    SELECT (SELECT count(*) FROM k)::int AS claimed, ${read ?? Prisma.sql`NULL`} AS value`;
+  if (!row || row.claimed === 0) {
+    // A new statement: it sees the winner's commit.
     const prior = await tx.idempotencyKey.findUniqueOrThrow({ where: { key: stored } });
     return { result: prior.result as T, replayed: true };
   }
   let kept: string | null = null;
-  const result = await fn({
+  const result = await fn(row.value, {
     cte: (r) => {
       kept = JSON.stringify(r);
       return Prisma.sql`kept_result AS (UPDATE "IdempotencyKey" SET result = ${kept}::jsonb WHERE key = ${stored}),`;
