@@ -59,7 +59,13 @@ export async function recogniseFirstAdmin(
     } catch (e) {
       // Without the permission (403) or the tenant's consent (no token) asking again on every turn
       // would not help: note it once and stop.
-      if (e instanceof GraphCallFailed && e.status === 403) {
+      if (e instanceof GraphCallFailed && e.code === 'no_group_permission') {
+        recLog.warn(
+          { err: e.message },
+          'Global Administrators through role-assignable groups are not recognised: grant GroupMember.Read.All (direct members are)',
+        );
+        await recordDirectoryFacts(svc, who.id, { directoryChecked: true });
+      } else if (e instanceof GraphCallFailed && e.status === 403) {
         recLog.warn({ err: e.message }, 'Graph refused to list Global Administrators: grant RoleManagement.Read.Directory');
         await recordDirectoryFacts(svc, who.id, { directoryChecked: true });
       } else if (e instanceof GraphCallFailed && e.code === 'no_consent') {

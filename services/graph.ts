@@ -347,10 +347,12 @@ export class Graph {
   }
 
   /**
-   * True when the user is a direct, active member of the tenant's Entra directory role with this
-   * template id (Global Administrator: 62e90394-…). Needs the application permission
-   * RoleManagement.Read.Directory. The role's members come in one answer (Graph returns up to 1,000
-   * without paging). A role never activated in the tenant (404) has no members.
+   * True when the user holds the tenant's Entra directory role with this template id (Global
+   * Administrator: 62e90394-…) as an active assignment: directly (application permission
+   * RoleManagement.Read.Directory), or through a role-assignable group, checked transitively with
+   * checkMemberGroups (GroupMember.Read.All; without it only direct members count). The role's
+   * members come in one answer (Graph returns up to 1,000 without paging). A role never activated in
+   * the tenant (404) has no members. Eligible-only PIM assignments are not active, so they do not count.
    */
   async hasDirectoryRole(userAadId: string, roleTemplateId: string): Promise<boolean> {
     let body: unknown;
@@ -364,9 +366,24 @@ export class Graph {
       throw toFailure(e);
     }
     const members = listOf(z.object({ id: z.string(), '@odata.type': z.string().optional() })).parse(body).value;
-    return members.some(
-      (m) => m.id.toLowerCase() === userAadId.toLowerCase() && (m['@odata.type'] ?? '#microsoft.graph.user') === '#microsoft.graph.user',
-    );
+    const kind = (m: { '@odata.type'?: string }) => m['@odata.type'] ?? '#microsoft.graph.user';
+    if (members.some((m) => m.id.toLowerCase() === userAadId.toLowerCase() && kind(m) === '#microsoft.graph.user')) return true;
+    const groups = members.filter((m) => kind(m) === '#microsoft.graph.group').map((m) => m.id);
+    for (let i = 0; i < groups.length; i += 20) {
+      // checkMemberGroups takes at most 20 ids per call and answers the ones the user belongs to.
+      let answer: unknown;
+      try {
+        answer = await this.client
+          .api(`/users/${encodeURIComponent(userAadId)}/checkMemberGroups`)
+          .post({ groupIds: groups.slice(i, i + 20) });
+      } catch (e) {
+        if (isStatus(e, 403))
+          throw new GraphCallFailed(403, 'no_group_permission', 'Graph refused checkMemberGroups: grant GroupMember.Read.All', false);
+        throw toFailure(e);
+      }
+      if (listOf(z.string()).parse(answer).value.length > 0) return true;
+    }
+    return false;
   }
 
   /** Installs our Teams app for a user so the bot can open a 1:1 chat with them. */

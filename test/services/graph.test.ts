@@ -125,6 +125,54 @@ describe('people', () => {
   });
 });
 
+describe('Entra Global Administrator (hasDirectoryRole)', () => {
+  const GA = '62e90394-69f5-4237-9190-012177145e10';
+  const withRoles = async (opts: Parameters<typeof startGraphStub>[0]) => {
+    const s = await startGraphStub(opts);
+    return { s, g: new Graph(s.url, async () => 't', { retry: { maxRetries: 0 } }) };
+  };
+
+  it('a direct member holds the role; someone else does not; a role never activated has no members', async () => {
+    const { s, g } = await withRoles({ directoryRoles: { [GA]: ['aad-dana'] } });
+    try {
+      expect(await g.hasDirectoryRole('AAD-DANA', GA)).toBe(true);
+      expect(await g.hasDirectoryRole('aad-eli', GA)).toBe(false);
+      expect(await g.hasDirectoryRole('aad-dana', 'other-template')).toBe(false);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('through a role-assignable group (checked transitively, 20 groups per call), and only then', async () => {
+    const groups = Array.from({ length: 25 }, (_, i) => `role-group-${i}`);
+    const { s, g } = await withRoles({
+      directoryRoles: { [GA]: ['aad-dana', ...groups.map((x) => `group:${x}`)] },
+      groupMembers: { 'role-group-22': ['aad-gus'] },
+    });
+    try {
+      expect(await g.hasDirectoryRole('aad-gus', GA)).toBe(true);
+      const checks = s.requests.filter((r) => r.path.endsWith('/checkMemberGroups'));
+      expect(checks.map((r) => (JSON.parse(r.body.toString()) as { groupIds: string[] }).groupIds.length)).toEqual([20, 5]);
+      expect(await g.hasDirectoryRole('aad-eli', GA)).toBe(false);
+      // A direct member needs no membership check.
+      const before = s.requests.length;
+      expect(await g.hasDirectoryRole('aad-dana', GA)).toBe(true);
+      expect(s.requests.slice(before).map((r) => r.path)).toEqual([`/v1.0/directoryRoles(roleTemplateId='${GA}')/members`]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('without GroupMember.Read.All the group check fails as no_group_permission (final), so the caller can say which permission', async () => {
+    const { s, g } = await withRoles({ directoryRoles: { [GA]: ['group:role-group'] }, groupMembershipForbidden: true });
+    try {
+      await expect(g.hasDirectoryRole('aad-gus', GA)).rejects.toMatchObject({ status: 403, code: 'no_group_permission', retryable: false });
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('app installation for proactive chats', () => {
   it('installs (201), then reports already installed (409), and finds the 1:1 chat', async () => {
     expect(await graph.installAppForUser(ALEX.id, APP)).toEqual({ ok: true, status: 'installed' });

@@ -44,6 +44,10 @@ export type GraphStubOptions = {
   directoryRoles?: Record<string, string[]>;
   /** Reading directory roles is refused with 403 (the app lacks RoleManagement.Read.Directory). */
   directoryRolesForbidden?: boolean;
+  /** Group id → member user ids (transitive, as checkMemberGroups answers). */
+  groupMembers?: Record<string, string[]>;
+  /** checkMemberGroups is refused with 403 (the app lacks GroupMember.Read.All). */
+  groupMembershipForbidden?: boolean;
   /**
    * Other tenants' directories, by the bearer token a test's token provider hands out for that tenant
    * (an app-only token reads the directory of the tenant it was issued in). Any other token reads `users` /
@@ -242,6 +246,19 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
       return send(res, 200, {
         '@odata.context': ctx(select ? `users(${select.join(',')})/$entity` : 'users/$entity'),
         ...userView(u, select),
+      });
+    }
+    if ((m = p.match(/^\/(?:users|directoryObjects)\/([^/]+)\/checkMemberGroups$/)) && method === 'POST') {
+      if (opts.groupMembershipForbidden)
+        return error(res, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+      const parsed = JSON.parse(body.toString('utf8') || '{}') as { groupIds?: unknown };
+      if (!Array.isArray(parsed.groupIds) || parsed.groupIds.length > 20)
+        return error(res, 400, 'Request_BadRequest', 'groupIds must be a list of at most 20 ids.');
+      const userId = m[1];
+      const ids = (parsed.groupIds as unknown[]).map(String);
+      return send(res, 200, {
+        '@odata.context': ctx('Collection(Edm.String)'),
+        value: ids.filter((g) => opts.groupMembers?.[g]?.includes(userId)),
       });
     }
     // Both addressing forms Graph documents: directoryRoles(roleTemplateId='…') and directoryRoles/roleTemplateId=….
