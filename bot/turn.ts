@@ -2,7 +2,7 @@ import type { Config } from '../services/config';
 import type { Principal } from '../services/authz';
 import type { Services } from '../services/context';
 import type { FileStore } from '../services/files';
-import type { Graph } from '../services/graph';
+import type { GraphDirectory } from '../services/graph';
 
 /** Adaptive Card JSON as the cards module renders it. */
 export type Card = Record<string, unknown>;
@@ -15,7 +15,8 @@ export type BotDeps = {
   svc: Services;
   config: BotConfig;
   files: FileStore;
-  graph: Graph | null;
+  /** Graph per tenant (null without Graph credentials): ask it for the tenant of the person concerned. */
+  graph: GraphDirectory | null;
   /**
    * Updates, in the background, every card already posted for the claim (never before the invoke
    * response). `postedIn`: the conversations holding its card, when the turn already read them.
