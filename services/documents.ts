@@ -75,6 +75,8 @@ type EditContext = {
   version: number;
   /** The command's result with these extras, stored with the body's last write (ResultKeeper). */
   keepResult: (extra: Extra) => Prisma.Sql;
+  /** What partnerEdit's `alsoRead` returned (undefined without one). */
+  also?: unknown;
 };
 type Extra = Record<string, Prisma.InputJsonValue>;
 
@@ -89,16 +91,26 @@ export async function partnerEdit<E extends Extra>(
   input: { claimId: string; version: number; idempotencyKey?: string },
   command: string,
   body: (c: EditContext) => Promise<E>,
+  /**
+   * More for `body` to read with the claim (a scalar subquery; `EditContext.read`). It sees the rows
+   * as they were before the version bump, which is safe for rows that change only with a bump.
+   */
+  alsoRead?: Prisma.Sql,
 ): Promise<CommandResult & E> {
+  const read = alsoRead
+    ? Prisma.sql`json_build_object('claim', ${claimRowJson(input.claimId)}, 'also', ${alsoRead})`
+    : claimRowJson(input.claimId);
   const { result, replayed } = await svc.db.$transaction((tx) =>
-    onceReading(tx, input.idempotencyKey, { userId: actor.userId, command }, claimRowJson(input.claimId), async (row, keeper) => {
+    onceReading(tx, input.idempotencyKey, { userId: actor.userId, command }, read, async (value, keeper) => {
+      const row = alsoRead ? (value as { claim: unknown } | null)?.claim : value;
       const { p, claim } = await claimFrom(tx, actor, input.claimId, row);
       requirePartnerOn(p, claim);
       requireVersion(claim, input.version);
       assertEditable(claim.status);
       const version = await bumpVersion(tx, claim.id, input.version);
       const resultOf = (extra: Extra) => ({ claimId: claim.id, version, status: claim.status, ...extra });
-      const extra = await body({ tx, p, claim, now: svc.clock.now(), version, keepResult: (x) => keeper.cte(resultOf(x)) });
+      const also = alsoRead ? ((value as { also?: unknown } | null)?.also ?? null) : undefined;
+      const extra = await body({ tx, p, claim, now: svc.clock.now(), version, keepResult: (x) => keeper.cte(resultOf(x)), also });
       return resultOf(extra) as CommandResult & E;
     }),
   );
@@ -352,20 +364,23 @@ export const addMetricInput = z.object({
 /** Adds a metric; a metric of the same name (case-insensitive) is replaced, so each required metric has one value. */
 export async function addMetric(svc: Services, actor: Actor, input: unknown): Promise<CommandResult & { documentId: string }> {
   const i = parseInput(addMetricInput, input);
-  return partnerEdit(svc, actor, i, 'addMetric', async ({ tx, p, claim, now, keepResult }) => {
-    // The claim row is locked by the version bump (partnerEdit): its metrics cannot change under us.
-    const metrics = await tx.document.findMany({
-      where: { claimId: claim.id, kind: 'METRIC', removedAt: null },
-      select: { id: true, fields: true },
-    });
-    const old = metrics.find((m) => String((m.fields as { name?: unknown }).name ?? '').toLowerCase() === i.name.toLowerCase());
-    const documentId = randomUUID();
-    // One statement: retire the metric it replaces (settling that one's feedback, as resolveDocumentFeedback does), add it, record it.
-    const replaced = old
-      ? Prisma.sql`retired AS (UPDATE "Document" SET "removedAt" = ${sqlTimestamp(now)} WHERE id = ${old.id}),
+  return partnerEdit(
+    svc,
+    actor,
+    i,
+    'addMetric',
+    async ({ tx, p, claim, now, keepResult, also }) => {
+      // The claim's active metrics, read with the claim (alsoRead below). Every change to a claim's
+      // documents bumps its version, so partnerEdit's successful bump proves they are still these.
+      const metrics = activeMetrics.parse(also ?? []);
+      const old = metrics.find((m) => String((m.fields as { name?: unknown }).name ?? '').toLowerCase() === i.name.toLowerCase());
+      const documentId = randomUUID();
+      // One statement: retire the metric it replaces (settling that one's feedback, as resolveDocumentFeedback does), add it, record it.
+      const replaced = old
+        ? Prisma.sql`retired AS (UPDATE "Document" SET "removedAt" = ${sqlTimestamp(now)} WHERE id = ${old.id}),
           resolved AS (UPDATE "Feedback" SET "resolvedAt" = ${sqlTimestamp(now)} WHERE "documentId" = ${old.id} AND "resolvedAt" IS NULL),`
-      : Prisma.empty;
-    await tx.$executeRaw`
+        : Prisma.empty;
+      await tx.$executeRaw`
       WITH ${keepResult({ documentId })} ${replaced} doc AS (
         INSERT INTO "Document" (id, "claimId", kind, details, fields, "uploaderId", "replacesId", "createdAt")
         VALUES (${documentId}, ${claim.id}, 'METRIC'::"DocumentKind", ${i.details ?? ''}, ${JSON.stringify({ name: i.name, value: i.value })}::jsonb,
@@ -381,9 +396,14 @@ export async function addMetric(svc: Services, actor: Actor, input: unknown): Pr
         summary: `Metric ${i.name}: ${i.value}`,
         data: { name: i.name, value: i.value, ...(old ? { replacedDocumentId: old.id } : {}) },
       })}`;
-    return { documentId };
-  });
+      return { documentId };
+    },
+    Prisma.sql`(SELECT COALESCE(json_agg(json_build_object('id', d.id, 'fields', d.fields)), '[]'::json)
+      FROM "Document" d WHERE d."claimId" = ${i.claimId} AND d.kind = 'METRIC' AND d."removedAt" IS NULL)`,
+  );
 }
+
+const activeMetrics = z.array(z.object({ id: z.string(), fields: z.unknown() }));
 
 const csrCommandInput = z
   .object({ ...claimRef, ...csrShape })
