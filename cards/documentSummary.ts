@@ -1,3 +1,4 @@
+import { catalogueText } from './catalogueText';
 import { formatDate, formatMoney } from './format';
 import { hasKey, t, type StringKey } from './strings';
 import type { DocumentKind } from './types';
@@ -41,7 +42,7 @@ export function documentTitle(d: DocumentLike, locale: string): string {
         t(locale, 'kind.CSR')
       );
     case 'METRIC':
-      return f.name ? `${s(f.name)}: ${s(f.value)}` : t(locale, 'kind.METRIC');
+      return f.name ? `${catalogueText(locale, s(f.name))}: ${s(f.value)}` : t(locale, 'kind.METRIC');
     default:
       // Proof and additional information speak through their note.
       return d.details || d.fileName || t(locale, `kind.${d.kind}`);

@@ -111,7 +111,7 @@ describe('claim detail', () => {
     expect(all).toContain('작성 중');
     expect(all).toContain('고객 세미나 / 부트캠프');
     expect(titles(card)).toContain('제출');
-    expect(all).toContain('✗ 지표: Registered guests');
+    expect(all).toContain('✗ 지표: 등록 참석자 수');
   });
 
   test('only allowed actions appear', () => {

@@ -14,9 +14,11 @@ import {
   type OverviewView,
   type ReviewQueueView,
 } from '../../cards';
+import { catalogueText } from '../../cards/catalogueText';
+import { ACTIVITY_TYPES } from '../../services/catalogue/activityTypes';
 import { editingClaim, ids, KEY, reviewerClaim } from './fixtures';
 import { allCards, uploadRequestView } from './samples';
-import { actions, problems, texts } from './validate';
+import { actions, findInput, problems, texts } from './validate';
 
 /** What people saw wrong in the end-to-end review, as they would see it fixed. */
 const titles = (c: AdaptiveCard) => actions(c).map((a) => a.title);
@@ -227,7 +229,7 @@ describe('upload request card', () => {
       expect.arrayContaining(['$12,500.50', 'CSP Indirect Reseller', 'Contoso Korea', 'CLM-2026-00042 · Spring cloud webinar series']),
     );
     const byDate = renderUploadRequest(uploadRequestView({ dueDate: '2026-12-16', dueAt: '2026-12-16T23:59:59.999Z' }), 'ko-KR');
-    expect(texts(byDate)).toContain('2026. 12. 16.');
+    expect(texts(byDate)).toContain('2026년 12월 16일');
   });
 
   test('without the optional claim details the card still reads well', () => {
@@ -480,5 +482,51 @@ describe('no card draws yellow or light-green text on its own background', () =>
       walk(card, false);
       expect([name, bad]).toEqual([name, []]);
     }
+  });
+});
+
+describe('no date reads as a numbered list', () => {
+  // Teams renders TextBlock and fact values as markdown: a line starting "2027. 2. 14." became a
+  // list marker and the date vanished from a Korean claim card's deadline and activity dates.
+  test.each(['en-US', 'ko-KR'])('no text of any sample card in %s starts with "<digits>. "', (locale) => {
+    for (const [name, card] of allCards(locale)) {
+      const listLike = texts(card).filter((s) => s.split('\n').some((line) => /^\s*\d+\.\s/.test(line)));
+      expect([name, listLike]).toEqual([name, []]);
+    }
+  });
+
+  test('a Korean claim card shows its deadline and activity dates in words', () => {
+    const card = renderClaimDetail(editingClaim(), 'ko-KR');
+    expect(joined(card)).toMatch(/\d{4}년 \d{1,2}월 \d{1,2}일 – \d{4}년 \d{1,2}월 \d{1,2}일/);
+  });
+});
+
+describe('the activity catalogue reads in Korean', () => {
+  const claim = { id: ids.claim, number: 'CLM-2026-00042', name: 'X', version: 1, currency: 'USD' };
+
+  test('every metric name and proof guidance of the catalogue has its words in both tables', () => {
+    for (const at of ACTIVITY_TYPES) {
+      for (const text of [at.proofGuidance, ...at.requiredMetrics]) {
+        expect([at.code, catalogueText('en-US', text)]).toEqual([at.code, text]);
+        expect([at.code, text, /[가-힣]/.test(catalogueText('ko-KR', text))]).toEqual([at.code, text, true]);
+      }
+    }
+  });
+
+  test('a Korean partner picks "클릭률", reads what the proof must show, and the checklist names the metric in Korean', () => {
+    const metric = renderAddDocument({ kind: 'METRIC', claim, idempotencyKey: KEY, requiredMetrics: ['Click-through rate'] }, 'ko-KR');
+    // The value stays the catalogue's name: it is what the completeness rule matches.
+    expect(findInput(metric, 'name')).toMatchObject({ choices: [{ title: '클릭률', value: 'Click-through rate' }] });
+    const proof = renderAddDocument(
+      { kind: 'PROOF', claim, idempotencyKey: KEY, proofGuidance: 'Screenshot and landing-page URL' },
+      'ko-KR',
+    );
+    expect(joined(proof)).toContain('증빙에 보여야 할 내용: 스크린샷과 랜딩 페이지 URL');
+    const card = renderClaimDetail(
+      { ...editingClaim(), checklist: [{ rule: 'required_metric', ok: false, params: { name: 'Click-through rate' } }] },
+      'ko-KR',
+    );
+    expect(joined(card)).toContain('지표: 클릭률');
+    expect(joined(card)).not.toContain('Click-through rate');
   });
 });
