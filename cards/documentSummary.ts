@@ -82,7 +82,7 @@ function markdownUrl(url: string): string {
 export function documentRefLabel(locale: string, ref: { documentKind?: unknown; documentName?: unknown; documentLabel?: unknown }): string {
   const kind =
     typeof ref.documentKind === 'string' && hasKey(`kind.${ref.documentKind}`) ? t(locale, `kind.${ref.documentKind}` as StringKey) : '';
-  const name = typeof ref.documentName === 'string' ? ref.documentName : '';
+  const name = typeof ref.documentName === 'string' ? catalogueText(locale, ref.documentName) : '';
   if (kind) return name ? `${kind}: ${name}` : kind;
   return typeof ref.documentLabel === 'string' ? ref.documentLabel : '';
 }

@@ -1,5 +1,6 @@
 import historyTemplate from './templates/history.json';
 import { execute, type ExecuteSpec } from './actions';
+import { catalogueText } from './catalogueText';
 import { documentRefLabel } from './documentSummary';
 import { formatDate, formatMoment, formatMoney, statusTone, textTone } from './format';
 import { expand } from './render';
@@ -84,7 +85,7 @@ function detailOf(type: string, data: unknown, locale: string): string {
   const docBits = [kindLabel, str(d.fileName)].filter(Boolean).join(': ');
   // Requests already said which kind, in the sentence naming the colleague.
   if (docBits && !(parts.length && (type === 'upload_requested' || type === 'upload_cancelled'))) parts.push(docBits);
-  if (str(d.name) && str(d.value)) parts.push(`${str(d.name)}: ${str(d.value)}`);
+  if (str(d.name) && str(d.value)) parts.push(`${catalogueText(locale, str(d.name))}: ${str(d.value)}`);
   return parts.join('\n\n');
 }
 

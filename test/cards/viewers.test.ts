@@ -5,6 +5,7 @@ import {
   renderClaimDetail,
   renderFilePrompt,
   renderFileReceived,
+  renderHistory,
   renderNotification,
   renderOverview,
   renderReviewQueue,
@@ -528,5 +529,42 @@ describe('the activity catalogue reads in Korean', () => {
     );
     expect(joined(card)).toContain('지표: 클릭률');
     expect(joined(card)).not.toContain('Click-through rate');
+  });
+
+  test("the claim's history names a metric, and feedback on it, in Korean", () => {
+    const history = renderHistory(
+      {
+        claim: { id: ids.claim, number: 'CLM-2026-00042', name: 'X' },
+        nextCursor: null,
+        items: [
+          {
+            id: '2',
+            type: 'feedback_given',
+            summary: 'Feedback on metric',
+            actorName: 'Patti Fernandez',
+            actorKind: 'REVIEWER',
+            data: { text: '출처를 알려 주세요.', documentKind: 'METRIC', documentName: 'Click-through rate' },
+            statusBefore: null,
+            statusAfter: null,
+            at: '2026-12-01T10:00:00Z',
+          },
+          {
+            id: '1',
+            type: 'metric_added',
+            summary: 'Metric Click-through rate: 2.7%',
+            actorName: 'Alex Wilber',
+            actorKind: 'USER',
+            data: { name: 'Click-through rate', value: '2.7%' },
+            statusBefore: null,
+            statusAfter: null,
+            at: '2026-12-01T09:00:00Z',
+          },
+        ],
+      },
+      'ko-KR',
+    );
+    expect(joined(history)).toContain('클릭률: 2.7%');
+    expect(joined(history)).toContain('지표: 클릭률');
+    expect(joined(history)).not.toContain('Click-through rate');
   });
 });
