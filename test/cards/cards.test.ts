@@ -226,10 +226,10 @@ describe('forms keep what the user typed and show server-side errors', () => {
 describe('other cards', () => {
   test('welcome lists the commands, Korean aliases in Korean', () => {
     expect(texts(renderWelcome({ userName: 'Alex' }, 'en-US'))).toEqual(
-      expect.arrayContaining(['new claim', 'claims', 'claim <number>', 'history <number>', 'help']),
+      expect.arrayContaining(['new claim', 'claims', 'claim (number)', 'history (number)', 'help']),
     );
     const koCard = renderWelcome({ userName: '민준' }, 'ko-KR');
-    expect(texts(koCard)).toEqual(expect.arrayContaining(['새 청구', '청구', '청구 <번호>', '기록 <번호>', '도움말']));
+    expect(texts(koCard)).toEqual(expect.arrayContaining(['새 청구', '청구', '청구 (번호)', '기록 (번호)', '도움말']));
     expect(verbs(koCard)).toEqual(['claim.new.form', 'overview.open']);
   });
 

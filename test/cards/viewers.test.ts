@@ -459,7 +459,7 @@ describe('welcome', () => {
     const ko = renderWelcome({ userName: '이사야', isPartner: false }, 'ko-KR');
     expect(problems(ko)).toEqual([]);
     expect(joined(ko)).toContain('업로드를 선택한 뒤');
-    expect(joined(ko)).toContain('(claim <number>, help)');
+    expect(joined(ko)).toContain('(claim (number), help)');
   });
 
   test('a partner (the default) keeps New claim first', () => {
