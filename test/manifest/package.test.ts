@@ -14,6 +14,7 @@ import {
   type AppPackageConfig,
   type TeamsManifestJson,
 } from '../../manifest/package';
+import { parseCommand } from '../../bot/commands';
 import { encodePng } from '../../manifest/png';
 import { writeIcons } from '../../manifest/icons';
 
@@ -141,6 +142,20 @@ describe('manifest.json', () => {
     for (const list of lists) {
       expect(list.commands.map((c) => c.title)).toEqual(BOT_COMMANDS);
       for (const command of list.commands) expect(command.description?.trim()).toBeTruthy();
+    }
+  });
+
+  it('the examples in command descriptions (English and Korean) open a claim when typed', () => {
+    const examples = [
+      ...manifest.bots![0].commandLists!.flatMap((l) => l.commands.map((c) => c.description ?? '')),
+      ...Object.values(localization),
+    ].flatMap((d) => [...String(d).matchAll(/(?:claim|history|청구|기록) CLM-\S+/g)].map((m) => m[0]));
+    expect(examples.length).toBeGreaterThanOrEqual(8);
+    for (const e of examples) {
+      expect([e, parseCommand(e)]).toEqual([
+        e,
+        { name: expect.stringMatching(/^(claim|history)$/), number: expect.stringMatching(/^CLM-\d{4}-\d{5}$/) },
+      ]);
     }
   });
 
