@@ -43,7 +43,7 @@ export const ko: { readonly [K in StringKey]: string } = {
   'kind.ADDITIONAL_INFO': '추가 정보',
 
   'review.PENDING': '검토 전',
-  'review.ACCEPTED': '승인됨',
+  'review.ACCEPTED': '적합',
   'review.NEEDS_FIX': '수정 필요',
 
   'category.DEMAND_GENERATION': '수요 창출',
@@ -161,10 +161,10 @@ export const ko: { readonly [K in StringKey]: string } = {
   'detail.checklist.allDone': '필요한 항목이 모두 준비되었습니다. 제출할 수 있습니다.',
   'detail.comments': '댓글 ({count})',
   'detail.comment.meta': '{author} · {date}',
-  'detail.doc.accept': '승인',
+  'detail.doc.accept': '적합',
   'detail.doc.needsFix': '수정 필요',
   'detail.doc.needsFix.error': '파트너에게 수정할 내용을 알려 주세요.',
-  'detail.doc.accept.tooltip': '{document} 승인',
+  'detail.doc.accept.tooltip': '{document}을(를) 적합으로 표시',
   'detail.doc.needsFix.tooltip': '{document}에 수정 필요 표시',
   'detail.doc.needsFix.labelFor': '{document}에서 무엇을 수정해야 하나요?',
   'detail.doc.needsFix.send': '피드백 보내기',
@@ -200,7 +200,7 @@ export const ko: { readonly [K in StringKey]: string } = {
   'note.uploadAsked': '동료에게 요청을 보냈습니다.',
   'note.reviewStarted': '검토를 시작했습니다. 파트너에게 알렸습니다.',
   'note.feedbackSent': '파트너에게 피드백을 보냈습니다.',
-  'note.documentAccepted': '문서를 승인했습니다.',
+  'note.documentAccepted': '문서를 적합으로 표시했습니다.',
   'note.infoRequested': '정보를 요청했습니다. 청구가 파트너에게 돌아갔습니다.',
   'note.approved': '청구를 승인했습니다.',
   'note.rejected': '청구를 거부했습니다.',
@@ -548,7 +548,7 @@ export const ko: { readonly [K in StringKey]: string } = {
   'history.type.review_assigned': '검토 재배정',
   'history.type.review_reminder_sent': '검토 알림 전송',
   'history.type.review_escalated': '검토 상부 보고',
-  'history.type.document_accepted': '문서 승인',
+  'history.type.document_accepted': '문서 적합 표시',
   'history.type.feedback_given': '검토자 피드백',
   'history.type.information_requested': '정보 요청',
   'history.type.approved': '승인',
@@ -855,7 +855,7 @@ export const ko: { readonly [K in StringKey]: string } = {
 
   'next.reviewer.EDITING': '파트너가 아직 이 청구를 준비하고 있습니다. 제출되면 검토 대상이 됩니다.',
   'next.reviewer.SUBMITTED': '다음 단계: 검토를 맡으면 검토를 시작하세요 (목표: 영업일 기준 2일).',
-  'next.reviewer.IN_REVIEW': '다음 단계: 각 문서를 승인하거나 수정 필요로 표시한 뒤, 청구를 승인·거부하거나 정보를 요청하세요.',
+  'next.reviewer.IN_REVIEW': '다음 단계: 각 문서를 적합 또는 수정 필요로 표시한 뒤, 청구를 승인·거부하거나 정보를 요청하세요.',
   'next.reviewer.ACTION_REQUIRED': '파트너가 정보 요청에 답하고 다시 제출하기를 기다리는 중입니다.',
   'next.reviewer.APPROVED': '완료: 표시된 금액으로 승인되었습니다.',
   'next.reviewer.REJECTED': '거부되었습니다. 파트너가 이의를 제기할 수 있습니다.',
@@ -897,7 +897,7 @@ export const ko: { readonly [K in StringKey]: string } = {
 
   'common.reviewQueue': '검토 대기열',
   'welcome.intro.reviewer':
-    'Teams에서 공동 마케팅 청구를 검토할 수 있도록 도와드립니다. 검토 대기열에는 검토를 기다리는 청구가 오래된 순으로 표시됩니다. 청구를 열어 각 문서를 승인하거나 수정 필요로 표시한 뒤, 승인·거부하거나 정보를 요청하세요. 검토가 필요한 청구가 생기면 알려 드립니다.',
+    'Teams에서 공동 마케팅 청구를 검토할 수 있도록 도와드립니다. 검토 대기열에는 검토를 기다리는 청구가 오래된 순으로 표시됩니다. 청구를 열어 각 문서를 적합 또는 수정 필요로 표시한 뒤, 승인·거부하거나 정보를 요청하세요. 검토가 필요한 청구가 생기면 알려 드립니다.',
   'welcome.intro.colleague':
     '회사 동료들이 공동 마케팅 자금을 청구할 때 저를 사용합니다. 동료에게 회원님의 문서(인보이스, 증빙 자료 또는 수치)가 필요하면 여기로 요청을 보내 드립니다. 요청에서 업로드를 선택한 뒤 이 채팅에 파일을 보내 주세요.',
 

@@ -58,7 +58,7 @@ describe('claim detail speaks to the person looking', () => {
     expect(joined(done)).not.toContain('You can submit');
     const ko = renderClaimDetail({ ...reviewerClaim(), checklist: fullChecklist }, 'ko-KR');
     expect(texts(ko)).toContain('완전성 확인');
-    expect(texts(ko)).toContain('다음 단계: 각 문서를 승인하거나 수정 필요로 표시한 뒤, 청구를 승인·거부하거나 정보를 요청하세요.');
+    expect(texts(ko)).toContain('다음 단계: 각 문서를 적합 또는 수정 필요로 표시한 뒤, 청구를 승인·거부하거나 정보를 요청하세요.');
   });
 
   test.each(['colleague', 'other'] as const)('a %s is not told to submit and sees no checklist', (viewerRole) => {
@@ -566,5 +566,21 @@ describe('the activity catalogue reads in Korean', () => {
     expect(joined(history)).toContain('클릭률: 2.7%');
     expect(joined(history)).toContain('지표: 클릭률');
     expect(joined(history)).not.toContain('Click-through rate');
+  });
+});
+
+describe('one button title, one meaning', () => {
+  // In Korean, a document's "Accept" and the claim's "Approve" were both "승인" on the reviewer's card.
+  test.each(['en-US', 'ko-KR'])('no sample card in %s has two buttons with the same title doing different things', (locale) => {
+    for (const [name, card] of allCards(locale)) {
+      const verbsByTitle = new Map<string, Set<string>>();
+      for (const a of actions(card)) {
+        if (!a.title) continue;
+        const what = a.verb ?? a.type;
+        verbsByTitle.set(a.title, (verbsByTitle.get(a.title) ?? new Set()).add(what));
+      }
+      const clashes = [...verbsByTitle].filter(([, v]) => v.size > 1).map(([title, v]) => `${title}: ${[...v].join(', ')}`);
+      expect([name, clashes]).toEqual([name, []]);
+    }
   });
 });
