@@ -38,6 +38,17 @@ export async function roleRequiredReply(ctx: HandlerContext, e: ServiceError): P
         ctx.locale,
       ),
     };
+  // Only the review organisation's admins grant REVIEWER: naming the partner's own admins would send
+  // the person to someone who can never give it.
+  const roles = e.details.params?.roles;
+  const reviewerOnly = Array.isArray(roles) && roles.length === 1 && roles[0] === 'REVIEWER';
+  if (reviewerOnly && ctx.deps.config.access.reviewTenantId && !f.isReviewOrganisation)
+    return {
+      card: renderMessage(
+        { title: t(ctx.locale, 'error.title'), text: t(ctx.locale, 'error.forbidden.role_required.reviewTeam'), tone: 'attention' },
+        ctx.locale,
+      ),
+    };
   if (f.admins.length === 0) return errorReply(ctx, e);
   return {
     card: renderMessage(

@@ -946,6 +946,8 @@ export const en = {
     '{organisation} is not set up in Co-op Claims yet: nobody is an admin. Your Microsoft 365 Global Administrator becomes its first admin by opening Co-op Claims in Teams; or ask whoever runs Co-op Claims for your company to name one.',
   'welcome.noRole.requests': 'Colleagues can still ask you for documents: their requests appear here.',
   'error.forbidden.role_required.ask': 'You need another role for this. Ask an admin of your organisation: {admins}.',
+  'error.forbidden.role_required.reviewTeam':
+    'Claims are reviewed by the review team, and only its reviewers see the review queue. To follow your own claims, type "claims".',
   'error.forbidden.role_required.notSetUp':
     'You need a role for this, and your organisation has no admin yet. Your Microsoft 365 Global Administrator becomes its first admin by opening Co-op Claims in Teams.',
 

@@ -919,6 +919,8 @@ export const ko: { readonly [K in StringKey]: string } = {
     '{organisation}은(는) 아직 Co-op Claims에 설정되지 않았습니다. 관리자가 없습니다. Microsoft 365 전역 관리자가 Teams에서 Co-op Claims를 열면 첫 관리자가 됩니다. 또는 회사의 Co-op Claims 운영 담당자에게 관리자 지정을 요청하세요.',
   'welcome.noRole.requests': '동료는 여전히 문서를 요청할 수 있으며, 요청은 여기에 표시됩니다.',
   'error.forbidden.role_required.ask': '이 작업에는 다른 역할이 필요합니다. 조직의 관리자에게 요청하세요: {admins}.',
+  'error.forbidden.role_required.reviewTeam':
+    '청구는 검토 팀이 검토하며, 검토 대기열은 검토 팀의 검토자만 볼 수 있습니다. 내 청구를 확인하려면 "청구"를 입력하세요.',
   'error.forbidden.role_required.notSetUp':
     '이 작업에는 역할이 필요한데 조직에 아직 관리자가 없습니다. Microsoft 365 전역 관리자가 Teams에서 Co-op Claims를 열면 첫 관리자가 됩니다.',
 

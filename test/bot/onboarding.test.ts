@@ -233,4 +233,12 @@ describe('bot: BOOTSTRAP_ADMINS without Graph; the organisation set up in chat',
     const r = await h.post(messageActivity(dana, connector.url, 'admin'));
     expect(r.status).toBeLessThan(300);
   });
+
+  it('a partner admin typing "reviews" learns the review team does reviews, not to ask their own admins', async () => {
+    const before = connector.cardsIn(conv(dana)).length;
+    await h.post(messageActivity(dana, connector.url, 'reviews'));
+    const text = textOf(await lastCard(connector, dana, before + 1));
+    expect(text).toContain('Claims are reviewed by the review team, and only its reviewers see the review queue.');
+    expect(text).not.toContain('Ask an admin');
+  });
 });
