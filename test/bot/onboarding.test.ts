@@ -241,4 +241,30 @@ describe('bot: BOOTSTRAP_ADMINS without Graph; the organisation set up in chat',
     expect(text).toContain('Claims are reviewed by the review team, and only its reviewers see the review queue.');
     expect(text).not.toContain('Ask an admin');
   });
+
+  it("a newcomer's install and first message arriving together are both answered, never with an apology", async () => {
+    const newcomers: TeamsUser[] = Array.from({ length: 6 }, (_, n) => ({
+      aadObjectId: `e0000000-0000-4000-8000-0000000001${String(n).padStart(2, '0')}`,
+      name: `New Colleague ${n}`,
+      tenantId: FABRIKAM,
+    }));
+    const statuses = await Promise.all(
+      newcomers.flatMap((u) => [
+        h.post(botAddedActivity(u, connector.url)),
+        h.post(messageActivity(u, connector.url, 'help')),
+        h.post(messageActivity(u, connector.url, 'claims')),
+      ]),
+    );
+    expect(statuses.map((r) => r.status)).toEqual(statuses.map(() => 200));
+    for (const u of newcomers) {
+      await lastCard(connector, u, 2);
+      const seen = connector
+        .sent(conv(u))
+        .map((d) => JSON.stringify(d.activity))
+        .join('\n');
+      expect([u.name, seen]).not.toEqual([u.name, expect.stringMatching(/went wrong/)]);
+      expect(seen).toContain('You have no role in Co-op Claims yet');
+      expect(await h.world.db.user.count({ where: { aadObjectId: u.aadObjectId } })).toBe(1);
+    }
+  });
 });
