@@ -5,6 +5,7 @@ import type { Actor, Services } from './context';
 import type { Db, Tx } from './db/client';
 import { conflict, forbidden, invalid, notFound } from './errors';
 import { fields, parseInput } from './input';
+import { enqueueNotification } from './notifications';
 
 /**
  * Administration of one organisation, Partner Center style: its name, its locations (PartnerIDs)
@@ -487,6 +488,20 @@ export async function grantRole(svc: Services, actor: Actor, input: unknown): Pr
         locationName: location?.name ?? null,
         programName: program?.name ?? null,
       },
+      at,
+    });
+    const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: p.organisationId }, select: { name: true } });
+    const by = await tx.user.findUniqueOrThrow({ where: { id: p.userId }, select: { displayName: true } });
+    await enqueueNotification(tx, {
+      recipientId: target.id,
+      payload: {
+        kind: 'role_granted',
+        role: i.role,
+        byName: by.displayName,
+        organisationName: organisation.name,
+        ...(scope ? { scope } : {}),
+      },
+      dedupeKey: `role_granted:${r.id}`,
       at,
     });
     return { roleAssignmentId: r.id, created: true };

@@ -103,6 +103,11 @@ describe('bot: first Global admin from Graph (Entra Global Administrator)', () =
     );
     expect(textOf(invokeCard(r.body))).toContain('Eli Staff is now Incentives user.');
     expect((await h.world.db.roleAssignment.findMany({ where: { userId: eliId } })).map((x) => x.role)).toEqual(['INCENTIVES_USER']);
+    // Eli is told in his own chat, with the way to start.
+    await connector.waitFor((s) => s.cardsIn(conv(eli)).some((c) => /You are now Incentives user/.test(textOf(c))), 10_000);
+    const told = connector.cardsIn(conv(eli)).find((c) => /You are now Incentives user/.test(textOf(c)))!;
+    expect(textOf(told)).toContain('Dana Admin gave you the role Incentives user.');
+    expect(actions(told).map((a) => a.title)).toEqual(['New claim', 'Overview']);
   });
 
   it("the people picker's Graph pick (an Entra object id) adds a directory colleague to the organisation with the role", async () => {
