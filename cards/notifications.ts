@@ -293,7 +293,7 @@ function renderRoleGranted(n: Extract<NotificationView, { kind: 'role_granted' }
             execute(t(locale, 'common.overview'), 'overview.open', {}),
           ];
   return renderNotice({
-    title: t(locale, 'notify.role_granted.title', { role, organisation: n.organisationName }),
+    title: t(locale, 'notify.role_granted.title', { role, organisation: n.organisationName || t(locale, 'org.unnamed') }),
     titleTone: 'good',
     lines: [
       t(locale, 'notify.role_granted.text', { by: n.byName, role }) +

@@ -432,6 +432,14 @@ export async function setLocationActive(svc: Services, actor: Actor, input: unkn
   });
 }
 
+/**
+ * The name a tenant's organisation gets on first contact, until its admin names it in "admin". People
+ * read "your organisation" instead (namedOrganisation): a tenant id prefix means nothing to them.
+ */
+export const defaultOrganisationName = (tenantId: string): string => `Organisation ${tenantId.slice(0, 8)}`;
+export const namedOrganisation = (org: { name: string; tenantId: string }): string | null =>
+  org.name === defaultOrganisationName(org.tenantId) ? null : org.name;
+
 const blankToNull = (v: unknown) => (v === '' || v === undefined ? null : v);
 export const grantRoleInput = z.object({
   userId: fields.id,
@@ -490,7 +498,10 @@ export async function grantRole(svc: Services, actor: Actor, input: unknown): Pr
       },
       at,
     });
-    const organisation = await tx.organisation.findUniqueOrThrow({ where: { id: p.organisationId }, select: { name: true } });
+    const organisation = await tx.organisation.findUniqueOrThrow({
+      where: { id: p.organisationId },
+      select: { name: true, tenantId: true },
+    });
     const by = await tx.user.findUniqueOrThrow({ where: { id: p.userId }, select: { displayName: true } });
     await enqueueNotification(tx, {
       recipientId: target.id,
@@ -498,7 +509,7 @@ export async function grantRole(svc: Services, actor: Actor, input: unknown): Pr
         kind: 'role_granted',
         role: i.role,
         byName: by.displayName,
-        organisationName: organisation.name,
+        organisationName: namedOrganisation(organisation) ?? '',
         ...(scope ? { scope } : {}),
       },
       dedupeKey: `role_granted:${r.id}`,

@@ -3,7 +3,7 @@ import { Prisma } from './db/client';
 import type { Services } from './context';
 import { forbidden } from './errors';
 import { parseInput } from './input';
-import { reviewScopeFor } from './organisation';
+import { defaultOrganisationName, reviewScopeFor } from './organisation';
 
 /** The name of someone whose activity carried none (until the roster or Graph tells it). */
 export const UNKNOWN_NAME = 'Teams user';
@@ -75,7 +75,7 @@ export async function resolveUser(svc: Services, input: unknown, opts: { allowed
       where: { tenantId: p.tenantId },
       create: {
         tenantId: p.tenantId,
-        name: `Organisation ${p.tenantId.slice(0, 8)}`,
+        name: defaultOrganisationName(p.tenantId),
         reviewScope: reviewScopeFor(p.tenantId, svc.settings.reviewTenantId),
       },
       update: {},

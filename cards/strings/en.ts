@@ -940,7 +940,7 @@ export const en = {
   'welcome.intro.admin':
     'You are an admin of {organisation}. Set it up in "admin": name it, add your locations (PartnerIDs), import your co-op funds and give your colleagues their roles. Then anyone with a role can claim from here.',
   'welcome.intro.reviewAdmin':
-    'You are an admin of the review team {organisation}. In "admin", give your reviewers the Reviewer role; they then see submitted claims in "reviews".',
+    'You are an admin of {organisation}, the review team. In "admin", give your reviewers the Reviewer role; they then see submitted claims in "reviews".',
   'welcome.noRole.title': 'You have no role in Co-op Claims yet',
   'welcome.noRole.intro':
     'Co-op Claims is where your company claims its Microsoft co-op funds: claims, invoices, proof and reviews, all in Teams.',
@@ -965,6 +965,7 @@ export const en = {
   'role.scoped': '{role} ({scope})',
 
   'org.title': '{name}',
+  'org.unnamed': 'your organisation',
   'org.subtitle': 'Organisation settings',
   'org.subtitle.review': 'Review organisation settings',
   'org.rename': 'Rename',

@@ -913,7 +913,7 @@ export const ko: { readonly [K in StringKey]: string } = {
   'welcome.intro.admin':
     '{organisation}의 관리자입니다. "관리"에서 조직 이름을 정하고, 지점(PartnerID)을 추가하고, 공동 마케팅 자금을 가져오고, 동료에게 역할을 부여하세요. 그러면 역할이 있는 사람은 누구나 여기서 청구할 수 있습니다.',
   'welcome.intro.reviewAdmin':
-    '검토 팀 {organisation}의 관리자입니다. "관리"에서 검토자에게 검토자 역할을 부여하면 "검토"에서 제출된 청구를 볼 수 있습니다.',
+    '검토 팀인 {organisation}의 관리자입니다. "관리"에서 검토자에게 검토자 역할을 부여하면 "검토"에서 제출된 청구를 볼 수 있습니다.',
   'welcome.noRole.title': '아직 Co-op Claims 역할이 없습니다',
   'welcome.noRole.intro':
     'Co-op Claims는 회사의 Microsoft 공동 마케팅 자금을 청구하는 곳입니다. 청구, 인보이스, 증빙, 검토를 모두 Teams에서 처리합니다.',
@@ -938,6 +938,7 @@ export const ko: { readonly [K in StringKey]: string } = {
   'role.scoped': '{role} ({scope})',
 
   'org.title': '{name}',
+  'org.unnamed': '소속 조직',
   'org.subtitle': '조직 설정',
   'org.subtitle.review': '검토 조직 설정',
   'org.rename': '이름 변경',

@@ -55,7 +55,9 @@ describe('bot: first Global admin from Graph (Entra Global Administrator)', () =
   it("the tenant's Global Administrator is a Global admin on first contact; the welcome leads to admin", async () => {
     await h.post(botAddedActivity(dana, connector.url));
     const welcome = await lastCard(connector, dana, 1);
-    expect(textOf(welcome)).toMatch(/You are an admin of Organisation 7a1b2c3d/);
+    // Not named yet: "your organisation", never a tenant id prefix.
+    expect(textOf(welcome)).toContain('You are an admin of your organisation. Set it up in');
+    expect(textOf(welcome)).not.toMatch(/Organisation 7a1b2c3d/);
     expect(actions(welcome).map((a) => a.verb)).toContain('admin.open');
     const asked = graph.requests.filter((r) => r.path.includes('/directoryRoles'));
     expect(asked.map((r) => r.path)).toEqual([`/v1.0/directoryRoles(roleTemplateId='${GLOBAL_ADMINISTRATOR_ROLE_TEMPLATE_ID}')/members`]);
@@ -76,7 +78,7 @@ describe('bot: first Global admin from Graph (Entra Global Administrator)', () =
     const text = textOf(card);
     expect(text).toContain('You have no role in Co-op Claims yet');
     expect(text).toContain('Co-op Claims is where your company claims its Microsoft co-op funds');
-    expect(text).toContain('Dana Admin');
+    expect(text).toContain('Ask an admin of your organisation: Dana Admin.');
     expect(actions(card).map((a) => a.verb)).not.toContain('claim.new.form');
     expect(await h.world.db.roleAssignment.count({ where: { user: { aadObjectId: eli.aadObjectId } } })).toBe(0);
   });
