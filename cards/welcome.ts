@@ -23,7 +23,13 @@ export type WelcomeView = {
    * Set for a person without any role: whether their organisation has an admin yet, and whom to ask
    * (never a bare refusal). `openRequests`: upload requests waiting for them anyway.
    */
-  noRole?: { organisationSetUp: boolean; admins: string[]; openRequests: number } | null;
+  noRole?: {
+    organisationSetUp: boolean;
+    admins: string[];
+    openRequests: number;
+    /** Local trial only: the BOOTSTRAP_ADMINS value that makes this person the first Global admin. */
+    bootstrapAdmin?: string | null;
+  } | null;
 };
 
 type Command = 'cmd.newClaim' | 'cmd.claims' | 'cmd.claim' | 'cmd.history' | 'cmd.reviews' | 'cmd.admin' | 'cmd.export' | 'cmd.help';
@@ -75,6 +81,7 @@ function noRoleLines(vm: WelcomeView, locale: string): string[] {
     vm.noRole.organisationSetUp && vm.noRole.admins.length > 0
       ? t(locale, 'welcome.noRole.ask', { organisation, admins: vm.noRole.admins.join(', ') })
       : sentence(t(locale, 'welcome.noRole.notSetUp', { organisation })),
+    ...(vm.noRole.bootstrapAdmin ? [t(locale, 'welcome.noRole.localTrial', { value: vm.noRole.bootstrapAdmin })] : []),
     ...(vm.noRole.openRequests > 0 ? [] : [t(locale, 'welcome.noRole.requests')]),
   ];
 }

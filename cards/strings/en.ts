@@ -944,6 +944,8 @@ export const en = {
   'welcome.noRole.title': 'You have no role in Co-op Claims yet',
   'welcome.noRole.intro':
     'Co-op Claims is where your company claims its Microsoft co-op funds: claims, invoices, proof and reviews, all in Teams.',
+  'welcome.noRole.localTrial':
+    'Trying Co-op Claims on this machine? Start the bot with `BOOTSTRAP_ADMINS={value}` to be the first Global admin of this organisation (docs/onboarding.md).',
   'welcome.noRole.ask': 'To create or review claims you need a role. Ask an admin of {organisation}: {admins}.',
   'welcome.noRole.notSetUp':
     '{organisation} is not set up in Co-op Claims yet: nobody is an admin. Your Microsoft 365 Global Administrator becomes its first admin by opening Co-op Claims in Teams; or ask whoever runs Co-op Claims for your company to name one.',

@@ -917,6 +917,8 @@ export const ko: { readonly [K in StringKey]: string } = {
   'welcome.noRole.title': '아직 Co-op Claims 역할이 없습니다',
   'welcome.noRole.intro':
     'Co-op Claims는 회사의 Microsoft 공동 마케팅 자금을 청구하는 곳입니다. 청구, 인보이스, 증빙, 검토를 모두 Teams에서 처리합니다.',
+  'welcome.noRole.localTrial':
+    '이 컴퓨터에서 Co-op Claims를 시험하고 있나요? `BOOTSTRAP_ADMINS={value}`로 봇을 시작하면 이 조직의 첫 전역 관리자가 됩니다(docs/onboarding.md).',
   'welcome.noRole.ask': '청구를 만들거나 검토하려면 역할이 필요합니다. {organisation}의 관리자에게 요청하세요: {admins}.',
   'welcome.noRole.notSetUp':
     '{organisation}은(는) 아직 Co-op Claims에 설정되지 않았습니다. 관리자가 없습니다. Microsoft 365 전역 관리자가 Teams에서 Co-op Claims를 열면 첫 관리자가 됩니다. 또는 회사의 Co-op Claims 운영 담당자에게 관리자 지정을 요청하세요.',

@@ -184,6 +184,8 @@ describe('bot: BOOTSTRAP_ADMINS without Graph; the organisation set up in chat',
     const text = textOf(await lastCard(connector, stranger, 1));
     expect(text).toContain('is not set up in Co-op Claims yet: nobody is an admin');
     expect(text).toContain('Global Administrator becomes its first admin by opening Co-op Claims');
+    // A local trial (no app credentials, no Graph) says the one setting that makes this person its first admin.
+    expect(text).toContain(`BOOTSTRAP_ADMINS=${stranger.tenantId}:${stranger.aadObjectId}`);
   });
 
   it('the admin names the organisation, adds a location and imports funds; a bad row is refused with its reason', async () => {
