@@ -62,14 +62,7 @@ export async function resolveUser(svc: Services, input: unknown, opts: { allowed
   // and a tenant's people open the app at once when it is rolled out. The unique key decides and the
   // loser reads the winner's row: Prisma runs these upserts as read-then-insert, so the loser sees
   // the unique violation (P2002).
-  let lost = false;
-  const orWinner =
-    <T>(reread: () => Promise<T>) =>
-    (e: unknown): Promise<T> => {
-      if (!(e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002')) throw e;
-      lost = true;
-      return reread();
-    };
+  const lostRace = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
   const org = await svc.db.organisation
     .upsert({
       where: { tenantId: p.tenantId },
@@ -80,8 +73,11 @@ export async function resolveUser(svc: Services, input: unknown, opts: { allowed
       },
       update: {},
     })
-    .catch(orWinner(() => svc.db.organisation.findUniqueOrThrow({ where: { tenantId: p.tenantId } })));
-  lost = false;
+    .catch(async (e: unknown) => {
+      if (!lostRace(e)) throw e;
+      return svc.db.organisation.findUniqueOrThrow({ where: { tenantId: p.tenantId } });
+    });
+  let lost = false;
   const where = { tenantId_aadObjectId: { tenantId: p.tenantId, aadObjectId: p.aadObjectId } };
   const include = { _count: { select: { roles: true } } } as const;
   const user = await svc.db.user
@@ -98,7 +94,11 @@ export async function resolveUser(svc: Services, input: unknown, opts: { allowed
       update: {},
       include,
     })
-    .catch(orWinner(() => svc.db.user.findUniqueOrThrow({ where, include })));
+    .catch(async (e: unknown) => {
+      if (!lostRace(e)) throw e;
+      lost = true;
+      return svc.db.user.findUniqueOrThrow({ where, include });
+    });
   return {
     id: user.id,
     organisationId: user.organisationId,
