@@ -584,3 +584,23 @@ describe('one button title, one meaning', () => {
     }
   });
 });
+
+describe('a card says its title once', () => {
+  // The role form read "Give someone a role" then "Give a role" (in Korean "역할 부여" twice).
+  test.each(['en-US', 'ko-KR'])('no sample card in %s repeats its title as another heading', (locale) => {
+    for (const [name, card] of allCards(locale)) {
+      const blocks: string[] = [];
+      const walk = (n: unknown): void => {
+        if (Array.isArray(n)) return n.forEach(walk);
+        if (!n || typeof n !== 'object') return;
+        const o = n as Record<string, unknown>;
+        if (o.type === 'TextBlock' && typeof o.text === 'string') blocks.push(o.text);
+        if (o.type === 'ActionSet' || String(o.type).startsWith('Action.')) return;
+        Object.values(o).forEach(walk);
+      };
+      walk(card.body);
+      const title = blocks[0];
+      expect([name, blocks.filter((b) => b === title).length]).toEqual([name, 1]);
+    }
+  });
+});
