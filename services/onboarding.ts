@@ -4,7 +4,7 @@ import { ReviewScope } from '../prisma/generated/enums';
 import { hasRole, isPartner, isReviewer, principalOf } from './authz';
 import type { BootstrapAdmin } from './config';
 import type { Actor, Services } from './context';
-import { lockOrganisation, recordOrganisationEvent } from './organisation';
+import { lockOrganisation, namedOrganisation, recordOrganisationEvent } from './organisation';
 
 /**
  * Who is who on first contact: an organisation's first Global admin comes from the directory (a
@@ -80,7 +80,8 @@ export async function recordDirectoryFacts(
 }
 
 export type WelcomeFacts = {
-  organisationName: string;
+  /** Null until an admin names it (the welcome then says "your organisation"). */
+  organisationName: string | null;
   isReviewOrganisation: boolean;
   /** The organisation has a Global admin (someone to ask). */
   organisationSetUp: boolean;
@@ -97,6 +98,7 @@ export type WelcomeFacts = {
 /** What the welcome says to this person: what they can do, or whom to ask when they can do nothing yet. */
 const welcomeRow = z.object({
   name: z.string(),
+  tenantId: z.string(),
   reviewScope: z.enum(Object.values(ReviewScope) as [ReviewScope, ...ReviewScope[]]),
   admins: z.array(z.object({ displayName: z.string(), global: z.boolean() })),
   openRequests: z.number(),
@@ -107,7 +109,7 @@ export async function getWelcomeFacts(svc: Services, actor: Actor): Promise<Welc
   // One statement (the welcome answers every "help" and first contact): the organisation, its first
   // 20 admins other than this person by name, and the upload requests waiting for them.
   const rows = await svc.db.$queryRaw<unknown[]>`
-    SELECT o.name, o."reviewScope"::text AS "reviewScope",
+    SELECT o.name, o."tenantId", o."reviewScope"::text AS "reviewScope",
       COALESCE((SELECT json_agg(a ORDER BY a."displayName") FROM (
         SELECT u."displayName", EXISTS (SELECT 1 FROM "RoleAssignment" r WHERE r."userId" = u.id AND r.role = 'GLOBAL_ADMIN') AS "global"
         FROM "User" u
@@ -122,7 +124,7 @@ export async function getWelcomeFacts(svc: Services, actor: Actor): Promise<Welc
   const isGlobal = (u: (typeof admins)[number]) => u.global;
   const ordered = [...admins.filter(isGlobal), ...admins.filter((u) => !isGlobal(u))];
   return {
-    organisationName: org.name,
+    organisationName: namedOrganisation(org),
     isReviewOrganisation: org.reviewScope === 'ALL',
     organisationSetUp: admins.some(isGlobal) || hasRole(p, ['GLOBAL_ADMIN']),
     admins: ordered.slice(0, 5).map((u) => u.displayName),

@@ -1,10 +1,11 @@
 import { z } from 'zod';
 import { ReviewScope, Role } from '../prisma/generated/enums';
 import type { Principal } from './authz';
+import { Prisma } from './db/client';
 import type { Services } from './context';
 import { forbidden } from './errors';
 import { parseInput } from './input';
-import { reviewScopeFor } from './organisation';
+import { defaultOrganisationName, reviewScopeFor } from './organisation';
 
 /** The name of someone whose activity carried none (until the roster or Graph tells it). */
 export const UNKNOWN_NAME = 'Teams user';
@@ -130,35 +131,54 @@ export async function resolveUser(
           }),
     };
   }
-  const org = await svc.db.organisation.upsert({
-    where: { tenantId: p.tenantId },
-    create: {
-      tenantId: p.tenantId,
-      name: `Organisation ${p.tenantId.slice(0, 8)}`,
-      reviewScope: reviewScopeFor(p.tenantId, svc.settings.reviewTenantId),
-    },
-    update: {},
-  });
-  // Two first turns of the same user can race: the unique (tenant, aad id) decides, and the loser re-reads.
-  const user = await svc.db.user.upsert({
-    where: { tenantId_aadObjectId: { tenantId: p.tenantId, aadObjectId: p.aadObjectId } },
-    create: {
-      organisationId: org.id,
-      tenantId: p.tenantId,
-      aadObjectId: p.aadObjectId,
-      displayName: p.displayName,
-      email: p.email,
-      locale: p.locale ?? 'en-US',
-    },
-    update: {},
-    include: { _count: { select: { roles: true } } },
-  });
+  // First turns race: Teams sends the install's conversationUpdate and the first message together,
+  // and a tenant's people open the app at once when it is rolled out. The unique key decides and the
+  // loser reads the winner's row: Prisma runs these upserts as read-then-insert, so the loser sees
+  // the unique violation (P2002).
+  const lostRace = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+  const org = await svc.db.organisation
+    .upsert({
+      where: { tenantId: p.tenantId },
+      create: {
+        tenantId: p.tenantId,
+        name: defaultOrganisationName(p.tenantId),
+        reviewScope: reviewScopeFor(p.tenantId, svc.settings.reviewTenantId),
+      },
+      update: {},
+    })
+    .catch(async (e: unknown) => {
+      if (!lostRace(e)) throw e;
+      return svc.db.organisation.findUniqueOrThrow({ where: { tenantId: p.tenantId } });
+    });
+  let lost = false;
+  const where = { tenantId_aadObjectId: { tenantId: p.tenantId, aadObjectId: p.aadObjectId } };
+  const include = { _count: { select: { roles: true } } } as const;
+  const user = await svc.db.user
+    .upsert({
+      where,
+      create: {
+        organisationId: org.id,
+        tenantId: p.tenantId,
+        aadObjectId: p.aadObjectId,
+        displayName: p.displayName,
+        email: p.email,
+        locale: p.locale ?? 'en-US',
+      },
+      update: {},
+      include,
+    })
+    .catch(async (e: unknown) => {
+      if (!lostRace(e)) throw e;
+      lost = true;
+      return svc.db.user.findUniqueOrThrow({ where, include });
+    });
   return {
     id: user.id,
     organisationId: user.organisationId,
     displayName: user.displayName,
     locale: user.locale,
-    isNew: true,
+    // The winner's turn greets the newcomer; the loser's is an ordinary turn.
+    isNew: !lost,
     hasRoles: user._count.roles > 0,
     userPrincipalName: user.userPrincipalName,
     directoryChecked: user.directoryCheckedAt !== null,
