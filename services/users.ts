@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Services } from './context';
 import { forbidden } from './errors';
 import { parseInput } from './input';
+import { Prisma } from './db/client';
 import { reviewScopeFor } from './organisation';
 
 /** The name of someone whose activity carried none (until the roster or Graph tells it). */
@@ -66,20 +67,31 @@ export async function resolveUser(svc: Services, input: unknown, opts: { allowed
     },
     update: {},
   });
-  // Two first turns of the same user can race: the unique (tenant, aad id) decides, and the loser re-reads.
-  const user = await svc.db.user.upsert({
-    where: { tenantId_aadObjectId: { tenantId: p.tenantId, aadObjectId: p.aadObjectId } },
-    create: {
-      organisationId: org.id,
-      tenantId: p.tenantId,
-      aadObjectId: p.aadObjectId,
-      displayName: p.displayName,
-      email: p.email,
-      locale: p.locale ?? 'en-US',
-    },
-    update: {},
-    include: { _count: { select: { roles: true } } },
-  });
+  // Two first turns of the same user race (Teams sends installationUpdate and conversationUpdate together):
+  // the unique (tenant, aad id) decides, and the loser reads the winner's row. Prisma's upsert with an
+  // include is a read then an insert, not INSERT … ON CONFLICT, so the loser gets a unique violation
+  // (the fuzz test saw it as a 500 for a stranger's first turns).
+  const user = await svc.db.user
+    .upsert({
+      where: { tenantId_aadObjectId: { tenantId: p.tenantId, aadObjectId: p.aadObjectId } },
+      create: {
+        organisationId: org.id,
+        tenantId: p.tenantId,
+        aadObjectId: p.aadObjectId,
+        displayName: p.displayName,
+        email: p.email,
+        locale: p.locale ?? 'en-US',
+      },
+      update: {},
+      include: { _count: { select: { roles: true } } },
+    })
+    .catch(async (e: unknown) => {
+      if (!(e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002')) throw e;
+      return svc.db.user.findUniqueOrThrow({
+        where: { tenantId_aadObjectId: { tenantId: p.tenantId, aadObjectId: p.aadObjectId } },
+        include: { _count: { select: { roles: true } } },
+      });
+    });
   return {
     id: user.id,
     organisationId: user.organisationId,
