@@ -3,7 +3,10 @@ import pino from 'pino';
 import { createAdapter } from '../../bot/adapter';
 import { loadConfig } from '../../services/config';
 import { DEMO_TENANT_ID } from '../../prisma/seed';
-import { outboxStatus, startOutboxWorker, type OutboxTuning, type OutboxWorker } from '../../bot/outbox/worker';
+import { outboxStatus, startOutboxWorker, type OutboxTuning, type OutboxWorker, type OutboxWorkerOptions } from '../../bot/outbox/worker';
+import { createDb } from '../../services/db/client';
+
+type OutboxWorkerLog = OutboxWorkerOptions['log'];
 import { saveConversationReference } from '../../bot/proactive';
 import { decide } from '../../bot/outbox/retryPolicy';
 import { backoffMs } from '../../services/retry';
@@ -356,6 +359,34 @@ test('an unreachable Bot Connector (network error) is retried with backoff, then
   const row = await w.db.outboxMessage.findFirstOrThrow();
   expect(row).toMatchObject({ status: 'DEAD', attempts: 3 });
   expect(row.lastError).toMatch(/gave up after 3 attempts: network error/);
+});
+
+test('a database outage is one error line with its reason, not a stack every poll', async () => {
+  const lines: Array<{ level: string; msg: string; err?: unknown }> = [];
+  const capture = Object.fromEntries(
+    (['debug', 'info', 'warn', 'error'] as const).map((level) => [
+      level,
+      (o: { err?: unknown }, msg: string) => lines.push({ level, msg, err: o.err }),
+    ]),
+  ) as unknown as OutboxWorkerLog;
+  const unreachable = createDb('postgresql://nobody:nothing@127.0.0.1:1/none');
+  const x = startOutboxWorker({
+    db: unreachable,
+    adapter,
+    appId: '',
+    render,
+    config: { pollMs: 10, maxAttempts: 3, tenantRatePerSecond: 1000 },
+    log: capture,
+  });
+  try {
+    await new Promise((r) => setTimeout(r, 1500));
+  } finally {
+    await x.stop();
+    await unreachable.$disconnect();
+  }
+  const errors = lines.filter((l) => l.msg === 'outbox claim failed');
+  expect(errors).toHaveLength(1);
+  expect(typeof errors[0]!.err).toBe('string'); // the reason, without a stack
 });
 
 describe('retry policy', () => {
