@@ -261,6 +261,26 @@ describe('restart after a crash (kill -9 of npm start)', () => {
     } finally {
       blocker.close();
     }
+
+    // A DATABASE_URL whose server accepts connections and never answers: the start hung, silent, forever.
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((s) => void sockets.push(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const stalled = await failedStart(
+        { DATABASE_URL: `postgresql://u:secret@127.0.0.1:${(silent.address() as net.AddressInfo).port}/db` },
+        40_000,
+      );
+      expect(stalled.code).toBe(1);
+      expect(stalled.stderr).toMatch(
+        /What went wrong: The database server at 127\.0\.0\.1:\d+ accepted the connection but did not answer within 15 s/,
+      );
+      expect(stalled.stderr).toMatch(/What to do: Check that DATABASE_URL points at PostgreSQL/);
+      expect(stalled.stderr).not.toContain('secret');
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
   }, 120_000);
 });
 
