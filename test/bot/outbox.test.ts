@@ -9,7 +9,7 @@ import { createDb } from '../../services/db/client';
 type OutboxWorkerLog = OutboxWorkerOptions['log'];
 import { saveConversationReference } from '../../bot/proactive';
 import { decide } from '../../bot/outbox/retryPolicy';
-import { backoffMs } from '../../services/retry';
+import { backoffMs, MAX_RETRY_AFTER_MS, parseRetryAfterMs } from '../../services/retry';
 import type { Config } from '../../services/config';
 import { enqueueNotification, type NotificationPayload } from '../../services/notifications';
 import { insertClaim, makeWorld, type World } from '../helpers/world';
@@ -392,6 +392,19 @@ test('a database outage is one error line with its reason, not a stack every pol
 describe('retry policy', () => {
   const policy = { baseMs: 1000, maxMs: 8000 };
   const half = () => 0.5;
+  test('Retry-After: delta-seconds or an HTTP date, at most an hour; anything else is backoff', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    expect(parseRetryAfterMs(' 12 ', now)).toBe(12_000);
+    expect(parseRetryAfterMs('Tue, 01 Dec 2026 12:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfterMs('Tue, 01 Dec 2026 11:00:00 GMT', now)).toBe(0);
+    // A hostile or garbled header parked the notification for years (or past the largest date: the write failed).
+    expect(parseRetryAfterMs('99999999999999', now)).toBe(MAX_RETRY_AFTER_MS);
+    for (const v of ['0x10', '1e3', '-5', '1.5', 'soon', '']) expect(parseRetryAfterMs(v, now)).toBeUndefined();
+    expect(decide({ status: 429, retryAfterMs: parseRetryAfterMs('31536000', now), message: '' }, 1, 8, policy)).toMatchObject({
+      action: 'retry',
+      delayMs: MAX_RETRY_AFTER_MS,
+    });
+  });
   test.each([
     [
       { status: 429, retryAfterMs: 3000, message: '' },
