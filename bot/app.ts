@@ -83,7 +83,7 @@ export class CoopBot extends TeamsActivityHandler {
       }
       // First contact: the directory knows the person better than the activity does. Fetched in the
       // background: Graph never runs before an invoke response.
-      const graph = this.deps.graph;
+      const graph = this.deps.graph?.forTenant(tenantId);
       if (r.isNew && graph) {
         void graph
           .getUser(aadObjectId)
@@ -263,7 +263,7 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
   await applyReviewTenant(db, config.access.reviewTenantId);
   const graph = createGraph(config, opts.graph);
   const adapter = createAdapter(config);
-  const base = { svc, config, graph, files: createFileStore(config, graph) };
+  const base = { svc, config, graph, files: createFileStore(config, graph?.home()) };
   // Card updates are paced with the outbox's sends (the same PostgreSQL send log, so across replicas too).
   const cardPacer = new Pacer(db, config.outbox.tenantRatePerSecond);
   const deps: BotDeps = { ...base, claimChanged: makeClaimChanged(base, adapter, cardPacer) };

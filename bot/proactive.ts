@@ -56,12 +56,14 @@ export type UnreachableReason =
 
 /** The Graph calls proactive installation needs (services/graph.ts's Graph has them). */
 export type ProactiveGraph = Pick<Graph, 'installAppForUser' | 'findInstallation' | 'getInstalledAppChat'>;
+/** Graph per tenant (services/graph.ts's GraphDirectory): an app is installed with a token of the person's own tenant. */
+export type ProactiveDirectory = { forTenant(tenantId: string): ProactiveGraph | null };
 
 export type ReachDeps = {
   db: Db;
   /** Microsoft App Id of the bot: its Teams id is `28:<appId>`. */
   appId?: string;
-  graph?: ProactiveGraph | null;
+  graph?: ProactiveDirectory | null;
   teamsAppCatalogId?: string;
 };
 
@@ -201,13 +203,14 @@ export async function reachUser(deps: ReachDeps, userId: string): Promise<Reach>
   if (user.unreachableReason && user.unreachableReason !== 'BotNotInConversationRoster')
     return { ok: false, reason: user.unreachableReason };
 
-  if (!deps.graph || !deps.teamsAppCatalogId) return { ok: false, reason: user.unreachableReason ?? 'no_conversation' };
+  const graph = deps.graph?.forTenant(user.tenantId);
+  if (!graph || !deps.teamsAppCatalogId) return { ok: false, reason: user.unreachableReason ?? 'no_conversation' };
   // 409 (already installed) counts as success: the chat exists, we just never stored it.
-  const installed = await deps.graph.installAppForUser(user.aadObjectId, deps.teamsAppCatalogId);
+  const installed = await graph.installAppForUser(user.aadObjectId, deps.teamsAppCatalogId);
   if (!installed.ok) return { ok: false, reason: installed.reason };
-  const installationId = await deps.graph.findInstallation(user.aadObjectId, deps.teamsAppCatalogId);
+  const installationId = await graph.findInstallation(user.aadObjectId, deps.teamsAppCatalogId);
   if (!installationId) return { ok: false, reason: 'app_not_in_catalog' };
-  const chatId = await deps.graph.getInstalledAppChat(user.aadObjectId, installationId);
+  const chatId = await graph.getInstalledAppChat(user.aadObjectId, installationId);
 
   const known = await db.conversationRef.findFirst({
     where: { tenantId: user.tenantId },

@@ -29,8 +29,8 @@ export async function recogniseFirstAdmin(
 ): Promise<{ displayName?: string }> {
   const { svc, config, graph } = deps;
   const entries = config.access.bootstrapAdmins;
-  const graphTenant = config.graph.tenantId?.toLowerCase();
-  const graphServes = Boolean(graph && graphTenant && graphTenant === who.tenantId.toLowerCase());
+  const tenantGraph = graph?.forTenant(who.tenantId) ?? null;
+  const graphServes = tenantGraph !== null;
   let upn = who.userPrincipalName;
   let learnt: { displayName?: string } = {};
   // Without Graph for this tenant, the Teams roster is where a newcomer's name, mail and principal
@@ -51,15 +51,28 @@ export async function recogniseFirstAdmin(
       if (await recogniseGlobalAdmin(svc, who.id, 'configuration')) recLog.info({ userId: who.id }, 'Global admin from BOOTSTRAP_ADMINS');
     }
   }
-  // Graph's app-only token is for one tenant: only its people are looked up.
-  if (graph && graphServes && !who.directoryChecked) {
+  // An app-only token reads one tenant's directory: each person is looked up in their own tenant.
+  if (tenantGraph && !who.directoryChecked) {
     let isAdmin: boolean;
     try {
-      isAdmin = await graph.hasDirectoryRole(who.aadObjectId, GLOBAL_ADMINISTRATOR_ROLE_TEMPLATE_ID);
+      isAdmin = await tenantGraph.hasDirectoryRole(who.aadObjectId, GLOBAL_ADMINISTRATOR_ROLE_TEMPLATE_ID);
     } catch (e) {
-      // Without the permission (403) asking again on every turn would not help: note it once and stop.
-      if (e instanceof GraphCallFailed && e.status === 403) {
+      // Without the permission (403) or the tenant's consent (no token) asking again on every turn
+      // would not help: note it once and stop.
+      if (e instanceof GraphCallFailed && e.code === 'no_group_permission') {
+        recLog.warn(
+          { err: e.message },
+          'Global Administrators through role-assignable groups are not recognised: grant GroupMember.Read.All (direct members are)',
+        );
+        await recordDirectoryFacts(svc, who.id, { directoryChecked: true });
+      } else if (e instanceof GraphCallFailed && e.status === 403) {
         recLog.warn({ err: e.message }, 'Graph refused to list Global Administrators: grant RoleManagement.Read.Directory');
+        await recordDirectoryFacts(svc, who.id, { directoryChecked: true });
+      } else if (e instanceof GraphCallFailed && e.code === 'no_consent') {
+        recLog.warn(
+          { err: e.message, tenantId: who.tenantId },
+          'No Graph token for this tenant: its admin has not consented to the app (first admins then come from BOOTSTRAP_ADMINS)',
+        );
         await recordDirectoryFacts(svc, who.id, { directoryChecked: true });
       } else recLog.warn({ err: e instanceof Error ? e.message : String(e) }, 'Global Administrator check failed; tried again next turn');
       return learnt;

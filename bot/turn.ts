@@ -1,7 +1,7 @@
 import type { Config } from '../services/config';
 import type { Services } from '../services/context';
 import type { FileStore } from '../services/files';
-import type { Graph } from '../services/graph';
+import type { GraphDirectory } from '../services/graph';
 
 /** Adaptive Card JSON as the cards module renders it. */
 export type Card = Record<string, unknown>;
@@ -14,7 +14,8 @@ export type BotDeps = {
   svc: Services;
   config: BotConfig;
   files: FileStore;
-  graph: Graph | null;
+  /** Graph per tenant (null without Graph credentials): ask it for the tenant of the person concerned. */
+  graph: GraphDirectory | null;
   /** Updates, in the background, every card already posted for the claim (never before the invoke response). */
   claimChanged: (claimId: string, exceptConversationId?: string) => void;
 };

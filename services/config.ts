@@ -51,6 +51,8 @@ const envSchema = z.object({
   /** Microsoft Graph: app-only credentials; base URL is overridable so tests can point it at a stub. */
   GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com'),
   GRAPH_TENANT_ID: z.string().optional(),
+  /** A multi-tenant Entra app (client secret): Graph tokens for each partner or review tenant that consented, not only GRAPH_TENANT_ID. */
+  GRAPH_MULTI_TENANT: bool(false),
   GRAPH_CLIENT_ID: z.string().optional(),
   GRAPH_CLIENT_SECRET: z.string().optional(),
   GRAPH_AUTHORITY_HOST: z.string().url().optional(),
@@ -157,6 +159,8 @@ export type Config = {
     authorityHost?: string;
     /** MicrosoftAppType=UserAssignedMSI and no GRAPH_CLIENT_SECRET: Graph tokens come from the bot's managed identity (clientId). */
     managedIdentity: boolean;
+    /** GRAPH_MULTI_TENANT: each tenant's directory with a token of that tenant (admin consent in each). */
+    multiTenant: boolean;
     teamsAppCatalogId?: string;
   };
   files: {
@@ -258,6 +262,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems = authenticated ? productionRefusals(e) : [];
   const weakness = e.FILE_LINK_SECRET ? linkSecretWeakness(e.FILE_LINK_SECRET) : null;
   if (weakness) problems.push(`FILE_LINK_SECRET is too weak: ${weakness}; ${LINK_SECRET_HINT}.`);
+  if (e.GRAPH_MULTI_TENANT && !(e.GRAPH_CLIENT_ID && e.GRAPH_CLIENT_SECRET)) {
+    problems.push(
+      'GRAPH_MULTI_TENANT needs GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET of a multi-tenant Entra app: a managed identity gets tokens in its own tenant only. Set both, or remove GRAPH_MULTI_TENANT to use Graph in one tenant.',
+    );
+  }
   if (problems.length) throw new ConfigError(problems);
   const managedIdentity = authenticated && e.MicrosoftAppType === 'UserAssignedMSI' && !e.GRAPH_CLIENT_SECRET;
   return {
@@ -283,6 +292,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       clientSecret: e.GRAPH_CLIENT_SECRET,
       authorityHost: e.GRAPH_AUTHORITY_HOST,
       managedIdentity,
+      multiTenant: e.GRAPH_MULTI_TENANT,
       teamsAppCatalogId: e.TEAMS_APP_CATALOG_ID,
     },
     files: {

@@ -7,7 +7,7 @@
  * The SDK's AuthenticationHandler only signs https URLs of known Graph hosts, and its RetryHandler
  * neither retries octet-stream uploads nor lets us cap Retry-After below its 180 s, hence ours.
  */
-import { ClientSecretCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import { AuthenticationError, ClientSecretCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import {
   Client,
   GraphError,
@@ -22,7 +22,8 @@ import type { Config } from './config';
 import { parseRetryAfterMs, retryDelayMs } from './retry';
 import { recordGraphCall, telemetryEnabled } from './telemetry';
 
-export type TokenProvider = () => Promise<string>;
+/** An app-only token for Graph in the given tenant (the directory the call asks about). */
+export type TokenProvider = (tenantId: string) => Promise<string>;
 
 export type RetryPolicy = {
   /** Retries after the first attempt. */
@@ -138,7 +139,7 @@ export async function sendWithRetry(send: () => Promise<Response>, policy: Retry
 class BearerTokenMiddleware implements Middleware {
   private next?: Middleware;
   constructor(
-    private readonly tokenProvider: TokenProvider,
+    private readonly token: () => Promise<string>,
     private readonly graphOrigin: string,
   ) {}
   setNext(next: Middleware) {
@@ -148,7 +149,19 @@ class BearerTokenMiddleware implements Middleware {
     const url = typeof context.request === 'string' ? context.request : context.request.url;
     // Tokens go only to Graph itself, never to pre-authenticated upload/download URLs elsewhere.
     if (new URL(url).origin === this.graphOrigin) {
-      const token = await this.tokenProvider();
+      let token: string;
+      try {
+        token = await this.token();
+      } catch (e) {
+        // The SDK turns an error thrown here into a GraphError without its status or code, so the
+        // failure is answered the way Graph answers: a tenant that refuses stays a 401 with its code.
+        const f = e instanceof GraphCallFailed ? e : new GraphCallFailed(401, 'no_token', String(e), true);
+        context.response = new Response(JSON.stringify({ error: { code: f.code, message: f.message } }), {
+          status: f.retryable ? 503 : 401,
+          headers: { 'Content-Type': 'application/json' },
+        });
+        return;
+      }
       context.options = {
         ...context.options,
         headers: { ...(context.options?.headers as Record<string, string>), Authorization: `Bearer ${token}` },
@@ -194,38 +207,57 @@ class RetryMiddleware implements Middleware {
 }
 
 /** App-only tokens from an @azure/identity credential, which caches and renews them. */
-function credentialTokenProvider(credential: TokenCredential, baseUrl: string): TokenProvider {
+async function tokenFrom(credential: TokenCredential, baseUrl: string): Promise<string> {
   // Sovereign clouds use their own Graph host as the resource; the stub (http) uses the public one.
   const scope = baseUrl.startsWith('https://graph.') ? `${baseUrl}/.default` : 'https://graph.microsoft.com/.default';
-  return async () => {
-    const token = await credential.getToken(scope);
-    if (!token) throw new GraphCallFailed(401, 'no_token', 'Could not get a Graph token', true);
-    return token.token;
-  };
+  let token: Awaited<ReturnType<TokenCredential['getToken']>>;
+  try {
+    token = await credential.getToken(scope);
+  } catch (e) {
+    // The token service refusing (a tenant that never consented: AADSTS65001, 7000229, 700016 …) keeps
+    // refusing, so callers treat it like a missing permission; anything else (network) is worth retrying.
+    const refused = e instanceof AuthenticationError && e.statusCode >= 400 && e.statusCode < 500;
+    const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new GraphCallFailed(401, refused ? 'no_consent' : 'no_token', `Could not get a Graph token: ${reason}`, !refused);
+  }
+  if (!token) throw new GraphCallFailed(401, 'no_token', 'Could not get a Graph token', true);
+  return token.token;
 }
 
-/** App-only token from the client secret of an Entra app registration. */
+/**
+ * App-only tokens from the client secret of an Entra app registration. Single-tenant: always the
+ * configured tenant. Multi-tenant (`GRAPH_MULTI_TENANT`): a token of the tenant the call is about,
+ * which works once that tenant's admin consented to the app; one credential (and token cache) per tenant.
+ */
 export function clientSecretTokenProvider(graph: Config['graph']): TokenProvider {
-  const { tenantId, clientId, clientSecret, authorityHost, baseUrl } = graph;
-  if (!tenantId || !clientId || !clientSecret) throw new Error('Graph credentials are not configured');
-  return credentialTokenProvider(
-    new ClientSecretCredential(tenantId, clientId, clientSecret, authorityHost ? { authorityHost } : {}),
-    baseUrl,
-  );
+  const { tenantId, clientId, clientSecret, authorityHost, baseUrl, multiTenant } = graph;
+  if ((!tenantId && !multiTenant) || !clientId || !clientSecret) throw new Error('Graph credentials are not configured');
+  const credentials = new Map<string, ClientSecretCredential>();
+  return (forTenant) => {
+    const t = multiTenant ? forTenant : tenantId!;
+    let credential = credentials.get(t);
+    if (!credential) {
+      credential = new ClientSecretCredential(t, clientId, clientSecret, authorityHost ? { authorityHost } : {});
+      credentials.set(t, credential);
+    }
+    return tokenFrom(credential, baseUrl);
+  };
 }
 
 /**
  * App-only token from the user-assigned managed identity the bot runs as (App Service publishes its
- * token endpoint in IDENTITY_ENDPOINT / IDENTITY_HEADER): no secret exists anywhere.
+ * token endpoint in IDENTITY_ENDPOINT / IDENTITY_HEADER): no secret exists anywhere. A managed
+ * identity lives in one tenant, so it serves that tenant's directory only.
  */
 export function managedIdentityTokenProvider(graph: Config['graph']): TokenProvider {
   if (!graph.clientId) throw new Error('The managed identity needs a client id (MicrosoftAppId or GRAPH_CLIENT_ID)');
-  return credentialTokenProvider(new ManagedIdentityCredential({ clientId: graph.clientId }), graph.baseUrl);
+  const credential = new ManagedIdentityCredential({ clientId: graph.clientId });
+  return () => tokenFrom(credential, graph.baseUrl);
 }
 
 function configuredTokenProvider(g: Config['graph']): TokenProvider | undefined {
   if (g.managedIdentity) return managedIdentityTokenProvider(g);
-  if (g.tenantId && g.clientId && g.clientSecret) return clientSecretTokenProvider(g);
+  if ((g.tenantId || g.multiTenant) && g.clientId && g.clientSecret) return clientSecretTokenProvider(g);
   return undefined;
 }
 
@@ -261,13 +293,13 @@ export class Graph {
 
   constructor(
     readonly baseUrl: string,
-    tokenProvider: TokenProvider,
+    token: () => Promise<string>,
     opts: { retry?: Partial<RetryPolicy>; fetchImpl?: typeof fetch } = {},
   ) {
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
     this.fetchImpl = opts.fetchImpl ?? fetch;
     const chain: Middleware[] = [
-      new BearerTokenMiddleware(tokenProvider, new URL(baseUrl).origin),
+      new BearerTokenMiddleware(token, new URL(baseUrl).origin),
       new RetryMiddleware(this.retry),
       new TelemetryMiddleware(),
       new RedirectHandler(),
@@ -315,10 +347,12 @@ export class Graph {
   }
 
   /**
-   * True when the user is a direct, active member of the tenant's Entra directory role with this
-   * template id (Global Administrator: 62e90394-…). Needs the application permission
-   * RoleManagement.Read.Directory. The role's members come in one answer (Graph returns up to 1,000
-   * without paging). A role never activated in the tenant (404) has no members.
+   * True when the user holds the tenant's Entra directory role with this template id (Global
+   * Administrator: 62e90394-…) as an active assignment: directly (application permission
+   * RoleManagement.Read.Directory), or through a role-assignable group, checked transitively with
+   * checkMemberGroups (GroupMember.Read.All; without it only direct members count). The role's
+   * members come in one answer (Graph returns up to 1,000 without paging). A role never activated in
+   * the tenant (404) has no members. Eligible-only PIM assignments are not active, so they do not count.
    */
   async hasDirectoryRole(userAadId: string, roleTemplateId: string): Promise<boolean> {
     let body: unknown;
@@ -332,9 +366,24 @@ export class Graph {
       throw toFailure(e);
     }
     const members = listOf(z.object({ id: z.string(), '@odata.type': z.string().optional() })).parse(body).value;
-    return members.some(
-      (m) => m.id.toLowerCase() === userAadId.toLowerCase() && (m['@odata.type'] ?? '#microsoft.graph.user') === '#microsoft.graph.user',
-    );
+    const kind = (m: { '@odata.type'?: string }) => m['@odata.type'] ?? '#microsoft.graph.user';
+    if (members.some((m) => m.id.toLowerCase() === userAadId.toLowerCase() && kind(m) === '#microsoft.graph.user')) return true;
+    const groups = members.filter((m) => kind(m) === '#microsoft.graph.group').map((m) => m.id);
+    for (let i = 0; i < groups.length; i += 20) {
+      // checkMemberGroups takes at most 20 ids per call and answers the ones the user belongs to.
+      let answer: unknown;
+      try {
+        answer = await this.client
+          .api(`/users/${encodeURIComponent(userAadId)}/checkMemberGroups`)
+          .post({ groupIds: groups.slice(i, i + 20) });
+      } catch (e) {
+        if (isStatus(e, 403))
+          throw new GraphCallFailed(403, 'no_group_permission', 'Graph refused checkMemberGroups: grant GroupMember.Read.All', false);
+        throw toFailure(e);
+      }
+      if (listOf(z.string()).parse(answer).value.length > 0) return true;
+    }
+    return false;
   }
 
   /** Installs our Teams app for a user so the bot can open a 1:1 chat with them. */
@@ -440,10 +489,47 @@ export class Graph {
   }
 }
 
+/**
+ * Graph per tenant. An app-only token reads one tenant's directory, and a multi-tenant bot meets
+ * people of many: a partner's tenant, the review team's tenant. Asking the home tenant's directory
+ * about another tenant's person would find nobody (or, for people search, the wrong people), so
+ * every caller asks for the tenant its person or organisation belongs to.
+ */
+export class GraphDirectory {
+  private readonly byTenant = new Map<string, Graph>();
+  constructor(
+    private readonly baseUrl: string,
+    private readonly tokenProvider: TokenProvider,
+    /** The deployment's own tenant (GRAPH_TENANT_ID, or the managed identity's): SharePoint lives there. */
+    readonly homeTenantId: string | undefined,
+    /** GRAPH_MULTI_TENANT: every tenant whose admin consented to the app; otherwise the home tenant only. */
+    readonly multiTenant: boolean,
+    private readonly opts: { retry?: Partial<RetryPolicy>; fetchImpl?: typeof fetch } = {},
+  ) {}
+
+  /** Graph for this tenant's directory, or null when this deployment's credentials do not reach it. */
+  forTenant(tenantId: string | null | undefined): Graph | null {
+    if (!tenantId) return null;
+    const t = tenantId.toLowerCase();
+    if (!this.multiTenant && t !== this.homeTenantId?.toLowerCase()) return null;
+    let graph = this.byTenant.get(t);
+    if (!graph) {
+      graph = new Graph(this.baseUrl, () => this.tokenProvider(t), this.opts);
+      this.byTenant.set(t, graph);
+    }
+    return graph;
+  }
+
+  /** Graph in the deployment's own tenant (the SharePoint file store), or null without one. */
+  home(): Graph | null {
+    return this.forTenant(this.homeTenantId);
+  }
+}
+
 /** null when Graph is not configured (local playground): callers degrade (no people search, no proactive install). */
-export function createGraph(config: Config, opts: GraphOptions = {}): Graph | null {
+export function createGraph(config: Config, opts: GraphOptions = {}): GraphDirectory | null {
   const g = config.graph;
   const tokenProvider = opts.tokenProvider ?? configuredTokenProvider(g);
   if (!tokenProvider) return null;
-  return new Graph(g.baseUrl, tokenProvider, { retry: opts.retry, fetchImpl: opts.fetchImpl });
+  return new GraphDirectory(g.baseUrl, tokenProvider, g.tenantId, g.multiTenant, { retry: opts.retry, fetchImpl: opts.fetchImpl });
 }

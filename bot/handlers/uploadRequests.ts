@@ -37,14 +37,14 @@ export const COLLEAGUES_DATASET = 'colleagues';
 const searchLog = log.child({ mod: 'upload-requests' });
 
 /**
- * Graph, when it can answer for the asker: our app-only token is for one tenant, so people of
- * another tenant's organisation are never looked up (nor added) through it.
+ * Graph for the asker's own tenant, when this deployment's credentials reach it: people of another
+ * tenant are never looked up (nor added) through it.
  */
 async function graphFor(ctx: HandlerContext): Promise<Graph | null> {
-  const { graph, config } = ctx.deps;
-  if (!graph || !config.graph.tenantId) return null;
+  const { graph } = ctx.deps;
+  if (!graph) return null;
   const org = await ctx.deps.svc.db.organisation.findUnique({ where: { id: ctx.user.organisationId }, select: { tenantId: true } });
-  return org?.tenantId === config.graph.tenantId ? graph : null;
+  return graph.forTenant(org?.tenantId);
 }
 
 /** Teams' own Graph people picker works only in 1:1 chat in real Teams; elsewhere (channels, the playground) ours serves. */

@@ -6,7 +6,7 @@ import type { Config } from '../../services/config';
 import { systemClock } from '../../services/context';
 import type { Db } from '../../services/db/client';
 import { notificationPayload, type NotificationPayload } from '../../services/notifications';
-import { makeTargetResolver, type DeliveryTarget, type ProactiveGraph, type ResolveTarget } from '../proactive';
+import { makeTargetResolver, type DeliveryTarget, type ProactiveDirectory, type ResolveTarget } from '../proactive';
 import { postCard } from './connector';
 import { Pacer, TEAMS_CONVERSATION_LIMITS } from './pacing';
 import { decide, describeError } from './retryPolicy';
@@ -56,7 +56,7 @@ export type OutboxWorkerOptions = {
   /** How a row finds its conversation; by default makeTargetResolver with the Graph deps below. */
   resolveTarget?: ResolveTarget;
   /** For proactive installation when a recipient has no 1:1 chat yet (ignored with resolveTarget). */
-  graph?: ProactiveGraph | null;
+  graph?: ProactiveDirectory | null;
   teamsAppCatalogId?: string;
   /** The lease comes in through tuning.leaseMs (background.ts derives it and the send timeout from OUTBOX_LEASE_SECONDS). */
   config: Pick<Config['outbox'], 'pollMs' | 'maxAttempts' | 'tenantRatePerSecond'>;

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { botAddedActivity, executeActivity, fileActivity, messageActivity, type TeamsUser } from '../helpers/activities';
+import { botAddedActivity, executeActivity, fileActivity, messageActivity, searchActivity, type TeamsUser } from '../helpers/activities';
 import { startBotHarness, type BotHarness } from '../helpers/botHarness';
 import { action, actions, choicesOf, invokeCard, textOf } from '../helpers/cardQuery';
+import { GraphCallFailed } from '../../services/graph';
 import { GLOBAL_ADMINISTRATOR_ROLE_TEMPLATE_ID } from '../../services/onboarding';
 import { startConnectorStub, type ConnectorStub } from '../stubs/connector';
 import { startFileHost } from '../stubs/fileHost';
@@ -123,6 +124,101 @@ describe('bot: first Global admin from Graph (Entra Global Administrator)', () =
       executeActivity(dana, connector.url, 'admin.role.grant', { person: 'b0000000-0000-4000-8000-000000000bad', role: 'INCENTIVES_USER' }),
     );
     expect(textOf(invokeCard(bad.body))).toContain('Choose a person.');
+  });
+});
+
+describe('bot: GRAPH_MULTI_TENANT — the partner and the review team each recognised in their own directory', () => {
+  let h: BotHarness;
+  let connector: ConnectorStub;
+  let graph: GraphStub;
+  const NORTHWIND = '7a1b2c3d-0000-4000-8000-0000000n0r7h';
+  const rita: TeamsUser = { aadObjectId: 'c0000000-0000-4000-8000-0000000000c1', name: 'Rita Review', tenantId: REVIEW };
+  const nico: TeamsUser = { aadObjectId: 'c0000000-0000-4000-8000-0000000000c2', name: 'Nico Northwind', tenantId: NORTHWIND };
+  const asked: string[] = [];
+
+  beforeAll(async () => {
+    connector = await startConnectorStub();
+    // Each tenant's directory answers only to a token of that tenant (what an app-only token reads).
+    graph = await startGraphStub({
+      directoriesByToken: {
+        [`token-${FABRIKAM}`]: {
+          users: [
+            { id: dana.aadObjectId, displayName: 'Dana Admin', mail: 'dana@fabrikam.example' },
+            { id: GWEN, displayName: 'Gwen Directory', mail: 'gwen@fabrikam.example' },
+          ],
+          directoryRoles: { [GLOBAL_ADMINISTRATOR_ROLE_TEMPLATE_ID]: [dana.aadObjectId] },
+        },
+        [`token-${REVIEW}`]: {
+          users: [
+            { id: rita.aadObjectId, displayName: 'Rita Review', mail: 'rita@review.example' },
+            { id: 'c0000000-0000-4000-8000-0000000000c3', displayName: 'Gus Reviewteam', mail: 'gus@review.example' },
+          ],
+          directoryRoles: { [GLOBAL_ADMINISTRATOR_ROLE_TEMPLATE_ID]: [rita.aadObjectId] },
+        },
+      },
+    });
+    h = await startBotHarness(
+      {
+        GRAPH_BASE_URL: graph.url,
+        GRAPH_MULTI_TENANT: 'true',
+        GRAPH_CLIENT_ID: 'multi-tenant-app',
+        GRAPH_CLIENT_SECRET: 'test-secret',
+        REVIEW_TENANT_ID: REVIEW,
+      },
+      {
+        graph: {
+          tokenProvider: async (tenantId) => {
+            asked.push(tenantId);
+            // Northwind's admin never consented to the app: the token service refuses every time.
+            if (tenantId === NORTHWIND.toLowerCase()) throw new GraphCallFailed(401, 'no_consent', 'AADSTS65001: consent required', false);
+            return `token-${tenantId}`;
+          },
+          retry: { baseDelayMs: 10, maxDelayMs: 50 },
+        },
+      },
+    );
+  });
+  afterAll(async () => {
+    await h.close();
+    await connector.close();
+    await graph.close();
+  });
+
+  const rolesOf = async (u: TeamsUser) =>
+    (await h.world.db.user.findFirstOrThrow({ where: { aadObjectId: u.aadObjectId }, include: { roles: true } })).roles.map((r) => r.role);
+
+  it("the partner's and the review team's Global Administrators both become their organisation's Global admin", async () => {
+    await h.post(botAddedActivity(dana, connector.url));
+    expect(actions(await lastCard(connector, dana, 1)).map((a) => a.verb)).toContain('admin.open');
+    await h.post(botAddedActivity(rita, connector.url));
+    expect(actions(await lastCard(connector, rita, 1)).map((a) => a.verb)).toContain('admin.open');
+    expect(await rolesOf(dana)).toEqual(['GLOBAL_ADMIN']);
+    expect(await rolesOf(rita)).toEqual(['GLOBAL_ADMIN']);
+    // Each was looked up with a token of their own tenant.
+    const roleCalls = graph.requests.filter((r) => r.path.includes('/directoryRoles')).map((r) => r.headers.authorization);
+    expect(roleCalls).toEqual([`Bearer token-${FABRIKAM}`, `Bearer token-${REVIEW}`]);
+  });
+
+  it("the people picker searches the asker's own tenant: Dana finds Fabrikam's people, never the review team's", async () => {
+    const body = (r: { body: unknown }) => (r.body as { value: { results: Array<{ title: string }> } }).value.results.map((x) => x.title);
+    expect(body(await h.post(searchActivity(dana, connector.url, 'colleagues', 'gwen')))).toEqual([
+      expect.stringMatching(/^Gwen Directory/),
+    ]);
+    expect(body(await h.post(searchActivity(dana, connector.url, 'colleagues', 'gus')))).toEqual([]);
+    const search = graph.requests.filter((r) => r.path === '/v1.0/users' && r.query.get('$search'));
+    expect(new Set(search.map((r) => r.headers.authorization))).toEqual(new Set([`Bearer token-${FABRIKAM}`]));
+  });
+
+  it('a tenant that never consented gets no role and a welcome, and is not asked again on every turn', async () => {
+    await h.post(messageActivity(nico, connector.url, 'help'));
+    const welcome = textOf(await lastCard(connector, nico, 1));
+    expect(welcome).toMatch(/not set up yet|no role/i);
+    expect(await rolesOf(nico)).toEqual([]);
+    const tries = asked.filter((t) => t === NORTHWIND.toLowerCase()).length;
+    expect(tries).toBeGreaterThan(0);
+    await h.post(messageActivity(nico, connector.url, 'help'));
+    await lastCard(connector, nico, 2);
+    expect(asked.filter((t) => t === NORTHWIND.toLowerCase()).length).toBe(tries);
   });
 });
 

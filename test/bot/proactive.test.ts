@@ -13,6 +13,7 @@ import {
   reachUser,
   saveConversationReference,
   toConversationReference,
+  type ProactiveDirectory,
   type ProactiveGraph,
 } from '../../bot/proactive';
 import { enqueueNotification } from '../../services/notifications';
@@ -133,7 +134,8 @@ describe('reachUser', () => {
     chatId = '19:installed-chat@unq.gbl.spaces',
   ) {
     const calls: string[] = [];
-    const graph: ProactiveGraph = {
+    const tenants: string[] = [];
+    const tenantGraph: ProactiveGraph = {
       installAppForUser: async (aad, catalog) => {
         calls.push(`install ${aad} ${catalog}`);
         return result === 'installed' || result === 'already_installed' ? { ok: true, status: result } : { ok: false, reason: result };
@@ -144,7 +146,14 @@ describe('reachUser', () => {
         return chatId;
       },
     };
-    return { graph, calls };
+    // Graph per tenant, as services/graph.ts's GraphDirectory: the install uses the person's own tenant.
+    const graph: ProactiveDirectory = {
+      forTenant: (tenantId) => {
+        tenants.push(tenantId);
+        return tenantGraph;
+      },
+    };
+    return { graph, calls, tenants };
   }
 
   test('without Graph, someone who never talked to the bot is unreachable: no_conversation', async () => {
@@ -171,8 +180,9 @@ describe('reachUser', () => {
     'installs the app (%s) and stores the chat with the tenant’s last known serviceUrl',
     async (result) => {
       await saveConversationReference(w.db, w.users.incentivesAdmin, incoming({ serviceUrl: 'https://smba.trafficmanager.net/amer/' }));
-      const { graph, calls } = fakeGraph(result);
+      const { graph, calls, tenants } = fakeGraph(result);
       const reach = await reachUser({ db: w.db, graph, teamsAppCatalogId: 'cat-1', appId: 'bot-app-id' }, w.users.colleague);
+      expect(tenants).toEqual([DEMO_TENANT_ID]);
       expect(reach).toMatchObject({
         ok: true,
         conversationId: '19:installed-chat@unq.gbl.spaces',
@@ -212,11 +222,12 @@ test('the outbox reaches a user with no chat through Graph installation, then th
   const claim = await insertClaim(w, { status: 'SUBMITTED' });
   // Someone in the tenant has talked to the bot, so its serviceUrl (the stub) is known.
   await saveConversationReference(w.db, w.users.incentivesAdmin, incoming());
-  const graph: ProactiveGraph = {
+  const tenantGraph: ProactiveGraph = {
     installAppForUser: async () => ({ ok: true, status: 'installed' }),
     findInstallation: async () => 'inst-1',
     getInstalledAppChat: async () => 'a:graph-made-chat',
   };
+  const graph: ProactiveDirectory = { forTenant: () => tenantGraph };
   await w.db.$transaction((tx) =>
     enqueueNotification(tx, {
       recipientId: w.users.reviewer,

@@ -1,5 +1,5 @@
 import { loadConfig } from '../../services/config';
-import { createGraph, Graph, GraphCallFailed, parseRetryAfter } from '../../services/graph';
+import { createGraph, Graph, GraphCallFailed, GraphDirectory, parseRetryAfter } from '../../services/graph';
 import { startGraphStub, type GraphStub } from '../stubs/graph';
 
 const ALEX = { id: 'aad-alex', displayName: 'Alex Wilber', mail: 'AlexW@contoso.com', preferredLanguage: 'en-US' };
@@ -23,14 +23,63 @@ describe('createGraph', () => {
 
   it('is built from app credentials when configured (token fetched lazily, on the first call)', () => {
     const g = createGraph(loadConfig({ GRAPH_TENANT_ID: 't', GRAPH_CLIENT_ID: 'c', GRAPH_CLIENT_SECRET: 's' }));
-    expect(g).toBeInstanceOf(Graph);
-    expect(g!.baseUrl).toBe('https://graph.microsoft.com');
+    expect(g).toBeInstanceOf(GraphDirectory);
+    expect(g!.home()).toBeInstanceOf(Graph);
+    expect(g!.home()!.baseUrl).toBe('https://graph.microsoft.com');
   });
 
-  it('uses the configured base URL with an injected token provider', async () => {
-    const g = createGraph(loadConfig({ GRAPH_BASE_URL: stub.url }), { tokenProvider: async () => 'injected' });
-    expect(await g!.getUser(ALEX.id)).toMatchObject({ displayName: 'Alex Wilber' });
+  it('uses the configured base URL with an injected token provider, asked for the tenant of the call', async () => {
+    const asked: string[] = [];
+    const g = createGraph(loadConfig({ GRAPH_BASE_URL: stub.url, GRAPH_TENANT_ID: 'Home-Tenant' }), {
+      tokenProvider: async (tenantId) => {
+        asked.push(tenantId);
+        return 'injected';
+      },
+    });
+    expect(await g!.forTenant('home-tenant')!.getUser(ALEX.id)).toMatchObject({ displayName: 'Alex Wilber' });
     expect(stub.requests[0].headers.authorization).toBe('Bearer injected');
+    expect(asked).toEqual(['home-tenant']);
+  });
+
+  it("single-tenant credentials read the home tenant's directory only: another tenant's people are never looked up there", () => {
+    const g = createGraph(loadConfig({ GRAPH_TENANT_ID: 'home', GRAPH_CLIENT_ID: 'c', GRAPH_CLIENT_SECRET: 's' }))!;
+    expect(g.forTenant('HOME')).toBe(g.home());
+    expect(g.forTenant('partner-tenant')).toBeNull();
+    expect(g.forTenant(undefined)).toBeNull();
+  });
+
+  it('GRAPH_MULTI_TENANT: each tenant gets its own Graph with tokens of that tenant, kept for the next call', async () => {
+    const g = createGraph(
+      loadConfig({ GRAPH_BASE_URL: stub.url, GRAPH_MULTI_TENANT: 'true', GRAPH_CLIENT_ID: 'c', GRAPH_CLIENT_SECRET: 's' }),
+      {
+        tokenProvider: async (tenantId) => `token-of-${tenantId}`,
+      },
+    )!;
+    expect(g.home()).toBeNull(); // no GRAPH_TENANT_ID: no SharePoint home
+    const partner = g.forTenant('Partner-A')!;
+    expect(g.forTenant('partner-a')).toBe(partner);
+    await partner.getUser(ALEX.id);
+    await g.forTenant('review-b')!.getUser(ALEX.id);
+    expect(stub.requests.map((r) => r.headers.authorization)).toEqual(['Bearer token-of-partner-a', 'Bearer token-of-review-b']);
+  });
+
+  it("a tenant whose token service refuses (no admin consent) is a final 401 'no_consent'; a token hiccup stays retryable", async () => {
+    const g = createGraph(
+      loadConfig({ GRAPH_BASE_URL: stub.url, GRAPH_MULTI_TENANT: 'true', GRAPH_CLIENT_ID: 'c', GRAPH_CLIENT_SECRET: 's' }),
+      {
+        tokenProvider: async (tenantId) => {
+          if (tenantId === 'unconsented') throw new GraphCallFailed(401, 'no_consent', 'AADSTS65001: consent required', false);
+          throw new Error('socket hang up');
+        },
+      },
+    )!;
+    await expect(g.forTenant('unconsented')!.getUser(ALEX.id)).rejects.toMatchObject({ status: 401, code: 'no_consent', retryable: false });
+    await expect(g.forTenant('flaky')!.searchUsers('alex')).rejects.toMatchObject({ code: 'no_token', retryable: true });
+    expect(stub.requests).toHaveLength(0); // nothing reached Graph without a token
+  });
+
+  it('GRAPH_MULTI_TENANT without a client secret is refused, saying why (a managed identity lives in one tenant)', () => {
+    expect(() => loadConfig({ GRAPH_MULTI_TENANT: 'true' })).toThrow(/GRAPH_MULTI_TENANT needs GRAPH_CLIENT_ID and GRAPH_CLIENT_SECRET/);
   });
 });
 
@@ -73,6 +122,54 @@ describe('people', () => {
     });
     expect(await graph.getUser(ADELE.id)).toMatchObject({ preferredLanguage: null });
     expect(await graph.getUser('missing')).toBeNull();
+  });
+});
+
+describe('Entra Global Administrator (hasDirectoryRole)', () => {
+  const GA = '62e90394-69f5-4237-9190-012177145e10';
+  const withRoles = async (opts: Parameters<typeof startGraphStub>[0]) => {
+    const s = await startGraphStub(opts);
+    return { s, g: new Graph(s.url, async () => 't', { retry: { maxRetries: 0 } }) };
+  };
+
+  it('a direct member holds the role; someone else does not; a role never activated has no members', async () => {
+    const { s, g } = await withRoles({ directoryRoles: { [GA]: ['aad-dana'] } });
+    try {
+      expect(await g.hasDirectoryRole('AAD-DANA', GA)).toBe(true);
+      expect(await g.hasDirectoryRole('aad-eli', GA)).toBe(false);
+      expect(await g.hasDirectoryRole('aad-dana', 'other-template')).toBe(false);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('through a role-assignable group (checked transitively, 20 groups per call), and only then', async () => {
+    const groups = Array.from({ length: 25 }, (_, i) => `role-group-${i}`);
+    const { s, g } = await withRoles({
+      directoryRoles: { [GA]: ['aad-dana', ...groups.map((x) => `group:${x}`)] },
+      groupMembers: { 'role-group-22': ['aad-gus'] },
+    });
+    try {
+      expect(await g.hasDirectoryRole('aad-gus', GA)).toBe(true);
+      const checks = s.requests.filter((r) => r.path.endsWith('/checkMemberGroups'));
+      expect(checks.map((r) => (JSON.parse(r.body.toString()) as { groupIds: string[] }).groupIds.length)).toEqual([20, 5]);
+      expect(await g.hasDirectoryRole('aad-eli', GA)).toBe(false);
+      // A direct member needs no membership check.
+      const before = s.requests.length;
+      expect(await g.hasDirectoryRole('aad-dana', GA)).toBe(true);
+      expect(s.requests.slice(before).map((r) => r.path)).toEqual([`/v1.0/directoryRoles(roleTemplateId='${GA}')/members`]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('without GroupMember.Read.All the group check fails as no_group_permission (final), so the caller can say which permission', async () => {
+    const { s, g } = await withRoles({ directoryRoles: { [GA]: ['group:role-group'] }, groupMembershipForbidden: true });
+    try {
+      await expect(g.hasDirectoryRole('aad-gus', GA)).rejects.toMatchObject({ status: 403, code: 'no_group_permission', retryable: false });
+    } finally {
+      await s.close();
+    }
   });
 });
 

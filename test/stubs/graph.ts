@@ -44,6 +44,16 @@ export type GraphStubOptions = {
   directoryRoles?: Record<string, string[]>;
   /** Reading directory roles is refused with 403 (the app lacks RoleManagement.Read.Directory). */
   directoryRolesForbidden?: boolean;
+  /** Group id → member user ids (transitive, as checkMemberGroups answers). */
+  groupMembers?: Record<string, string[]>;
+  /** checkMemberGroups is refused with 403 (the app lacks GroupMember.Read.All). */
+  groupMembershipForbidden?: boolean;
+  /**
+   * Other tenants' directories, by the bearer token a test's token provider hands out for that tenant
+   * (an app-only token reads the directory of the tenant it was issued in). Any other token reads `users` /
+   * `directoryRoles` above.
+   */
+  directoriesByToken?: Record<string, { users?: StubUser[]; directoryRoles?: Record<string, string[]> }>;
 };
 
 export type GraphStub = {
@@ -61,7 +71,7 @@ const SIMPLE_UPLOAD_LIMIT = 4 * 1024 * 1024;
 const CHUNK_UNIT = 320 * 1024;
 
 export async function startGraphStub(opts: GraphStubOptions = {}): Promise<GraphStub> {
-  const users = opts.users ?? [];
+  const homeUsers = opts.users ?? [];
   const faults: { pattern: string | RegExp; fault: Fault }[] = [];
   const requests: RecordedRequest[] = [];
   const items = new Map<string, DriveItem>();
@@ -202,6 +212,9 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
       return error(res, 401, 'InvalidAuthenticationToken', 'Access token is empty.');
     }
     const p = path.slice('/v1.0'.length);
+    const tenantDirectory = opts.directoriesByToken?.[String(req.headers.authorization).slice('Bearer '.length)];
+    const users = tenantDirectory ? (tenantDirectory.users ?? []) : homeUsers;
+    const directoryRoles = tenantDirectory ? tenantDirectory.directoryRoles : opts.directoryRoles;
     const select = url.searchParams.get('$select')?.split(',');
 
     if (p === '/users' && method === 'GET') {
@@ -235,12 +248,25 @@ export async function startGraphStub(opts: GraphStubOptions = {}): Promise<Graph
         ...userView(u, select),
       });
     }
+    if ((m = p.match(/^\/(?:users|directoryObjects)\/([^/]+)\/checkMemberGroups$/)) && method === 'POST') {
+      if (opts.groupMembershipForbidden)
+        return error(res, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+      const parsed = JSON.parse(body.toString('utf8') || '{}') as { groupIds?: unknown };
+      if (!Array.isArray(parsed.groupIds) || parsed.groupIds.length > 20)
+        return error(res, 400, 'Request_BadRequest', 'groupIds must be a list of at most 20 ids.');
+      const userId = m[1];
+      const ids = (parsed.groupIds as unknown[]).map(String);
+      return send(res, 200, {
+        '@odata.context': ctx('Collection(Edm.String)'),
+        value: ids.filter((g) => opts.groupMembers?.[g]?.includes(userId)),
+      });
+    }
     // Both addressing forms Graph documents: directoryRoles(roleTemplateId='…') and directoryRoles/roleTemplateId=….
     if ((m = p.match(/^\/directoryRoles(?:\(roleTemplateId='([^']+)'\)|\/roleTemplateId=([^/]+))\/members$/)) && method === 'GET') {
       if (opts.directoryRolesForbidden)
         return error(res, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
       const template = m[1] ?? m[2]!;
-      const members = opts.directoryRoles?.[template];
+      const members = directoryRoles?.[template];
       if (!members)
         return error(
           res,
