@@ -193,7 +193,11 @@ describe('restart after a crash (kill -9 of npm start)', () => {
     const u: TeamsUser = { aadObjectId: crypto.randomUUID(), name: 'Mid-turn' };
     connector.answerAfter(1500); // the reply is on its way when the signal comes
     const answer = post(bot, messageActivity(u, connector.url, 'help'));
-    await waitUntil('the reply to be on its way', () => connector.requests.some((r) => r.status === 0), 10_000);
+    await waitUntil(
+      'the reply to be on its way',
+      () => connector.requests.some((r) => r.conversationId === conv(u) && r.status === 0),
+      10_000,
+    );
     bot.kill('SIGTERM');
     expect(await answer).toBe(200);
     expect(connector.sent(conv(u)).length).toBe(1);

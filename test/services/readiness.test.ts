@@ -77,14 +77,16 @@ describe('readiness (GET /readyz)', () => {
 
   it('is not ready, within its time limit, when the database accepts connections but never answers', async () => {
     // A stalled server (SIGSTOP, a network drop without a reset): /readyz hung until the probe gave up.
-    const silent = net.createServer(() => undefined);
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => void sockets.push(socket));
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const stalled = createDb(`postgresql://x:y@127.0.0.1:${(silent.address() as net.AddressInfo).port}/none`);
     try {
       const r = await readinessCheck({ db: stalled, clock, outboxStuckAfterSeconds: 300, timeoutMs: 300 })();
       expect(r).toMatchObject({ ready: false, database: 'down', pendingMigrations: null });
     } finally {
-      void stalled.$disconnect().catch(() => undefined);
+      for (const socket of sockets) socket.destroy(); // the pending connect fails now, not after its own timeout
+      await stalled.$disconnect().catch(() => undefined);
       silent.close();
     }
   });
