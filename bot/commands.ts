@@ -17,9 +17,11 @@ export type TextCommand =
 const ALIASES: Array<[RegExp, (m: RegExpMatchArray) => TextCommand]> = [
   [/^(help|도움말|\?)$/i, () => ({ name: 'help' })],
   [/^(new claim|new|새 청구|새청구)$/i, () => ({ name: 'newClaim' })],
-  [/^(claims|overview|청구|청구 목록|개요)$/i, () => ({ name: 'overview' })],
+  // "claim" and "history" without a number (as picked from Teams' command menu): the claims to pick from.
+  [/^(claims|overview|청구|청구 목록|개요|claim|history|기록|청구 열기)$/i, () => ({ name: 'overview' })],
   [/^(export claims|export|내보내기|청구 내보내기)$/i, () => ({ name: 'exportClaims' })],
-  [/^(?:claim|청구)\s+(\S+)$/i, (m) => ({ name: 'claim', number: m[1]! })],
+  // "청구 열기" is the Korean command menu's title for "claim" (manifest/ko-kr.json).
+  [/^(?:claim|청구 열기|청구)\s+(\S+)$/i, (m) => ({ name: 'claim', number: m[1]! })],
   [/^(?:history|기록)\s+(\S+)$/i, (m) => ({ name: 'history', number: m[1]! })],
   [/^(reviews|review queue|검토)$/i, () => ({ name: 'reviews' })],
   [/^(outbox|알림함)$/i, () => ({ name: 'outbox' })],

@@ -4,6 +4,7 @@ import type { Config } from '../services/config';
 import { log } from '../services/log';
 import { traceTurn } from '../services/telemetry';
 import type { Readiness } from '../services/readiness';
+import { legalPage, LEGAL_PAGES } from './legalPages';
 import { checkActivity } from './activityEnvelope';
 import { NotAuthenticated, invokeError, isLocalMode, type CoopAdapter } from './adapter';
 
@@ -199,6 +200,20 @@ export async function startHttpServer(opts: {
     if (!r.ready) log.warn({ readiness: r }, 'not ready');
     res.send(r.ready ? 200 : 503, { status: r.ready ? 'ready' : 'not ready', ...r });
   });
+
+  // The manifest's website, privacy and terms links (developer.websiteUrl / privacyUrl / termsOfUseUrl).
+  for (const name of LEGAL_PAGES) {
+    server.get(name === 'home' ? '/' : `/${name}`, async (_req, res) => {
+      const body = Buffer.from(legalPage(name), 'utf8');
+      res.writeHead(200, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Length': body.length,
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'public, max-age=3600',
+      });
+      res.end(body);
+    });
+  }
 
   server.get('/files/:documentId/:expires/:signature', async (req, res) => {
     const p = req.params as Record<string, string>;

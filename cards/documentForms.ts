@@ -1,5 +1,6 @@
 import { actionKey, execute, type Verb } from './actions';
 import { AMOUNT_REGEX, backToClaim, renderForm, type FieldSpec, type FormState } from './form';
+import { catalogueText } from './catalogueText';
 import { formatMoment, formatMoney } from './format';
 import { renderNotice } from './notice';
 import { t, tDyn } from './strings';
@@ -239,7 +240,7 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
           maxLength: 2000,
         },
       ];
-      intro = vm.proofGuidance ? t(locale, 'doc.guidance', { guidance: vm.proofGuidance }) : undefined;
+      intro = vm.proofGuidance ? t(locale, 'doc.guidance', { guidance: catalogueText(locale, vm.proofGuidance) }) : undefined;
       footnote = t(locale, 'doc.fileNext');
       submit = t(locale, 'doc.submit.file');
       break;
@@ -253,7 +254,7 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
                 id: 'name',
                 label: t(locale, 'doc.metricName.label'),
                 placeholder: t(locale, 'doc.metricName.placeholder'),
-                choices: required.map((m) => ({ title: m, value: m })),
+                choices: required.map((m) => ({ title: catalogueText(locale, m), value: m })),
                 style: 'filtered',
               },
               { kind: 'text', id: 'otherName', label: t(locale, 'doc.metricOther.label'), maxLength: 100 },

@@ -1,3 +1,4 @@
+import { catalogueText } from './catalogueText';
 import { formatDate, formatMoney } from './format';
 import { hasKey, t, type StringKey } from './strings';
 import type { DocumentKind } from './types';
@@ -41,7 +42,7 @@ export function documentTitle(d: DocumentLike, locale: string): string {
         t(locale, 'kind.CSR')
       );
     case 'METRIC':
-      return f.name ? `${s(f.name)}: ${s(f.value)}` : t(locale, 'kind.METRIC');
+      return f.name ? `${catalogueText(locale, s(f.name))}: ${s(f.value)}` : t(locale, 'kind.METRIC');
     default:
       // Proof and additional information speak through their note.
       return d.details || d.fileName || t(locale, `kind.${d.kind}`);
@@ -81,7 +82,7 @@ function markdownUrl(url: string): string {
 export function documentRefLabel(locale: string, ref: { documentKind?: unknown; documentName?: unknown; documentLabel?: unknown }): string {
   const kind =
     typeof ref.documentKind === 'string' && hasKey(`kind.${ref.documentKind}`) ? t(locale, `kind.${ref.documentKind}` as StringKey) : '';
-  const name = typeof ref.documentName === 'string' ? ref.documentName : '';
+  const name = typeof ref.documentName === 'string' ? catalogueText(locale, ref.documentName) : '';
   if (kind) return name ? `${kind}: ${name}` : kind;
   return typeof ref.documentLabel === 'string' ? ref.documentLabel : '';
 }

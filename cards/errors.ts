@@ -1,3 +1,4 @@
+import { catalogueText } from './catalogueText';
 import { formatDate, formatMoney, intlLocale } from './format';
 import { hasKey, t, tDyn, type StringKey } from './strings';
 
@@ -183,7 +184,8 @@ function ruleParams(locale: string, r: ErrorRule): Record<string, string> {
     ...ownParams(locale, { ...p, currency }),
     item: typeof p.item === 'string' ? tDyn(locale, `proofItem.${p.item}`, 'proofItem.OTHER') : '',
     fact: typeof p.fact === 'string' && hasKey(`invoiceFact.${p.fact}`) ? t(locale, `invoiceFact.${p.fact}` as StringKey) : str(p.fact),
-    name: str(p.name),
+    // A required metric is named by the catalogue (English); a location by its admins.
+    name: r.rule === 'required_metric' ? catalogueText(locale, str(p.name)) : str(p.name),
     remaining: money(p.remainingMinor),
     cap: num(p.capMinor) === null ? '' : capText(locale, p, money),
     // Only a per-period cap is shared with other claims; saying so tells the partner what is left.

@@ -57,12 +57,19 @@ function toDate(d: CalendarDate | Moment): Date | null {
   return Number.isNaN(parsed.getTime()) ? null : parsed;
 }
 
+/**
+ * Korean's medium date is "2027. 2. 14.": at the start of a TextBlock or fact value, Teams' markdown
+ * reads "2027. " as a numbered list and shows a list marker where the date should be (the date
+ * vanished from the claim card's deadline). The long style, "2027년 2월 14일", has no such dot.
+ */
+const dateStyleFor = (loc: string): 'long' | 'medium' => (loc.startsWith('ko') ? 'long' : 'medium');
+
 /** A calendar date (deadline, activity dates): shown in UTC so it never shifts by a day. */
 export function formatDate(d: CalendarDate | null | undefined, locale: string): string {
   const date = d === null || d === undefined ? null : toDate(d);
   if (!date) return '';
   const loc = intlLocale(locale);
-  return cached(`date|${loc}`, () => new Intl.DateTimeFormat(loc, { dateStyle: 'medium', timeZone: 'UTC' })).format(date);
+  return cached(`date|${loc}`, () => new Intl.DateTimeFormat(loc, { dateStyle: dateStyleFor(loc), timeZone: 'UTC' })).format(date);
 }
 
 /**
@@ -96,7 +103,7 @@ export function formatMoment(d: Moment | null | undefined, locale: string, timeZ
                 timeZoneName: 'short',
                 ...hourCycleFor(loc),
               }
-            : { dateStyle: 'medium', timeStyle: 'short', timeZone: zone, ...hourCycleFor(loc) },
+            : { dateStyle: dateStyleFor(loc), timeStyle: 'short', timeZone: zone, ...hourCycleFor(loc) },
         ),
     ).format(date);
   if (!timeZone) return fmt('UTC', true);

@@ -1,5 +1,6 @@
 import historyTemplate from './templates/history.json';
 import { execute, type ExecuteSpec } from './actions';
+import { catalogueText } from './catalogueText';
 import { documentRefLabel } from './documentSummary';
 import { formatDate, formatMoment, formatMoney, statusTone, textTone } from './format';
 import { expand } from './render';
@@ -74,7 +75,9 @@ function detailOf(type: string, data: unknown, locale: string): string {
   const document = documentRefLabel(locale, d);
   if (document) parts.push(t(locale, 'history.onDocument', { document }));
   const text = str(d.text) || str(d.message) || str(d.feedback);
-  if (str(d.reason)) parts.push(t(locale, 'history.reason', { text: str(d.reason) }));
+  // The same words as the claim card's decision: a dispute's argument, a cut's reason.
+  const reasonKey = type === 'disputed' ? 'detail.decision.argument' : type === 'approved' ? 'detail.decision.cut' : 'history.reason';
+  if (str(d.reason)) parts.push(t(locale, reasonKey, { text: str(d.reason) }));
   else if (text) parts.push(text);
   if (typeof d.amountMinor === 'number' && (type === 'approved' || type === 'csr_generated' || type === 'claim_created')) {
     parts.push(t(locale, 'history.amount', { amount: formatMoney(d.amountMinor, str(d.currency) || 'USD', locale) }));
@@ -84,7 +87,7 @@ function detailOf(type: string, data: unknown, locale: string): string {
   const docBits = [kindLabel, str(d.fileName)].filter(Boolean).join(': ');
   // Requests already said which kind, in the sentence naming the colleague.
   if (docBits && !(parts.length && (type === 'upload_requested' || type === 'upload_cancelled'))) parts.push(docBits);
-  if (str(d.name) && str(d.value)) parts.push(`${str(d.name)}: ${str(d.value)}`);
+  if (str(d.name) && str(d.value)) parts.push(`${catalogueText(locale, str(d.name))}: ${str(d.value)}`);
   return parts.join('\n\n');
 }
 

@@ -48,7 +48,14 @@ export type NotificationView =
   | (Base & { kind: 'review_needed'; status: string; reason?: string })
   | (Base & { kind: 'review_assigned'; status: string; byName: string })
   | (Base & { kind: 'review_reminder'; owned: ReviewDigestPart; unassigned: ReviewDigestPart })
-  | (Base & { kind: 'review_escalated'; status: string; ageBusinessDays: number; targetBusinessDays: number; reviewerName?: string });
+  | (Base & { kind: 'review_escalated'; status: string; ageBusinessDays: number; targetBusinessDays: number; reviewerName?: string })
+  | {
+      kind: 'role_granted';
+      role: 'GLOBAL_ADMIN' | 'INCENTIVES_ADMIN' | 'INCENTIVES_USER' | 'REVIEWER';
+      byName: string;
+      organisationName: string;
+      scope?: string;
+    };
 
 /** Reviews past their target in the daily reminder: how many, and the oldest few. */
 export type ReviewDigestPart = {
@@ -80,6 +87,7 @@ export function renderNotification(
   locale: string,
   opts: RenderOptions & { idempotencyKey?: string } = {},
 ): AdaptiveCard {
+  if (n.kind === 'role_granted') return renderRoleGranted(n, locale);
   const open = (focus?: string) => [execute(t(locale, 'common.openClaim'), 'claim.open', { claimId: n.claimId, focus })];
   const ref = t(locale, 'common.claimRef', { number: n.number, name: n.name });
   switch (n.kind) {
@@ -266,6 +274,34 @@ export function renderNotification(
         actions: [...open(), execute(t(locale, 'common.reviewQueue'), 'reviews.open', {})],
       });
   }
+}
+
+/** A role given: what it allows, and the buttons to start with it. */
+function renderRoleGranted(n: Extract<NotificationView, { kind: 'role_granted' }>, locale: string): AdaptiveCard {
+  const role = t(locale, `role.${n.role}`);
+  const actions =
+    n.role === 'REVIEWER'
+      ? [execute(t(locale, 'common.reviewQueue'), 'reviews.open', {}, { style: 'positive' })]
+      : n.role === 'INCENTIVES_USER'
+        ? [
+            execute(t(locale, 'common.newClaim'), 'claim.new.form', {}, { style: 'positive' }),
+            execute(t(locale, 'common.overview'), 'overview.open', {}),
+          ]
+        : [
+            execute(t(locale, 'common.admin'), 'admin.open', {}, { style: 'positive' }),
+            execute(t(locale, 'common.newClaim'), 'claim.new.form', {}),
+            execute(t(locale, 'common.overview'), 'overview.open', {}),
+          ];
+  return renderNotice({
+    title: t(locale, 'notify.role_granted.title', { role, organisation: n.organisationName || t(locale, 'org.unnamed') }),
+    titleTone: 'good',
+    lines: [
+      t(locale, 'notify.role_granted.text', { by: n.byName, role }) +
+        (n.scope ? ` ${t(locale, 'notify.role_granted.scope', { scope: n.scope })}` : ''),
+      t(locale, `role.${n.role}.desc`),
+    ],
+    actions,
+  });
 }
 
 /** Teams shows at most six buttons on a card. */

@@ -292,6 +292,8 @@ export function renderMember(vm: MemberCardView, locale: string): AdaptiveCard {
     hasYou: Boolean(m?.isMe),
     you: t(locale, 'member.you'),
     canGrant,
+    // On the card for someone new the title already says it ("Give someone a role").
+    hasGrantHeading: Boolean(m),
     grantHeading: t(locale, 'member.grant'),
     hasErrors: errors.length > 0,
     errorLines: errors.map((e) => `- ${e}`).join('\n'),

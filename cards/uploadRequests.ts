@@ -1,5 +1,6 @@
 import uploadRequestTemplate from './templates/uploadRequest.json';
 import { actionKey, execute } from './actions';
+import { catalogueText } from './catalogueText';
 import { renderForm, type FormState } from './form';
 import { badgeTextTone, formatDate, formatDueDate, formatMoney, isoDate, textTone, type Tone } from './format';
 import { renderNotice } from './notice';
@@ -131,7 +132,7 @@ export function renderUploadRequest(vm: UploadRequestView, locale: string, _opts
     labels: { why: t(locale, 'uploadRequest.why') },
     message: vm.message,
     hasGuidance: Boolean(vm.guidance),
-    guidance: vm.guidance ? t(locale, 'doc.guidance', { guidance: vm.guidance }) : '',
+    guidance: vm.guidance ? t(locale, 'doc.guidance', { guidance: catalogueText(locale, vm.guidance) }) : '',
     isOpen,
     isClosed: !isOpen,
     closedStyle: CLOSED_TONE[vm.status],

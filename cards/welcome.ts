@@ -15,14 +15,21 @@ export type WelcomeView = {
   isPartner?: boolean;
   /** A Global or Incentives admin: the welcome leads to "admin" first. */
   isAdmin?: boolean;
-  organisationName?: string;
+  /** Null or absent until an admin names it: the card says "your organisation". */
+  organisationName?: string | null;
   /** The organisation is the review team (REVIEW_TENANT_ID). */
   isReviewOrganisation?: boolean;
   /**
    * Set for a person without any role: whether their organisation has an admin yet, and whom to ask
    * (never a bare refusal). `openRequests`: upload requests waiting for them anyway.
    */
-  noRole?: { organisationSetUp: boolean; admins: string[]; openRequests: number } | null;
+  noRole?: {
+    organisationSetUp: boolean;
+    admins: string[];
+    openRequests: number;
+    /** Local trial only: the BOOTSTRAP_ADMINS value that makes this person the first Global admin. */
+    bootstrapAdmin?: string | null;
+  } | null;
 };
 
 type Command = 'cmd.newClaim' | 'cmd.claims' | 'cmd.claim' | 'cmd.history' | 'cmd.reviews' | 'cmd.admin' | 'cmd.export' | 'cmd.help';
@@ -63,14 +70,18 @@ function audienceOf(vm: WelcomeView): Audience {
   return vm.isAdmin ? 'admin' : 'partner';
 }
 
+/** "your organisation is not set up…" starts a sentence in English. */
+const sentence = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 /** The lines a person without a role reads: that they have none, and whom to ask (or that nobody is admin yet). */
 function noRoleLines(vm: WelcomeView, locale: string): string[] {
   if (!vm.noRole) return [];
-  const organisation = vm.organisationName ?? '';
+  const organisation = vm.organisationName || t(locale, 'org.unnamed');
   return [
     vm.noRole.organisationSetUp && vm.noRole.admins.length > 0
       ? t(locale, 'welcome.noRole.ask', { organisation, admins: vm.noRole.admins.join(', ') })
-      : t(locale, 'welcome.noRole.notSetUp', { organisation }),
+      : sentence(t(locale, 'welcome.noRole.notSetUp', { organisation })),
+    ...(vm.noRole.bootstrapAdmin ? [t(locale, 'welcome.noRole.localTrial', { value: vm.noRole.bootstrapAdmin })] : []),
     ...(vm.noRole.openRequests > 0 ? [] : [t(locale, 'welcome.noRole.requests')]),
   ];
 }
@@ -95,7 +106,10 @@ export function renderWelcome(vm: WelcomeView, locale: string): AdaptiveCard {
               execute(t(locale, 'common.overview'), 'overview.open', {}),
             ]
           : [];
-  const intro = [t(locale, INTRO[audience], { organisation: vm.organisationName ?? '' }), ...noRoleLines(vm, locale)].join('\n\n');
+  const intro = [
+    t(locale, INTRO[audience], { organisation: vm.organisationName || t(locale, 'org.unnamed') }),
+    ...noRoleLines(vm, locale),
+  ].join('\n\n');
   return expand(welcomeTemplate, {
     title: vm.noRole && audience === 'noRole' ? t(locale, 'welcome.noRole.title') : t(locale, 'welcome.title'),
     hasGreeting: Boolean(vm.userName),

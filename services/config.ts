@@ -82,7 +82,6 @@ const envSchema = z.object({
   OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(3).max(3600).default(120),
   /** /readyz fails when a due notification has waited longer than this (nobody is delivering). */
   OUTBOX_STUCK_AFTER_SECONDS: int(300),
-  PLAYGROUND_USER_AAD_ID: z.string().default('00000000-0000-0000-0000-0000000001'),
   /** Local mode only: answer as if every activity came in this language (the Agents Playground always sends en-US). */
   PLAYGROUND_LOCALE: z
     .string()
@@ -181,7 +180,6 @@ export type Config = {
   outbox: { pollMs: number; maxAttempts: number; tenantRatePerSecond: number; leaseSeconds: number };
   /** GET /readyz thresholds. */
   readiness: { outboxStuckAfterSeconds: number };
-  playgroundUserAadId: string;
   /** Local mode only: the language every turn is answered in, whatever the activity says. */
   playgroundLocale?: string;
   logLevel: string;
@@ -320,7 +318,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       leaseSeconds: e.OUTBOX_LEASE_SECONDS,
     },
     readiness: { outboxStuckAfterSeconds: e.OUTBOX_STUCK_AFTER_SECONDS },
-    playgroundUserAadId: e.PLAYGROUND_USER_AAD_ID,
     playgroundLocale: e.PLAYGROUND_LOCALE,
     logLevel: e.LOG_LEVEL,
   };

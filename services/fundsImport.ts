@@ -155,7 +155,10 @@ function detectDelimiter(bytes: Buffer): string {
  * becomes a huge array. Whole-file problems (not CSV, no header, missing columns, too many rows)
  * are ServiceErrors; row problems are refusals.
  */
-export async function parseFundsCsv(bytes: Buffer): Promise<{ rows: ParsedRow[]; refusals: Refusal[] }> {
+/** A row refused while parsing, with the PartnerID and program it names (checked against the database too). */
+type RefusedLookup = { row: number; partnerId: string | null; program: string | null };
+
+export async function parseFundsCsv(bytes: Buffer): Promise<{ rows: ParsedRow[]; refusals: Refusal[]; refusedLookups: RefusedLookup[] }> {
   const parser = parse({
     bom: true,
     delimiter: detectDelimiter(bytes),
@@ -175,6 +178,7 @@ export async function parseFundsCsv(bytes: Buffer): Promise<{ rows: ParsedRow[];
   let index: Map<Column, number> | null = null;
   const rows: ParsedRow[] = [];
   const refusals: Refusal[] = [];
+  const refusedLookups: RefusedLookup[] = [];
   let records = 0;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
@@ -200,6 +204,11 @@ export async function parseFundsCsv(bytes: Buffer): Promise<{ rows: ParsedRow[];
           const { reason, ...params } = p;
           refusals.push({ row: line, column, code: String(reason ?? 'invalid'), ...(Object.keys(params).length ? { params } : {}) });
         }
+        refusedLookups.push({
+          row: line,
+          partnerId: seen.has('partnerId') || !raw.partnerId ? null : raw.partnerId,
+          program: seen.has('program') || !raw.program ? null : raw.program,
+        });
       }
     }
   } catch (e) {
@@ -209,7 +218,29 @@ export async function parseFundsCsv(bytes: Buffer): Promise<{ rows: ParsedRow[];
   }
   if (!index) throw fileError('funds_no_rows');
   if (records === 0) throw fileError('funds_no_rows');
-  return { rows, refusals };
+  return { rows, refusals, refusedLookups };
+}
+
+/**
+ * A row refused for its date or amount may also name an unknown PartnerID or program: say so in the
+ * same preview, so one corrected file fixes the row instead of revealing its next problem.
+ */
+async function lookupRefusals(tx: Tx, p: Principal, lookups: RefusedLookup[]): Promise<Refusal[]> {
+  if (lookups.length === 0) return [];
+  const [locations, programs] = await Promise.all([
+    tx.location.findMany({ where: { organisationId: p.organisationId }, select: { partnerId: true } }),
+    tx.program.findMany({ select: { code: true, name: true } }),
+  ]);
+  const partnerIds = new Set(locations.map((l) => l.partnerId));
+  const programNames = new Set(programs.flatMap((pr) => [pr.code.toLowerCase(), pr.name.toLowerCase()]));
+  const out: Refusal[] = [];
+  for (const l of lookups) {
+    if (l.partnerId !== null && !partnerIds.has(l.partnerId))
+      out.push({ row: l.row, column: 'partnerId', code: 'unknown_partner_id', params: { value: l.partnerId } });
+    if (l.program !== null && !programNames.has(l.program.toLowerCase()))
+      out.push({ row: l.row, column: 'program', code: 'unknown_program', params: { value: l.program.slice(0, 60) } });
+  }
+  return out;
 }
 
 function headerIndex(record: string[]): Map<Column, number> {
@@ -418,7 +449,8 @@ export async function previewFundsImport(
       parsed.rows.map((r) => ({ ...r, earnedAmount: r.earnedAmount })),
       false,
     );
-    return { rows: planned.rows, refusals: [...parsed.refusals, ...planned.refusals] };
+    const lookups = await lookupRefusals(tx, p, parsed.refusedLookups);
+    return { rows: planned.rows, refusals: [...parsed.refusals, ...lookups, ...planned.refusals] };
   });
   const counts = countsOf(plan);
   const row = await svc.db.$transaction(async (tx) => {

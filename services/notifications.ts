@@ -140,6 +140,14 @@ export const notificationPayload = z.discriminatedUnion('kind', [
     status: z.string(),
     byName: z.string(),
   }),
+  // Not about a claim: the person an admin gave a role learns what they can do now.
+  z.object({
+    kind: z.literal('role_granted'),
+    role: z.enum(['GLOBAL_ADMIN', 'INCENTIVES_ADMIN', 'INCENTIVES_USER', 'REVIEWER']),
+    byName: z.string(),
+    organisationName: z.string(),
+    scope: z.string().optional(),
+  }),
   z.object({
     kind: z.literal('review_reminder'),
     /** The first claim listed (the outbox files the message under it). */
@@ -178,7 +186,7 @@ export async function enqueueNotification(
       dedupeKey: n.dedupeKey,
       recipientId: n.recipientId ?? null,
       conversationId: n.conversationId ?? null,
-      claimId: n.payload.claimId,
+      claimId: 'claimId' in n.payload ? n.payload.claimId : null,
       kind: n.payload.kind,
       payload: n.payload,
       // Due now on the delivery clock (the wall clock the outbox runs on), whatever business time `at` says.

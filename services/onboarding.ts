@@ -2,7 +2,7 @@ import type { Role } from '../prisma/generated/client';
 import { hasRole, isPartner, isReviewer, loadPrincipal } from './authz';
 import type { BootstrapAdmin } from './config';
 import type { Actor, Services } from './context';
-import { lockOrganisation, recordOrganisationEvent } from './organisation';
+import { lockOrganisation, namedOrganisation, recordOrganisationEvent } from './organisation';
 
 /**
  * Who is who on first contact: an organisation's first Global admin comes from the directory (a
@@ -78,7 +78,8 @@ export async function recordDirectoryFacts(
 }
 
 export type WelcomeFacts = {
-  organisationName: string;
+  /** Null until an admin names it (the welcome then says "your organisation"). */
+  organisationName: string | null;
   isReviewOrganisation: boolean;
   /** The organisation has a Global admin (someone to ask). */
   organisationSetUp: boolean;
@@ -96,7 +97,7 @@ export type WelcomeFacts = {
 export async function getWelcomeFacts(svc: Services, actor: Actor): Promise<WelcomeFacts> {
   const p = await loadPrincipal(svc.db, actor.userId);
   const [org, admins, openRequests] = await Promise.all([
-    svc.db.organisation.findUniqueOrThrow({ where: { id: p.organisationId }, select: { name: true, reviewScope: true } }),
+    svc.db.organisation.findUniqueOrThrow({ where: { id: p.organisationId }, select: { name: true, tenantId: true, reviewScope: true } }),
     svc.db.user.findMany({
       where: {
         organisationId: p.organisationId,
@@ -112,7 +113,7 @@ export async function getWelcomeFacts(svc: Services, actor: Actor): Promise<Welc
   const isGlobal = (u: (typeof admins)[number]) => u.roles.some((r) => r.role === 'GLOBAL_ADMIN');
   const ordered = [...admins.filter(isGlobal), ...admins.filter((u) => !isGlobal(u))];
   return {
-    organisationName: org.name,
+    organisationName: namedOrganisation(org),
     isReviewOrganisation: org.reviewScope === 'ALL',
     organisationSetUp: admins.some(isGlobal) || hasRole(p, ['GLOBAL_ADMIN']),
     admins: ordered.slice(0, 5).map((u) => u.displayName),

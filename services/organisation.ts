@@ -5,6 +5,7 @@ import type { Actor, Services } from './context';
 import type { Db, Tx } from './db/client';
 import { conflict, forbidden, invalid, notFound } from './errors';
 import { fields, parseInput } from './input';
+import { enqueueNotification } from './notifications';
 
 /**
  * Administration of one organisation, Partner Center style: its name, its locations (PartnerIDs)
@@ -431,6 +432,14 @@ export async function setLocationActive(svc: Services, actor: Actor, input: unkn
   });
 }
 
+/**
+ * The name a tenant's organisation gets on first contact, until its admin names it in "admin". People
+ * read "your organisation" instead (namedOrganisation): a tenant id prefix means nothing to them.
+ */
+export const defaultOrganisationName = (tenantId: string): string => `Organisation ${tenantId.slice(0, 8)}`;
+export const namedOrganisation = (org: { name: string; tenantId: string }): string | null =>
+  org.name === defaultOrganisationName(org.tenantId) ? null : org.name;
+
 const blankToNull = (v: unknown) => (v === '' || v === undefined ? null : v);
 export const grantRoleInput = z.object({
   userId: fields.id,
@@ -487,6 +496,23 @@ export async function grantRole(svc: Services, actor: Actor, input: unknown): Pr
         locationName: location?.name ?? null,
         programName: program?.name ?? null,
       },
+      at,
+    });
+    const organisation = await tx.organisation.findUniqueOrThrow({
+      where: { id: p.organisationId },
+      select: { name: true, tenantId: true },
+    });
+    const by = await tx.user.findUniqueOrThrow({ where: { id: p.userId }, select: { displayName: true } });
+    await enqueueNotification(tx, {
+      recipientId: target.id,
+      payload: {
+        kind: 'role_granted',
+        role: i.role,
+        byName: by.displayName,
+        organisationName: namedOrganisation(organisation) ?? '',
+        ...(scope ? { scope } : {}),
+      },
+      dedupeKey: `role_granted:${r.id}`,
       at,
     });
     return { roleAssignmentId: r.id, created: true };

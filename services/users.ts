@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { Prisma } from './db/client';
 import type { Services } from './context';
 import { forbidden } from './errors';
 import { parseInput } from './input';
-import { Prisma } from './db/client';
-import { reviewScopeFor } from './organisation';
+import { defaultOrganisationName, reviewScopeFor } from './organisation';
 
 /** The name of someone whose activity carried none (until the roster or Graph tells it). */
 export const UNKNOWN_NAME = 'Teams user';
@@ -58,22 +58,31 @@ export async function resolveUser(svc: Services, input: unknown, opts: { allowed
       directoryChecked: existing.directoryCheckedAt !== null,
     };
   }
-  const org = await svc.db.organisation.upsert({
-    where: { tenantId: p.tenantId },
-    create: {
-      tenantId: p.tenantId,
-      name: `Organisation ${p.tenantId.slice(0, 8)}`,
-      reviewScope: reviewScopeFor(p.tenantId, svc.settings.reviewTenantId),
-    },
-    update: {},
-  });
-  // Two first turns of the same user race (Teams sends installationUpdate and conversationUpdate together):
-  // the unique (tenant, aad id) decides, and the loser reads the winner's row. Prisma's upsert with an
-  // include is a read then an insert, not INSERT … ON CONFLICT, so the loser gets a unique violation
-  // (the fuzz test saw it as a 500 for a stranger's first turns).
+  // First turns race: Teams sends the install's conversationUpdate and the first message together,
+  // and a tenant's people open the app at once when it is rolled out. The unique key decides and the
+  // loser reads the winner's row: Prisma runs these upserts as read-then-insert, so the loser sees
+  // the unique violation (P2002).
+  const lostRace = (e: unknown) => e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002';
+  const org = await svc.db.organisation
+    .upsert({
+      where: { tenantId: p.tenantId },
+      create: {
+        tenantId: p.tenantId,
+        name: defaultOrganisationName(p.tenantId),
+        reviewScope: reviewScopeFor(p.tenantId, svc.settings.reviewTenantId),
+      },
+      update: {},
+    })
+    .catch(async (e: unknown) => {
+      if (!lostRace(e)) throw e;
+      return svc.db.organisation.findUniqueOrThrow({ where: { tenantId: p.tenantId } });
+    });
+  let lost = false;
+  const where = { tenantId_aadObjectId: { tenantId: p.tenantId, aadObjectId: p.aadObjectId } };
+  const include = { _count: { select: { roles: true } } } as const;
   const user = await svc.db.user
     .upsert({
-      where: { tenantId_aadObjectId: { tenantId: p.tenantId, aadObjectId: p.aadObjectId } },
+      where,
       create: {
         organisationId: org.id,
         tenantId: p.tenantId,
@@ -83,21 +92,20 @@ export async function resolveUser(svc: Services, input: unknown, opts: { allowed
         locale: p.locale ?? 'en-US',
       },
       update: {},
-      include: { _count: { select: { roles: true } } },
+      include,
     })
     .catch(async (e: unknown) => {
-      if (!(e instanceof Prisma.PrismaClientKnownRequestError && e.code === 'P2002')) throw e;
-      return svc.db.user.findUniqueOrThrow({
-        where: { tenantId_aadObjectId: { tenantId: p.tenantId, aadObjectId: p.aadObjectId } },
-        include: { _count: { select: { roles: true } } },
-      });
+      if (!lostRace(e)) throw e;
+      lost = true;
+      return svc.db.user.findUniqueOrThrow({ where, include });
     });
   return {
     id: user.id,
     organisationId: user.organisationId,
     displayName: user.displayName,
     locale: user.locale,
-    isNew: true,
+    // The winner's turn greets the newcomer; the loser's is an ordinary turn.
+    isNew: !lost,
     hasRoles: user._count.roles > 0,
     userPrincipalName: user.userPrincipalName,
     directoryChecked: user.directoryCheckedAt !== null,

@@ -1,5 +1,6 @@
 import { renderMessage, renderWelcome, t } from '../../cards';
 import type { ServiceError } from '../../services/errors';
+import { isLocalMode } from '../adapter';
 import { getWelcomeFacts } from '../../services/onboarding';
 import type { HandlerContext, Reply } from '../turn';
 import { errorReply } from './common';
@@ -10,7 +11,21 @@ import { errorReply } from './common';
  */
 export async function helpReply(ctx: HandlerContext): Promise<Reply> {
   const f = await getWelcomeFacts(ctx.deps.svc, { userId: ctx.user.id });
-  const noRole = f.roles.length === 0 ? { organisationSetUp: f.organisationSetUp, admins: f.admins, openRequests: f.openRequests } : null;
+  // A local trial (no app credentials) has neither Graph nor Entra roles: nobody could ever become the
+  // first admin, so the person trying it is told the one setting that makes them one.
+  const localTrial = f.roles.length === 0 && !f.organisationSetUp && isLocalMode(ctx.deps.config);
+  const me = localTrial
+    ? await ctx.deps.svc.db.user.findUnique({ where: { id: ctx.user.id }, select: { tenantId: true, aadObjectId: true } })
+    : null;
+  const noRole =
+    f.roles.length === 0
+      ? {
+          organisationSetUp: f.organisationSetUp,
+          admins: f.admins,
+          openRequests: f.openRequests,
+          bootstrapAdmin: me ? `${me.tenantId}:${me.aadObjectId}` : null,
+        }
+      : null;
   return {
     card: renderWelcome(
       {
@@ -35,6 +50,17 @@ export async function roleRequiredReply(ctx: HandlerContext, e: ServiceError): P
     return {
       card: renderMessage(
         { title: t(ctx.locale, 'error.title'), text: t(ctx.locale, 'error.forbidden.role_required.notSetUp'), tone: 'attention' },
+        ctx.locale,
+      ),
+    };
+  // Only the review organisation's admins grant REVIEWER: naming the partner's own admins would send
+  // the person to someone who can never give it.
+  const roles = e.details.params?.roles;
+  const reviewerOnly = Array.isArray(roles) && roles.length === 1 && roles[0] === 'REVIEWER';
+  if (reviewerOnly && ctx.deps.config.access.reviewTenantId && !f.isReviewOrganisation)
+    return {
+      card: renderMessage(
+        { title: t(ctx.locale, 'error.title'), text: t(ctx.locale, 'error.forbidden.role_required.reviewTeam'), tone: 'attention' },
         ctx.locale,
       ),
     };

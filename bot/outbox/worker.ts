@@ -230,11 +230,12 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
     }
     // Claim notices are updated in place later (updateClaimCards). Recorded apart from SENT: failing
     // to remember a card must never make a delivered message look unsent (it would be sent again).
-    if (activityId && payload.claimId) {
+    const claimId = 'claimId' in payload ? payload.claimId : undefined;
+    if (activityId && claimId) {
       try {
-        await recordClaimCard(db, { claimId: payload.claimId, conversationId, activityId, view: 'notice' });
+        await recordClaimCard(db, { claimId, conversationId, activityId, view: 'notice' });
       } catch (e) {
-        log.warn({ err: e, outboxId: row.id, claimId: payload.claimId }, 'could not record the posted claim card');
+        log.warn({ err: e, outboxId: row.id, claimId }, 'could not record the posted claim card');
       }
     }
   }

@@ -71,6 +71,13 @@ describe('bot: create and manage a claim in chat', () => {
     expect(textOf(c)).toMatch(/history/i);
   });
 
+  it('"claim" or "history" without a number (as picked from the command menu) shows the claims to pick from', async () => {
+    for (const text of ['claim', 'history', '기록']) {
+      const c = await say(ALEX, text);
+      expect(textOf(c)).toMatch(/Your co-op funds/);
+    }
+  });
+
   it('shows the create form with the funds the user may claim against, and keeps values on a validation error', async () => {
     const form = await say(ALEX, 'new claim');
     const allocations = choicesOf(form, 'fundAllocationId');

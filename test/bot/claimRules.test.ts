@@ -79,7 +79,10 @@ describe('bot: every claim rule said where the partner acts, in English and Kore
           'Must be within the usage period, Jul 1, 2026 – Dec 31, 2026.',
           'TV / radio needs the pre-approval ID Microsoft issued for it.',
         ],
-        ko: ['사용 기간(2026. 7. 1. – 2026. 12. 31.) 안이어야 합니다.', 'TV/라디오 활동에는 Microsoft가 발급한 사전 승인 ID가 필요합니다.'],
+        ko: [
+          '사용 기간(2026년 7월 1일 – 2026년 12월 31일) 안이어야 합니다.',
+          'TV/라디오 활동에는 Microsoft가 발급한 사전 승인 ID가 필요합니다.',
+        ],
       }[lang];
       expect([fieldError(bad, 'activityStart'), fieldError(bad, 'preApprovalId')]).toEqual(expected);
       expect(textOf(bad)).not.toContain('Please check this value');
@@ -110,7 +113,7 @@ describe('bot: every claim rule said where the partner acts, in English and Kore
         ],
         ko: [
           `이 인보이스는 이미 청구 ${rejected.number}(거부됨)에 있습니다. 인보이스는 한 번만 청구할 수 있습니다.`,
-          '2026. 8. 2.(선결제를 위해 활동 시작 30일 전)부터 활동 마지막 날인 2026. 9. 2.까지여야 합니다.',
+          '2026년 8월 2일(선결제를 위해 활동 시작 30일 전)부터 활동 마지막 날인 2026년 9월 2일까지여야 합니다.',
           '이 청구는 USD입니다. EUR 인보이스나 CSR은 추가할 수 없습니다(청구당 하나의 통화).',
         ],
       }[lang];
@@ -133,9 +136,10 @@ describe('bot: every claim rule said where the partner acts, in English and Kore
         completionDate: '2026-09-20',
       });
       expect(fieldError(bad, 'completionDate')).toBe(
-        { en: 'Must be a day of the activity, Sep 1, 2026 – Sep 2, 2026.', ko: '활동 기간(2026. 9. 1. – 2026. 9. 2.) 중 하루여야 합니다.' }[
-          lang
-        ],
+        {
+          en: 'Must be a day of the activity, Sep 1, 2026 – Sep 2, 2026.',
+          ko: '활동 기간(2026년 9월 1일 – 2026년 9월 2일) 중 하루여야 합니다.',
+        }[lang],
       );
     });
   });

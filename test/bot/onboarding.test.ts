@@ -56,7 +56,9 @@ describe('bot: first Global admin from Graph (Entra Global Administrator)', () =
   it("the tenant's Global Administrator is a Global admin on first contact; the welcome leads to admin", async () => {
     await h.post(botAddedActivity(dana, connector.url));
     const welcome = await lastCard(connector, dana, 1);
-    expect(textOf(welcome)).toMatch(/You are an admin of Organisation 7a1b2c3d/);
+    // Not named yet: "your organisation", never a tenant id prefix.
+    expect(textOf(welcome)).toContain('You are an admin of your organisation. Set it up in');
+    expect(textOf(welcome)).not.toMatch(/Organisation 7a1b2c3d/);
     expect(actions(welcome).map((a) => a.verb)).toContain('admin.open');
     const asked = graph.requests.filter((r) => r.path.includes('/directoryRoles'));
     expect(asked.map((r) => r.path)).toEqual([`/v1.0/directoryRoles(roleTemplateId='${GLOBAL_ADMINISTRATOR_ROLE_TEMPLATE_ID}')/members`]);
@@ -77,7 +79,7 @@ describe('bot: first Global admin from Graph (Entra Global Administrator)', () =
     const text = textOf(card);
     expect(text).toContain('You have no role in Co-op Claims yet');
     expect(text).toContain('Co-op Claims is where your company claims its Microsoft co-op funds');
-    expect(text).toContain('Dana Admin');
+    expect(text).toContain('Ask an admin of your organisation: Dana Admin.');
     expect(actions(card).map((a) => a.verb)).not.toContain('claim.new.form');
     expect(await h.world.db.roleAssignment.count({ where: { user: { aadObjectId: eli.aadObjectId } } })).toBe(0);
   });
@@ -104,6 +106,11 @@ describe('bot: first Global admin from Graph (Entra Global Administrator)', () =
     );
     expect(textOf(invokeCard(r.body))).toContain('Eli Staff is now Incentives user.');
     expect((await h.world.db.roleAssignment.findMany({ where: { userId: eliId } })).map((x) => x.role)).toEqual(['INCENTIVES_USER']);
+    // Eli is told in his own chat, with the way to start.
+    await connector.waitFor((s) => s.cardsIn(conv(eli)).some((c) => /You are now Incentives user/.test(textOf(c))), 10_000);
+    const told = connector.cardsIn(conv(eli)).find((c) => /You are now Incentives user/.test(textOf(c)))!;
+    expect(textOf(told)).toContain('Dana Admin gave you the role Incentives user.');
+    expect(actions(told).map((a) => a.title)).toEqual(['New claim', 'Overview']);
   });
 
   it("the people picker's Graph pick (an Entra object id) adds a directory colleague to the organisation with the role", async () => {
@@ -273,6 +280,8 @@ describe('bot: BOOTSTRAP_ADMINS without Graph; the organisation set up in chat',
     const text = textOf(await lastCard(connector, stranger, 1));
     expect(text).toContain('is not set up in Co-op Claims yet: nobody is an admin');
     expect(text).toContain('Global Administrator becomes its first admin by opening Co-op Claims');
+    // A local trial (no app credentials, no Graph) says the one setting that makes this person its first admin.
+    expect(text).toContain(`BOOTSTRAP_ADMINS=${stranger.tenantId}:${stranger.aadObjectId}`);
   });
 
   it('the admin names the organisation, adds a location and imports funds; a bad row is refused with its reason', async () => {
@@ -328,5 +337,39 @@ describe('bot: BOOTSTRAP_ADMINS without Graph; the organisation set up in chat',
     // The bot is fine afterwards.
     const r = await h.post(messageActivity(dana, connector.url, 'admin'));
     expect(r.status).toBeLessThan(300);
+  });
+
+  it('a partner admin typing "reviews" learns the review team does reviews, not to ask their own admins', async () => {
+    const before = connector.cardsIn(conv(dana)).length;
+    await h.post(messageActivity(dana, connector.url, 'reviews'));
+    const text = textOf(await lastCard(connector, dana, before + 1));
+    expect(text).toContain('Claims are reviewed by the review team, and only its reviewers see the review queue.');
+    expect(text).not.toContain('Ask an admin');
+  });
+
+  it("a newcomer's install and first message arriving together are both answered, never with an apology", async () => {
+    const newcomers: TeamsUser[] = Array.from({ length: 6 }, (_, n) => ({
+      aadObjectId: `e0000000-0000-4000-8000-0000000001${String(n).padStart(2, '0')}`,
+      name: `New Colleague ${n}`,
+      tenantId: FABRIKAM,
+    }));
+    const statuses = await Promise.all(
+      newcomers.flatMap((u) => [
+        h.post(botAddedActivity(u, connector.url)),
+        h.post(messageActivity(u, connector.url, 'help')),
+        h.post(messageActivity(u, connector.url, 'claims')),
+      ]),
+    );
+    expect(statuses.map((r) => r.status)).toEqual(statuses.map(() => 200));
+    for (const u of newcomers) {
+      await lastCard(connector, u, 2);
+      const seen = connector
+        .sent(conv(u))
+        .map((d) => JSON.stringify(d.activity))
+        .join('\n');
+      expect([u.name, seen]).not.toEqual([u.name, expect.stringMatching(/went wrong/)]);
+      expect(seen).toContain('You have no role in Co-op Claims yet');
+      expect(await h.world.db.user.count({ where: { aadObjectId: u.aadObjectId } })).toBe(1);
+    }
   });
 });

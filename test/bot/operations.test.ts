@@ -27,6 +27,27 @@ describe('operations: health and readiness over HTTP', () => {
   });
 });
 
+describe("operations: the manifest's website, privacy and terms links open", () => {
+  let h: BotHarness;
+  beforeAll(async () => {
+    h = await startBotHarness();
+  });
+  afterAll(() => h.close());
+
+  it('each developer URL of manifest/manifest.json is served by the bot as a readable page', async () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'manifest', 'manifest.json'), 'utf8')) as {
+      developer: { websiteUrl: string; privacyUrl: string; termsOfUseUrl: string };
+    };
+    const expected = { websiteUrl: /Co-op Claims for Teams/, privacyUrl: /What the app stores/, termsOfUseUrl: /terms of use/ };
+    for (const [field, words] of Object.entries(expected)) {
+      const url = manifest.developer[field as keyof typeof manifest.developer].replace('${{BOT_DOMAIN}}', 'x');
+      const r = await fetch(`${h.bot.url}${new URL(url).pathname}`);
+      expect([field, r.status, r.headers.get('content-type')]).toEqual([field, 200, 'text/plain; charset=utf-8']);
+      expect(await r.text()).toMatch(words);
+    }
+  });
+});
+
 describe('operations: local mode document links (no FILE_LINK_SECRET)', () => {
   let h: BotHarness;
   let otherDb: Db;

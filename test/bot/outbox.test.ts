@@ -46,7 +46,7 @@ afterEach(async () => {
 const render = (p: NotificationPayload, locale: string) => ({
   type: 'AdaptiveCard',
   version: '1.5',
-  body: [{ type: 'TextBlock', text: `${p.kind} ${p.number} (${locale})` }],
+  body: [{ type: 'TextBlock', text: `${p.kind} ${'number' in p ? p.number : ''} (${locale})` }],
 });
 
 function worker(config: Partial<Config['outbox']> = {}, tuning: Partial<OutboxTuning> = {}, autoStart = true): OutboxWorker {

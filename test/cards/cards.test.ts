@@ -111,7 +111,7 @@ describe('claim detail', () => {
     expect(all).toContain('작성 중');
     expect(all).toContain('고객 세미나 / 부트캠프');
     expect(titles(card)).toContain('제출');
-    expect(all).toContain('✗ 지표: Registered guests');
+    expect(all).toContain('✗ 지표: 등록 참석자 수');
   });
 
   test('only allowed actions appear', () => {
@@ -226,10 +226,10 @@ describe('forms keep what the user typed and show server-side errors', () => {
 describe('other cards', () => {
   test('welcome lists the commands, Korean aliases in Korean', () => {
     expect(texts(renderWelcome({ userName: 'Alex' }, 'en-US'))).toEqual(
-      expect.arrayContaining(['new claim', 'claims', 'claim <number>', 'history <number>', 'help']),
+      expect.arrayContaining(['new claim', 'claims', 'claim (number)', 'history (number)', 'help']),
     );
     const koCard = renderWelcome({ userName: '민준' }, 'ko-KR');
-    expect(texts(koCard)).toEqual(expect.arrayContaining(['새 청구', '청구', '청구 <번호>', '기록 <번호>', '도움말']));
+    expect(texts(koCard)).toEqual(expect.arrayContaining(['새 청구', '청구', '청구 (번호)', '기록 (번호)', '도움말']));
     expect(verbs(koCard)).toEqual(['claim.new.form', 'overview.open']);
   });
 

@@ -595,6 +595,19 @@ export function allCards(locale: string): Array<[string, AdaptiveCard]> {
     ],
     ...notifications.map((n, i) => [`notification ${n.kind} #${i}`, renderNotification(n, locale)] as [string, AdaptiveCard]),
     [
+      'notification role_granted',
+      renderNotification(
+        {
+          kind: 'role_granted',
+          role: 'INCENTIVES_USER',
+          byName: 'Megan Bowen',
+          organisationName: 'Contoso Partners',
+          scope: 'Contoso Seoul',
+        },
+        locale,
+      ),
+    ],
+    [
       'reviewQueue',
       renderReviewQueue(
         {

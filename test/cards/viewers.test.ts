@@ -5,6 +5,7 @@ import {
   renderClaimDetail,
   renderFilePrompt,
   renderFileReceived,
+  renderHistory,
   renderNotification,
   renderOverview,
   renderReviewQueue,
@@ -14,9 +15,11 @@ import {
   type OverviewView,
   type ReviewQueueView,
 } from '../../cards';
+import { catalogueText } from '../../cards/catalogueText';
+import { ACTIVITY_TYPES } from '../../services/catalogue/activityTypes';
 import { editingClaim, ids, KEY, reviewerClaim } from './fixtures';
 import { allCards, uploadRequestView } from './samples';
-import { actions, problems, texts } from './validate';
+import { actions, findInput, problems, texts } from './validate';
 
 /** What people saw wrong in the end-to-end review, as they would see it fixed. */
 const titles = (c: AdaptiveCard) => actions(c).map((a) => a.title);
@@ -55,7 +58,7 @@ describe('claim detail speaks to the person looking', () => {
     expect(joined(done)).not.toContain('You can submit');
     const ko = renderClaimDetail({ ...reviewerClaim(), checklist: fullChecklist }, 'ko-KR');
     expect(texts(ko)).toContain('완전성 확인');
-    expect(texts(ko)).toContain('다음 단계: 각 문서를 승인하거나 수정 필요로 표시한 뒤, 청구를 승인·거부하거나 정보를 요청하세요.');
+    expect(texts(ko)).toContain('다음 단계: 각 문서를 적합 또는 수정 필요로 표시한 뒤, 청구를 승인·거부하거나 정보를 요청하세요.');
   });
 
   test.each(['colleague', 'other'] as const)('a %s is not told to submit and sees no checklist', (viewerRole) => {
@@ -227,7 +230,7 @@ describe('upload request card', () => {
       expect.arrayContaining(['$12,500.50', 'CSP Indirect Reseller', 'Contoso Korea', 'CLM-2026-00042 · Spring cloud webinar series']),
     );
     const byDate = renderUploadRequest(uploadRequestView({ dueDate: '2026-12-16', dueAt: '2026-12-16T23:59:59.999Z' }), 'ko-KR');
-    expect(texts(byDate)).toContain('2026. 12. 16.');
+    expect(texts(byDate)).toContain('2026년 12월 16일');
   });
 
   test('without the optional claim details the card still reads well', () => {
@@ -456,7 +459,7 @@ describe('welcome', () => {
     const ko = renderWelcome({ userName: '이사야', isPartner: false }, 'ko-KR');
     expect(problems(ko)).toEqual([]);
     expect(joined(ko)).toContain('업로드를 선택한 뒤');
-    expect(joined(ko)).toContain('(claim <number>, help)');
+    expect(joined(ko)).toContain('(claim (number), help)');
   });
 
   test('a partner (the default) keeps New claim first', () => {
@@ -479,6 +482,125 @@ describe('no card draws yellow or light-green text on its own background', () =>
       };
       walk(card, false);
       expect([name, bad]).toEqual([name, []]);
+    }
+  });
+});
+
+describe('no date reads as a numbered list', () => {
+  // Teams renders TextBlock and fact values as markdown: a line starting "2027. 2. 14." became a
+  // list marker and the date vanished from a Korean claim card's deadline and activity dates.
+  test.each(['en-US', 'ko-KR'])('no text of any sample card in %s starts with "<digits>. "', (locale) => {
+    for (const [name, card] of allCards(locale)) {
+      const listLike = texts(card).filter((s) => s.split('\n').some((line) => /^\s*\d+\.\s/.test(line)));
+      expect([name, listLike]).toEqual([name, []]);
+    }
+  });
+
+  test('a Korean claim card shows its deadline and activity dates in words', () => {
+    const card = renderClaimDetail(editingClaim(), 'ko-KR');
+    expect(joined(card)).toMatch(/\d{4}년 \d{1,2}월 \d{1,2}일 – \d{4}년 \d{1,2}월 \d{1,2}일/);
+  });
+});
+
+describe('the activity catalogue reads in Korean', () => {
+  const claim = { id: ids.claim, number: 'CLM-2026-00042', name: 'X', version: 1, currency: 'USD' };
+
+  test('every metric name and proof guidance of the catalogue has its words in both tables', () => {
+    for (const at of ACTIVITY_TYPES) {
+      for (const text of [at.proofGuidance, ...at.requiredMetrics]) {
+        expect([at.code, catalogueText('en-US', text)]).toEqual([at.code, text]);
+        expect([at.code, text, /[가-힣]/.test(catalogueText('ko-KR', text))]).toEqual([at.code, text, true]);
+      }
+    }
+  });
+
+  test('a Korean partner picks "클릭률", reads what the proof must show, and the checklist names the metric in Korean', () => {
+    const metric = renderAddDocument({ kind: 'METRIC', claim, idempotencyKey: KEY, requiredMetrics: ['Click-through rate'] }, 'ko-KR');
+    // The value stays the catalogue's name: it is what the completeness rule matches.
+    expect(findInput(metric, 'name')).toMatchObject({ choices: [{ title: '클릭률', value: 'Click-through rate' }] });
+    const proof = renderAddDocument(
+      { kind: 'PROOF', claim, idempotencyKey: KEY, proofGuidance: 'Screenshot and landing-page URL' },
+      'ko-KR',
+    );
+    expect(joined(proof)).toContain('증빙에 보여야 할 내용: 스크린샷과 랜딩 페이지 URL');
+    const card = renderClaimDetail(
+      { ...editingClaim(), checklist: [{ rule: 'required_metric', ok: false, params: { name: 'Click-through rate' } }] },
+      'ko-KR',
+    );
+    expect(joined(card)).toContain('지표: 클릭률');
+    expect(joined(card)).not.toContain('Click-through rate');
+  });
+
+  test("the claim's history names a metric, and feedback on it, in Korean", () => {
+    const history = renderHistory(
+      {
+        claim: { id: ids.claim, number: 'CLM-2026-00042', name: 'X' },
+        nextCursor: null,
+        items: [
+          {
+            id: '2',
+            type: 'feedback_given',
+            summary: 'Feedback on metric',
+            actorName: 'Patti Fernandez',
+            actorKind: 'REVIEWER',
+            data: { text: '출처를 알려 주세요.', documentKind: 'METRIC', documentName: 'Click-through rate' },
+            statusBefore: null,
+            statusAfter: null,
+            at: '2026-12-01T10:00:00Z',
+          },
+          {
+            id: '1',
+            type: 'metric_added',
+            summary: 'Metric Click-through rate: 2.7%',
+            actorName: 'Alex Wilber',
+            actorKind: 'USER',
+            data: { name: 'Click-through rate', value: '2.7%' },
+            statusBefore: null,
+            statusAfter: null,
+            at: '2026-12-01T09:00:00Z',
+          },
+        ],
+      },
+      'ko-KR',
+    );
+    expect(joined(history)).toContain('클릭률: 2.7%');
+    expect(joined(history)).toContain('지표: 클릭률');
+    expect(joined(history)).not.toContain('Click-through rate');
+  });
+});
+
+describe('one button title, one meaning', () => {
+  // In Korean, a document's "Accept" and the claim's "Approve" were both "승인" on the reviewer's card.
+  test.each(['en-US', 'ko-KR'])('no sample card in %s has two buttons with the same title doing different things', (locale) => {
+    for (const [name, card] of allCards(locale)) {
+      const verbsByTitle = new Map<string, Set<string>>();
+      for (const a of actions(card)) {
+        if (!a.title) continue;
+        const what = a.verb ?? a.type;
+        verbsByTitle.set(a.title, (verbsByTitle.get(a.title) ?? new Set()).add(what));
+      }
+      const clashes = [...verbsByTitle].filter(([, v]) => v.size > 1).map(([title, v]) => `${title}: ${[...v].join(', ')}`);
+      expect([name, clashes]).toEqual([name, []]);
+    }
+  });
+});
+
+describe('a card says its title once', () => {
+  // The role form read "Give someone a role" then "Give a role" (in Korean "역할 부여" twice).
+  test.each(['en-US', 'ko-KR'])('no sample card in %s repeats its title as another heading', (locale) => {
+    for (const [name, card] of allCards(locale)) {
+      const blocks: string[] = [];
+      const walk = (n: unknown): void => {
+        if (Array.isArray(n)) return n.forEach(walk);
+        if (!n || typeof n !== 'object') return;
+        const o = n as Record<string, unknown>;
+        if (o.type === 'TextBlock' && typeof o.text === 'string') blocks.push(o.text);
+        if (o.type === 'ActionSet' || String(o.type).startsWith('Action.')) return;
+        Object.values(o).forEach(walk);
+      };
+      walk(card.body);
+      const title = blocks[0];
+      expect([name, blocks.filter((b) => b === title).length]).toEqual([name, 1]);
     }
   });
 });

@@ -244,3 +244,33 @@ describe('funds at a glance', () => {
     expect(problems(broken).join('\n')).toMatch(/valueFormat|allowed values/);
   });
 });
+
+describe('history names reasons as the claim card does', () => {
+  test("a dispute's argument is an argument, a partial approval's reason says why less was approved", () => {
+    const item = (type: string, reason: string, id: string) => ({
+      id,
+      type,
+      summary: type,
+      actorName: 'Patti Fernandez',
+      actorKind: 'REVIEWER' as const,
+      data: { reason, ...(type === 'approved' ? { amountMinor: 200000, currency: 'USD' } : {}) },
+      statusBefore: null,
+      statusAfter: null,
+      at: '2026-12-01T10:00:00Z',
+    });
+    const view = {
+      claim: historyView.claim,
+      nextCursor: null,
+      items: [
+        item('approved', 'Only two days had Microsoft content.', '3'),
+        item('disputed', 'Photo 1 shows the booth.', '2'),
+        item('rejected', 'The photos do not show the booth.', '1'),
+      ],
+    };
+    const en = joined(renderHistory(view, 'en-US'));
+    expect(en).toContain('Why less was approved: Only two days had Microsoft content.');
+    expect(en).toContain('Argument: Photo 1 shows the booth.');
+    expect(en).toContain('Reason: The photos do not show the booth.');
+    expect(joined(renderHistory(view, 'ko-KR'))).toContain('이의 내용: Photo 1 shows the booth.');
+  });
+});

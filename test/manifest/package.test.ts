@@ -14,6 +14,7 @@ import {
   type AppPackageConfig,
   type TeamsManifestJson,
 } from '../../manifest/package';
+import { parseCommand } from '../../bot/commands';
 import { encodePng } from '../../manifest/png';
 import { writeIcons } from '../../manifest/icons';
 
@@ -142,6 +143,35 @@ describe('manifest.json', () => {
       expect(list.commands.map((c) => c.title)).toEqual(BOT_COMMANDS);
       for (const command of list.commands) expect(command.description?.trim()).toBeTruthy();
     }
+  });
+
+  it('the examples in command descriptions (English and Korean) open a claim when typed', () => {
+    const examples = [
+      ...manifest.bots![0].commandLists!.flatMap((l) => l.commands.map((c) => c.description ?? '')),
+      ...Object.values(localization),
+    ].flatMap((d) => [...String(d).matchAll(/(?:claim|history|청구 열기|청구|기록) CLM-\S+/g)].map((m) => m[0]));
+    expect(examples.length).toBeGreaterThanOrEqual(8);
+    for (const e of examples) {
+      expect([e, parseCommand(e)]).toEqual([
+        e,
+        { name: expect.stringMatching(/^(claim|history)$/), number: expect.stringMatching(/^CLM-\d{4}-\d{5}$/) },
+      ]);
+    }
+  });
+
+  it('each command title, English or Korean, is a command the bot understands when picked from the menu', () => {
+    const expected = ['help', 'newClaim', 'overview', 'overview', 'overview', 'reviews'];
+    manifest.bots![0].commandLists!.forEach((list, l) =>
+      list.commands.forEach((c, i) => {
+        expect([c.title, parseCommand(c.title).name]).toEqual([c.title, expected[i]]);
+        const ko = localization[`bots[0].commandLists[${l}].commands[${i}].title`]!;
+        expect(ko).toMatch(HANGUL);
+        expect([ko, parseCommand(ko).name]).toEqual([ko, expected[i]]);
+        // With a number, "claim" and "history" open that claim.
+        if (i === 3 || i === 4)
+          expect(parseCommand(`${ko} CLM-2026-00042`)).toEqual({ name: i === 3 ? 'claim' : 'history', number: 'CLM-2026-00042' });
+      }),
+    );
   });
 
   it('fails validation when the bot id is missing or a command list is wrong', () => {

@@ -85,6 +85,16 @@ describe('preview', () => {
     expect(await w.db.fundAllocation.count({ where: { locationId } })).toBe(0);
   });
 
+  it('a row with a bad amount and an unknown PartnerID and program names all three at once', async () => {
+    const p = await preview(csv('9999998,NO_SUCH_PROGRAM,2027-01-01,2027-06-30,100.125,USD,2027-08-14'));
+    expect(p.refusals.map((r) => [r.row, r.column, r.code])).toEqual([
+      [2, 'earnedAmount', 'amount_decimals'],
+      [2, 'partnerId', 'unknown_partner_id'],
+      [2, 'program', 'unknown_program'],
+    ]);
+    expect(p.counts.refused).toBe(1);
+  });
+
   it('refuses a row that would lower an allocation below what claims hold, or change the currency claims use', async () => {
     await insertClaim(w, { status: 'SUBMITTED', amountMinor: 300_000 });
     await insertClaim(w, { status: 'APPROVED', amountMinor: 200_000, approvedMinor: 150_000 });
