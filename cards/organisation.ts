@@ -229,7 +229,7 @@ export function renderOrganisation(vm: OrganisationCardView, locale: string, opt
     }),
   );
   return expand(organisationTemplate, {
-    title: t(locale, 'org.title', { name: vm.name }),
+    title: vm.name ? t(locale, 'org.title', { name: vm.name }) : t(locale, 'org.title.unnamed'),
     subtitle: t(locale, vm.isReviewOrganisation ? 'org.subtitle.review' : 'org.subtitle'),
     hasNote: Boolean(vm.note),
     note: noteOf(vm.note),

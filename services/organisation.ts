@@ -165,7 +165,8 @@ export type LocationView = { id: string; partnerId: string; name: string; countr
 export type OrganisationEventView = { id: string; at: Date; actorName: string | null; type: string; data: Record<string, unknown> };
 export type OrganisationView = {
   id: string;
-  name: string;
+  /** null until an admin names it: the card then says so instead of showing a tenant id prefix. */
+  name: string | null;
   isReviewOrganisation: boolean;
   viewer: {
     isGlobalAdmin: boolean;
@@ -215,7 +216,7 @@ export async function getOrganisation(svc: Services, actor: Actor): Promise<Orga
   const globalAdmins = members.filter((m) => m.roles.some((r) => r.role === 'GLOBAL_ADMIN')).length;
   return {
     id: org.id,
-    name: org.name,
+    name: namedOrganisation(org),
     isReviewOrganisation: org.reviewScope === 'ALL',
     viewer: {
       isGlobalAdmin: isGlobalAdmin(p),

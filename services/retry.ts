@@ -7,13 +7,23 @@
 
 export type BackoffPolicy = { baseMs: number; maxMs: number };
 
-/** Retry-After is delta-seconds or an HTTP date (RFC 9110 §10.2.3); milliseconds from `now`, or undefined when absent or garbled. */
+/**
+ * The longest wait any server's Retry-After can impose. A garbled or hostile value (a year, 1e14 s) parked a
+ * notification beyond any use, or past the largest date PostgreSQL and JavaScript hold (the write failed).
+ */
+export const MAX_RETRY_AFTER_MS = 60 * 60_000;
+
+/**
+ * Retry-After is delta-seconds (digits only) or an HTTP date (RFC 9110 §10.2.3); milliseconds from `now`
+ * (at most MAX_RETRY_AFTER_MS), or undefined when absent or garbled ("0x10", "1e3", "-5" are not delta-seconds).
+ */
 export function parseRetryAfterMs(value: string | null | undefined, now = Date.now()): number | undefined {
   if (value == null || value.trim() === '') return undefined;
-  const secs = Number(value);
-  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  const v = value.trim();
+  if (/^\d+$/.test(v)) return Math.min(MAX_RETRY_AFTER_MS, Number(v) * 1000);
+  if (!/[a-z]/i.test(v)) return undefined; // a number, but not delta-seconds (an HTTP date has a weekday and month)
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.min(MAX_RETRY_AFTER_MS, Math.max(0, at - now));
 }
 
 /**

@@ -196,7 +196,7 @@ export const adminActions = {
 
   'admin.rename.form': action(z.object({}).passthrough(), async (ctx) => {
     const view = await getOrganisation(ctx.deps.svc, actor(ctx));
-    return { card: renderRenameForm({ name: view.name }, ctx.locale) };
+    return { card: renderRenameForm({ name: view.name ?? '' }, ctx.locale) };
   }),
 
   'admin.rename': action(formData, async (ctx, d) => {

@@ -10,6 +10,7 @@ import { makeTargetResolver, type DeliveryTarget, type ProactiveDirectory, type 
 import { postCard } from './connector';
 import { Pacer, TEAMS_CONVERSATION_LIMITS } from './pacing';
 import { decide, describeError } from './retryPolicy';
+import { backoffMs } from '../../services/retry';
 import { recordDelivery } from '../../services/telemetry';
 
 /**
@@ -296,20 +297,30 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
 
   /** Keeps up to batchSize rows in flight, so one slow conversation never holds up the rest. */
   async function loop(): Promise<void> {
+    // While the database is down, claiming fails every poll: one error line when it starts (and one a
+    // minute), one when it ends, and polls back off (services/retry.ts) instead of a stack every 500 ms.
+    let failures = 0;
+    let lastLoggedAt = 0;
     while (!stopped) {
       let claimed = 0;
       try {
         const rows = await claim(tuning.batchSize - inflightRows);
         claimed = rows.length;
         if (rows.length) void track(processBatch(rows));
+        if (failures > 0) log.warn({ failures }, 'outbox claims work again');
+        failures = 0;
       } catch (e) {
-        log.error({ err: e }, 'outbox claim failed');
+        failures++;
+        if (failures === 1 || Date.now() - lastLoggedAt > 60_000) {
+          lastLoggedAt = Date.now();
+          log.error({ err: describeError(e).message, failures }, 'outbox claim failed');
+        }
       }
       if (stopped) break;
       // Sleep while nothing is due or enough is in flight; settled() wakes the loop when half is done.
       if (claimed === 0 || inflightRows > tuning.batchSize / 2) {
         await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, config.pollMs);
+          const t = setTimeout(resolve, failures ? backoffMs(failures, { baseMs: config.pollMs, maxMs: 10_000 }) : config.pollMs);
           t.unref();
           wake = () => {
             clearTimeout(t);

@@ -967,6 +967,7 @@ export const en = {
   'role.scoped': '{role} ({scope})',
 
   'org.title': '{name}',
+  'org.title.unnamed': 'Your organisation (not named yet: Rename)',
   'org.unnamed': 'your organisation',
   'org.subtitle': 'Organisation settings',
   'org.subtitle.review': 'Review organisation settings',

@@ -940,6 +940,7 @@ export const ko: { readonly [K in StringKey]: string } = {
   'role.scoped': '{role} ({scope})',
 
   'org.title': '{name}',
+  'org.title.unnamed': '소속 조직 (이름 없음: 이름 바꾸기)',
   'org.unnamed': '소속 조직',
   'org.subtitle': '조직 설정',
   'org.subtitle.review': '검토 조직 설정',

@@ -6,7 +6,16 @@ export type Db = PrismaClient;
 /** A transaction client: what service commands write through. */
 export type Tx = Prisma.TransactionClient;
 
+/**
+ * How long opening a connection (or waiting for a free one) may take. pg's default is forever: a server
+ * that accepts TCP but never answers (stalled, a dropped network path) hung `npm start` with no word, and
+ * every turn behind it. The Bot Connector gives a turn 15 s.
+ */
+export const DB_CONNECT_TIMEOUT_MS = 15_000;
+
 export function createDb(databaseUrl: string): Db {
   // 20 connections: a turn holds one for its whole transaction, and 32 concurrent users queued on 10 (bench).
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl, max: 20 }) });
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString: databaseUrl, max: 20, connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS }),
+  });
 }

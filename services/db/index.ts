@@ -13,13 +13,17 @@ export type Database = { db: Db; url: string; embedded: boolean; close: () => Pr
  * pending migrations and the product's reference data (programs, activity catalogue), which every
  * deployment has whether or not it loads the demo. `close` disconnects and stops the embedded server.
  */
-export async function openDatabase(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<Database> {
+export async function openDatabase(
+  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  /** The embedded server died and could not be started again (services/db/embedded.ts). */
+  onEmbeddedLost?: (lastError: unknown) => void,
+): Promise<Database> {
   let url = config.databaseUrl;
   let stopServer: (() => Promise<void>) | undefined;
   if (!url) {
     const dir = path.join(config.dataDir, 'postgres');
     log.info({ dir }, 'starting embedded PostgreSQL');
-    const server = await startEmbeddedPostgres(dir);
+    const server = await startEmbeddedPostgres(dir, { onLost: onEmbeddedLost });
     url = server.url;
     stopServer = server.stop;
   }

@@ -2,6 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
+import { StartupError } from '../startupError';
+import { DB_CONNECT_TIMEOUT_MS } from './client';
 import { log } from '../log';
 import { projectRoot } from '../paths';
 
@@ -32,10 +34,29 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
  * serialise on the advisory lock; a migration changed after it was applied is refused.
  * Returns the names applied by this call.
  */
+/** host:port of a connection string, never its password. */
+function safeHost(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '5432'}`;
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
+
 export async function migrate(databaseUrl: string, dir = MIGRATIONS_DIR): Promise<string[]> {
   const migrations = readMigrations(dir);
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
+  const client = new Client({ connectionString: databaseUrl, connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS });
+  await client.connect().catch((e: unknown) => {
+    // pg says "Connection terminated due to connection timeout", with no code: name the server and the limit.
+    if (e instanceof Error && /timeout/i.test(e.message) && !(e as { code?: unknown }).code)
+      throw new StartupError(
+        `The database server at ${safeHost(databaseUrl)} accepted the connection but did not answer within ${DB_CONNECT_TIMEOUT_MS / 1000} s.`,
+        'Check that DATABASE_URL points at PostgreSQL (host, port, TLS) and that the server is not overloaded or paused; unset DATABASE_URL to use the embedded one.',
+        { cause: e },
+      );
+    throw e;
+  });
   const applied: string[] = [];
   try {
     await client.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK]);

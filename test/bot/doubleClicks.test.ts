@@ -101,4 +101,22 @@ describe('bot: double clicks', () => {
       'From Megan',
     ]);
   });
+
+  it("a newcomer's first activities arriving together (install, welcome, a message) are all answered, and make one user", async () => {
+    // Teams sends installationUpdate and conversationUpdate at the same moment; the loser of the race to
+    // create the user hit a unique violation and was answered 500.
+    for (let round = 0; round < 5; round++) {
+      const newcomer = { aadObjectId: crypto.randomUUID(), name: `Newcomer ${round}` };
+      const first = [
+        messageActivity(newcomer, connector.url, '', { type: 'installationUpdate', action: 'add' }),
+        messageActivity(newcomer, connector.url, '', { type: 'conversationUpdate', membersAdded: [{ id: '28:coop-claims-bot' }] }),
+        messageActivity(newcomer, connector.url, 'help'),
+        executeActivity(newcomer, connector.url, 'overview.open', {}),
+      ];
+      const answers = await Promise.all(first.map((a) => h.post(a)));
+      expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+      expect(JSON.stringify(answers[3]!.body)).not.toMatch(/went wrong/i);
+      expect(await h.world.db.user.count({ where: { aadObjectId: newcomer.aadObjectId } })).toBe(1);
+    }
+  });
 });

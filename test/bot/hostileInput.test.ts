@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
 import { ACTIONS } from '../../bot/handlers';
 import { ALEX, ISAIAH, MEGAN, PATTI, executeActivity, messageActivity, type TeamsUser } from '../helpers/activities';
 import { startBotHarness, type BotHarness } from '../helpers/botHarness';
@@ -35,10 +36,10 @@ describe('bot: hostile and malformed input', () => {
     await connector.close();
   });
 
-  async function raw(body: string, contentType?: string) {
+  async function raw(body: string | Buffer, contentType?: string, headers: Record<string, string> = {}) {
     const res = await fetch(`${h.bot.url}/api/messages`, {
       method: 'POST',
-      headers: contentType ? { 'content-type': contentType } : {},
+      headers: { ...(contentType ? { 'content-type': contentType } : {}), ...headers },
       body,
     });
     return { status: res.status, text: await res.text() };
@@ -72,6 +73,24 @@ describe('bot: hostile and malformed input', () => {
       const r = await send();
       expect(r.status).toBe(400);
       expect(r.text).toBe(JSON.stringify({ error: { code: 'BadRequest', message: 'The request is not a valid Bot Framework activity.' } }));
+    });
+
+    it('a compressed body is refused with 415 and a body over 1 MB with 413, and the bot stays up', async () => {
+      // restify's body reader crashed the process on `Content-Encoding: gzip` with a body that was not gzip.
+      const activity = JSON.stringify(base());
+      for (const coding of ['gzip', 'deflate', 'br']) {
+        const r = await raw(activity, 'application/json', { 'content-encoding': coding });
+        expect(r.status).toBe(415);
+        expect(JSON.parse(r.text)).toEqual({ error: { code: 'UnsupportedMediaType', message: expect.any(String) } });
+      }
+      // Real gzip is refused too: nothing is decompressed, so no gzip bomb.
+      expect((await raw(zlib.gzipSync(activity), 'application/json', { 'content-encoding': 'gzip' })).status).toBe(415);
+      const big = await raw(JSON.stringify({ ...base(), text: 'x'.repeat(1024 * 1024) }), 'application/json');
+      expect(big.status).toBe(413);
+      expect(big.text).not.toMatch(INTERNAL);
+      expect((await fetch(`${h.bot.url}/healthz`)).status).toBe(200);
+      // A byte order mark before the JSON is accepted.
+      expect((await raw(`\uFEFF${activity}`, 'application/json')).status).toBe(200);
     });
 
     it('a malformed invoke gets an error invoke response (400, application/vnd.microsoft.error)', async () => {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { botAddedActivity, executeActivity, fileActivity, messageActivity, searchActivity, type TeamsUser } from '../helpers/activities';
 import { startBotHarness, type BotHarness } from '../helpers/botHarness';
-import { action, actions, choicesOf, invokeCard, textOf } from '../helpers/cardQuery';
+import { action, actions, choicesOf, findInput, invokeCard, textOf } from '../helpers/cardQuery';
 import { GraphCallFailed } from '../../services/graph';
 import { GLOBAL_ADMINISTRATOR_ROLE_TEMPLATE_ID } from '../../services/onboarding';
 import { startConnectorStub, type ConnectorStub } from '../stubs/connector';
@@ -71,6 +71,14 @@ describe('bot: first Global admin from Graph (Entra Global Administrator)', () =
     await h.post(messageActivity(dana, connector.url, 'help'));
     await lastCard(connector, dana, 2);
     expect(graph.requests.filter((r) => r.path.includes('/directoryRoles'))).toHaveLength(1);
+
+    // Her organisation card says it has no name yet (not a tenant id prefix), and the rename form starts empty.
+    const org = invokeCard((await h.post(executeActivity(dana, connector.url, 'admin.open', {}))).body);
+    expect(textOf(org)).toContain('Your organisation (not named yet: Rename)');
+    expect(textOf(org)).not.toMatch(/Organisation 7a1b2c3d/);
+    const rename = invokeCard((await h.post(executeActivity(dana, connector.url, 'admin.rename.form', {}))).body);
+    expect(findInput(rename, 'name')).toMatchObject({ id: 'name' });
+    expect((findInput(rename, 'name') as { value?: string }).value ?? '').toBe('');
   });
 
   it('someone who is not a Global Administrator gets no role, and a welcome that names the admin to ask', async () => {

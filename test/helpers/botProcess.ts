@@ -30,6 +30,25 @@ export type BotProcess = {
   kill: (signal: NodeJS.Signals) => void;
 };
 
+/**
+ * Starts the bot in its own process group and kills the whole group (bot, initdb, PostgreSQL) with
+ * SIGKILL as soon as `when` holds for its log: what a container stop or an OOM kill of the cgroup does.
+ */
+export async function killGroupWhen(
+  env: Record<string, string>,
+  when: (logs: LogLine[]) => boolean,
+  timeoutMs = 60_000,
+): Promise<LogLine[]> {
+  const { child, logs } = launch(env, true);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  for (const until = Date.now() + timeoutMs; !when(logs); await new Promise((r) => setTimeout(r, 10))) {
+    if (Date.now() > until || child.exitCode !== null) break;
+  }
+  process.kill(-child.pid!, 'SIGKILL');
+  await exited;
+  return logs;
+}
+
 /** A folder PostgreSQL (as user postgres under root) can use, for a bot's DATA_DIR. */
 export function tempDataDir(prefix = 'coop-proc-'): string {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -37,7 +56,8 @@ export function tempDataDir(prefix = 'coop-proc-'): string {
   return path.join(base, 'data');
 }
 
-function launch(env: Record<string, string>): { child: ChildProcess; logs: LogLine[]; stderr: () => string } {
+/** `detached`: the bot leads its own process group, so a test can kill it with its children (a container stop). */
+function launch(env: Record<string, string>, detached = false): { child: ChildProcess; logs: LogLine[]; stderr: () => string } {
   const childEnv: NodeJS.ProcessEnv = { ...process.env };
   delete childEnv.DATABASE_URL; // the embedded default, unless the test names a database
   delete childEnv.NODE_ENV;
@@ -45,6 +65,7 @@ function launch(env: Record<string, string>): { child: ChildProcess; logs: LogLi
     cwd: projectRoot,
     env: { ...childEnv, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SCHEDULER_INTERVAL_SECONDS: '3600', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached,
   });
   const logs: LogLine[] = [];
   let err = '';

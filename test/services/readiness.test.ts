@@ -1,3 +1,4 @@
+import net from 'node:net';
 import crypto from 'node:crypto';
 import { createDb } from '../../services/db/client';
 import { readinessCheck } from '../../services/readiness';
@@ -71,6 +72,22 @@ describe('readiness (GET /readyz)', () => {
       expect(r).toMatchObject({ ready: false, database: 'down' });
     } finally {
       await unreachable.$disconnect();
+    }
+  });
+
+  it('is not ready, within its time limit, when the database accepts connections but never answers', async () => {
+    // A stalled server (SIGSTOP, a network drop without a reset): /readyz hung until the probe gave up.
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const stalled = createDb(`postgresql://x:y@127.0.0.1:${(silent.address() as net.AddressInfo).port}/none`);
+    try {
+      const r = await readinessCheck({ db: stalled, clock, outboxStuckAfterSeconds: 300, timeoutMs: 300 })();
+      expect(r).toMatchObject({ ready: false, database: 'down', pendingMigrations: null });
+    } finally {
+      for (const socket of sockets) socket.destroy(); // the pending connect fails now, not after its own timeout
+      await stalled.$disconnect().catch(() => undefined);
+      silent.close();
     }
   });
 
