@@ -116,18 +116,7 @@ export async function invoicesSharingNumbers(
 ): Promise<InvoiceOnRecord[]> {
   const keys = [...new Set(numbers.map(invoiceNumberKey).filter(Boolean))];
   if (keys.length === 0) return [];
-  const rows = await db.$queryRaw<
-    Array<{
-      documentId: string;
-      claimId: string;
-      claimNumber: string;
-      claimStatus: ClaimStatus;
-      submittedAt: Date | null;
-      createdAt: Date;
-      vendor: string | null;
-      invoiceNumber: string | null;
-    }>
-  >`
+  const rows = await db.$queryRaw<InvoiceRecordRow[]>`
     SELECT d.id AS "documentId", c.id AS "claimId", c.number AS "claimNumber", c.status::text AS "claimStatus",
            c."submittedAt", d."createdAt", d.fields->>'vendor' AS vendor, d.fields->>'invoiceNumber' AS "invoiceNumber"
     FROM "Document" d
@@ -139,8 +128,8 @@ export async function invoicesSharingNumbers(
   return rows.map(toInvoiceOnRecord);
 }
 
-/** An invoice row as the duplicate rule sees it (also from services/claimFacts.ts). */
-export function toInvoiceOnRecord(r: {
+/** An invoice of the organisation and period as SQL returns it (here and in services/claimFacts.ts). */
+export type InvoiceRecordRow = {
   documentId: string;
   claimId: string;
   claimNumber: string;
@@ -149,7 +138,10 @@ export function toInvoiceOnRecord(r: {
   createdAt: Date;
   vendor: string | null;
   invoiceNumber: string | null;
-}): InvoiceOnRecord {
+};
+
+/** An invoice row as the duplicate rule sees it (also from services/claimFacts.ts). */
+export function toInvoiceOnRecord(r: InvoiceRecordRow): InvoiceOnRecord {
   return {
     documentId: r.documentId,
     claimId: r.claimId,
