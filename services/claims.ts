@@ -244,10 +244,9 @@ export async function updateClaim(svc: Services, actor: Actor, input: unknown): 
     const same = (a: unknown, b: unknown) => (a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b);
     const changed = (Object.keys(next) as Array<keyof typeof next>).filter((k) => !same(next[k], claim[k]));
     if (changed.length === 0) return { claimId: claim.id, version: claim.version, status: claim.status, changed: [] };
-    const [alloc, at] = await Promise.all([
-      tx.fundAllocation.findUniqueOrThrow({ where: { id: claim.fundAllocationId }, include: { program: true } }),
-      tx.activityType.findUniqueOrThrow({ where: { id: claim.activityTypeId } }),
-    ]);
+    // One after the other: a transaction is one connection, and pg queues overlapping queries (deprecated in pg 9).
+    const alloc = await tx.fundAllocation.findUniqueOrThrow({ where: { id: claim.fundAllocationId }, include: { program: true } });
+    const at = await tx.activityType.findUniqueOrThrow({ where: { id: claim.activityTypeId } });
     const issues = fieldIssues(next, alloc, alloc.program, at);
     if (issues.length) throw invalid(issues);
     const data = Object.fromEntries(changed.map((k) => [k, next[k]]));

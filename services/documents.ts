@@ -306,10 +306,9 @@ export async function documentIssues(
       params: w,
     });
   }
-  const [at, alloc] = await Promise.all([
-    tx.activityType.findUniqueOrThrow({ where: { id: claim.activityTypeId } }),
-    tx.fundAllocation.findUniqueOrThrow({ where: { id: claim.fundAllocationId }, select: { period: true } }),
-  ]);
+  // One after the other: a transaction is one connection, and pg queues overlapping queries (deprecated in pg 9).
+  const at = await tx.activityType.findUniqueOrThrow({ where: { id: claim.activityTypeId } });
+  const alloc = await tx.fundAllocation.findUniqueOrThrow({ where: { id: claim.fundAllocationId }, select: { period: true } });
   for (const fact of parseActivityRules(at.rules).invoiceFacts) {
     if (!str(f[fact]).trim())
       issues.push({

@@ -214,13 +214,15 @@ export async function claimParticipants(tx: Tx, claimId: string): Promise<string
  */
 export async function claimAudience(tx: Tx, claimId: string): Promise<Array<{ id: string; audience: Audience }>> {
   const ids = await claimParticipants(tx, claimId);
-  const [claim, users] = await Promise.all([
-    tx.claim.findUniqueOrThrow({ where: { id: claimId }, select: { organisationId: true, locationId: true, programId: true } }),
-    tx.user.findMany({
-      where: { id: { in: ids } },
-      select: { id: true, organisationId: true, roles: { select: { role: true, locationId: true, programId: true } } },
-    }),
-  ]);
+  // One after the other: a transaction is one connection, and pg queues overlapping queries (deprecated in pg 9).
+  const claim = await tx.claim.findUniqueOrThrow({
+    where: { id: claimId },
+    select: { organisationId: true, locationId: true, programId: true },
+  });
+  const users = await tx.user.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, organisationId: true, roles: { select: { role: true, locationId: true, programId: true } } },
+  });
   const scope = { locationId: claim.locationId, programId: claim.programId };
   const byId = new Map(users.map((u) => [u.id, u]));
   return ids.map((id) => {

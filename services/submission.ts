@@ -182,27 +182,27 @@ export function completenessRules(i: CompletenessInput): ChecklistItem[] {
 /** Gathers what `completenessRules` needs for a stored claim. */
 export async function loadCompletenessInput(db: Db | Tx, claim: Claim, now: Date): Promise<CompletenessInput> {
   const activityType = await db.activityType.findUniqueOrThrow({ where: { id: claim.activityTypeId } });
-  const [documents, allocation, remaining, used] = await Promise.all([
-    db.document.findMany({
-      where: { claimId: claim.id, removedAt: null },
-      select: { id: true, kind: true, details: true, fields: true, reviewState: true, createdAt: true },
-    }),
-    db.fundAllocation.findUniqueOrThrow({
-      where: { id: claim.fundAllocationId },
-      include: { program: { select: { code: true, name: true } } },
-    }),
-    remainingMinor(db, claim.fundAllocationId, claim.id),
-    db.claim.groupBy({
-      by: ['status'],
-      where: {
-        fundAllocationId: claim.fundAllocationId,
-        activityType: { code: activityType.code },
-        status: { in: [...COUNTS_AS_CLAIMED] },
-        id: { not: claim.id },
-      },
-      _sum: { amountMinor: true, approvedMinor: true },
-    }),
-  ]);
+  // One after the other: submit runs this inside its transaction (one connection), where pg would
+  // queue overlapping queries anyway (and deprecates doing so in pg 9).
+  const documents = await db.document.findMany({
+    where: { claimId: claim.id, removedAt: null },
+    select: { id: true, kind: true, details: true, fields: true, reviewState: true, createdAt: true },
+  });
+  const allocation = await db.fundAllocation.findUniqueOrThrow({
+    where: { id: claim.fundAllocationId },
+    include: { program: { select: { code: true, name: true } } },
+  });
+  const remaining = await remainingMinor(db, claim.fundAllocationId, claim.id);
+  const used = await db.claim.groupBy({
+    by: ['status'],
+    where: {
+      fundAllocationId: claim.fundAllocationId,
+      activityType: { code: activityType.code },
+      status: { in: [...COUNTS_AS_CLAIMED] },
+      id: { not: claim.id },
+    },
+    _sum: { amountMinor: true, approvedMinor: true },
+  });
   const activityUsedMinor = used.reduce((s, g) => s + ((g.status === 'APPROVED' ? g._sum.approvedMinor : g._sum.amountMinor) ?? 0), 0);
   const invoiceNumbers = documents.filter((d) => d.kind === 'INVOICE').map(invoiceNumberOf);
   const invoicesOnRecord = await invoicesSharingNumbers(
