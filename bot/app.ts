@@ -246,6 +246,23 @@ export class CoopBot extends TeamsActivityHandler {
   }
 }
 
+const stopLog = log.child({ mod: 'stop' });
+const SLOW_STOP_STEP_MS = 5_000;
+
+/** A stop waits for work in flight; a step that takes long is said in the log, so an operator sees what a stop waits for. */
+async function watchedStep(step: string, run: () => Promise<void>): Promise<void> {
+  const started = Date.now();
+  const slow = setTimeout(() => stopLog.warn({ step }, 'stopping: still waiting'), SLOW_STOP_STEP_MS);
+  slow.unref();
+  try {
+    await run();
+  } finally {
+    clearTimeout(slow);
+    const ms = Date.now() - started;
+    if (ms >= SLOW_STOP_STEP_MS) stopLog.warn({ step, ms }, 'stopping: step done');
+  }
+}
+
 export type RunningBot = { url: string; port: number; adapter: CloudAdapter; deps: BotDeps; close: () => Promise<void> };
 
 /** Wires configuration, services, adapter, HTTP server and background work (outbox, scheduler). */
@@ -306,11 +323,11 @@ export async function startBot(opts: { config: Config; db: Db; clock?: Clock; gr
     adapter,
     deps,
     close: async () => {
-      await http.close();
-      await background.stop();
-      await cardPacer.stop();
+      await watchedStep('turns in flight', () => http.close());
+      await watchedStep('outbox and scheduler', () => background.stop());
+      await watchedStep('card updates', () => cardPacer.stop());
       stopObserving();
-      await flushTelemetry();
+      await watchedStep('telemetry', () => flushTelemetry());
     },
   };
 }

@@ -33,6 +33,8 @@ const restify = loadRestify();
 export type RunningServer = { url: string; port: number; close: () => Promise<void> };
 
 const httpLog = log.child({ mod: 'http' });
+/** How long a stop waits for turns in flight (Azure App Service allows a stopping container about 30 s). */
+export const CLOSE_GRACE_MS = 20_000;
 
 /** Fixed answers: nothing from the request or from an exception is ever echoed to the caller. */
 const UNAUTHORIZED = { error: { code: 'Unauthorized', message: 'Authentication is required.' } };
@@ -276,11 +278,24 @@ export async function startHttpServer(opts: {
     port,
     url: `http://127.0.0.1:${port}`,
     close: async () => {
+      let forced: NodeJS.Timeout | undefined;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
+        // A turn stuck on something outside us must not keep the process from stopping (the platform
+        // kills it a little later anyway): after the grace its connection is cut, and the log says so.
+        forced = setTimeout(() => {
+          httpLog.warn(
+            { inFlight, graceMs: CLOSE_GRACE_MS },
+            'stopping: turns still running after the grace; their connections are closed',
+          );
+          server.server.closeAllConnections();
+          resolve();
+        }, CLOSE_GRACE_MS);
+        forced.unref();
         if (inFlight === 0) return;
         draining = resolve;
       });
+      clearTimeout(forced);
     },
   };
 }

