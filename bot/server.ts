@@ -33,6 +33,9 @@ const restify = loadRestify();
 export type RunningServer = { url: string; port: number; close: () => Promise<void> };
 
 const httpLog = log.child({ mod: 'http' });
+const fixedMessage = (status: number) =>
+  status === 404 ? 'Nothing is here.' : status === 405 ? 'This method is not allowed here.' : 'The request was not accepted.';
+
 /** How long a stop waits for turns in flight (Azure App Service allows a stopping container about 30 s). */
 export const CLOSE_GRACE_MS = 20_000;
 
@@ -170,6 +173,15 @@ export async function startHttpServer(opts: {
   routes?: (server: Restify.Server) => void;
 }): Promise<RunningServer> {
   const server = restify.createServer({ name: 'coop-claims' });
+  // restify's own errors (no route, wrong method) echo the request's path and method in their
+  // message: answer with a fixed body per status instead, like every other refusal here.
+  server.on('restifyError', (_req: unknown, _res: unknown, err: { statusCode?: number; toJSON?: () => unknown }, done: () => void) => {
+    const status = err.statusCode ?? 500;
+    err.toJSON = () => ({
+      error: { code: status === 404 ? 'NotFound' : status === 405 ? 'MethodNotAllowed' : 'BadRequest', message: fixedMessage(status) },
+    });
+    return done();
+  });
   // No body plugin: answerActivity reads the bytes itself (readBody) and refuses with 400/413/415, never crashes.
   const authenticated = !isLocalMode(opts.config);
   let inFlight = 0;

@@ -34,6 +34,18 @@ describe("operations: the manifest's website, privacy and terms links open", () 
   });
   afterAll(() => h.close());
 
+  it('an unknown address or method gets a fixed answer that does not echo what was asked', async () => {
+    const probe = '/nope/%3Cscript%3Ealert(1)%3C%2Fscript%3E';
+    const notFound = await fetch(`${h.bot.url}${probe}`);
+    expect(notFound.status).toBe(404);
+    const body = await notFound.text();
+    expect(JSON.parse(body)).toEqual({ error: { code: 'NotFound', message: 'Nothing is here.' } });
+    expect(body).not.toMatch(/script|nope/i);
+    const wrongMethod = await fetch(`${h.bot.url}/healthz`, { method: 'DELETE' });
+    expect(wrongMethod.status).toBe(405);
+    expect(await wrongMethod.json()).toEqual({ error: { code: 'MethodNotAllowed', message: 'This method is not allowed here.' } });
+  });
+
   it('each developer URL of manifest/manifest.json is served by the bot as a readable page', async () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'manifest', 'manifest.json'), 'utf8')) as {
       developer: { websiteUrl: string; privacyUrl: string; termsOfUseUrl: string };
