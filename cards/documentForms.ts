@@ -5,6 +5,8 @@ import { formatMoment, formatMoney } from './format';
 import { renderNotice } from './notice';
 import { t, tDyn } from './strings';
 import type { AdaptiveCard, ClaimRef, DocumentKind, Moment, RenderOptions } from './types';
+// The catalogue's proof items (a constant, no I/O): the form offers them in that order.
+import { PROOF_ITEMS } from '../services/catalogue/rules';
 
 /**
  * 4. Adding a document of one kind. Input ids match services/documents.ts: `details` is the
@@ -62,17 +64,6 @@ export function documentFormNeeds(
   };
 }
 
-/** Proof items in the order the form offers them (services/catalogue/rules.ts PROOF_ITEMS). */
-export const PROOF_ITEM_CHOICES = [
-  'FINAL_PIECE',
-  'SCREENSHOT',
-  'LANDING_PAGE_URL',
-  'DISTRIBUTION_PROOF',
-  'ATTENDEE_LIST',
-  'AGENDA',
-  'PHOTO',
-  'OTHER',
-] as const;
 /** The CSR form shows this many lines at most (services/documents.ts CSR_MAX_LINES). */
 export const CSR_FORM_MAX_LINES = 10;
 const CSR_LINE_FIELDS = ['item', 'quantity', 'unitCost', 'total'] as const;
@@ -224,7 +215,7 @@ export function renderAddDocument(vm: AddDocumentView, locale: string): Adaptive
           errorMessage: t(locale, 'doc.items.error'),
           multiSelect: true,
           style: 'expanded',
-          choices: PROOF_ITEM_CHOICES.map((item) => ({ title: t(locale, `proofItem.${item}`), value: item })),
+          choices: PROOF_ITEMS.map((item) => ({ title: t(locale, `proofItem.${item}`), value: item })),
           help: vm.requiredProofItems?.length
             ? t(locale, 'doc.items.help', {
                 items: vm.requiredProofItems.map((i) => tDyn(locale, `proofItem.${i}`, 'proofItem.OTHER')).join(', '),
