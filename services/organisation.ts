@@ -232,21 +232,7 @@ export async function getOrganisation(svc: Services, actor: Actor): Promise<Orga
       active: l.active,
       manageable: canManageLocation(p, l.id),
     })),
-    members: members.map((m) => ({
-      userId: m.id,
-      displayName: m.displayName,
-      email: m.email,
-      isMe: m.id === p.userId,
-      roles: m.roles.map((r) => ({
-        id: r.id,
-        role: r.role,
-        locationId: r.locationId,
-        locationName: r.location?.name ?? null,
-        programId: r.programId,
-        programName: r.program?.name ?? null,
-        revocable: roleChangeRefusal(p, r.role, r) === null && !(r.role === 'GLOBAL_ADMIN' && globalAdmins <= 1),
-      })),
-    })),
+    members: members.map((m) => memberView(p, m, globalAdmins)),
     withoutRole: withoutRole.map((u) => ({ userId: u.id, displayName: u.displayName, email: u.email })),
     programs,
     recentChanges: events.map((e) => ({
@@ -270,12 +256,31 @@ export async function getMember(svc: Services, actor: Actor, userId: unknown): P
   });
   if (!u || u.organisationId !== p.organisationId) throw notFound('user', id);
   const globalAdmins = await svc.db.roleAssignment.count({ where: { role: 'GLOBAL_ADMIN', user: { organisationId: p.organisationId } } });
+  return memberView(p, u, globalAdmins);
+}
+
+type MemberRow = {
+  id: string;
+  displayName: string;
+  email: string | null;
+  roles: Array<{
+    id: string;
+    role: Role;
+    locationId: string | null;
+    programId: string | null;
+    location: { name: string } | null;
+    program: { name: string } | null;
+  }>;
+};
+
+/** A member as the admin sees them: each grant says whether this admin may revoke it (never the last Global admin). */
+function memberView(p: Principal, m: MemberRow, globalAdmins: number): MemberView {
   return {
-    userId: u.id,
-    displayName: u.displayName,
-    email: u.email,
-    isMe: u.id === p.userId,
-    roles: u.roles.map((r) => ({
+    userId: m.id,
+    displayName: m.displayName,
+    email: m.email,
+    isMe: m.id === p.userId,
+    roles: m.roles.map((r) => ({
       id: r.id,
       role: r.role,
       locationId: r.locationId,
