@@ -1,4 +1,5 @@
 import documentsJson from './templates/claimDocuments.json';
+import { backToClaim } from './form';
 import documentRowJson from './templates/documentRow.json';
 import { execute, type ExecuteSpec } from './actions';
 import { noteView, type ClaimAction, type ClaimDocumentView, type Note } from './claimDetail';
@@ -47,7 +48,7 @@ function render(vm: ClaimDocumentsView, locale: string, opts: RenderOptions, com
   const actions: ExecuteSpec[] = [];
   if (page > 1) actions.push(execute(t(locale, 'docs.previous'), 'claim.documents', to(page - 1)));
   if (page < pages) actions.push(execute(t(locale, 'docs.next'), 'claim.documents', to(page + 1)));
-  actions.push(execute(t(locale, 'common.backToClaim'), 'claim.open', { claimId: vm.claim.id }));
+  actions.push(backToClaim(locale, vm.claim.id));
   const note = noteView(vm.note, locale);
   return expand(template, {
     number: vm.claim.number,

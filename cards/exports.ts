@@ -1,4 +1,5 @@
 import exportTemplate from './templates/exportReady.json';
+import { backToClaim } from './form';
 import { execute } from './actions';
 import { formatMoment } from './format';
 import { expand } from './render';
@@ -24,7 +25,7 @@ export function renderExportReady(vm: ExportReadyView, locale: string, opts: Ren
       text: t(locale, 'export.text'),
       expires,
       download: { title: t(locale, 'export.download'), url: vm.url },
-      actions: [execute(t(locale, 'common.backToClaim'), 'claim.open', { claimId: vm.claim.id })],
+      actions: [backToClaim(locale, vm.claim.id)],
     });
   }
   return expand(exportTemplate, {

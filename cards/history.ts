@@ -1,4 +1,5 @@
 import historyTemplate from './templates/history.json';
+import { backToClaim } from './form';
 import { execute, type ExecuteSpec } from './actions';
 import { catalogueText } from './catalogueText';
 import { documentRefLabel } from './documentSummary';
@@ -94,7 +95,7 @@ function detailOf(type: string, data: unknown, locale: string): string {
 export function renderHistory(vm: HistoryView, locale: string, opts: RenderOptions = {}): AdaptiveCard {
   const actions: ExecuteSpec[] = [];
   if (vm.nextCursor) actions.push(execute(t(locale, 'history.older'), 'claim.history', { claimId: vm.claim.id, before: vm.nextCursor }));
-  actions.push(execute(t(locale, 'common.backToClaim'), 'claim.open', { claimId: vm.claim.id }));
+  actions.push(backToClaim(locale, vm.claim.id));
   return expand(historyTemplate, {
     title: t(locale, 'history.title'),
     subtitle: t(locale, 'common.claimRef', { number: vm.claim.number, name: vm.claim.name }),

@@ -1,5 +1,5 @@
 import { actionKey, execute } from './actions';
-import { renderForm, type FormState } from './form';
+import { backToClaim, renderForm, type FormState } from './form';
 import { t } from './strings';
 import type { AdaptiveCard, ClaimRef } from './types';
 
@@ -44,7 +44,7 @@ export function renderAssignReview(vm: AssignReviewView, locale: string): Adapti
           { claimId: vm.claim.id, idempotencyKey: actionKey(vm.idempotencyKey, 'review.assign') },
           { style: 'positive', inputs: 'auto' },
         ),
-        execute(t(locale, 'common.backToClaim'), 'claim.open', { claimId: vm.claim.id }),
+        backToClaim(locale, vm.claim.id),
       ],
     },
     vm,

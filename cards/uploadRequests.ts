@@ -1,7 +1,7 @@
 import uploadRequestTemplate from './templates/uploadRequest.json';
 import { actionKey, execute } from './actions';
 import { catalogueText } from './catalogueText';
-import { renderForm, type FormState } from './form';
+import { backToClaim, renderForm, type FormState } from './form';
 import { badgeTextTone, formatDate, formatDueDate, formatMoney, isoDate, textTone, type Tone } from './format';
 import { renderNotice } from './notice';
 import { expand } from './render';
@@ -78,7 +78,7 @@ export function renderAskColleague(vm: AskColleagueView, locale: string): Adapti
           { claimId: vm.claim.id, idempotencyKey: actionKey(vm.idempotencyKey, 'upload.ask') },
           { style: 'positive', inputs: 'auto' },
         ),
-        execute(t(locale, 'common.backToClaim'), 'claim.open', { claimId: vm.claim.id }),
+        backToClaim(locale, vm.claim.id),
       ],
     },
     vm,
@@ -167,6 +167,6 @@ export function renderAskSent(vm: AskSentView, locale: string, _opts: RenderOpti
       t(locale, 'askSent.text', { name: vm.assigneeName, kind: t(locale, `kindInline.${vm.kind}`), due: formatDueDate(vm.dueAt, locale) }),
       ...(vm.reachable ? [] : [{ text: t(locale, 'askSent.unreachable', { name: vm.assigneeName }), tone: 'attention' as const }]),
     ],
-    actions: [execute(t(locale, 'common.backToClaim'), 'claim.open', { claimId: vm.claimId })],
+    actions: [backToClaim(locale, vm.claimId)],
   });
 }
