@@ -6,14 +6,14 @@ import type { Tx } from './db/client';
 export const AUDIENCES = ['partner', 'reviewer', 'colleague'] as const;
 export type Audience = (typeof AUDIENCES)[number];
 const audience = z.enum(AUDIENCES).optional();
+/** The claim a notification is about, as every kind names it. */
+const onClaim = { claimId: z.string(), number: z.string(), name: z.string() };
 /** Reviews past their target in a daily reminder: how many, and the oldest few by name. */
 const reviewDigestPart = z.object({
   count: z.number().int(),
   claims: z.array(
     z.object({
-      claimId: z.string(),
-      number: z.string(),
-      name: z.string(),
+      ...onClaim,
       status: z.string(),
       ageBusinessDays: z.number().int(),
       targetBusinessDays: z.number().int(),
@@ -28,9 +28,7 @@ const reviewDigestPart = z.object({
 export const notificationPayload = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('status_changed'),
-    claimId: z.string(),
-    number: z.string(),
-    name: z.string(),
+    ...onClaim,
     from: z.string(),
     to: z.string(),
     byName: z.string(),
@@ -41,9 +39,7 @@ export const notificationPayload = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('feedback'),
-    claimId: z.string(),
-    number: z.string(),
-    name: z.string(),
+    ...onClaim,
     feedbackId: z.string(),
     documentId: z.string().optional(),
     documentLabel: z.string().optional(),
@@ -55,9 +51,7 @@ export const notificationPayload = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('upload_requested'),
-    claimId: z.string(),
-    number: z.string(),
-    name: z.string(),
+    ...onClaim,
     uploadRequestId: z.string(),
     documentKind: z.string(),
     message: z.string(),
@@ -68,9 +62,7 @@ export const notificationPayload = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('upload_reached'),
-    claimId: z.string(),
-    number: z.string(),
-    name: z.string(),
+    ...onClaim,
     uploadRequestId: z.string(),
     documentKind: z.string(),
     /** The colleague the request finally reached. */
@@ -78,18 +70,14 @@ export const notificationPayload = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('upload_fulfilled'),
-    claimId: z.string(),
-    number: z.string(),
-    name: z.string(),
+    ...onClaim,
     uploadRequestId: z.string(),
     documentKind: z.string(),
     byName: z.string(),
   }),
   z.object({
     kind: z.literal('upload_declined'),
-    claimId: z.string(),
-    number: z.string(),
-    name: z.string(),
+    ...onClaim,
     uploadRequestId: z.string(),
     documentKind: z.string(),
     reason: z.string(),
@@ -97,27 +85,21 @@ export const notificationPayload = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('upload_cancelled'),
-    claimId: z.string(),
-    number: z.string(),
-    name: z.string(),
+    ...onClaim,
     uploadRequestId: z.string(),
     documentKind: z.string(),
     byName: z.string(),
   }),
   z.object({
     kind: z.literal('upload_reminder'),
-    claimId: z.string(),
-    number: z.string(),
-    name: z.string(),
+    ...onClaim,
     uploadRequestId: z.string(),
     documentKind: z.string(),
     dueAt: z.string(),
   }),
   z.object({
     kind: z.literal('file_prompt'),
-    claimId: z.string(),
-    number: z.string(),
-    name: z.string(),
+    ...onClaim,
     documentKind: z.string(),
     expiresAt: z.string(),
     maxMb: z.number(),
@@ -125,18 +107,14 @@ export const notificationPayload = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('expiry_warning'), claimId: z.string(), number: z.string(), name: z.string(), deadline: z.string() }),
   z.object({
     kind: z.literal('review_needed'),
-    claimId: z.string(),
-    number: z.string(),
-    name: z.string(),
+    ...onClaim,
     status: z.string(),
     /** For a dispute: the partner's argument. */
     reason: z.string().optional(),
   }),
   z.object({
     kind: z.literal('review_assigned'),
-    claimId: z.string(),
-    number: z.string(),
-    name: z.string(),
+    ...onClaim,
     status: z.string(),
     byName: z.string(),
   }),
@@ -151,18 +129,14 @@ export const notificationPayload = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('review_reminder'),
     /** The first claim listed (the outbox files the message under it). */
-    claimId: z.string(),
-    number: z.string(),
-    name: z.string(),
+    ...onClaim,
     /** One card per person and day: their own overdue reviews, and those nobody owns. */
     owned: reviewDigestPart,
     unassigned: reviewDigestPart,
   }),
   z.object({
     kind: z.literal('review_escalated'),
-    claimId: z.string(),
-    number: z.string(),
-    name: z.string(),
+    ...onClaim,
     status: z.string(),
     ageBusinessDays: z.number().int(),
     targetBusinessDays: z.number().int(),
