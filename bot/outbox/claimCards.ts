@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../../services/db/client';
 import { parseStoredReference, toConversationReference } from '../proactive';
 import { replaceCard } from './connector';
-import type { Pacer } from './pacing';
+import type { Pacer, SendGate } from './pacing';
 
 /**
  * When a claim changes, every card already posted for it (detail, review, notice) is replaced in
@@ -35,12 +35,12 @@ export async function updateClaimCards(
         const content = renderFor(card.view, reference);
         if (!content) continue;
         const timeoutMs = opts.timeoutMs ?? 15_000;
-        const update = () => replaceCard(adapter, appId, reference, card.activityId, content, timeoutMs);
+        const update = (gate: SendGate) => replaceCard(adapter, appId, reference, card.activityId, content, timeoutMs, gate);
         if (opts.pacer) {
           // Waits at most a minute for its turn: a card that far behind is refreshed by the next change or click.
           const paced = await opts.pacer.schedule(stored.conversation.tenantId, card.conversationId, Date.now() + 60_000, update);
           if (!paced.sent) throw new Error('Teams limits leave no room for this update within a minute');
-        } else await update();
+        } else await update(async () => {});
         updated += 1;
       } catch (e) {
         failed += 1;

@@ -173,11 +173,12 @@ export function startOutboxWorker(opts: OutboxWorkerOptions): OutboxWorker {
   async function send({ row, payload, target, card }: Ready): Promise<void> {
     const deadline = row.claimedAtMs + tuning.leaseMs / 2;
     try {
-      const paced = await pacer.schedule(target.tenantId, target.conversationId, deadline, () =>
+      const paced = await pacer.schedule(target.tenantId, target.conversationId, deadline, (gate) =>
         postCard(adapter, appId, target.reference, card, {
           dedupeKey: row.dedupeKey,
           alert: target.userId !== null,
           timeoutMs: tuning.sendTimeoutMs,
+          gate,
         }),
       );
       if (!paced.sent) {

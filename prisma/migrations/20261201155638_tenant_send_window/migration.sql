@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "TenantPace" DROP COLUMN "nextSlotMs",
+ADD COLUMN     "recentMs" BIGINT[];
+
