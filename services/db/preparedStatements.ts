@@ -15,6 +15,12 @@ export const MAX_NAMED = 256;
 const SEEN_BEFORE_NAMING = 3;
 /** Bounds the counting of texts not (yet) named, e.g. statements whose text varies with a list's length. */
 const MAX_COUNTED = 4096;
+/**
+ * Transaction control has nothing to plan, and PostgreSQL's statement statistics (pg_stat_statements,
+ * which operators and the bench count statements with) do not see it when it runs as a prepared
+ * statement: it stays unnamed.
+ */
+const TRANSACTION_CONTROL = /^\s*(BEGIN|START|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE|SET)\b/i;
 
 export type StatementNamer = (query: { sql: string }) => string;
 
@@ -24,7 +30,7 @@ export function statementNamer(): StatementNamer {
   return ({ sql }) => {
     const name = named.get(sql);
     if (name !== undefined) return name;
-    if (named.size >= MAX_NAMED) return '';
+    if (named.size >= MAX_NAMED || TRANSACTION_CONTROL.test(sql)) return '';
     const times = (seen.get(sql) ?? 0) + 1;
     if (times < SEEN_BEFORE_NAMING) {
       if (seen.size >= MAX_COUNTED) seen.clear();

@@ -19,6 +19,12 @@ describe('prepared statement names', () => {
     expect(name(r)).not.toBe(third);
   });
 
+  it('leaves transaction control unnamed (nothing to plan, and statement statistics would lose it)', () => {
+    const name = statementNamer();
+    for (const sql of ['BEGIN', 'COMMIT', 'ROLLBACK', 'SAVEPOINT s1', 'SET TRANSACTION ISOLATION LEVEL SERIALIZABLE'])
+      expect([1, 2, 3, 4].map(() => name({ sql }))).toEqual(['', '', '', '']);
+  });
+
   it('stops naming new texts at its bound, so a connection never accumulates unbounded plans', () => {
     const name = statementNamer();
     const names = new Set<string>();
