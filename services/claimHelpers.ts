@@ -9,9 +9,10 @@ import { utcTimestamp } from './periods';
 export const claimRowJson = (claimId: string) => Prisma.sql`(SELECT row_to_json(c) FROM "Claim" c WHERE c.id = ${claimId})`;
 
 // A DATE column comes as "2026-07-01": UTC midnight, as Prisma reads it.
-const day = z.string().transform((s) => new Date(`${s.slice(0, 10)}T00:00:00.000Z`));
+export const day = z.string().transform((s) => new Date(`${s.slice(0, 10)}T00:00:00.000Z`));
 const at = utcTimestamp.nullable();
-const claimRow = z.object({
+/** A claim's row as row_to_json gives it, parsed into what Prisma returns (also services/claimView.ts). */
+export const claimRow = z.object({
   id: z.string(),
   number: z.string(),
   organisationId: z.string(),
