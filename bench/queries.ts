@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../prisma/generated/client';
+import { statementNamer } from '../services/db/preparedStatements';
 import { getClaimDetail, getHistory } from '../services/claims';
 import { defaultServiceSettings, systemClock, type Services } from '../services/context';
 import { getOverview } from '../services/funds';
@@ -41,7 +42,8 @@ export async function benchQueries(
   const captured: Array<{ query: string; params: string }> = [];
   let capturing = false;
   const db = new PrismaClient({
-    adapter: new PrismaPg({ connectionString: database.url, max: 10 }),
+    // Named statements as services/db/client.ts names them, so the figures are production's.
+    adapter: new PrismaPg({ connectionString: database.url, max: 10 }, { statementNameGenerator: statementNamer() }),
     log: [{ emit: 'event', level: 'query' }],
   });
   db.$on('query', (e) => {
