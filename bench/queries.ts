@@ -174,7 +174,8 @@ async function explain(c: Client, query: string, params: string): Promise<string
   try {
     const r = await c.query<{ 'QUERY PLAN': string }>(
       `EXPLAIN (ANALYZE, BUFFERS) ${query}`,
-      values.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v)),
+      // An array parameter is a PostgreSQL array (pg writes it as one); any other object was JSON.
+      values.map((v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? JSON.stringify(v) : v)),
     );
     return `${head}\n${r.rows.map((x) => '   ' + x['QUERY PLAN']).join('\n')}`;
   } catch (e) {
