@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../prisma/generated/client';
+import { statementNamer } from '../services/db/preparedStatements';
 import { getClaimDetail, getHistory } from '../services/claims';
 import { defaultServiceSettings, systemClock, type Services } from '../services/context';
 import { getOverview } from '../services/funds';
@@ -41,7 +42,8 @@ export async function benchQueries(
   const captured: Array<{ query: string; params: string }> = [];
   let capturing = false;
   const db = new PrismaClient({
-    adapter: new PrismaPg({ connectionString: database.url, max: 10 }),
+    // Named statements as services/db/client.ts names them, so the figures are production's.
+    adapter: new PrismaPg({ connectionString: database.url, max: 10 }, { statementNameGenerator: statementNamer() }),
     log: [{ emit: 'event', level: 'query' }],
   });
   db.$on('query', (e) => {
@@ -172,7 +174,8 @@ async function explain(c: Client, query: string, params: string): Promise<string
   try {
     const r = await c.query<{ 'QUERY PLAN': string }>(
       `EXPLAIN (ANALYZE, BUFFERS) ${query}`,
-      values.map((v) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : v)),
+      // An array parameter is a PostgreSQL array (pg writes it as one); any other object was JSON.
+      values.map((v) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? JSON.stringify(v) : v)),
     );
     return `${head}\n${r.rows.map((x) => '   ' + x['QUERY PLAN']).join('\n')}`;
   } catch (e) {

@@ -25,13 +25,27 @@ function cached<T extends Intl.NumberFormat | Intl.DateTimeFormat>(key: string, 
   return f;
 }
 
+/**
+ * Canonical locales by what the client sent: `Intl.getCanonicalLocales` was the costliest line of card
+ * rendering in the bench profile (a claim card asks for it dozens of times), and the answer for a string
+ * never changes. Bounded like the formatters, since locales come from clients.
+ */
+const canonical = new Map<string, string>();
+
 /** A locale Intl accepts (Teams sends e.g. `en-US`, `ko-KR`); anything broken falls back to en-US. */
 export function intlLocale(locale: string | undefined | null): string {
-  try {
-    return Intl.getCanonicalLocales(locale || FALLBACK_LOCALE)[0] ?? FALLBACK_LOCALE;
-  } catch {
-    return FALLBACK_LOCALE;
+  const asked = locale || FALLBACK_LOCALE;
+  let known = canonical.get(asked);
+  if (known === undefined) {
+    try {
+      known = Intl.getCanonicalLocales(asked)[0] ?? FALLBACK_LOCALE;
+    } catch {
+      known = FALLBACK_LOCALE;
+    }
+    if (canonical.size >= 500) canonical.clear();
+    canonical.set(asked, known);
   }
+  return known;
 }
 
 export function formatMoney(minor: number, currency: string, locale: string): string {

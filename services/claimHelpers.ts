@@ -9,9 +9,10 @@ import { utcTimestamp } from './periods';
 export const claimRowJson = (claimId: string) => Prisma.sql`(SELECT row_to_json(c) FROM "Claim" c WHERE c.id = ${claimId})`;
 
 // A DATE column comes as "2026-07-01": UTC midnight, as Prisma reads it.
-const day = z.string().transform((s) => new Date(`${s.slice(0, 10)}T00:00:00.000Z`));
+export const day = z.string().transform((s) => new Date(`${s.slice(0, 10)}T00:00:00.000Z`));
 const at = utcTimestamp.nullable();
-const claimRow = z.object({
+/** A claim's row as row_to_json gives it, parsed into what Prisma returns (also services/claimView.ts). */
+export const claimRow = z.object({
   id: z.string(),
   number: z.string(),
   organisationId: z.string(),
@@ -81,12 +82,39 @@ export async function bumpVersion(
   > = {},
 ): Promise<number> {
   const r = await tx.claim.updateMany({ where: { id: claimId, version: expectedVersion }, data: { ...data, version: { increment: 1 } } });
-  if (r.count === 0) {
-    const current = await tx.claim.findUnique({ where: { id: claimId }, select: { version: true } });
-    if (!current) throw notFound('claim', claimId);
-    throw conflict('stale_version', 'This claim changed since the card was shown', { expected: expectedVersion, current: current.version });
-  }
+  if (r.count === 0) return staleVersion(tx, claimId, expectedVersion);
   return expectedVersion + 1;
+}
+
+/**
+ * bumpVersion inside a command's one write statement (documents.ts partnerEdit): `cte` goes first in
+ * its WITH list, and every other write in it is gated on `ifBumped`. The gate is an uncorrelated
+ * EXISTS, which PostgreSQL plans as an InitPlan under a one-time filter: evaluated before the gated
+ * write reads or locks a row, and evaluating it runs the bump. So the claim's row lock is still
+ * taken first and concurrent writers queue on it (never a deadlock); a writer that waited and then
+ * matched nothing (a stale version) writes nothing, and the statement says so (`bumped` is 0:
+ * throw staleVersion).
+ */
+export function versionBump(claimId: string, expectedVersion: number): { cte: Prisma.Sql; ifBumped: Prisma.Sql } {
+  // "updatedAt" is what Prisma's @updatedAt sets: the client's clock at the time of the write.
+  return {
+    cte: Prisma.sql`bumped AS (
+      UPDATE "Claim" SET version = version + 1, "updatedAt" = ${new Date().toISOString()}::timestamp(3)
+      WHERE id = ${claimId} AND version = ${expectedVersion}
+      RETURNING version
+    ),`,
+    ifBumped: Prisma.sql`EXISTS (SELECT 1 FROM bumped)`,
+  };
+}
+
+/**
+ * The answer to a bump that matched nothing: the claim's version now, in a new statement (it sees
+ * the commit of the writer this one waited for), or not found.
+ */
+export async function staleVersion(tx: Tx, claimId: string, expectedVersion: number): Promise<never> {
+  const current = await tx.claim.findUnique({ where: { id: claimId }, select: { version: true } });
+  if (!current) throw notFound('claim', claimId);
+  throw conflict('stale_version', 'This claim changed since the card was shown', { expected: expectedVersion, current: current.version });
 }
 
 export async function loadClaim(tx: Tx, claimId: string): Promise<Claim> {

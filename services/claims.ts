@@ -24,7 +24,8 @@ import { enqueueNotification } from './notifications';
 import { allocationScope, allocationSums, windowOpen } from './funds';
 import { isoDate } from './periods';
 import { completenessRules, invoiceNumberOf } from './submission';
-import { loadClaimFacts, type ClaimFacts } from './claimFacts';
+import { loadClaimView, type ClaimFacts, type ClaimView } from './claimView';
+import { invoiceNumberKey, invoicesSharingNumbers, type InvoiceOnRecord } from './evidence';
 import type { ClaimAction, ClaimDetail, CreateOptions, DecisionView, ViewerRole } from './views';
 
 // Optional card inputs arrive as "" when left blank.
@@ -343,8 +344,12 @@ async function viewerOf(db: Db | Tx, p: Principal, claim: Claim): Promise<Viewer
   return viewerFrom(p, claim, { viewerWorked: worked, viewerRequestStatuses: requests.map((r) => r.status) });
 }
 
-/** viewerOf on facts already loaded (services/claimFacts.ts): the same decision, no statement. */
-function viewerFrom(p: Principal, claim: Claim, facts: Pick<ClaimFacts, 'viewerWorked' | 'viewerRequestStatuses'>): Viewer {
+/** viewerOf on facts already loaded (services/claimView.ts): the same decision, no statement. */
+function viewerFrom(
+  p: Principal,
+  claim: Pick<Claim, 'organisationId' | 'locationId' | 'programId'>,
+  facts: Pick<ClaimFacts, 'viewerWorked' | 'viewerRequestStatuses'>,
+): Viewer {
   requireSameOrganisation(p, claim.organisationId);
   const partner = isPartnerOn(p, claim);
   const reviewer = reviewsOrganisation(p, claim.organisationId);
@@ -429,49 +434,24 @@ function decisionsFor(status: ClaimStatus, newestFirst: DecisionEvent[]): Decisi
   return status === 'DISPUTED' && before?.type === 'rejected' ? [view(before), view(latest)] : [view(latest)];
 }
 
-/** Everything a claim card shows, for this actor. */
+/** Everything a claim card shows, for this actor: one statement (services/claimView.ts). */
 export async function getClaimDetail(svc: Services, actor: Actor, claimId: string): Promise<ClaimDetail> {
   const id = parseInput(claimIdInput, claimId);
   const p = await principalOf(svc.db, actor);
-  const c = await svc.db.claim.findUnique({
-    where: { id },
-    include: {
-      program: true,
-      location: true,
-      allocation: true,
-      activityType: true,
-      owner: { select: { id: true, displayName: true } },
-      reviewer: { select: { id: true, displayName: true } },
-      documents: { where: { removedAt: null }, orderBy: { createdAt: 'asc' }, include: { uploader: { select: { displayName: true } } } },
-      feedback: { orderBy: { createdAt: 'asc' }, include: { reviewer: { select: { displayName: true } } } },
-      comments: { orderBy: { createdAt: 'desc' }, take: 5, include: { author: { select: { displayName: true } } } },
-      uploadRequests: { where: { status: 'OPEN' }, orderBy: { dueAt: 'asc' }, include: { assignee: { select: { displayName: true } } } },
-      history: {
-        where: { type: { in: [...DECISION_TYPES] } },
-        orderBy: { id: 'desc' },
-        take: 2,
-        select: { type: true, data: true, createdAt: true, actor: { select: { displayName: true } } },
-      },
-      _count: { select: { comments: true } },
-    },
-  });
-  if (!c) throw notFound('claim', id);
-  // Everything else the card needs in one more statement; the checklist runs on the rows loaded here.
-  const facts = await loadClaimFacts(svc.db, c, {
-    period: c.allocation.period,
-    invoiceNumbers: c.documents.filter((d) => d.kind === 'INVOICE').map(invoiceNumberOf),
-    viewerId: p.userId,
-  });
+  const view = await loadClaimView(svc.db, id, p.userId, DECISION_TYPES);
+  if (!view) throw notFound('claim', id);
+  const { claim: c, facts } = view;
   const v = viewerFrom(p, c, facts);
+  const invoicesOnRecord = await invoicesMatchedOn(svc.db, view);
   const now = svc.clock.now();
   const checklist = completenessRules({
     claim: c,
-    documents: c.documents,
-    activityType: c.activityType,
-    program: c.program,
-    allocation: c.allocation,
-    invoicesOnRecord: facts.invoicesOnRecord,
-    remainingMinor: Math.max(0, c.allocation.earnedMinor - facts.allocationClaimedMinor),
+    documents: view.documents,
+    activityType: view.activityType,
+    program: view.program,
+    allocation: view.allocation,
+    invoicesOnRecord,
+    remainingMinor: Math.max(0, view.allocation.earnedMinor - facts.allocationClaimedMinor),
     activityUsedMinor: facts.activityUsedMinor,
     now,
   });
@@ -485,33 +465,33 @@ export async function getClaimDetail(svc: Services, actor: Actor, claimId: strin
     amountMinor: c.amountMinor,
     approvedMinor: c.approvedMinor,
     currency: c.currency,
-    program: { id: c.program.id, name: c.program.name, code: c.program.code },
-    location: { id: c.location.id, name: c.location.name, partnerId: c.location.partnerId },
+    program: { id: view.program.id, name: view.program.name, code: view.program.code },
+    location: { id: view.location.id, name: view.location.name, partnerId: view.location.partnerId },
     allocationId: c.fundAllocationId,
-    period: c.allocation.period,
-    usageStart: isoDate(c.allocation.usageStart),
-    usageEnd: isoDate(c.allocation.usageEnd),
-    claimingDeadline: isoDate(c.allocation.claimingDeadline),
+    period: view.allocation.period,
+    usageStart: isoDate(view.allocation.usageStart),
+    usageEnd: isoDate(view.allocation.usageEnd),
+    claimingDeadline: isoDate(view.allocation.claimingDeadline),
     activityType: {
-      id: c.activityType.id,
-      code: c.activityType.code,
-      name: c.activityType.name,
-      nameKo: c.activityType.nameKo,
-      proofGuidance: c.activityType.proofGuidance,
-      requiredMetrics: c.activityType.requiredMetrics,
-      requiresPreApproval: c.activityType.requiresPreApproval,
+      id: view.activityType.id,
+      code: view.activityType.code,
+      name: view.activityType.name,
+      nameKo: view.activityType.nameKo,
+      proofGuidance: view.activityType.proofGuidance,
+      requiredMetrics: view.activityType.requiredMetrics,
+      requiresPreApproval: view.activityType.requiresPreApproval,
     },
     activityStart: isoDate(c.activityStart),
     activityEnd: isoDate(c.activityEnd),
     preApprovalId: c.preApprovalId,
     surfaceSubItem: c.surfaceSubItem,
     estimatedReach: c.estimatedReach,
-    owner: { id: c.owner.id, name: c.owner.displayName },
-    reviewer: c.reviewer ? { id: c.reviewer.id, name: c.reviewer.displayName } : null,
+    owner: { id: view.owner.id, name: view.owner.displayName },
+    reviewer: view.reviewer ? { id: view.reviewer.id, name: view.reviewer.displayName } : null,
     submittedAt: c.submittedAt,
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
-    documents: c.documents.map((d) => ({
+    documents: view.documents.map((d) => ({
       id: d.id,
       kind: d.kind,
       details: d.details,
@@ -521,39 +501,57 @@ export async function getClaimDetail(svc: Services, actor: Actor, claimId: strin
       contentType: d.contentType,
       fileSize: d.fileSize,
       url: d.url,
-      uploaderName: d.uploader.displayName,
+      uploaderName: d.uploaderName,
       createdAt: d.createdAt,
       reviewState: d.reviewState,
       reviewComment: d.reviewComment,
-      openFeedback: c.feedback
+      openFeedback: view.feedback
         .filter((f) => f.documentId === d.id && f.resolvedAt === null)
-        .map((f) => ({ id: f.id, text: f.text, reviewerName: f.reviewer.displayName, createdAt: f.createdAt })),
+        .map((f) => ({ id: f.id, text: f.text, reviewerName: f.reviewerName, createdAt: f.createdAt })),
     })),
-    feedback: c.feedback.map((f) => ({
+    feedback: view.feedback.map((f) => ({
       id: f.id,
       text: f.text,
-      reviewerName: f.reviewer.displayName,
+      reviewerName: f.reviewerName,
       documentId: f.documentId,
       resolved: f.resolvedAt !== null,
       createdAt: f.createdAt,
     })),
-    comments: c.comments.map((m) => ({ id: m.id, text: m.text, authorName: m.author.displayName, createdAt: m.createdAt })),
-    commentCount: c._count.comments,
-    openUploadRequests: c.uploadRequests.map((r) => ({
+    comments: view.comments.map((m) => ({ id: m.id, text: m.text, authorName: m.authorName, createdAt: m.createdAt })),
+    commentCount: view.commentCount,
+    openUploadRequests: view.uploadRequests.map((r) => ({
       id: r.id,
       assigneeId: r.assigneeId,
-      assigneeName: r.assignee.displayName,
+      assigneeName: r.assigneeName,
       kind: r.kind,
       message: r.message,
       dueAt: r.dueAt,
     })),
-    decisions: decisionsFor(c.status, c.history),
+    decisions: decisionsFor(
+      c.status,
+      view.decisions.map((e) => ({ ...e, actor: e.actorName === null ? null : { displayName: e.actorName } })),
+    ),
     checklist,
     allowedActions: allowedActionsFor(c.status, { ...v, owner: c.ownerId === p.userId }),
     viewerRole: v.role,
     participantAadIds: facts.participantAadIds,
     detailCardConversationIds: facts.detailCardConversationIds,
   };
+}
+
+/**
+ * The invoices elsewhere sharing this claim's numbers. The view matched them on keys PostgreSQL
+ * computed; the duplicate rule's keys are evidence.ts invoiceNumberKey's (JavaScript's upper case).
+ * They differ only for an invoice number whose upper case PostgreSQL and JavaScript spell apart
+ * (e.g. "ß" → "SS", or a number stored as a JSON object): then the stand-alone query looks them up
+ * on JavaScript's keys, as it did before the view was one statement.
+ */
+async function invoicesMatchedOn(db: Db, view: ClaimView): Promise<InvoiceOnRecord[]> {
+  const numbers = view.documents.filter((d) => d.kind === 'INVOICE').map(invoiceNumberOf);
+  const keys = new Set(numbers.map(invoiceNumberKey).filter(Boolean));
+  const sqlKeys = new Set(view.facts.invoiceKeys);
+  if (keys.size === sqlKeys.size && [...keys].every((k) => sqlKeys.has(k))) return view.facts.invoicesOnRecord;
+  return invoicesSharingNumbers(db, { organisationId: view.claim.organisationId, period: view.allocation.period }, numbers);
 }
 
 /** "CLM-2026-00042" (any case) → claim id; partner staff find only their organisation's claims, reviewers any. */

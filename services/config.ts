@@ -32,6 +32,8 @@ const envSchema = z.object({
   PORT: int(3978),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.string().url().optional(),
+  /** false behind a pooler that moves a session's statements between server connections (PgBouncer transaction mode without prepared-statement support). */
+  DATABASE_PREPARED_STATEMENTS: bool(true),
   DATA_DIR: z.string().default(path.join(projectRoot, 'data')),
   /** Default: true in local mode, false with app credentials (a production tenant never gets Contoso). */
   DEMO_SEED: optionalBool(),
@@ -138,6 +140,7 @@ export type Config = {
   port: number;
   host: string;
   databaseUrl?: string;
+  databasePreparedStatements: boolean;
   dataDir: string;
   demoSeed: boolean;
   bot: {
@@ -271,6 +274,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS,
     dataDir: path.resolve(e.DATA_DIR),
     demoSeed: e.DEMO_SEED ?? !authenticated,
     bot: {

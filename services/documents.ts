@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { ActorKind, Claim, DocumentKind } from '../prisma/generated/client';
 import { isPartner, isReviewer, PARTNER_ROLES, requireRole, requireSameOrganisation, type Principal, principalOf } from './authz';
-import { bumpVersion, claimFromRow, claimRowJson, loadClaim } from './claimHelpers';
+import { claimFromRow, claimRowJson, loadClaim, staleVersion, versionBump } from './claimHelpers';
 import type { Actor, CommandResult, Services } from './context';
 import { Prisma, type Tx } from './db/client';
 import { parseActivityRules, PROOF_ITEMS, type ProofItem } from './catalogue/rules';
@@ -19,7 +19,7 @@ import {
   type CsrLine,
 } from './evidence';
 import { storedFileInput } from './files';
-import { historyInsert, recordHistory, sqlTimestamp } from './history';
+import { historyInsert, sqlTimestamp } from './history';
 import { alreadyApplied, onceReading } from './idempotency';
 import { fields, parseInput, toFieldIssue } from './input';
 import { assertEditable, TERMINAL } from './lifecycle';
@@ -57,7 +57,7 @@ export function requirePartnerOn(p: Principal, c: Pick<Claim, 'organisationId' |
 export const isPartnerOn = (p: Principal, c: Pick<Claim, 'organisationId' | 'locationId' | 'programId'>) =>
   p.organisationId === c.organisationId && isPartner(p, claimScope(c));
 
-/** Checked before the lifecycle, so a card older than the claim always says "stale" (bumpVersion re-checks under the row lock). */
+/** Checked before the lifecycle, so a card older than the claim always says "stale" (the bump re-checks under the row lock). */
 export function requireVersion(c: Pick<Claim, 'version'>, expected: number): void {
   if (c.version !== expected) {
     throw conflict('stale_version', 'This claim changed since the card was shown', { expected, current: c.version });
@@ -72,25 +72,38 @@ type EditContext = {
   p: Principal;
   claim: Claim;
   now: Date;
+  /** The claim's version once this change is written. */
   version: number;
-  /** The command's result with these extras, stored with the body's last write (ResultKeeper). */
-  keepResult: (extra: Extra) => Prisma.Sql;
+  /** The condition every write of the body is gated on (claimHelpers.ts versionBump). */
+  ifBumped: Prisma.Sql;
   /** What partnerEdit's `alsoRead` returned (undefined without one). */
   also?: unknown;
 };
 type Extra = Record<string, Prisma.InputJsonValue>;
+/**
+ * What a body writes: data-modifying CTEs (`name AS (…)`, each gated on `ifBumped`) that partnerEdit
+ * puts in one statement after the version bump and the stored result, and the command's extras.
+ */
+type Edit<E extends Extra> = { extra: E; writes: Prisma.Sql[] };
 
 /**
  * The common shape of a partner's change to an editable claim: one transaction; reload, same
- * organisation, partner role on the claim's scope, version, editable status; bump the version; then
- * `body` writes the change and its history. A repeated idempotency key replays the first result.
+ * organisation, partner role on the claim's scope, version, editable status; then `body` checks
+ * what it must (it may read) and says what to write, and one statement bumps the version, stores
+ * the command's result and makes the writes. A repeated idempotency key replays the first result.
+ *
+ * The body's reads happen before the bump: safe, because every change to a claim or its documents
+ * bumps its version, so the bump succeeding proves nothing it read on this claim changed since the
+ * version the card was rendered with. The bump still takes the claim's row lock before any other row
+ * is written (see versionBump), so concurrent writers of one claim queue on its row; the loser of a
+ * race writes nothing and gets `stale_version`, as it did when the bump was a statement of its own.
  */
 export async function partnerEdit<E extends Extra>(
   svc: Services,
   actor: Actor,
   input: { claimId: string; version: number; idempotencyKey?: string },
   command: string,
-  body: (c: EditContext) => Promise<E>,
+  body: (c: EditContext) => Promise<Edit<E>>,
   /**
    * More for `body` to read with the claim (a scalar subquery; `EditContext.read`). It sees the rows
    * as they were before the version bump, which is safe for rows that change only with a bump.
@@ -107,11 +120,17 @@ export async function partnerEdit<E extends Extra>(
       requirePartnerOn(p, claim);
       requireVersion(claim, input.version);
       assertEditable(claim.status);
-      const version = await bumpVersion(tx, claim.id, input.version);
-      const resultOf = (extra: Extra) => ({ claimId: claim.id, version, status: claim.status, ...extra });
+      const version = input.version + 1;
+      const bump = versionBump(claim.id, input.version);
       const also = alsoRead ? ((value as { also?: unknown } | null)?.also ?? null) : undefined;
-      const extra = await body({ tx, p, claim, now: svc.clock.now(), version, keepResult: (x) => keeper.cte(resultOf(x)), also });
-      return resultOf(extra) as CommandResult & E;
+      const { extra, writes } = await body({ tx, p, claim, now: svc.clock.now(), version, ifBumped: bump.ifBumped, also });
+      const result = { claimId: claim.id, version, status: claim.status, ...extra } as CommandResult & E;
+      if (!writes.length) throw new Error(`${command} wrote nothing`);
+      const [written] = await tx.$queryRaw<Array<{ bumped: number }>>`
+        WITH ${bump.cte} ${keeper.cte(result, bump.ifBumped)} ${Prisma.join(writes, ', ')}
+        SELECT (SELECT count(*) FROM bumped)::int AS bumped`;
+      if (!written?.bumped) return staleVersion(tx, claim.id, input.version);
+      return result;
     }),
   );
   return replayed ? { ...result, replayed: true } : result;
@@ -120,6 +139,39 @@ export async function partnerEdit<E extends Extra>(
 /** Feedback on a document is settled once that document is replaced or removed. */
 export async function resolveDocumentFeedback(tx: Tx, documentId: string, at: Date): Promise<void> {
   await tx.feedback.updateMany({ where: { documentId, resolvedAt: null }, data: { resolvedAt: at } });
+}
+
+/** resolveDocumentFeedback with retiring the document itself, as partnerEdit writes (CTEs gated on `ifBumped`). */
+const retireDocument = (documentId: string, at: Date, ifBumped: Prisma.Sql): Prisma.Sql[] => [
+  Prisma.sql`retired AS (UPDATE "Document" SET "removedAt" = ${sqlTimestamp(at)} WHERE id = ${documentId} AND ${ifBumped})`,
+  Prisma.sql`resolved AS (UPDATE "Feedback" SET "resolvedAt" = ${sqlTimestamp(at)}
+    WHERE "documentId" = ${documentId} AND "resolvedAt" IS NULL AND ${ifBumped})`,
+];
+
+/** A new document as partnerEdit writes it (a CTE gated on `ifBumped`). */
+function documentInsert(
+  d: {
+    id: string;
+    claimId: string;
+    kind: DocumentKind;
+    details: string;
+    fields: Prisma.InputJsonValue;
+    uploaderId: string;
+    replacesId?: string | null;
+    file?: { fileKey: string; fileName: string; fileSize: number; contentType: string; sha256: string };
+    at: Date;
+  },
+  ifBumped: Prisma.Sql,
+): Prisma.Sql {
+  const f = d.file;
+  return Prisma.sql`doc AS (
+    INSERT INTO "Document" (id, "claimId", kind, details, fields, "fileKey", "fileName", "fileSize", "contentType", sha256,
+      "uploaderId", "replacesId", "createdAt")
+    SELECT ${d.id}, ${d.claimId}, ${d.kind}::"DocumentKind", ${d.details}, ${JSON.stringify(d.fields)}::jsonb,
+      ${f?.fileKey ?? null}, ${f?.fileName ?? null}, ${f?.fileSize ?? null}::int, ${f?.contentType ?? null}, ${f?.sha256 ?? null},
+      ${d.uploaderId}, ${d.replacesId ?? null}, ${sqlTimestamp(d.at)}
+    WHERE ${ifBumped}
+  )`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -368,34 +420,45 @@ export async function addMetric(svc: Services, actor: Actor, input: unknown): Pr
     actor,
     i,
     'addMetric',
-    async ({ tx, p, claim, now, keepResult, also }) => {
+    async ({ p, claim, now, ifBumped, also }) => {
       // The claim's active metrics, read with the claim (alsoRead below). Every change to a claim's
       // documents bumps its version, so partnerEdit's successful bump proves they are still these.
       const metrics = activeMetrics.parse(also ?? []);
       const old = metrics.find((m) => String((m.fields as { name?: unknown }).name ?? '').toLowerCase() === i.name.toLowerCase());
       const documentId = randomUUID();
-      // One statement: retire the metric it replaces (settling that one's feedback, as resolveDocumentFeedback does), add it, record it.
-      const replaced = old
-        ? Prisma.sql`retired AS (UPDATE "Document" SET "removedAt" = ${sqlTimestamp(now)} WHERE id = ${old.id}),
-          resolved AS (UPDATE "Feedback" SET "resolvedAt" = ${sqlTimestamp(now)} WHERE "documentId" = ${old.id} AND "resolvedAt" IS NULL),`
-        : Prisma.empty;
-      await tx.$executeRaw`
-      WITH ${keepResult({ documentId })} ${replaced} doc AS (
-        INSERT INTO "Document" (id, "claimId", kind, details, fields, "uploaderId", "replacesId", "createdAt")
-        VALUES (${documentId}, ${claim.id}, 'METRIC'::"DocumentKind", ${i.details ?? ''}, ${JSON.stringify({ name: i.name, value: i.value })}::jsonb,
-          ${p.userId}, ${old?.id ?? null}, ${sqlTimestamp(now)})
-      )
-      ${historyInsert({
-        claimId: claim.id,
-        actorId: p.userId,
-        actorKind: 'USER',
-        type: 'metric_added',
-        at: now,
-        documentId,
-        summary: `Metric ${i.name}: ${i.value}`,
-        data: { name: i.name, value: i.value, ...(old ? { replacedDocumentId: old.id } : {}) },
-      })}`;
-      return { documentId };
+      // Retire the metric it replaces (settling that one's feedback), add it, record it: with the bump, one statement.
+      return {
+        extra: { documentId },
+        writes: [
+          ...(old ? retireDocument(old.id, now, ifBumped) : []),
+          documentInsert(
+            {
+              id: documentId,
+              claimId: claim.id,
+              kind: 'METRIC',
+              details: i.details ?? '',
+              fields: { name: i.name, value: i.value },
+              uploaderId: p.userId,
+              replacesId: old?.id ?? null,
+              at: now,
+            },
+            ifBumped,
+          ),
+          Prisma.sql`history AS (${historyInsert(
+            {
+              claimId: claim.id,
+              actorId: p.userId,
+              actorKind: 'USER',
+              type: 'metric_added',
+              at: now,
+              documentId,
+              summary: `Metric ${i.name}: ${i.value}`,
+              data: { name: i.name, value: i.value, ...(old ? { replacedDocumentId: old.id } : {}) },
+            },
+            ifBumped,
+          )})`,
+        ],
+      };
     },
     Prisma.sql`(SELECT COALESCE(json_agg(json_build_object('id', d.id, 'fields', d.fields)), '[]'::json)
       FROM "Document" d WHERE d."claimId" = ${i.claimId} AND d.kind = 'METRIC' AND d."removedAt" IS NULL)`,
@@ -516,42 +579,48 @@ export async function previewCsr(svc: Services, actor: Actor, input: unknown): P
  */
 export async function generateCsr(svc: Services, actor: Actor, input: unknown): Promise<CommandResult & { documentId: string }> {
   const { claimId, version, idempotencyKey, file, ...csr } = parseInput(generateCsrInput, input);
-  return partnerEdit(svc, actor, { claimId, version, idempotencyKey }, 'generateCsr', async ({ tx, p, claim, now }) => {
+  return partnerEdit(svc, actor, { claimId, version, idempotencyKey }, 'generateCsr', async ({ tx, p, claim, now, ifBumped }) => {
     const issues = await documentIssues(tx, claim, 'CSR', csr);
     if (issues.length) throw invalid(issues);
     const stored = { ...csr, currency: csr.currency ?? claim.currency };
-    const doc = await tx.document.create({
-      data: {
-        claimId: claim.id,
-        kind: 'CSR',
-        details: csr.description,
-        fields: stored,
-        fileKey: file.fileKey,
-        fileName: file.fileName,
-        fileSize: file.fileSize,
-        contentType: file.contentType,
-        sha256: file.sha256.toLowerCase(),
-        uploaderId: p.userId,
-        createdAt: now,
-      },
-    });
-    await recordHistory(tx, {
-      claimId: claim.id,
-      actorId: p.userId,
-      actorKind: 'USER',
-      type: 'csr_generated',
-      at: now,
-      documentId: doc.id,
-      summary: `CSR of ${csr.lines.length} line(s) certified by ${csr.certifiedBy}`,
-      data: {
-        lines: csr.lines.length,
-        amountMinor: csr.amountMinor,
-        currency: stored.currency,
-        certifiedBy: csr.certifiedBy,
-        fileName: file.fileName,
-      },
-    });
-    return { documentId: doc.id };
+    const documentId = randomUUID();
+    return {
+      extra: { documentId },
+      writes: [
+        documentInsert(
+          {
+            id: documentId,
+            claimId: claim.id,
+            kind: 'CSR',
+            details: csr.description,
+            fields: stored,
+            file: { ...file, sha256: file.sha256.toLowerCase() },
+            uploaderId: p.userId,
+            at: now,
+          },
+          ifBumped,
+        ),
+        Prisma.sql`history AS (${historyInsert(
+          {
+            claimId: claim.id,
+            actorId: p.userId,
+            actorKind: 'USER',
+            type: 'csr_generated',
+            at: now,
+            documentId,
+            summary: `CSR of ${csr.lines.length} line(s) certified by ${csr.certifiedBy}`,
+            data: {
+              lines: csr.lines.length,
+              amountMinor: csr.amountMinor,
+              currency: stored.currency,
+              certifiedBy: csr.certifiedBy,
+              fileName: file.fileName,
+            },
+          },
+          ifBumped,
+        )})`,
+      ],
+    };
   });
 }
 
@@ -559,46 +628,77 @@ export const addAdditionalInfoInput = z.object({ ...claimRef, text: fields.text(
 
 export async function addAdditionalInfo(svc: Services, actor: Actor, input: unknown): Promise<CommandResult & { documentId: string }> {
   const i = parseInput(addAdditionalInfoInput, input);
-  return partnerEdit(svc, actor, i, 'addAdditionalInfo', async ({ tx, p, claim, now }) => {
-    const doc = await tx.document.create({
-      data: { claimId: claim.id, kind: 'ADDITIONAL_INFO', details: i.text, uploaderId: p.userId, createdAt: now },
-    });
-    await recordHistory(tx, {
-      claimId: claim.id,
-      actorId: p.userId,
-      actorKind: 'USER',
-      type: 'additional_info_added',
-      at: now,
-      documentId: doc.id,
-      summary: 'Additional information added',
-      data: { text: i.text.slice(0, 200) },
-    });
-    return { documentId: doc.id };
+  return partnerEdit(svc, actor, i, 'addAdditionalInfo', async ({ p, claim, now, ifBumped }) => {
+    const documentId = randomUUID();
+    return {
+      extra: { documentId },
+      writes: [
+        documentInsert(
+          { id: documentId, claimId: claim.id, kind: 'ADDITIONAL_INFO', details: i.text, fields: {}, uploaderId: p.userId, at: now },
+          ifBumped,
+        ),
+        Prisma.sql`history AS (${historyInsert(
+          {
+            claimId: claim.id,
+            actorId: p.userId,
+            actorKind: 'USER',
+            type: 'additional_info_added',
+            at: now,
+            documentId,
+            summary: 'Additional information added',
+            data: { text: i.text.slice(0, 200) },
+          },
+          ifBumped,
+        )})`,
+      ],
+    };
   });
 }
 
 export const removeDocumentInput = z.object({ ...claimRef, documentId: fields.id });
+const removableDocument = z.object({
+  id: z.string(),
+  kind: z.enum(['INVOICE', 'PROOF', 'METRIC', 'CSR', 'ADDITIONAL_INFO'] as const satisfies readonly DocumentKind[]),
+  fileName: z.string().nullable(),
+});
 
 /** Soft delete: the document stays for history; open feedback on it is settled. */
 export async function removeDocument(svc: Services, actor: Actor, input: unknown): Promise<CommandResult> {
   const i = parseInput(removeDocumentInput, input);
-  return partnerEdit(svc, actor, i, 'removeDocument', async ({ tx, p, claim, now }) => {
-    const doc = await tx.document.findFirst({ where: { id: i.documentId, claimId: claim.id, removedAt: null } });
-    if (!doc) throw notFound('document', i.documentId);
-    await tx.document.update({ where: { id: doc.id }, data: { removedAt: now } });
-    await resolveDocumentFeedback(tx, doc.id, now);
-    await recordHistory(tx, {
-      claimId: claim.id,
-      actorId: p.userId,
-      actorKind: 'USER',
-      type: 'document_removed',
-      at: now,
-      documentId: doc.id,
-      summary: `${doc.kind} ${doc.fileName ?? ''} removed`.replace(/\s+/g, ' '),
-      data: { kind: doc.kind, fileName: doc.fileName },
-    });
-    return {};
-  });
+  return partnerEdit(
+    svc,
+    actor,
+    i,
+    'removeDocument',
+    async ({ p, claim, now, ifBumped, also }) => {
+      // The document, read with the claim (alsoRead below): as of the version the card was shown with.
+      const doc = removableDocument.nullable().parse(also ?? null);
+      if (!doc) throw notFound('document', i.documentId);
+      const [retire, resolve] = retireDocument(doc.id, now, ifBumped);
+      return {
+        extra: {},
+        writes: [
+          retire!,
+          resolve!,
+          Prisma.sql`history AS (${historyInsert(
+            {
+              claimId: claim.id,
+              actorId: p.userId,
+              actorKind: 'USER',
+              type: 'document_removed',
+              at: now,
+              documentId: doc.id,
+              summary: `${doc.kind} ${doc.fileName ?? ''} removed`.replace(/\s+/g, ' '),
+              data: { kind: doc.kind, fileName: doc.fileName },
+            },
+            ifBumped,
+          )})`,
+        ],
+      };
+    },
+    Prisma.sql`(SELECT json_build_object('id', d.id, 'kind', d.kind, 'fileName', d."fileName")
+      FROM "Document" d WHERE d.id = ${i.documentId} AND d."claimId" = ${i.claimId} AND d."removedAt" IS NULL)`,
+  );
 }
 
 export const addCommentInput = z.object({ claimId: fields.id, text: fields.text(2000), idempotencyKey: fields.idempotencyKey.optional() });

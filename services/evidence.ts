@@ -128,7 +128,7 @@ export async function invoicesSharingNumbers(
   return rows.map(toInvoiceOnRecord);
 }
 
-/** An invoice of the organisation and period as SQL returns it (here and in services/claimFacts.ts). */
+/** An invoice of the organisation and period as SQL returns it (here and in services/claimView.ts). */
 export type InvoiceRecordRow = {
   documentId: string;
   claimId: string;
@@ -140,7 +140,7 @@ export type InvoiceRecordRow = {
   invoiceNumber: string | null;
 };
 
-/** An invoice row as the duplicate rule sees it (also from services/claimFacts.ts). */
+/** An invoice row as the duplicate rule sees it (also from services/claimView.ts). */
 export function toInvoiceOnRecord(r: InvoiceRecordRow): InvoiceOnRecord {
   return {
     documentId: r.documentId,

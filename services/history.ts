@@ -52,14 +52,16 @@ export const sqlTimestamp = (d: Date) => Prisma.sql`${d.toISOString()}::timestam
 
 /**
  * recordHistory's INSERT as SQL, for a command that writes its change and its history row in one
- * data-modifying statement (e.g. documents.ts addComment, addMetric).
+ * data-modifying statement (e.g. documents.ts addComment, addMetric). `when`: a condition the row is
+ * written under (partnerEdit's `ifBumped`).
  */
-export function historyInsert(e: HistoryInput): Prisma.Sql {
+export function historyInsert(e: HistoryInput, when?: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`INSERT INTO "HistoryEvent"
       ("claimId", "actorId", "actorKind", type, summary, data, "statusBefore", "statusAfter", "documentId", "feedbackId", "createdAt")
-    VALUES (${e.claimId}, ${e.actorId}, ${e.actorKind}::"ActorKind", ${e.type}, ${e.summary}, ${JSON.stringify(e.data ?? {})}::jsonb,
+    SELECT ${e.claimId}, ${e.actorId}, ${e.actorKind}::"ActorKind", ${e.type}, ${e.summary}, ${JSON.stringify(e.data ?? {})}::jsonb,
       ${e.statusBefore ?? null}::"ClaimStatus", ${e.statusAfter ?? null}::"ClaimStatus", ${e.documentId ?? null}, ${e.feedbackId ?? null},
-      ${sqlTimestamp(e.at)})`;
+      ${sqlTimestamp(e.at)}
+    ${when ? Prisma.sql`WHERE ${when}` : Prisma.empty}`;
 }
 
 /** Appends one event. History is append-only: nothing in the code updates or deletes these rows. */

@@ -23,7 +23,7 @@ import { Prisma, type Tx } from './db/client';
  * common table expression (`name AS (…),`) to put first in that statement's WITH list. `once` still
  * stores the result itself unless the command returned exactly what it kept.
  */
-export type ResultKeeper = { cte(result: Prisma.InputJsonValue): Prisma.Sql };
+export type ResultKeeper = { cte(result: Prisma.InputJsonValue, when?: Prisma.Sql): Prisma.Sql };
 
 export async function once<T extends Prisma.InputJsonValue>(
   tx: Tx,
@@ -68,9 +68,9 @@ export async function onceReading<T extends Prisma.InputJsonValue>(
   }
   let kept: string | null = null;
   const result = await fn(row.value, {
-    cte: (r) => {
+    cte: (r, when) => {
       kept = JSON.stringify(r);
-      return Prisma.sql`kept_result AS (UPDATE "IdempotencyKey" SET result = ${kept}::jsonb WHERE key = ${stored}),`;
+      return Prisma.sql`kept_result AS (UPDATE "IdempotencyKey" SET result = ${kept}::jsonb WHERE key = ${stored}${when ? Prisma.sql` AND ${when}` : Prisma.empty}),`;
     },
   });
   if (kept !== JSON.stringify(result)) await tx.idempotencyKey.update({ where: { key: stored }, data: { result } });

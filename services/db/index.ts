@@ -14,7 +14,7 @@ export type Database = { db: Db; url: string; embedded: boolean; close: () => Pr
  * deployment has whether or not it loads the demo. `close` disconnects and stops the embedded server.
  */
 export async function openDatabase(
-  config: Pick<Config, 'databaseUrl' | 'dataDir'>,
+  config: Pick<Config, 'databaseUrl' | 'dataDir'> & Partial<Pick<Config, 'databasePreparedStatements'>>,
   /** The embedded server died and could not be started again (services/db/embedded.ts). */
   onEmbeddedLost?: (lastError: unknown) => void,
 ): Promise<Database> {
@@ -33,7 +33,7 @@ export async function openDatabase(
     await stopServer?.();
     throw e;
   }
-  const db = createDb(url);
+  const db = createDb(url, { preparedStatements: config.databasePreparedStatements });
   try {
     const changed = await applyReferenceData(db, new Date());
     if (Object.values(changed).some((v) => v.length > 0)) log.info(changed, 'reference data applied');

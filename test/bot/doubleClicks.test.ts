@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import { ALEX, MEGAN, executeActivity, messageActivity } from '../helpers/activities';
+import { Client } from 'pg';
+import { ALEX, MEGAN, executeActivity, messageActivity, type TeamsUser } from '../helpers/activities';
 import { startBotHarness, type BotHarness } from '../helpers/botHarness';
 import { action, invokeCard, textOf } from '../helpers/cardQuery';
 import { insertClaim } from '../helpers/world';
@@ -100,6 +101,73 @@ describe('bot: double clicks', () => {
       'From Alex',
       'From Megan',
     ]);
+  });
+
+  it('two people replacing the same metric on one claim version at once: one change is made whole, the other is told the claim changed', async () => {
+    // Both writers read the claim at version V, then meet on its row: a connection of the test holds
+    // the claim's row lock until both wait on it, so the write statement (the version bump and the
+    // writes in one) decides the race, not timing luck. Both would retire the same metric and settle
+    // its feedback, the rows a writer that locked them before the claim's row would deadlock on.
+    const c = await insertClaim(h.world);
+    const old = await h.world.db.document.create({
+      data: { claimId: c.id, kind: 'METRIC', fields: { name: 'Attendees', value: '50' }, uploaderId: h.world.users.incentivesUser },
+    });
+    await h.world.db.feedback.create({
+      data: { claimId: c.id, reviewerId: h.world.users.reviewer, documentId: old.id, text: 'Count again' },
+    });
+    const click = (u: TeamsUser, value: string) =>
+      h.post(
+        executeActivity(u, connector.url, 'metric.add', {
+          claimId: c.id,
+          version: c.version,
+          idempotencyKey: `race-${value}-${c.id}`,
+          name: 'Attendees',
+          value,
+        }),
+      );
+    // Polled outside the lock's transaction: pg_stat_activity is read once per transaction.
+    const waiting = async () =>
+      (
+        await h.world.db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%bumped%'`
+      )[0]!.n;
+    const lock = new Client({ connectionString: h.world.t.url });
+    await lock.connect();
+    let answers: Array<{ status: number; body: unknown }>;
+    try {
+      await lock.query('BEGIN');
+      await lock.query('SELECT 1 FROM "Claim" WHERE id = $1 FOR UPDATE', [c.id]);
+      const clicks = [click(ALEX, '80'), click(MEGAN, '95')];
+      for (let i = 0; (await waiting()) < 2; i++) {
+        if (i > 500) throw new Error('the two writers never both waited on the claim row');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await lock.query('COMMIT');
+      answers = await Promise.all(clicks);
+    } finally {
+      await lock.end();
+    }
+    const texts = answers.map((a) => {
+      expect(a.status).toBe(200);
+      return textOf(invokeCard(a.body));
+    });
+    for (const t of texts) {
+      expect(t).toContain(c.number);
+      expect(t).not.toMatch(/went wrong|deadlock/i);
+    }
+    expect(texts.filter((t) => /changed since you last saw it/.test(t))).toHaveLength(1);
+    // The winner's change is whole (old metric retired, its feedback settled, the new one, history,
+    // stored result); the loser wrote nothing.
+    expect((await h.world.db.claim.findUniqueOrThrow({ where: { id: c.id } })).version).toBe(c.version + 1);
+    const active = await h.world.db.document.findMany({ where: { claimId: c.id, removedAt: null } });
+    expect(active).toHaveLength(1);
+    expect(active[0]).toMatchObject({ replacesId: old.id });
+    expect((await h.world.db.document.findUniqueOrThrow({ where: { id: old.id } })).removedAt).not.toBeNull();
+    expect((await h.world.db.feedback.findFirstOrThrow({ where: { documentId: old.id } })).resolvedAt).not.toBeNull();
+    const events = await h.world.db.historyEvent.findMany({ where: { claimId: c.id } });
+    expect(events.map((e) => [e.type, e.documentId])).toEqual([['metric_added', active[0]!.id]]);
+    const keys = await h.world.db.idempotencyKey.findMany({ where: { key: { endsWith: `-${c.id}`, contains: ':race-' } } });
+    expect(keys.map((k) => (k.result as { documentId?: string }).documentId)).toEqual([active[0]!.id]);
   });
 
   it("a newcomer's first activities arriving together (install, welcome, a message) are all answered, and make one user", async () => {

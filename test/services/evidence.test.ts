@@ -183,6 +183,26 @@ describe('evidence rules', () => {
       expect((await submit(a.id)).status).toBe('SUBMITTED');
     });
 
+    it('the claim card finds the same invoice when the number has a letter JavaScript upper-cases to two (ß → SS), as submit does', async () => {
+      // The card's view matches invoices on keys PostgreSQL computes; for this number they differ from
+      // the duplicate rule's (services/claims.ts invoicesMatchedOn looks them up again).
+      const a = await insertClaim(w, { complete: true });
+      w.clock.current = new Date(w.clock.current.getTime() + 60_000);
+      const b = await insertClaim(w, { complete: true });
+      const fields = (invoiceNumber: string) => ({
+        vendor: 'Hotel Seattle',
+        invoiceNumber,
+        invoiceDate: '2026-09-01',
+        amountMinor: 100_000,
+      });
+      await w.db.document.updateMany({ where: { claimId: a.id, kind: 'INVOICE' }, data: { fields: fields(`STRASSE-${a.number}`) } });
+      await w.db.document.updateMany({ where: { claimId: b.id, kind: 'INVOICE' }, data: { fields: fields(`straße-${a.number}`) } });
+      expect(await line(b.id, 'invoice_duplicate')).toEqual([
+        expect.objectContaining({ ok: false, params: expect.objectContaining({ claimNumber: a.number }) }),
+      ]);
+      expect(failed(await failure(submit(b.id)))).toEqual(['invoice_duplicate']);
+    });
+
     it('normalises numbers and vendors: case, spaces, punctuation and legal forms', () => {
       expect(invoiceNumberKey(' inv-0042 ')).toBe(invoiceNumberKey('INV 0042'));
       expect(invoiceNumberKey('INV-42')).not.toBe(invoiceNumberKey('INV-0042'));
