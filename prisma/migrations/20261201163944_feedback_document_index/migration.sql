@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Feedback_documentId_idx" ON "Feedback"("documentId");
+
