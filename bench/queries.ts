@@ -1,10 +1,11 @@
 import './lib/env';
 import fs from 'node:fs';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../prisma/generated/client';
+import { createDb } from '../services/db/client';
 import { statementNamer } from '../services/db/preparedStatements';
 import { getClaimDetail, getHistory } from '../services/claims';
 import { defaultServiceSettings, systemClock, type Services } from '../services/context';
@@ -38,18 +39,29 @@ export async function benchQueries(
   process.stdout.write(`  generated in ${counts.generationSeconds}s: ${JSON.stringify(counts)}\n`);
   await database.db.$disconnect();
 
-  // Our own client, so each service call's SQL can be captured for EXPLAIN.
+  // The timed calls go through the client exactly as production builds it (services/db/client.ts:
+  // errorFormat, pool, named statements). A second client with Prisma's query events on captures each
+  // call's SQL for EXPLAIN once, after the timing: query events cost the client time production never spends.
+  const db = createDb(database.url);
   const captured: Array<{ query: string; params: string }> = [];
-  let capturing = false;
-  const db = new PrismaClient({
-    // Named statements as services/db/client.ts names them, so the figures are production's.
+  const captureDb = new PrismaClient({
+    errorFormat: 'minimal',
     adapter: new PrismaPg({ connectionString: database.url, max: 10 }, { statementNameGenerator: statementNamer() }),
     log: [{ emit: 'event', level: 'query' }],
   });
-  db.$on('query', (e) => {
-    if (capturing) captured.push({ query: e.query, params: e.params });
-  });
+  captureDb.$on('query', (e) => captured.push({ query: e.query, params: e.params }));
   const svc: Services = { db, clock: systemClock, settings: defaultServiceSettings };
+  const captureSvc: Services = { ...svc, db: captureDb };
+  // Garbage collection pauses while an operation is timed: what of its tail is the collector's.
+  let gcMs = 0;
+  let gcCount = 0;
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gcMs += e.duration;
+      gcCount++;
+    }
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
   const pgc = new Client({ connectionString: database.url });
   await pgc.connect();
   try {
@@ -67,35 +79,51 @@ export async function benchQueries(
     ).rows[0]!.id;
     const program = (await pgc.query<{ id: string }>(`SELECT id FROM "Program" ORDER BY code LIMIT 1`)).rows[0]!.id;
     const pick = <T>(xs: T[], i: number) => xs[(i * 7919) % xs.length]!;
-    const run: Record<Op, (i: number) => Promise<unknown>> = {
-      overview: (i) => getOverview(svc, { userId: pick(partners, i) }),
-      'claim detail': (i) => {
+    const run: Record<Op, (i: number, svc: Services) => Promise<unknown>> = {
+      overview: (i, svc) => getOverview(svc, { userId: pick(partners, i) }),
+      'claim detail': (i, svc) => {
         const c = pick(claims, i);
         return getClaimDetail(svc, { userId: c.ownerId }, c.id);
       },
-      'history page': (i) => {
+      'history page': (i, svc) => {
         const c = pick(claims, i);
         return getHistory(svc, { userId: c.ownerId }, { claimId: c.id, pageSize: 10 });
       },
-      'review queue': () => getReviewQueue(svc, { userId: reviewer }),
+      'review queue': (_i, svc) => getReviewQueue(svc, { userId: reviewer }),
       // What a reviewer with a long queue does: one program, nobody's yet, past the target, the third page.
-      'review queue filtered, page 3': () =>
+      'review queue filtered, page 3': (_i, svc) =>
         getReviewQueue(svc, { userId: reviewer }, { programId: program, owner: 'unassigned', age: 'overdue', page: 3 }),
     };
-    const results = {} as Record<Op, ReturnType<typeof summarise> & { queries: number; serverMs: number; rows?: number }>;
+    const results = {} as Record<
+      Op,
+      ReturnType<typeof summarise> & {
+        queries: number;
+        serverMs: number;
+        clientCpuMs: number;
+        gcMs: number;
+        gcPauses: number;
+        rows?: number;
+      }
+    >;
     const plans: string[] = [];
     for (const op of OPS) {
-      for (let i = 0; i < 20; i++) await run[op](i + 10_000); // warm-up: JIT, pool, caches
+      for (let i = 0; i < 20; i++) await run[op](i + 10_000, svc); // warm-up: JIT, pool, caches
       const samples: number[] = [];
+      gcMs = 0;
+      gcCount = 0;
+      const cpu0 = process.cpuUsage();
       for (let i = 0; i < iterations; i++) {
         const t0 = performance.now();
-        await run[op](i);
+        await run[op](i, svc);
         samples.push(performance.now() - t0);
       }
+      const cpu = process.cpuUsage(cpu0);
+      await new Promise((r) => setImmediate(r)); // let the observer report the last collections
+      const gc = { gcMs: round(gcMs / iterations, 3), gcPauses: gcCount };
+      const clientCpuMs = round((cpu.user + cpu.system) / 1000 / iterations, 2);
+      for (let i = 0; i < 3; i++) await run[op](i + 20_000, captureSvc); // the capture client's statements named too
       captured.length = 0;
-      capturing = true;
-      const out = await run[op](1);
-      capturing = false;
+      const out = await run[op](1, captureSvc);
       const explained: string[] = [];
       for (const q of captured) explained.push(await explain(pgc, q.query, q.params));
       // What PostgreSQL itself spends (sum of Execution Time): the rest of a call's time is client side.
@@ -108,7 +136,14 @@ export async function benchQueries(
         : out && typeof out === 'object' && 'items' in out
           ? (out as { items: unknown[] }).items.length
           : undefined;
-      results[op] = { ...summarise(samples), queries: captured.length, serverMs, ...(rows !== undefined ? { rows } : {}) };
+      results[op] = {
+        ...summarise(samples),
+        queries: captured.length,
+        serverMs,
+        clientCpuMs,
+        ...gc,
+        ...(rows !== undefined ? { rows } : {}),
+      };
       plans.push(`==== ${op}: ${captured.length} statements, ${serverMs} ms total execution in PostgreSQL ====`, ...explained);
     }
     const plansText = plans.join('\n');
@@ -121,11 +156,13 @@ export async function benchQueries(
     process.stdout.write(
       `\nQueries at scale (${counts.Claim} claims, ${counts.HistoryEvent} history events, ${counts.Document} documents; ${iterations} calls each, sequential; ms)\n` +
         table(
-          ['read', 'statements', 'SQL exec ms', 'p50', 'p95', 'p99', 'max'],
+          ['read', 'statements', 'SQL exec ms', 'bench CPU/call', 'GC ms/call', 'p50', 'p95', 'p99', 'max'],
           OPS.map((op) => [
             op,
             results[op].queries,
             results[op].serverMs,
+            results[op].clientCpuMs,
+            results[op].gcMs,
             results[op].p50,
             results[op].p95,
             results[op].p99,
@@ -155,8 +192,10 @@ export async function benchQueries(
       targets,
     };
   } finally {
+    gcObserver.disconnect();
     await pgc.end();
     await db.$disconnect();
+    await captureDb.$disconnect();
     await database.drop();
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ClaimStatus, DocumentKind, ReviewState } from '../prisma/generated/enums';
 import { claimRow, day } from './claimHelpers';
-import type { Db, Prisma, Tx } from './db/client';
+import { Prisma, type Db, type Tx } from './db/client';
 import { type InvoiceOnRecord, toInvoiceOnRecord } from './evidence';
 import { COUNTS_AS_CLAIMED } from './lifecycle';
 import { utcTimestamp } from './periods';
@@ -147,6 +147,19 @@ export type ClaimView = Omit<
 > & { facts: ClaimFacts };
 
 /**
+ * The facts about viewer `viewerId` that decide what they may do on claim `c` (claims.ts viewerFrom):
+ * whether they worked on it (authz.ts workedOnClaim) and their upload requests' statuses. Columns
+ * "viewerWorked" and "viewerRequests" of a statement over the claim's row as `c` (also history.ts).
+ */
+export const viewerFactsSql = (viewerId: string) =>
+  Prisma.sql`(c."ownerId" = ${viewerId}
+        OR EXISTS (SELECT 1 FROM "Document" WHERE "claimId" = c.id AND "uploaderId" = ${viewerId})
+        OR EXISTS (SELECT 1 FROM "UploadRequest" WHERE "claimId" = c.id AND "assigneeId" = ${viewerId})
+        OR EXISTS (SELECT 1 FROM "HistoryEvent" WHERE "claimId" = c.id AND "actorId" = ${viewerId}
+                     AND "actorKind" = 'USER' AND type <> 'comment_added')) AS "viewerWorked",
+      ARRAY(SELECT status::text FROM "UploadRequest" WHERE "claimId" = c.id AND "assigneeId" = ${viewerId}) AS "viewerRequests"`;
+
+/**
  * The claim card's view of claim `claimId` for viewer `viewerId`, or null when there is no such
  * claim. Authorisation is the caller's (claims.ts getClaimDetail), on what this returns.
  *
@@ -241,12 +254,7 @@ export async function loadClaimView(
                  LIMIT 30)
         )
         LIMIT 60) AS participants,
-      (c."ownerId" = ${viewerId}
-        OR EXISTS (SELECT 1 FROM "Document" WHERE "claimId" = c.id AND "uploaderId" = ${viewerId})
-        OR EXISTS (SELECT 1 FROM "UploadRequest" WHERE "claimId" = c.id AND "assigneeId" = ${viewerId})
-        OR EXISTS (SELECT 1 FROM "HistoryEvent" WHERE "claimId" = c.id AND "actorId" = ${viewerId}
-                     AND "actorKind" = 'USER' AND type <> 'comment_added')) AS "viewerWorked",
-      ARRAY(SELECT status::text FROM "UploadRequest" WHERE "claimId" = c.id AND "assigneeId" = ${viewerId}) AS "viewerRequests",
+      ${viewerFactsSql(viewerId)},
       ARRAY(SELECT DISTINCT "conversationId" FROM "ClaimCard" WHERE "claimId" = c.id AND view = 'detail') AS "detailCards"
     FROM c`;
   if (rows.length === 0) return null;

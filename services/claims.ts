@@ -7,7 +7,6 @@ import {
   requireRole,
   requireSameOrganisation,
   reviewsOrganisation,
-  workedOnClaim,
   type Principal,
   principalOf,
 } from './authz';
@@ -16,7 +15,7 @@ import type { Actor, CommandResult, Services } from './context';
 import type { Db, Tx } from './db/client';
 import { claimFor, claimScope, isPartnerOn, requirePartnerOn, requireVersion } from './documents';
 import { conflict, forbidden, invalid, notFound, ruleFailed, type FieldIssue } from './errors';
-import { historyPageOf, historyPageQuery, recordHistory, type HistoryPage } from './history';
+import { historyPageOf, loadHistoryView, recordHistory, type HistoryPage } from './history';
 import { once } from './idempotency';
 import { fields, parseInput } from './input';
 import { assertEditable, isEditable, TERMINAL, transition } from './lifecycle';
@@ -331,20 +330,10 @@ export async function cancelClaim(svc: Services, actor: Actor, input: unknown): 
 
 type Viewer = { role: ViewerRole; partner: boolean; reviewer: boolean; colleague: boolean; admin: boolean; openRequest: boolean };
 
-/** Who may read a claim: its organisation's partner staff in scope, reviewers, and colleagues asked to upload to it. */
-async function viewerOf(db: Db | Tx, p: Principal, claim: Claim): Promise<Viewer> {
-  requireSameOrganisation(p, claim.organisationId);
-  const partner = isPartnerOn(p, claim);
-  const reviewer = reviewsOrganisation(p, claim.organisationId);
-  const requests =
-    partner || reviewer
-      ? []
-      : await db.uploadRequest.findMany({ where: { claimId: claim.id, assigneeId: p.userId }, select: { status: true } });
-  const worked = reviewer && (await workedOnClaim(db, p.userId, claim));
-  return viewerFrom(p, claim, { viewerWorked: worked, viewerRequestStatuses: requests.map((r) => r.status) });
-}
-
-/** viewerOf on facts already loaded (services/claimView.ts): the same decision, no statement. */
+/**
+ * Who may read a claim: its organisation's partner staff in scope, reviewers, and colleagues asked to
+ * upload to it; decided on facts the read already loaded (claimView.ts viewerFactsSql), no statement.
+ */
 function viewerFrom(
   p: Principal,
   claim: Pick<Claim, 'organisationId' | 'locationId' | 'programId'>,
@@ -585,14 +574,11 @@ export async function getHistory(
 ): Promise<HistoryPage & { claim: { id: string; number: string; name: string } }> {
   const i = parseInput(getHistoryInput, input);
   const p = await principalOf(svc.db, actor);
-  // The claim and the page in one statement; the page is shown only once viewerOf allows it.
-  const found = await svc.db.claim.findUnique({
-    where: { id: i.claimId },
-    include: { history: historyPageQuery(undefined, i.pageSize, i.before) },
-  });
+  // The claim, the page and the viewer's facts in one statement; the page is shown only once viewerFrom allows it.
+  const found = await loadHistoryView(svc.db, i.claimId, p.userId, i.pageSize, i.before);
   if (!found) throw notFound('claim', i.claimId);
-  const { history, ...claim } = found;
-  await viewerOf(svc.db, p, claim);
+  const { claim, history, viewerWorked, viewerRequests } = found;
+  viewerFrom(p, claim, { viewerWorked, viewerRequestStatuses: viewerRequests });
   return { claim: { id: claim.id, number: claim.number, name: claim.name }, ...historyPageOf(history, i.pageSize) };
 }
 

@@ -160,7 +160,7 @@ export async function getOverview(svc: Services, actor: Actor, filter: unknown =
   const byStatus = new Map<ClaimStatus, { claims: ClaimSummary[]; total: number }>();
   for (const { status, total, ...c } of claims) {
     const g = byStatus.get(status) ?? { claims: [], total: 0 };
-    // An admin's rows carry their status's count; one's own claims are counted here (at most 200 are read).
+    // Each row carries its status's count (of one's own newest 200 claims, or of an admin's scope).
     g.total = total ?? g.total + 1;
     if (g.claims.length < OVERVIEW_CLAIMS_PER_STATUS) g.claims.push(c);
     byStatus.set(status, g);
@@ -215,7 +215,7 @@ const overviewRow = z.object({
       updatedAt: utcTimestamp,
       status: z.enum(Object.values(ClaimStatusValues) as [ClaimStatus, ...ClaimStatus[]]),
       ownerName: z.string(),
-      /** An admin's rows: how many claims have this status (own claims are counted in TypeScript). */
+      /** How many claims have this status (of one's own newest 200, or in an admin's scope). */
       total: z.number().optional(),
     }),
   ),
@@ -254,11 +254,18 @@ async function overviewData(db: Db, p: Principal, oversees: boolean, f: z.infer<
           SELECT (${claimJson}, 'total', t.total)) AS j FROM scoped c WHERE c.status = t.status
           ORDER BY c."updatedAt" DESC, c.number DESC LIMIT ${OVERVIEW_CLAIMS_PER_STATUS}
         ) x)`
-    : Prisma.sql`(
-        SELECT COALESCE(json_agg(x.j ORDER BY x."updatedAt" DESC), '[]'::json) FROM (
-          SELECT (${claimJson})) AS j, c."updatedAt" FROM "Claim" c
+    : // One's own newest 200 claims, of which only the newest few of each status are shown (as JSON) and
+      // the rest counted: the statement builds and sends those few, not all 200 with their owner's name.
+      Prisma.sql`(
+        WITH mine AS (
+          SELECT c.* FROM "Claim" c
           WHERE c."ownerId" = ${p.userId} AND c."organisationId" = ${p.organisationId}
           ORDER BY c."updatedAt" DESC LIMIT 200
+        ), totals AS (SELECT status, count(*)::int AS total FROM mine GROUP BY status)
+        SELECT COALESCE(json_agg(x.j ORDER BY x."updatedAt" DESC), '[]'::json) FROM totals t
+        CROSS JOIN LATERAL (
+          SELECT (${claimJson}, 'total', t.total)) AS j, c."updatedAt" FROM mine c WHERE c.status = t.status
+          ORDER BY c."updatedAt" DESC LIMIT ${OVERVIEW_CLAIMS_PER_STATUS}
         ) x)`;
   const owners = oversees
     ? Prisma.sql`(

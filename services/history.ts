@@ -1,5 +1,10 @@
+import { z } from 'zod';
 import type { ActorKind, ClaimStatus } from '../prisma/generated/client';
+import { ActorKind as ActorKinds, ClaimStatus as ClaimStatuses } from '../prisma/generated/enums';
+import { claimRow } from './claimHelpers';
+import { viewerFactsSql } from './claimView';
 import { Prisma, type Tx, type Db } from './db/client';
+import { utcTimestamp } from './periods';
 
 /** History event types (domain.md §6). The summary is English for logs; cards render from type + data per locale. */
 export type HistoryType =
@@ -117,8 +122,13 @@ export const historyPageQuery = (claimId: string | undefined, pageSize: number, 
   }) satisfies Prisma.HistoryEventFindManyArgs;
 
 type HistoryRow = Prisma.HistoryEventGetPayload<{ include: { actor: { select: { displayName: true } } } }>;
+/** What a page is made of: a row as Prisma reads it, or as loadHistoryView's statement gives it (the id as text). */
+type PageRow = Pick<
+  HistoryRow,
+  'type' | 'summary' | 'actor' | 'actorKind' | 'data' | 'statusBefore' | 'statusAfter' | 'documentId' | 'feedbackId' | 'createdAt'
+> & { id: bigint | string };
 
-export function historyPageOf(rows: HistoryRow[], pageSize: number): HistoryPage {
+export function historyPageOf(rows: PageRow[], pageSize: number): HistoryPage {
   const page = rows.slice(0, pageSize);
   return {
     items: page.map((r) => ({
@@ -136,4 +146,52 @@ export function historyPageOf(rows: HistoryRow[], pageSize: number): HistoryPage
     })),
     nextCursor: rows.length > pageSize ? page[page.length - 1]!.id.toString() : null,
   };
+}
+
+const enumOf = <T extends string>(o: Record<string, T>) => z.enum(Object.values(o) as [T, ...T[]]);
+const historyViewRow = z.object({
+  claim: claimRow,
+  history: z
+    .array(
+      z.object({
+        id: z.string(),
+        type: z.string(),
+        summary: z.string(),
+        actor: z.object({ displayName: z.string() }).nullable(),
+        actorKind: enumOf(ActorKinds),
+        // A JSON column, as Prisma types it: it came out of JSON.parse.
+        data: z.custom<Prisma.JsonValue>(() => true),
+        statusBefore: enumOf(ClaimStatuses).nullable(),
+        statusAfter: enumOf(ClaimStatuses).nullable(),
+        documentId: z.string().nullable(),
+        feedbackId: z.string().nullable(),
+        createdAt: utcTimestamp,
+      }),
+    )
+    .nullable()
+    .transform((v) => v ?? []),
+  viewerWorked: z.boolean(),
+  viewerRequests: z.array(z.string()),
+});
+
+/**
+ * A claim with one page of its history (`pageSize` + 1 rows, newest first, older than `before`) and
+ * the facts about viewer `viewerId` that decide whether they may read it (claims.ts getHistory), in
+ * one statement (docs/performance.md, phase 3); null when there is no such claim. Authorisation is
+ * the caller's. The rows are historyPageQuery's: same order, same page, the actor's name.
+ */
+export async function loadHistoryView(db: Db | Tx, claimId: string, viewerId: string, pageSize: number, before?: string) {
+  const rows = await db.$queryRaw<unknown[]>`
+    WITH c AS (SELECT * FROM "Claim" WHERE id = ${claimId})
+    SELECT row_to_json(c) AS claim,
+      (SELECT json_agg(json_build_object('id', h.id::text, 'type', h.type, 'summary', h.summary,
+                'actor', (SELECT json_build_object('displayName', u."displayName") FROM "User" u WHERE u.id = h."actorId"),
+                'actorKind', h."actorKind", 'data', h.data, 'statusBefore', h."statusBefore", 'statusAfter', h."statusAfter",
+                'documentId', h."documentId", 'feedbackId', h."feedbackId", 'createdAt', h."createdAt") ORDER BY h.id DESC)
+         FROM (SELECT * FROM "HistoryEvent" WHERE "claimId" = c.id ${before ? Prisma.sql`AND id < ${before}::bigint` : Prisma.empty}
+               ORDER BY id DESC LIMIT ${pageSize + 1}) h) AS history,
+      ${viewerFactsSql(viewerId)}
+    FROM c`;
+  if (rows.length === 0) return null;
+  return historyViewRow.parse(rows[0]);
 }
