@@ -1,4 +1,3 @@
 -- AlterTable
-ALTER TABLE "TenantPace" DROP COLUMN "nextSlotMs",
-ADD COLUMN     "recentMs" BIGINT[];
-
+-- nextSlotMs stays: replicas of the previous build pace by it during a rolling deploy.
+ALTER TABLE "TenantPace" ADD COLUMN     "recentMs" BIGINT[];
