@@ -33,11 +33,6 @@ export function expand(template: object, data: object): AdaptiveCard {
   return prune(t(data) as Json) as unknown as AdaptiveCard;
 }
 
-/** adaptivecards-templating's own expansion, the reference the compiled binder is checked against. */
-export function expandWithTemplating(template: object, data: object): AdaptiveCard {
-  return prune(new ACData.Template(template).expand({ $root: data }) as Json) as unknown as AdaptiveCard;
-}
-
 /**
  * A template built from parts: every `{ "$include": name }` object is replaced by `parts[name]`, so
  * two cards can show the same fragment (a document row) from one JSON file. Runs once per template.
