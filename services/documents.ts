@@ -19,7 +19,7 @@ import {
   type CsrLine,
 } from './evidence';
 import { storedFileInput } from './files';
-import { historyInsert, sqlTimestamp } from './history';
+import { historyInsert, sqlTimestamp, type HistoryInput } from './history';
 import { alreadyApplied, onceReading } from './idempotency';
 import { fields, parseInput, toFieldIssue } from './input';
 import { assertEditable, TERMINAL } from './lifecycle';
@@ -78,6 +78,8 @@ type EditContext = {
   ifBumped: Prisma.Sql;
   /** What partnerEdit's `alsoRead` returned (undefined without one). */
   also?: unknown;
+  /** The change's history row, as one of its writes: this claim, by this partner, now, gated on `ifBumped`. */
+  history: (e: Pick<HistoryInput, 'type' | 'summary' | 'data' | 'documentId'>) => Prisma.Sql;
 };
 type Extra = Record<string, Prisma.InputJsonValue>;
 /**
@@ -123,7 +125,10 @@ export async function partnerEdit<E extends Extra>(
       const version = input.version + 1;
       const bump = versionBump(claim.id, input.version);
       const also = alsoRead ? ((value as { also?: unknown } | null)?.also ?? null) : undefined;
-      const { extra, writes } = await body({ tx, p, claim, now: svc.clock.now(), version, ifBumped: bump.ifBumped, also });
+      const now = svc.clock.now();
+      const history = (e: Pick<HistoryInput, 'type' | 'summary' | 'data' | 'documentId'>) =>
+        Prisma.sql`history AS (${historyInsert({ ...e, claimId: claim.id, actorId: p.userId, actorKind: 'USER', at: now }, bump.ifBumped)})`;
+      const { extra, writes } = await body({ tx, p, claim, now, version, ifBumped: bump.ifBumped, also, history });
       const result = { claimId: claim.id, version, status: claim.status, ...extra } as CommandResult & E;
       if (!writes.length) throw new Error(`${command} wrote nothing`);
       const [written] = await tx.$queryRaw<Array<{ bumped: number }>>`
@@ -420,7 +425,7 @@ export async function addMetric(svc: Services, actor: Actor, input: unknown): Pr
     actor,
     i,
     'addMetric',
-    async ({ p, claim, now, ifBumped, also }) => {
+    async ({ p, claim, now, ifBumped, also, history }) => {
       // The claim's active metrics, read with the claim (alsoRead below). Every change to a claim's
       // documents bumps its version, so partnerEdit's successful bump proves they are still these.
       const metrics = activeMetrics.parse(also ?? []);
@@ -444,19 +449,12 @@ export async function addMetric(svc: Services, actor: Actor, input: unknown): Pr
             },
             ifBumped,
           ),
-          Prisma.sql`history AS (${historyInsert(
-            {
-              claimId: claim.id,
-              actorId: p.userId,
-              actorKind: 'USER',
-              type: 'metric_added',
-              at: now,
-              documentId,
-              summary: `Metric ${i.name}: ${i.value}`,
-              data: { name: i.name, value: i.value, ...(old ? { replacedDocumentId: old.id } : {}) },
-            },
-            ifBumped,
-          )})`,
+          history({
+            type: 'metric_added',
+            documentId,
+            summary: `Metric ${i.name}: ${i.value}`,
+            data: { name: i.name, value: i.value, ...(old ? { replacedDocumentId: old.id } : {}) },
+          }),
         ],
       };
     },
@@ -579,7 +577,7 @@ export async function previewCsr(svc: Services, actor: Actor, input: unknown): P
  */
 export async function generateCsr(svc: Services, actor: Actor, input: unknown): Promise<CommandResult & { documentId: string }> {
   const { claimId, version, idempotencyKey, file, ...csr } = parseInput(generateCsrInput, input);
-  return partnerEdit(svc, actor, { claimId, version, idempotencyKey }, 'generateCsr', async ({ tx, p, claim, now, ifBumped }) => {
+  return partnerEdit(svc, actor, { claimId, version, idempotencyKey }, 'generateCsr', async ({ tx, p, claim, now, ifBumped, history }) => {
     const issues = await documentIssues(tx, claim, 'CSR', csr);
     if (issues.length) throw invalid(issues);
     const stored = { ...csr, currency: csr.currency ?? claim.currency };
@@ -600,25 +598,18 @@ export async function generateCsr(svc: Services, actor: Actor, input: unknown): 
           },
           ifBumped,
         ),
-        Prisma.sql`history AS (${historyInsert(
-          {
-            claimId: claim.id,
-            actorId: p.userId,
-            actorKind: 'USER',
-            type: 'csr_generated',
-            at: now,
-            documentId,
-            summary: `CSR of ${csr.lines.length} line(s) certified by ${csr.certifiedBy}`,
-            data: {
-              lines: csr.lines.length,
-              amountMinor: csr.amountMinor,
-              currency: stored.currency,
-              certifiedBy: csr.certifiedBy,
-              fileName: file.fileName,
-            },
+        history({
+          type: 'csr_generated',
+          documentId,
+          summary: `CSR of ${csr.lines.length} line(s) certified by ${csr.certifiedBy}`,
+          data: {
+            lines: csr.lines.length,
+            amountMinor: csr.amountMinor,
+            currency: stored.currency,
+            certifiedBy: csr.certifiedBy,
+            fileName: file.fileName,
           },
-          ifBumped,
-        )})`,
+        }),
       ],
     };
   });
@@ -628,7 +619,7 @@ export const addAdditionalInfoInput = z.object({ ...claimRef, text: fields.text(
 
 export async function addAdditionalInfo(svc: Services, actor: Actor, input: unknown): Promise<CommandResult & { documentId: string }> {
   const i = parseInput(addAdditionalInfoInput, input);
-  return partnerEdit(svc, actor, i, 'addAdditionalInfo', async ({ p, claim, now, ifBumped }) => {
+  return partnerEdit(svc, actor, i, 'addAdditionalInfo', async ({ p, claim, now, ifBumped, history }) => {
     const documentId = randomUUID();
     return {
       extra: { documentId },
@@ -637,19 +628,12 @@ export async function addAdditionalInfo(svc: Services, actor: Actor, input: unkn
           { id: documentId, claimId: claim.id, kind: 'ADDITIONAL_INFO', details: i.text, fields: {}, uploaderId: p.userId, at: now },
           ifBumped,
         ),
-        Prisma.sql`history AS (${historyInsert(
-          {
-            claimId: claim.id,
-            actorId: p.userId,
-            actorKind: 'USER',
-            type: 'additional_info_added',
-            at: now,
-            documentId,
-            summary: 'Additional information added',
-            data: { text: i.text.slice(0, 200) },
-          },
-          ifBumped,
-        )})`,
+        history({
+          type: 'additional_info_added',
+          documentId,
+          summary: 'Additional information added',
+          data: { text: i.text.slice(0, 200) },
+        }),
       ],
     };
   });
@@ -670,29 +654,20 @@ export async function removeDocument(svc: Services, actor: Actor, input: unknown
     actor,
     i,
     'removeDocument',
-    async ({ p, claim, now, ifBumped, also }) => {
+    async ({ now, ifBumped, also, history }) => {
       // The document, read with the claim (alsoRead below): as of the version the card was shown with.
       const doc = removableDocument.nullable().parse(also ?? null);
       if (!doc) throw notFound('document', i.documentId);
-      const [retire, resolve] = retireDocument(doc.id, now, ifBumped);
       return {
         extra: {},
         writes: [
-          retire!,
-          resolve!,
-          Prisma.sql`history AS (${historyInsert(
-            {
-              claimId: claim.id,
-              actorId: p.userId,
-              actorKind: 'USER',
-              type: 'document_removed',
-              at: now,
-              documentId: doc.id,
-              summary: `${doc.kind} ${doc.fileName ?? ''} removed`.replace(/\s+/g, ' '),
-              data: { kind: doc.kind, fileName: doc.fileName },
-            },
-            ifBumped,
-          )})`,
+          ...retireDocument(doc.id, now, ifBumped),
+          history({
+            type: 'document_removed',
+            documentId: doc.id,
+            summary: `${doc.kind} ${doc.fileName ?? ''} removed`.replace(/\s+/g, ' '),
+            data: { kind: doc.kind, fileName: doc.fileName },
+          }),
         ],
       };
     },
